@@ -1,0 +1,251 @@
+package dev.aio4j;
+
+import dev.aio4j.internal.Strand;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * The entry points of aio4j, named after the functions of Python's {@code asyncio} module.
+ *
+ * <pre>{@code
+ * String answer = Aio.run(() -> {
+ *     Task<String> a = Aio.createTask(() -> { Aio.sleep(Duration.ofMillis(10)); return "a"; });
+ *     Task<String> b = Aio.createTask(() -> "b");
+ *     return a.await() + b.await();
+ * });
+ * }</pre>
+ *
+ * <p>Calls that wait ({@code sleep}, {@code toThread}, {@code await}) must be made from a task;
+ * they suspend only that task.
+ */
+public final class Aio {
+    private Aio() {
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * Runs {@code main} as the first task of a new loop and returns its result (asyncio.run). On
+     * return the loop's remaining tasks have been cancelled and waited for, its default executor
+     * shut down and the loop closed.
+     *
+     * @throws IllegalStateException if called from a task or callback of a running loop
+     */
+    public static <T> T run(Callable<T> main) {
+        return run(main, RunOptions.defaults());
+    }
+
+    /** {@link #run(Callable)} for a body that returns nothing. */
+    public static void run(CheckedRunnable main) {
+        run(asCallable(main), RunOptions.defaults());
+    }
+
+    /** {@link #run(Callable)} with options (debug mode, clock, SIGINT handling, task factory). */
+    public static <T> T run(Callable<T> main, RunOptions options) {
+        try (Runner runner = new Runner(options)) {
+            return runner.run(main);
+        }
+    }
+
+    /** {@link #run(CheckedRunnable)} with options. */
+    public static void run(CheckedRunnable main, RunOptions options) {
+        run(asCallable(main), options);
+    }
+
+    // ------------------------------------------------------------------ the running loop and its tasks
+
+    /**
+     * The loop running the current task or callback.
+     *
+     * @throws IllegalStateException "no running event loop" elsewhere
+     */
+    public static EventLoop getRunningLoop() {
+        Strand s = Strand.current();
+        if (s == null) {
+            throw new IllegalStateException("no running event loop (call this from a task or a loop callback)");
+        }
+        return (EventLoop) s.loop;
+    }
+
+    /**
+     * The task running on this thread, or null inside a loop callback.
+     *
+     * @throws IllegalStateException if no loop runs this thread
+     */
+    public static Task<?> currentTask() {
+        getRunningLoop();
+        return Task.current();
+    }
+
+    /** The unfinished tasks of the running loop. */
+    public static Set<Task<?>> allTasks() {
+        return getRunningLoop().allTasks();
+    }
+
+    /** Schedules {@code body} as a task of the running loop (asyncio.create_task). */
+    public static <T> Task<T> createTask(Callable<T> body) {
+        return getRunningLoop().createTask(body, null);
+    }
+
+    /** Like {@link #createTask(Callable)}, with a name. */
+    public static <T> Task<T> createTask(Callable<T> body, String name) {
+        return getRunningLoop().createTask(body, name);
+    }
+
+    /** Schedules a body that returns nothing; its task's result is null. */
+    public static Task<Void> createTask(CheckedRunnable body) {
+        return getRunningLoop().createTask(asCallable(body), null);
+    }
+
+    /** Like {@link #createTask(CheckedRunnable)}, with a name. */
+    public static Task<Void> createTask(CheckedRunnable body, String name) {
+        return getRunningLoop().createTask(asCallable(body), name);
+    }
+
+    // ------------------------------------------------------------------ waiting
+
+    /**
+     * Suspends the current task for {@code delay} of loop time. A zero or negative delay is a
+     * pure yield: every task and callback that is ready runs once, then this task continues.
+     *
+     * @throws CancelledError if the task is cancelled meanwhile
+     * @throws IllegalStateException if not called from a task
+     */
+    public static void sleep(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        Task<?> task = Task.currentOrThrow("Aio.sleep()");
+        if (delay.isZero() || delay.isNegative()) {
+            task.yieldStep();
+            return;
+        }
+        EventLoop loop = task.loop;
+        Future<Void> done = new Future<>(loop);
+        TimerHandle timer = loop.callLater(delay, () -> {
+            if (!done.done()) {
+                done.complete(null);
+            }
+        });
+        try {
+            done.await();
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    /** {@link #sleep(Duration)} that returns {@code result}, as asyncio.sleep(delay, result). */
+    public static <T> T sleep(Duration delay, T result) {
+        sleep(delay);
+        return result;
+    }
+
+    /**
+     * Waits, suspending only the current task, for a CompletableFuture or any CompletionStage
+     * completed by other threads; returns its value or throws its exception (unwrapped from
+     * CompletionException). If the task is cancelled while waiting, a CompletableFuture is
+     * cancelled too (as asyncio's wrap_future does).
+     */
+    public static <T> T await(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        Task<?> task = Task.currentOrThrow("Aio.await()");
+        if (stage instanceof CompletableFuture<T> cf && cf.isDone()) {
+            return joinDone(cf);
+        }
+        EventLoop loop = task.loop;
+        Future<T> future = new Future<>(loop);
+        loop.externalStarted();
+        stage.whenComplete((value, error) -> loop.callSoonThreadsafe(() -> {
+            loop.externalDone();
+            if (!future.done()) {
+                if (error != null) {
+                    future.fail(Futures.unwrap(error));
+                } else {
+                    future.complete(value);
+                }
+            }
+        }));
+        try {
+            return future.await();
+        } catch (CancelledError e) {
+            if (future.cancelled() && stage instanceof CompletableFuture<T> cf) {
+                cf.cancel(false);
+            }
+            throw e;
+        }
+    }
+
+    private static <T> T joinDone(CompletableFuture<T> cf) {
+        try {
+            return cf.join();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e instanceof CancelledError ce ? ce : new CancelledError(e.getMessage());
+        } catch (java.util.concurrent.CompletionException e) {
+            throw Futures.unchecked(Futures.unwrap(e));
+        }
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    /**
+     * Runs {@code fn} on the loop's default executor (a bounded pool of platform threads) and
+     * waits for it, suspending only the current task (asyncio.to_thread). Use it for file I/O,
+     * DNS, native calls and anything else that would hold the loop's carrier.
+     * Cancelling the task does not interrupt {@code fn} once it runs, as in asyncio.
+     */
+    public static <T> T toThread(Callable<T> fn) {
+        return runInExecutor(null, fn);
+    }
+
+    /** Runs {@code fn} on {@code executor} ({@code null}: the default one) and waits for it. */
+    public static <T> T runInExecutor(Executor executor, Callable<T> fn) {
+        Task.currentOrThrow("Aio.runInExecutor()");
+        return getRunningLoop().runInExecutor(executor, fn).await();
+    }
+
+    /**
+     * From any thread but the loop's: runs {@code body} as a task of {@code loop} and returns a
+     * CompletableFuture of its result (asyncio.run_coroutine_threadsafe). Cancelling the
+     * CompletableFuture cancels the task.
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(EventLoop loop, Callable<T> body) {
+        Objects.requireNonNull(body, "body");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.callSoonThreadsafe(() -> {
+            if (result.isDone()) {
+                return; // cancelled before it started
+            }
+            Task<T> task;
+            try {
+                task = loop.createTask(body);
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+                return;
+            }
+            task.addDoneCallback(f -> task.copyTo(result));
+            result.whenComplete((v, e) -> {
+                if (result.isCancelled()) {
+                    try {
+                        loop.callSoonThreadsafe(task::cancel);
+                    } catch (IllegalStateException closed) {
+                        // the loop is gone, and the task with it
+                    }
+                }
+            });
+        });
+        return result;
+    }
+
+    static Callable<Void> asCallable(CheckedRunnable body) {
+        Objects.requireNonNull(body, "body");
+        return () -> {
+            body.run();
+            return null;
+        };
+    }
+}

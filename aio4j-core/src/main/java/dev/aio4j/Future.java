@@ -1,0 +1,407 @@
+package dev.aio4j;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A result that will exist later, bound to one event loop (asyncio's Future). Made with
+ * {@link EventLoop#createFuture()}; completed once, by {@link #setResult}, {@link #setException}
+ * or {@link #cancel}.
+ *
+ * <p>Not thread-safe: every method but {@link #toCompletableFuture()} is loop-affine (see
+ * {@link EventLoop}). Done callbacks never run inline: each is scheduled with {@code callSoon},
+ * in the order they were added. Tasks waiting in {@link #await()} are woken directly.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ *   PENDING --setResult/setException--> FINISHED
+ *      \------------cancel------------> CANCELLED
+ * </pre>
+ *
+ * <p>{@code callbacks} and {@code waiters} hold null, one element, or an ArrayList, so that the
+ * common case of one waiter allocates nothing. An exception nobody retrieved is reported to the
+ * loop's exception handler when the future is garbage-collected, as asyncio does.
+ *
+ * <p>Differs from asyncio: {@code result()} and {@code await()} throw a checked exception of the
+ * future wrapped in a {@link java.util.concurrent.CompletionException} (Java methods must
+ * declare checked exceptions); unchecked exceptions and errors are thrown as they are.
+ */
+public class Future<T> {
+
+    /** The future's lifecycle, named as in asyncio. */
+    public enum State { PENDING, CANCELLED, FINISHED }
+
+    private static final Cleaner CLEANER = Cleaner.create(r -> Thread.ofPlatform().daemon(true).name("aio4j-cleaner").unstarted(r));
+
+    final EventLoop loop;
+    State state = State.PENDING;
+    private T result;
+    private Throwable exception;
+    private String cancelMessage;
+    private CancelledError cancelledError;
+    private Object callbacks;
+    private Object waiters;
+    private Unretrieved unretrieved;
+
+    Future(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** The loop this future is bound to. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    // ------------------------------------------------------------------ completing
+
+    /**
+     * Completes the future with {@code value} and schedules its callbacks.
+     *
+     * @throws InvalidStateError if the future is already done
+     */
+    public void setResult(T value) {
+        loop.checkThread();
+        if (state != State.PENDING) {
+            throw new InvalidStateError("setResult() on a done future: " + this);
+        }
+        complete(value);
+    }
+
+    /** The state transition to FINISHED with a result, shared with tasks. */
+    final void complete(T value) {
+        result = value;
+        state = State.FINISHED;
+        scheduleCallbacks();
+    }
+
+    /**
+     * Completes the future with {@code exception}; {@code result()} and {@code await()} will
+     * throw it.
+     *
+     * @throws InvalidStateError if the future is already done
+     */
+    public void setException(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        loop.checkThread();
+        if (state != State.PENDING) {
+            throw new InvalidStateError("setException() on a done future: " + this);
+        }
+        fail(exception);
+    }
+
+    /** The state transition to FINISHED with an exception, shared with tasks. */
+    final void fail(Throwable exception) {
+        this.exception = exception;
+        state = State.FINISHED;
+        unretrieved = new Unretrieved(loop, exception, describeForReport(), taskNameForReport());
+        unretrieved.cleanable = CLEANER.register(this, unretrieved);
+        scheduleCallbacks();
+    }
+
+    /** Cancels the future; see {@link #cancel(String)}. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Cancels the future and schedules its callbacks; awaiters get a {@link CancelledError}
+     * carrying {@code message}. Returns false if the future is already done.
+     */
+    public boolean cancel(String message) {
+        loop.checkThread();
+        return cancelFuture(message, null);
+    }
+
+    /** The state transition to CANCELLED, shared with tasks. */
+    final boolean cancelFuture(String message, CancelledError error) {
+        if (state != State.PENDING) {
+            return false;
+        }
+        state = State.CANCELLED;
+        cancelMessage = message;
+        cancelledError = error;
+        scheduleCallbacks();
+        return true;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** True once the future has a result, an exception, or was cancelled. */
+    public boolean done() {
+        return state != State.PENDING;
+    }
+
+    /** True if the future was cancelled. */
+    public boolean cancelled() {
+        return state == State.CANCELLED;
+    }
+
+    /** The future's state. */
+    public State state() {
+        return state;
+    }
+
+    /**
+     * The result; throws the future's exception if it has one.
+     *
+     * @throws CancelledError if the future was cancelled
+     * @throws InvalidStateError if it is not done ("Result is not set.")
+     */
+    public T result() {
+        switch (state) {
+            case FINISHED -> {
+                if (exception != null) {
+                    markRetrieved();
+                    throw Futures.unchecked(exception);
+                }
+                return result;
+            }
+            case CANCELLED -> throw makeCancelledError();
+            default -> throw new InvalidStateError("Result is not set.");
+        }
+    }
+
+    /**
+     * The exception the future ended with, or null if it has a result.
+     *
+     * @throws CancelledError if the future was cancelled
+     * @throws InvalidStateError if it is not done ("Exception is not set.")
+     */
+    public Throwable exception() {
+        switch (state) {
+            case FINISHED -> {
+                markRetrieved();
+                return exception;
+            }
+            case CANCELLED -> throw makeCancelledError();
+            default -> throw new InvalidStateError("Exception is not set.");
+        }
+    }
+
+    /** The message given to {@code cancel(msg)}, or null. */
+    String cancelMessage() {
+        return cancelMessage;
+    }
+
+    /** A new CancelledError for a cancelled future, chained to the one that cancelled it. */
+    CancelledError makeCancelledError() {
+        CancelledError e = new CancelledError(cancelMessage);
+        if (cancelledError != null) {
+            e.initCause(cancelledError);
+        }
+        return e;
+    }
+
+    private void markRetrieved() {
+        Unretrieved u = unretrieved;
+        if (u != null) {
+            unretrieved = null;
+            u.retrieved = true;
+            u.cleanable.clean(); // unregisters; run() sees retrieved and reports nothing
+        }
+    }
+
+    /** Read without the thread check, for another thread's benign racy peek. */
+    boolean cancelledUnsafe() {
+        return state == State.CANCELLED;
+    }
+
+    // ------------------------------------------------------------------ waiting
+
+    /**
+     * Waits, suspending only the calling task, until the future is done, and returns its result.
+     * A done future returns at once without letting other tasks run, as in asyncio.
+     *
+     * @throws CancelledError if the future was cancelled, or the waiting task was cancelled
+     * @throws IllegalStateException if not called from a task of this future's loop
+     */
+    public T await() {
+        if (state == State.PENDING) {
+            Task<?> task = Task.currentOrThrow("await()");
+            if (task.loop != loop) {
+                throw new IllegalStateException("Task " + task.getName() + " got Future " + this + " attached to a different loop");
+            }
+            if (task == this) {
+                throw new IllegalStateException("Task cannot await on itself: " + this);
+            }
+            task.waitFor(this);
+        }
+        return result();
+    }
+
+    /** Called by a task that is about to park on this future. */
+    final void addWaiter(Task<?> task) {
+        Object w = waiters;
+        if (w == null) {
+            waiters = task;
+        } else if (w instanceof ArrayList<?> list) {
+            @SuppressWarnings("unchecked")
+            ArrayList<Task<?>> tasks = (ArrayList<Task<?>>) list;
+            tasks.add(task);
+        } else {
+            ArrayList<Task<?>> tasks = new ArrayList<>(4);
+            tasks.add((Task<?>) w);
+            tasks.add(task);
+            waiters = tasks;
+        }
+    }
+
+    // ------------------------------------------------------------------ callbacks
+
+    /**
+     * Calls {@code callback} with this future once it is done, through {@code callSoon} (never
+     * inline, also when the future is already done).
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        loop.checkThread();
+        if (state != State.PENDING) {
+            loop.callSoonOnLoop(() -> callback.accept(this));
+            return;
+        }
+        Object c = callbacks;
+        if (c == null) {
+            callbacks = callback;
+        } else if (c instanceof CallbackList list) {
+            list.add(callback);
+        } else {
+            CallbackList list = new CallbackList();
+            list.add(c);
+            list.add(callback);
+            callbacks = list;
+        }
+    }
+
+    /** Removes every registration of {@code callback}; returns how many were removed. */
+    public int removeDoneCallback(Consumer<? super Future<T>> callback) {
+        loop.checkThread();
+        Object c = callbacks;
+        if (c == null) {
+            return 0;
+        }
+        if (c instanceof CallbackList list) {
+            int before = list.size();
+            list.removeIf(x -> x == callback);
+            return before - list.size();
+        }
+        if (c == callback) {
+            callbacks = null;
+            return 1;
+        }
+        return 0;
+    }
+
+    /** A list of callbacks, distinct from a user's Consumer that happens to be an ArrayList. */
+    private static final class CallbackList extends ArrayList<Object> {
+    }
+
+    @SuppressWarnings("unchecked")
+    private void scheduleCallbacks() {
+        Object w = waiters;
+        if (w != null) {
+            waiters = null;
+            if (w instanceof ArrayList<?> list) {
+                for (Object t : list) {
+                    ((Task<?>) t).wake();
+                }
+            } else {
+                ((Task<?>) w).wake();
+            }
+        }
+        Object c = callbacks;
+        if (c != null) {
+            callbacks = null;
+            if (c instanceof CallbackList list) {
+                for (Object cb : list) {
+                    Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) cb;
+                    loop.callSoonOnLoop(() -> consumer.accept(this));
+                }
+            } else {
+                Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) c;
+                loop.callSoonOnLoop(() -> consumer.accept(this));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ bridges
+
+    /**
+     * This future seen from any thread as a CompletableFuture, completed on the loop when this
+     * future is done (cancelled maps to cancelled). Cancelling the CompletableFuture does not
+     * cancel this future. Any thread.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        Runnable hook = () -> addDoneCallback(f -> copyTo(cf));
+        if (loop.onLoop() || !loop.isRunning()) {
+            hook.run();
+        } else {
+            loop.callSoonThreadsafe(hook);
+        }
+        return cf;
+    }
+
+    /** Completes {@code cf} like this (done) future. */
+    final void copyTo(CompletableFuture<? super T> cf) {
+        if (state == State.CANCELLED) {
+            cf.completeExceptionally(makeCancelledError());
+        } else if (exception != null) {
+            markRetrieved();
+            cf.completeExceptionally(exception);
+        } else {
+            cf.complete(result);
+        }
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    String describeForReport() {
+        return "Future exception was never retrieved";
+    }
+
+    String taskNameForReport() {
+        return null;
+    }
+
+    /** The report of an exception nobody retrieved; runs on the Cleaner thread. */
+    private static final class Unretrieved implements Runnable {
+        final EventLoop loop;
+        final Throwable exception;
+        final String message;
+        final String taskName;
+        Cleaner.Cleanable cleanable;
+        volatile boolean retrieved;
+
+        Unretrieved(EventLoop loop, Throwable exception, String message, String taskName) {
+            this.loop = loop;
+            this.exception = exception;
+            this.message = message;
+            this.taskName = taskName;
+        }
+
+        @Override
+        public void run() {
+            // Runs from clean() on retrieval, or on the Cleaner thread after garbage collection.
+            if (!retrieved) {
+                loop.reportFromAnyThread(new ExceptionContext(message, exception, null, null, taskName));
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Future[" + stateText() + "]";
+    }
+
+    String stateText() {
+        return switch (state) {
+            case PENDING -> "pending";
+            case CANCELLED -> "cancelled";
+            case FINISHED -> exception != null ? "exception=" + exception : "result=" + result;
+        };
+    }
+}

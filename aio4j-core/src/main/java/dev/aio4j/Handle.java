@@ -1,0 +1,30 @@
+package dev.aio4j;
+
+/**
+ * A callback scheduled on a loop by {@link EventLoop#callSoon}; cancel it to keep it from running.
+ *
+ * <p>Not thread-safe, like the loop's other objects; cancel from the loop.
+ */
+public class Handle {
+    final Runnable callback;
+    boolean cancelled;
+
+    Handle(Runnable callback) {
+        this.callback = callback;
+    }
+
+    /** Keeps the callback from running; does nothing if it already ran or was cancelled. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** True once {@link #cancel()} was called. */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public String toString() {
+        return "Handle[" + callback + (cancelled ? ", cancelled]" : "]");
+    }
+}

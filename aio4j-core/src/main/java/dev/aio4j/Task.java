@@ -1,0 +1,316 @@
+package dev.aio4j;
+
+import dev.aio4j.internal.Strand;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A body of code running concurrently on an event loop (asyncio's Task): a virtual thread that
+ * the loop schedules, and a {@link Future} of its result.
+ *
+ * <p>Inside the body, code is plain blocking-style Java; every wait suspends only this task.
+ * Between two waits the task runs alone on its loop.
+ *
+ * <h2>Cancellation</h2>
+ *
+ * <p>{@link #cancel(String)} asks the task to stop: a {@link CancelledError} is raised at its
+ * current wait, or at its next one if it is running. If the task waits on a future or another
+ * task, that future is cancelled (as in asyncio: cancellation travels down the await chain; use
+ * {@code Aio.shield} to protect the inner one), and the task resumes once it is done. A task
+ * that catches the CancelledError and carries on is not cancelled. A task inside a JDK blocking
+ * call is interrupted out of it (interruptible channels close, as the JDK specifies) and ends
+ * cancelled if the interruption escapes its body. {@link #cancelling()} counts the requests not
+ * yet matched by {@link #uncancel()}, as in asyncio 3.11+.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ *   created --start--> runnable <--wake/yield--> waiting
+ *                         |
+ *                         +--body returns/throws--> done (FINISHED or CANCELLED)
+ * </pre>
+ *
+ * <p>Representation: {@code futWaiter} is the future the task is parked on (asyncio's
+ * {@code _fut_waiter}); {@code mustCancel} a cancellation to deliver at the next resumption;
+ * {@code prev}/{@code next} link the task into its loop's list of unfinished tasks.
+ *
+ * <p>Invariants:
+ * <ol>
+ *   <li>Every field is read and written only by strands of this task's loop.
+ *   <li>{@code inWait} is true exactly while the task is parked in {@link #waitFor}; only then
+ *       can a cancellation reach it through {@code futWaiter}, and only otherwise is the
+ *       thread interrupted.
+ *   <li>A task whose cancellation is requested before its body starts never runs its body.
+ * </ol>
+ */
+public final class Task<T> extends Future<T> {
+
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static final System.Logger LOG = System.getLogger("dev.aio4j");
+
+    final Strand strand;
+    private Callable<T> body;
+    private String name;
+    private final long number;
+    private boolean mustCancel;
+    private String cancelMessage;
+    private int numCancelsRequested;
+    private Future<?> futWaiter;
+    private boolean inWait;
+    private long stepStartNanos;
+
+    Task<?> prev;
+    Task<?> next;
+
+    private Task(EventLoop loop, Callable<T> body, String name) {
+        super(loop);
+        this.body = body;
+        this.name = name;
+        this.number = body == null ? 0 : COUNTER.incrementAndGet();
+        this.strand = body == null ? null : new Strand(this, loop);
+    }
+
+    /** The head of a loop's task list; never runs. */
+    static Task<?> sentinel(EventLoop loop) {
+        Task<?> t = new Task<>(loop, null, "sentinel");
+        t.prev = t;
+        t.next = t;
+        return t;
+    }
+
+    /**
+     * Creates and schedules a task the default way, for task factories that wrap it.
+     *
+     * @param name the task's name, or null for "Task-N"
+     */
+    public static <T> Task<T> create(EventLoop loop, Callable<T> body, String name) {
+        Objects.requireNonNull(body, "body");
+        loop.checkThread();
+        return start(loop, body, name, false);
+    }
+
+    static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager) {
+        Task<T> task = new Task<>(loop, body, name);
+        loop.carrier.create(task.strand, task::run, false);
+        loop.taskStarted(task);
+        loop.carrier.start(task.strand);
+        return task;
+    }
+
+    /** The task's body, on its own strand. */
+    private void run() {
+        Strand.CURRENT.set(strand);
+        Thread.interrupted(); // a cancellation before the start needs no nudge
+        T value = null;
+        Throwable failure = null;
+        Callable<T> b = body;
+        body = null;
+        if (!mustCancel) {
+            stepStartNanos = loop.getDebug() ? System.nanoTime() : 0;
+            try {
+                value = b.call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+            checkSlowStep();
+        }
+        Thread.interrupted();
+        loop.taskFinished(this);
+        if (failure == null) {
+            if (mustCancel) {
+                // Cancelled before the start, or during the last step (asyncio: test_cancel_at_end).
+                mustCancel = false;
+                cancelFuture(cancelMessage, null);
+            } else {
+                complete(value);
+            }
+        } else if (failure instanceof CancelledError ce) {
+            mustCancel = false;
+            cancelFuture(ce.getMessage(), ce);
+        } else if (mustCancel && isInterruption(failure)) {
+            mustCancel = false;
+            CancelledError ce = new CancelledError(cancelMessage);
+            ce.initCause(failure);
+            cancelFuture(cancelMessage, ce);
+        } else {
+            fail(failure);
+        }
+        loop.carrier.exit(strand);
+    }
+
+    private static boolean isInterruption(Throwable t) {
+        return t instanceof InterruptedException || t instanceof ClosedByInterruptException
+                || t instanceof InterruptedIOException;
+    }
+
+    // ------------------------------------------------------------------ waiting (on the task's strand)
+
+    /** Parks this task until {@code fut} is done, delivering cancellation as asyncio's step does. */
+    void waitFor(Future<?> fut) {
+        futWaiter = fut;
+        fut.addWaiter(this);
+        if (mustCancel && fut.cancel(cancelMessage)) {
+            mustCancel = false;
+        }
+        while (fut.state == State.PENDING) {
+            suspend();
+        }
+        futWaiter = null;
+        deliverCancellation();
+    }
+
+    /** Parks until woken; may return spuriously. */
+    void suspend() {
+        checkSlowStep();
+        EventLoop l = loop;
+        inWait = true;
+        l.parkedTasks++;
+        l.carrier.park(strand);
+        l.parkedTasks--;
+        inWait = false;
+        Thread.interrupted(); // a nudge meant for a JDK call that already ended
+        if (l.getDebug()) {
+            stepStartNanos = System.nanoTime();
+        }
+    }
+
+    /** Lets every ready task and callback run once, then delivers a pending cancellation. */
+    void yieldStep() {
+        checkSlowStep();
+        loop.carrier.yieldNow(strand);
+        Thread.interrupted();
+        if (loop.getDebug()) {
+            stepStartNanos = System.nanoTime();
+        }
+        deliverCancellation();
+    }
+
+    private void deliverCancellation() {
+        if (mustCancel) {
+            mustCancel = false;
+            throw new CancelledError(cancelMessage);
+        }
+    }
+
+    /** Makes this task runnable; called on the loop when what it waits for is done. */
+    void wake() {
+        loop.carrier.unpark(strand);
+    }
+
+    private void checkSlowStep() {
+        if (stepStartNanos != 0 && loop.getDebug()) {
+            long took = System.nanoTime() - stepStartNanos;
+            if (took >= loop.slowCallbackNanos()) {
+                LOG.log(System.Logger.Level.WARNING, "Executing " + this + " took " + (took / 1e9)
+                        + " seconds without waiting", new Throwable("the step ended here"));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ cancellation
+
+    /**
+     * Requests cancellation: see the class notes. Returns false if the task is already done.
+     * Loop-affine; from another thread use {@code loop.callSoonThreadsafe(task::cancel)}.
+     */
+    @Override
+    public boolean cancel(String message) {
+        loop.checkThread();
+        if (done()) {
+            return false;
+        }
+        numCancelsRequested++;
+        Future<?> waitingOn = futWaiter;
+        if (waitingOn != null && waitingOn.cancel(message)) {
+            return true;
+        }
+        mustCancel = true;
+        cancelMessage = message;
+        if (!inWait && Strand.current() != strand) {
+            strand.thread().interrupt(); // breaks a JDK blocking call; cleared at the next library wait
+        }
+        return true;
+    }
+
+    /** The number of cancellation requests not matched by {@link #uncancel()} (asyncio 3.11+). */
+    public int cancelling() {
+        return numCancelsRequested;
+    }
+
+    /**
+     * Decrements the count of cancellation requests and returns what is left; reaching zero
+     * withdraws a cancellation not yet delivered (asyncio 3.13).
+     */
+    public int uncancel() {
+        loop.checkThread();
+        if (numCancelsRequested > 0) {
+            numCancelsRequested--;
+            if (numCancelsRequested == 0) {
+                mustCancel = false;
+            }
+        }
+        return numCancelsRequested;
+    }
+
+    /** Tasks complete themselves: always throws. */
+    @Override
+    public void setResult(T value) {
+        throw new UnsupportedOperationException("Task does not support setResult()");
+    }
+
+    /** Tasks complete themselves: always throws. */
+    @Override
+    public void setException(Throwable exception) {
+        throw new UnsupportedOperationException("Task does not support setException()");
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    /** The task's name: the one given, or "Task-N". */
+    public String getName() {
+        return name != null ? name : "Task-" + number;
+    }
+
+    public void setName(String name) {
+        this.name = String.valueOf(name);
+    }
+
+    /** The task's virtual thread (or the thread that runs it in portable mode). */
+    public Thread thread() {
+        return strand.thread();
+    }
+
+    /** The task running on the current thread, or null (in a callback, or off any loop). */
+    static Task<?> current() {
+        Strand s = Strand.current();
+        return s != null && s.owner instanceof Task<?> t ? t : null;
+    }
+
+    static Task<?> currentOrThrow(String what) {
+        Task<?> t = current();
+        if (t == null) {
+            Strand s = Strand.current();
+            throw new IllegalStateException(what + " must be called from a task"
+                    + (s != null ? " (a loop callback cannot wait)" : " (this thread runs no task of any loop)"));
+        }
+        return t;
+    }
+
+    @Override
+    String describeForReport() {
+        return "Task exception was never retrieved";
+    }
+
+    @Override
+    String taskNameForReport() {
+        return getName();
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + getName() + ", " + stateText() + (numCancelsRequested > 0 && !done() ? ", cancelling]" : "]");
+    }
+}

@@ -1,0 +1,210 @@
+package dev.aio4j.internal;
+
+import java.io.IOException;
+import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Portable mode: strands are ordinary threads (tasks are virtual threads on the JDK's default
+ * scheduler, the loop strand a platform thread) that pass a baton so that only one runs at a
+ * time.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>Representation: {@code ready} is a FIFO of strands waiting for the baton; {@code busy} is
+ * true while some strand holds it. A strand holds the baton from the moment it is granted until
+ * it parks, yields or exits, when it hands the baton straight to the head of {@code ready}.
+ *
+ * <p>Invariants:
+ * <ol>
+ *   <li>At most one strand holds the baton; only the holder, or a thread that wins the CAS of
+ *       {@code busy} from false to true, grants it.
+ *   <li>A strand is in {@code ready} at most once ({@link Strand#queued}); being queued while it
+ *       runs acts as an unpark permit.
+ *   <li>The loop strand keeps the baton while the loop is stopped, so nothing runs then; it gives
+ *       the baton up during an idle wait, in which it touches no loop state.
+ * </ol>
+ *
+ * <p>Races handled: a strand made ready while nobody holds the baton; the releaser clears
+ * {@code busy} and then re-checks {@code ready}, and the enqueuer re-checks {@code busy} after
+ * enqueueing. An idle loop woken before it starts waiting: the waker sets {@code wakePending}
+ * and then reads {@code idleState}; the loop publishes {@code idleState} and then reads
+ * {@code wakePending}.
+ *
+ * <p>Not guaranteed: a JDK blocking call inside a task (a socket read, {@code Thread.sleep},
+ * a contended monitor) holds the baton, so the whole loop waits for it, as a blocking call does
+ * in asyncio.
+ */
+public final class BatonCarrier implements Carrier {
+
+    private static final int NOT_IDLE = 0, PARKING = 1, SELECTING = 2;
+
+    private final ConcurrentLinkedQueue<Strand> ready = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final String name;
+    private volatile int idleState = NOT_IDLE;
+    private volatile boolean wakePending;
+
+    public BatonCarrier(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String mode() {
+        return "portable";
+    }
+
+    @Override
+    public void create(Strand strand, Runnable body, boolean loopStrand) {
+        Runnable run = () -> {
+            awaitGrant(strand);
+            body.run();
+        };
+        strand.thread = loopStrand
+                ? Thread.ofPlatform().name(name).daemon(true).unstarted(run)
+                : Thread.ofVirtual().inheritInheritableThreadLocals(false).unstarted(run);
+    }
+
+    @Override
+    public void start(Strand strand) {
+        strand.thread.start();
+        unpark(strand);
+    }
+
+    @Override
+    public void park(Strand self) {
+        release();
+        awaitGrant(self);
+    }
+
+    @Override
+    public void unpark(Strand strand) {
+        if (strand.queued.compareAndSet(false, true)) {
+            ready.offer(strand);
+            if (!busy.get()) {
+                dispatch();
+            }
+        }
+    }
+
+    @Override
+    public void yieldNow(Strand self) {
+        unpark(self);
+        release();
+        awaitGrant(self);
+    }
+
+    @Override
+    public boolean othersReady() {
+        return !ready.isEmpty();
+    }
+
+    @Override
+    public int idle(Strand loop, Selector selector, long timeoutNanos) throws IOException {
+        if (timeoutNanos == 0) {
+            return selector.selectNow();
+        }
+        boolean useSelector = !selector.keys().isEmpty();
+        release();
+        int n = -1;
+        idleState = useSelector ? SELECTING : PARKING;
+        try {
+            if (!wakePending) {
+                if (useSelector) {
+                    n = timeoutNanos < 0
+                            ? selector.select()
+                            : selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
+                } else if (timeoutNanos < 0) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, timeoutNanos);
+                }
+            }
+        } finally {
+            idleState = NOT_IDLE;
+            wakePending = false;
+            unpark(loop);
+            awaitGrant(loop);
+        }
+        return n;
+    }
+
+    @Override
+    public void wakeIdle(Strand loop, Selector selector) {
+        wakePending = true;
+        int s = idleState;
+        if (s == SELECTING) {
+            selector.wakeup();
+        } else if (s == PARKING) {
+            LockSupport.unpark(loop.thread);
+        }
+    }
+
+    @Override
+    public void suspendLoop(Strand loop) {
+        LockSupport.park(this); // keeps the baton: nothing runs while the loop is stopped
+    }
+
+    @Override
+    public void resumeLoop(Strand loop) {
+        LockSupport.unpark(loop.thread);
+    }
+
+    @Override
+    public void exit(Strand self) {
+        release();
+    }
+
+    @Override
+    public void shutdown() {
+        ready.clear();
+    }
+
+    /** Hands the baton to the next ready strand, or frees it. Call only while holding it. */
+    private void release() {
+        Strand next = ready.poll();
+        if (next != null) {
+            grant(next);
+            return;
+        }
+        busy.set(false);
+        if (!ready.isEmpty()) {
+            dispatch();
+        }
+    }
+
+    /** Gives the free baton to the head of {@code ready}, if both exist. */
+    private void dispatch() {
+        while (!ready.isEmpty() && busy.compareAndSet(false, true)) {
+            Strand next = ready.poll();
+            if (next != null) {
+                grant(next);
+                return;
+            }
+            busy.set(false);
+        }
+    }
+
+    private static void grant(Strand strand) {
+        strand.queued.set(false);
+        strand.granted = true;
+        LockSupport.unpark(strand.thread);
+    }
+
+    private void awaitGrant(Strand self) {
+        boolean interrupted = false;
+        while (!self.granted) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                interrupted = true; // an interrupt must not turn this wait into a spin
+            }
+        }
+        self.granted = false;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

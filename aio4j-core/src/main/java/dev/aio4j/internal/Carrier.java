@@ -1,0 +1,62 @@
+package dev.aio4j.internal;
+
+import java.nio.channels.Selector;
+
+/**
+ * How one event loop runs its strands so that exactly one runs at a time, in FIFO order.
+ *
+ * <p>Two implementations: {@link LoopCarrier} makes the loop the scheduler of its tasks' virtual
+ * threads (needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}); {@link BatonCarrier} runs
+ * them on the JDK's default scheduler and passes a baton so that only one runs at a time.
+ *
+ * <p>Threading: {@link #unpark} and {@link #wakeIdle} may be called from any thread; every other
+ * method is called by the strand that currently runs on this carrier.
+ */
+public interface Carrier {
+
+    /** "carrier" or "portable". */
+    String mode();
+
+    /** Creates the strand's thread, unstarted. Loop strands may be platform threads. */
+    void create(Strand strand, Runnable body, boolean loopStrand);
+
+    /** Starts a created strand: its first step runs after every strand already ready. */
+    void start(Strand strand);
+
+    /** Suspends the calling strand until {@link #unpark}ed; may return spuriously. */
+    void park(Strand self);
+
+    /** Makes a strand ready (or gives it a permit if it is running). Any thread. */
+    void unpark(Strand strand);
+
+    /** Lets every ready strand run once, then continues. */
+    void yieldNow(Strand self);
+
+    /** True if some strand other than the caller is ready to run. */
+    boolean othersReady();
+
+    /**
+     * Loop strand only: waits until the selector has ready keys, {@link #wakeIdle} is called, or
+     * {@code timeoutNanos} passes ({@code < 0}: no limit; {@code 0}: poll). Returns the number
+     * of keys the selector reported, or -1 if it did not poll.
+     */
+    int idle(Strand loop, Selector selector, long timeoutNanos) throws java.io.IOException;
+
+    /** Ends an {@link #idle} of the loop strand early. Any thread. */
+    void wakeIdle(Strand loop, Selector selector);
+
+    /**
+     * Loop strand only, while the loop is stopped: waits, holding every other strand back, until
+     * {@link #resumeLoop} is called. May return spuriously.
+     */
+    void suspendLoop(Strand loop);
+
+    /** Lets a suspended loop strand (and so every strand) run again. Any thread. */
+    void resumeLoop(Strand loop);
+
+    /** Called by a strand as the last thing it does. */
+    void exit(Strand self);
+
+    /** Stops the carrier; strands that have not finished never run again. */
+    void shutdown();
+}

@@ -1,0 +1,309 @@
+package dev.aio4j.internal;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Carrier mode: the loop is the scheduler of its strands' virtual threads.
+ *
+ * <p>One platform thread, the carrier, runs every continuation of the loop's virtual threads in
+ * FIFO order. The JDK hands a continuation to {@link #execute} whenever one of those threads
+ * starts, is unparked or yields.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>Representation: continuations submitted on the carrier's own OS thread (a task unparking
+ * another, a yield) go to {@code local}, a plain deque only the carrier touches; submissions
+ * from other threads go to {@code foreign}, a lock-free queue, and wake the carrier. The carrier
+ * runs in rounds: move {@code foreign} to the tail of {@code local}, then run exactly the
+ * continuations present at the start of the round, so foreign work cannot starve.
+ *
+ * <p>Invariants:
+ * <ol>
+ *   <li>The carrier thread runs only queue operations, continuations and the idle wait; it takes
+ *       no lock a virtual thread could hold (the JDK calls {@code execute} while the caller is
+ *       pinned, so {@code execute} never blocks and never runs anything inline).
+ *   <li>The loop's own work runs in the loop strand, a virtual thread on this carrier. When it
+ *       has nothing to do it records an idle request and parks; the carrier performs the
+ *       blocking {@code select} only once no continuation is queued, then unparks the loop.
+ *   <li>Nothing runs while the loop is stopped ({@code draining} false): queued continuations
+ *       wait for the next run.
+ * </ol>
+ *
+ * <p>Races handled: a foreign submission racing the carrier going to sleep. The carrier
+ * publishes its sleep state, then re-checks {@code foreign}; a submitter publishes its item,
+ * then reads the state (both volatile, so one of them sees the other) and wakes the carrier with
+ * a sticky signal (an unpark permit or {@code Selector.wakeup}).
+ */
+public final class LoopCarrier implements Carrier, Executor {
+
+    private static final Constructor<?> BUILDER;
+    private static final MethodHandle CURRENT_CARRIER;
+    private static final String UNAVAILABLE;
+
+    static {
+        Constructor<?> builder = null;
+        MethodHandle currentCarrier = null;
+        String why = null;
+        try {
+            Class<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            builder = c.getDeclaredConstructor(Executor.class);
+            builder.setAccessible(true);
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            currentCarrier = lookup.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            builder = null;
+            why = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        BUILDER = builder;
+        CURRENT_CARRIER = currentCarrier;
+        UNAVAILABLE = why;
+        if (why == null) {
+            JdkWarmup.run();
+        }
+    }
+
+    /** Null if carrier mode can run here, else why it cannot. */
+    public static String unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    private static final int AWAKE = 0, PARKED = 1, SELECTING = 2;
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final Thread carrier;
+    private final Thread.Builder.OfVirtual builder;
+    /** Carrier thread only. */
+    private final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
+    private final ConcurrentLinkedQueue<Runnable> foreign = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger sleepState = new AtomicInteger(AWAKE);
+    private volatile boolean draining;
+    private volatile boolean closed;
+    /** The selector the carrier waits on; written before the sleep state is published. */
+    private volatile Selector selector;
+
+    // The loop's idle request: written by the loop strand and read by the carrier, both on the
+    // carrier's OS thread.
+    private Strand idleLoop;
+    private long idleDeadline;
+    private int idleResult;
+
+    public LoopCarrier(String name) {
+        if (BUILDER == null) {
+            throw new IllegalStateException("carrier mode unavailable: " + UNAVAILABLE);
+        }
+        try {
+            builder = ((Thread.Builder.OfVirtual) BUILDER.newInstance(this)).inheritInheritableThreadLocals(false);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("carrier mode unavailable", e);
+        }
+        carrier = Thread.ofPlatform().name(name).daemon(true).unstarted(this::runCarrier);
+        carrier.start();
+    }
+
+    @Override
+    public String mode() {
+        return "carrier";
+    }
+
+    // ---- the scheduler side: called by the JDK ----
+
+    @Override
+    public void execute(Runnable continuation) {
+        if (closed) {
+            return; // no strand resumes after the loop closed
+        }
+        if (onCarrier()) {
+            local.addLast(continuation);
+        } else {
+            foreign.offer(continuation);
+            wakeCarrier();
+        }
+    }
+
+    private boolean onCarrier() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact() == carrier;
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void wakeCarrier() {
+        int s = sleepState.get();
+        if (s == PARKED) {
+            if (sleepState.compareAndSet(PARKED, AWAKE)) {
+                LockSupport.unpark(carrier);
+            }
+        } else if (s == SELECTING) {
+            if (sleepState.compareAndSet(SELECTING, AWAKE)) {
+                selector.wakeup();
+            }
+        }
+    }
+
+    // ---- the carrier thread ----
+
+    private void runCarrier() {
+        while (!closed) {
+            if (!draining) {
+                sleep(false, NO_DEADLINE);
+                continue;
+            }
+            for (Runnable r; (r = foreign.poll()) != null; ) {
+                local.addLast(r);
+            }
+            int n = local.size();
+            if (n == 0) {
+                idle();
+                continue;
+            }
+            for (int i = 0; i < n && draining; i++) {
+                Runnable r = local.pollFirst();
+                try {
+                    r.run();
+                } catch (Throwable t) {
+                    // A continuation never throws; if the JDK says otherwise, keep the loop alive.
+                    System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "continuation failed", t);
+                }
+            }
+        }
+        local.clear();
+        foreign.clear();
+    }
+
+    /** Nothing is queued: wait for the loop's idle request, or for any submission. */
+    private void idle() {
+        Strand loop = idleLoop;
+        if (loop == null) {
+            sleep(false, NO_DEADLINE);
+            return;
+        }
+        long deadline = idleDeadline;
+        boolean useSelector = !selector.keys().isEmpty();
+        int n = sleep(useSelector, deadline);
+        if (n > 0 || (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0)) {
+            idleResult = n;
+            idleLoop = null;
+            LockSupport.unpark(loop.thread);
+        }
+    }
+
+    /** Sleeps until woken or the deadline; returns the selector's count, or -1. */
+    private int sleep(boolean useSelector, long deadline) {
+        int state = useSelector ? SELECTING : PARKED;
+        sleepState.set(state);
+        try {
+            if (!foreign.isEmpty() || closed) {
+                return useSelector ? selector.selectNow() : -1;
+            }
+            long timeout = deadline == NO_DEADLINE ? -1 : Math.max(0, deadline - System.nanoTime());
+            if (useSelector) {
+                if (timeout < 0) {
+                    return selector.select();
+                }
+                long millis = TimeUnit.NANOSECONDS.toMillis(timeout + 999_999);
+                return millis == 0 ? selector.selectNow() : selector.select(millis);
+            }
+            if (timeout < 0) {
+                LockSupport.park(this);
+            } else if (timeout > 0) {
+                LockSupport.parkNanos(this, timeout);
+            }
+            return -1;
+        } catch (IOException e) {
+            System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "selector failed", e);
+            return -1;
+        } finally {
+            sleepState.set(AWAKE);
+        }
+    }
+
+    // ---- the loop side ----
+
+    @Override
+    public void create(Strand strand, Runnable body, boolean loopStrand) {
+        strand.thread = builder.unstarted(body);
+    }
+
+    @Override
+    public void start(Strand strand) {
+        strand.thread.start();
+    }
+
+    @Override
+    public void park(Strand self) {
+        LockSupport.park();
+    }
+
+    @Override
+    public void unpark(Strand strand) {
+        LockSupport.unpark(strand.thread);
+    }
+
+    @Override
+    public void yieldNow(Strand self) {
+        Thread.yield();
+    }
+
+    @Override
+    public boolean othersReady() {
+        return !local.isEmpty() || !foreign.isEmpty();
+    }
+
+    @Override
+    public int idle(Strand loop, Selector sel, long timeoutNanos) throws IOException {
+        if (timeoutNanos == 0) {
+            return sel.selectNow();
+        }
+        selector = sel;
+        idleDeadline = timeoutNanos < 0 ? NO_DEADLINE : System.nanoTime() + timeoutNanos;
+        idleResult = -1;
+        idleLoop = loop;
+        LockSupport.park();
+        idleLoop = null;
+        return idleResult;
+    }
+
+    @Override
+    public void wakeIdle(Strand loop, Selector sel) {
+        LockSupport.unpark(loop.thread);
+    }
+
+    @Override
+    public void suspendLoop(Strand loop) {
+        draining = false;
+        LockSupport.park();
+    }
+
+    @Override
+    public void resumeLoop(Strand loop) {
+        draining = true;
+        LockSupport.unpark(loop.thread);
+        LockSupport.unpark(carrier);
+    }
+
+    @Override
+    public void exit(Strand self) {
+    }
+
+    @Override
+    public void shutdown() {
+        closed = true;
+        LockSupport.unpark(carrier);
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+        }
+    }
+}

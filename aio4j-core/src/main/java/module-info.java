@@ -1,0 +1,6 @@
+/** aio4j: Python's asyncio for Java, with tasks as virtual threads scheduled by their loop. */
+module dev.aio4j {
+    requires jdk.unsupported; // sun.misc.Signal for SIGINT handling in Aio.run
+
+    exports dev.aio4j;
+}

@@ -1,0 +1,49 @@
+package dev.aio4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TaskTest {
+
+    @Test
+    void tasksRunConcurrentlyAndReturnResults() {
+        int sum = Aio.run(() -> {
+            List<Task<Integer>> tasks = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int k = i;
+                tasks.add(Aio.createTask(() -> {
+                    Aio.sleep(Duration.ofMillis(1));
+                    return k;
+                }));
+            }
+            int s = 0;
+            for (Task<Integer> t : tasks) {
+                s += t.await();
+            }
+            return s;
+        });
+        assertThat(sum).isEqualTo(45);
+    }
+
+    @Test
+    void runsInTheModeTheBuildAskedFor() {
+        String expected = System.getProperty("aio4j.expectMode");
+        String mode = Aio.run(() -> Aio.getRunningLoop().mode());
+        if (expected != null) {
+            assertThat(mode).isEqualTo(expected);
+        }
+        assertThat(mode).isIn("carrier", "portable");
+    }
+
+    @Test
+    void exceptionOfTheBodyIsThrownByAwait() {
+        assertThatThrownBy(() -> Aio.run(() -> Aio.createTask(() -> {
+            throw new IllegalArgumentException("boom");
+        }).await())).isInstanceOf(IllegalArgumentException.class).hasMessage("boom");
+    }
+}
