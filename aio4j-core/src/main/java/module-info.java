@@ -3,4 +3,6 @@ module dev.aio4j {
     requires jdk.unsupported; // sun.misc.Signal for SIGINT handling in Aio.run
 
     exports dev.aio4j;
+    exports dev.aio4j.sync;
+    exports dev.aio4j.queue;
 }

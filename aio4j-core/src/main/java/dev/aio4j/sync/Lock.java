@@ -1,0 +1,185 @@
+package dev.aio4j.sync;
+
+import dev.aio4j.CancelledError;
+import dev.aio4j.EventLoop;
+import dev.aio4j.Future;
+import java.util.ArrayDeque;
+
+/**
+ * A mutual-exclusion lock for the tasks of one event loop (asyncio's Lock).
+ *
+ * <pre>{@code
+ * try (var held = lock.acquire()) {
+ *     counter++;            // no other task of the loop holds the lock here
+ * }
+ * }</pre>
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>FIFO hand-off: waiters get the lock in the order they called {@link #acquire()}. A
+ *       newcomer never barges: while a woken waiter has not resumed yet, the lock reads as
+ *       unlocked but a new {@code acquire()} queues behind it.
+ *   <li>A cancelled waiter never ends up holding the lock; if it was already woken, it passes
+ *       the wake-up on to the next waiter.
+ *   <li>{@code release()} happens-before the next holder's {@code acquire()} returns (both run
+ *       on the loop).
+ *   <li>Not owned and not reentrant, as in asyncio: any task of the loop may release it, and a
+ *       task that acquires twice waits for itself forever.
+ * </ul>
+ *
+ * <p>The lock binds to the loop that first uses it; use from another loop throws
+ * IllegalStateException, use from a thread that runs no loop throws WrongThreadException.
+ * Introspection ({@link #locked()}, {@link #toString()}) may be called from anywhere.
+ *
+ * <p>Differs from asyncio: {@code acquire()} returns a {@link Held} for try-with-resources
+ * instead of True, and releasing an unlocked lock throws IllegalStateException (asyncio:
+ * RuntimeError). There is no timeout argument; compose with a timeout scope or cancellation.
+ */
+public final class Lock implements Held.Releasable {
+
+    /*
+     * Implementation notes.
+     *
+     * Representation: `locked` is the lock's state; `waiters` holds one loop future per task
+     * parked in acquire(), oldest first. A waiter's future is completed (with null) to hand it
+     * the wake-up, or cancelled when its task is cancelled; each waiter removes its own future
+     * when it resumes, whatever the outcome.
+     *
+     * Invariants:
+     *  1. Every field is touched only on the bound loop.
+     *  2. If the lock is unlocked and a waiter is live (its future not cancelled), the first
+     *     waiter's future is done or about to be: release() completes it, and a cancelled
+     *     waiter that was woken calls wakeUpFirst() on its way out.
+     *  3. A completed (woken) future stays in `waiters` until its task resumes, so the fast path
+     *     of acquire() sees a live waiter and queues instead of barging.
+     *
+     * Not guaranteed: fairness among tasks that never waited (a fast-path acquire between two
+     * releases takes the lock if nobody waits, as in asyncio).
+     */
+
+    /** The loop this lock is bound to; null until first use. */
+    private EventLoop loop;
+
+    /** True while some task holds the lock. */
+    private boolean locked;
+
+    /** Futures of the tasks parked in acquire(), oldest first; created on first contention. */
+    private ArrayDeque<Future<Void>> waiters;
+
+    /** An unlocked lock. */
+    public Lock() {
+    }
+
+    /**
+     * Waits until the lock is free and this task's turn has come, then takes it.
+     *
+     * @return a hold whose {@code close()} releases the lock (for try-with-resources)
+     * @throws CancelledError if the task is cancelled while waiting; it then does not hold the
+     *     lock
+     * @throws IllegalStateException if not called from a task, or from another loop than the
+     *     lock's
+     * @throws WrongThreadException if the calling thread runs no event loop
+     */
+    public Held acquire() {
+        EventLoop l = loop = Binding.check(loop, this);
+        if (!locked && !hasLiveWaiter()) {
+            locked = true;
+            return new Held(this);
+        }
+        ArrayDeque<Future<Void>> ws = waiters;
+        if (ws == null) {
+            ws = waiters = new ArrayDeque<>();
+        }
+        Future<Void> fut = l.createFuture();
+        ws.addLast(fut);
+        try {
+            fut.await();
+        } catch (CancelledError e) {
+            ws.remove(fut);
+            if (!locked) {
+                wakeUpFirst(); // we may have been handed the wake-up: pass it on
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            ws.remove(fut);
+            throw e;
+        }
+        ws.remove(fut);
+        locked = true;
+        return new Held(this);
+    }
+
+    /**
+     * Takes the lock if that needs no wait: it is unlocked and no live task waits for it.
+     * Not in asyncio; the same test as its acquire's fast path.
+     *
+     * @return a hold on the lock, or null if the lock was not taken
+     */
+    public Held tryAcquire() {
+        loop = Binding.check(loop, this);
+        if (!locked && !hasLiveWaiter()) {
+            locked = true;
+            return new Held(this);
+        }
+        return null;
+    }
+
+    /**
+     * Releases the lock and wakes the first waiter, if any. The lock reads as unlocked until
+     * that waiter resumes and takes it.
+     *
+     * @throws IllegalStateException if the lock is not locked, or is bound to another loop
+     * @throws WrongThreadException if the calling thread runs no event loop
+     */
+    @Override
+    public void release() {
+        loop = Binding.check(loop, this);
+        if (!locked) {
+            throw new IllegalStateException("release() called on an unlocked " + this);
+        }
+        locked = false;
+        wakeUpFirst();
+    }
+
+    /** True if some task holds the lock. */
+    public boolean locked() {
+        return locked;
+    }
+
+    /** Completes the first waiter's future unless it is already done. Call only on the loop. */
+    private void wakeUpFirst() {
+        ArrayDeque<Future<Void>> ws = waiters;
+        if (ws == null) {
+            return;
+        }
+        Future<Void> first = ws.peekFirst();
+        if (first != null && !first.done()) {
+            first.setResult(null);
+        }
+    }
+
+    private boolean hasLiveWaiter() {
+        ArrayDeque<Future<Void>> ws = waiters;
+        if (ws == null || ws.isEmpty()) {
+            return false;
+        }
+        for (Future<Void> f : ws) {
+            if (!f.cancelled()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The number of tasks parked in {@link #acquire()}, including woken ones not yet resumed. */
+    public int waiters() {
+        ArrayDeque<Future<Void>> ws = waiters;
+        return ws == null ? 0 : ws.size();
+    }
+
+    /** {@code Lock[locked, waiters=2]}. */
+    @Override
+    public String toString() {
+        return "Lock[" + (locked ? "locked" : "unlocked") + ", waiters=" + waiters() + "]";
+    }
+}
