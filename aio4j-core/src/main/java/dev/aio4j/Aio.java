@@ -241,6 +241,135 @@ public final class Aio {
         return result;
     }
 
+    // ------------------------------------------------------------------ combinators (see also TaskGroup, Timeout)
+
+    /**
+     * A future of the results of {@code futures}, in argument order (asyncio.gather); await it
+     * with {@code Aio.gather(a, b).await()}.
+     *
+     * <p>The first child to fail completes the outer future with that exception at once (a
+     * cancelled child with a CancelledError: the outer is then done with an exception, not
+     * cancelled); <b>the other children are not cancelled and keep running</b>. Use
+     * {@link TaskGroup} to cancel the siblings on the first failure. Cancelling the outer future
+     * (or the task awaiting it) cancels every child not yet done, and the outer then fails with
+     * a CancelledError once they are all done. An argument given twice is one child whose result
+     * appears twice.
+     *
+     * @throws IllegalArgumentException if the futures belong to different loops
+     */
+    @SafeVarargs
+    public static <T> Future<java.util.List<T>> gather(Future<? extends T>... futures) {
+        return Gather.of(java.util.Arrays.asList(futures), false);
+    }
+
+    /** {@link #gather(Future[])} over callables, each run as a new task of the running loop. */
+    @SafeVarargs
+    public static <T> Future<java.util.List<T>> gather(Callable<? extends T>... bodies) {
+        return Gather.of(java.util.Arrays.asList(bodies), false);
+    }
+
+    /**
+     * {@link #gather(Future[])} over a mix of futures, callables and {@link CheckedRunnable}s
+     * (run as new tasks); an empty collection gives a done future of an empty list. The element
+     * type is not checked.
+     */
+    public static <T> Future<java.util.List<T>> gather(java.util.Collection<?> awaitables) {
+        return Gather.of(awaitables, false);
+    }
+
+    /**
+     * asyncio's {@code gather(..., return_exceptions=True)}: the outer future completes when
+     * every child is done, with a list holding each child's result, or its exception (a
+     * CancelledError for a cancelled child) in its place. Cancelling the outer still ends it with
+     * a CancelledError.
+     */
+    public static Future<java.util.List<Object>> gatherReturnExceptions(java.util.Collection<?> awaitables) {
+        return Gather.of(awaitables, true);
+    }
+
+    /** {@link #gatherReturnExceptions(Collection)} over futures. */
+    public static Future<java.util.List<Object>> gatherReturnExceptions(Future<?>... futures) {
+        return Gather.of(java.util.Arrays.asList(futures), true);
+    }
+
+    /**
+     * Waits until every future is done (asyncio.wait); see {@link #wait(Collection, Duration, ReturnWhen)}.
+     */
+    public static <F extends Future<?>> DoneAndPending<F> wait(java.util.Collection<? extends F> futures) {
+        return Wait.await(futures, null, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** Waits, without a timeout, until {@code when}. */
+    public static <F extends Future<?>> DoneAndPending<F> wait(java.util.Collection<? extends F> futures, ReturnWhen when) {
+        return Wait.await(futures, null, when);
+    }
+
+    /**
+     * Waits until {@code when} is met or {@code timeout} ({@code null}: none) passes, and returns
+     * the done and pending futures (asyncio.wait). Never throws on timeout and never cancels a
+     * future. Always lets the loop run at least once, even if every future is already done.
+     *
+     * @throws IllegalArgumentException if {@code futures} is empty or mixes loops
+     * @throws CancelledError if the waiting task is cancelled (the futures are left alone)
+     */
+    public static <F extends Future<?>> DoneAndPending<F> wait(java.util.Collection<? extends F> futures, Duration timeout, ReturnWhen when) {
+        return Wait.await(futures, timeout, when);
+    }
+
+    /** The futures in completion order (asyncio.as_completed); see {@link AsCompleted}. */
+    public static <T> AsCompleted<T> asCompleted(java.util.Collection<? extends Future<T>> futures) {
+        return new AsCompleted<>(futures, null);
+    }
+
+    /**
+     * The futures in completion order; every step after {@code timeout} (counted from this call)
+     * throws {@link TimeoutError}, and nothing is cancelled.
+     */
+    public static <T> AsCompleted<T> asCompleted(java.util.Collection<? extends Future<T>> futures, Duration timeout) {
+        return new AsCompleted<>(futures, timeout);
+    }
+
+    /**
+     * Runs {@code body} inline in the current task with a deadline (asyncio 3.12's wait_for on a
+     * coroutine): {@code Timeout.after(timeout).run(body)}. {@code timeout} null means none; zero
+     * or negative runs {@code body} as a task that is cancelled before it starts.
+     *
+     * @throws TimeoutError if the deadline passed and the body ended cancelled
+     */
+    public static <T> T waitFor(Callable<T> body, Duration timeout) {
+        return WaitFor.callable(body, timeout);
+    }
+
+    /** {@link #waitFor(Callable, Duration)} for a body that returns nothing. */
+    public static void waitFor(CheckedRunnable body, Duration timeout) {
+        WaitFor.callable(asCallable(body), timeout);
+    }
+
+    /**
+     * Awaits {@code future} with a deadline (asyncio.wait_for): on expiry the future is cancelled
+     * and waited for (so the call can take longer than {@code timeout}), then TimeoutError is
+     * thrown, unless the future survived the cancellation, whose result is then returned.
+     */
+    public static <T> T waitFor(Future<T> future, Duration timeout) {
+        return WaitFor.future(future, timeout);
+    }
+
+    /**
+     * A future that follows {@code inner} but whose cancellation does not reach it
+     * (asyncio.shield): a task awaiting {@code shield(inner).await()} that is cancelled gets its
+     * CancelledError while {@code inner} keeps running. {@code inner} cancelled by other means
+     * cancels the outer. A done {@code inner} is returned as it is.
+     */
+    public static <T> Future<T> shield(Future<T> inner) {
+        Objects.requireNonNull(inner, "inner");
+        return Shield.of(inner);
+    }
+
+    /** {@link #shield(Future)} of a new task running {@code body}. */
+    public static <T> Future<T> shield(Callable<T> body) {
+        return Shield.of(createTask(body));
+    }
+
     static Callable<Void> asCallable(CheckedRunnable body) {
         Objects.requireNonNull(body, "body");
         return () -> {
