@@ -1,0 +1,654 @@
+package dev.aio4j.net;
+
+import dev.aio4j.Aio;
+import dev.aio4j.CancelledError;
+import dev.aio4j.EventLoop;
+import dev.aio4j.Future;
+import dev.aio4j.Task;
+import dev.aio4j.TimerHandle;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Networking entry points: streams, servers, transports and the {@code sock*} functions of
+ * Python's asyncio, on the running loop. Every method must be called from a task; the waiting
+ * ones suspend only that task.
+ *
+ * <pre>{@code
+ * Aio.run(() -> {
+ *     Server server = Net.startServer((reader, writer) -> {
+ *         for (byte[] line : reader.lines()) { writer.write(line); writer.drain(); }
+ *         writer.close();
+ *     }, "127.0.0.1", 0);
+ *     Connection c = Net.openConnection("127.0.0.1", server.port());
+ *     c.writer().write("hello\n");
+ *     System.out.println(new String(c.reader().readline()));
+ * });
+ * }</pre>
+ *
+ * <p>Differs from asyncio: the functions live here rather than on {@code Aio} (the core does not
+ * depend on this module); {@code createConnection} returns the transport (the protocol is the
+ * one the supplier made, {@code transport.getProtocol()}); errors are the JDK's
+ * ({@code ConnectException} for a refused connection, {@code SocketException} for a reset,
+ * {@code SSLHandshakeException} for TLS failures), thrown as checked {@code IOException}s.
+ */
+public final class Net {
+    private Net() {
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /** {@link #openConnection(String, int, ConnectOptions)} with the defaults. */
+    public static Connection openConnection(String host, int port) throws IOException {
+        return openConnection(host, port, ConnectOptions.defaults());
+    }
+
+    /**
+     * Connects to {@code host:port} and returns the stream pair (asyncio's
+     * {@code open_connection}). The host is resolved off the loop unless it is an IP literal.
+     *
+     * @throws java.net.ConnectException if every attempt was refused
+     * @throws UnknownHostException if the name does not resolve
+     * @throws SocketTimeoutException if {@code connectTimeout} passed
+     * @throws javax.net.ssl.SSLException if the TLS handshake failed
+     */
+    public static Connection openConnection(String host, int port, ConnectOptions options) throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        StreamReader reader = new StreamReader(options.limit());
+        StreamProtocol protocol = new StreamProtocol(loop, reader, null);
+        protocol.connectHost = host;
+        Transport t = createConnection(() -> protocol, host, port, options);
+        return new Connection(reader, new StreamWriter(t, protocol, reader));
+    }
+
+    /** {@link #startServer(ClientHandler, String, int, ServerOptions)} with the defaults. */
+    public static Server startServer(ClientHandler handler, String host, int port) throws IOException {
+        return startServer(handler, host, port, ServerOptions.defaults());
+    }
+
+    /**
+     * Listens on {@code host:port} ({@code port} 0 picks a free port; {@code host} null listens
+     * on every interface) and serves each client by calling {@code handler} in a task of its own
+     * (asyncio's {@code start_server}).
+     *
+     * @throws BindException if the address is in use
+     */
+    public static Server startServer(ClientHandler handler, String host, int port, ServerOptions options)
+            throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        EventLoop loop = Aio.getRunningLoop();
+        return createServer(() -> new StreamProtocol(loop, new StreamReader(options.limit()), handler), host, port,
+                options);
+    }
+
+    /** Connects to the Unix-domain socket at {@code path} (asyncio's {@code open_unix_connection}). */
+    public static Connection openUnixConnection(Path path) throws IOException {
+        return openUnixConnection(path, ConnectOptions.defaults());
+    }
+
+    /** {@link #openUnixConnection(Path)} with options (limit, ssl with a serverHostname). */
+    public static Connection openUnixConnection(Path path, ConnectOptions options) throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        StreamReader reader = new StreamReader(options.limit());
+        StreamProtocol protocol = new StreamProtocol(loop, reader, null);
+        Transport t = createUnixConnection(() -> protocol, path, options);
+        return new Connection(reader, new StreamWriter(t, protocol, reader));
+    }
+
+    /** Serves clients on the Unix-domain socket {@code path} (asyncio's {@code start_unix_server}). */
+    public static Server startUnixServer(ClientHandler handler, Path path) throws IOException {
+        return startUnixServer(handler, path, ServerOptions.defaults());
+    }
+
+    /**
+     * {@link #startUnixServer(ClientHandler, Path)} with options. A stale socket file at
+     * {@code path} is removed first; with {@code cleanupSocket} (the default) the file is removed
+     * when the server closes, unless it was replaced meanwhile (Python 3.13).
+     */
+    public static Server startUnixServer(ClientHandler handler, Path path, ServerOptions options) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        EventLoop loop = Aio.getRunningLoop();
+        return createUnixServer(() -> new StreamProtocol(loop, new StreamReader(options.limit()), handler), path,
+                options);
+    }
+
+    // ------------------------------------------------------------------ transports
+
+    /**
+     * Connects and returns a transport whose protocol {@code protocolFactory} made, once
+     * {@code connectionMade} has run (asyncio's {@code create_connection}).
+     */
+    public static Transport createConnection(Supplier<? extends Protocol> protocolFactory, String host, int port,
+            ConnectOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(host, "host");
+        EventLoop loop = Aio.getRunningLoop();
+        List<InetSocketAddress> addrs = getaddrinfo(host, port);
+        SocketChannel ch;
+        if (options.happyEyeballsDelay() != null) {
+            int interleave = options.interleave() == 0 ? 1 : options.interleave();
+            ch = staggeredRace(interleave(addrs, interleave), options);
+        } else {
+            ch = sequential(interleave(addrs, options.interleave()), options);
+        }
+        String sni = options.serverHostname() != null ? options.serverHostname() : host;
+        return startTransport(loop, ch, protocolFactory.get(), options, sni, port);
+    }
+
+    /** {@link #createConnection(Supplier, String, int, ConnectOptions)} for a Unix-domain socket. */
+    public static Transport createUnixConnection(Supplier<? extends Protocol> protocolFactory, Path path,
+            ConnectOptions options) throws IOException {
+        Objects.requireNonNull(path, "path");
+        if (options.ssl() != null && options.serverHostname() == null) {
+            throw new IllegalArgumentException("you have to pass serverHostname when using ssl over a Unix socket");
+        }
+        EventLoop loop = Aio.getRunningLoop();
+        SocketChannel ch = connectOne(UnixDomainSocketAddress.of(path), options);
+        return startTransport(loop, ch, protocolFactory.get(), options, options.serverHostname(), 0);
+    }
+
+    private static Transport startTransport(EventLoop loop, SocketChannel ch, Protocol app, ConnectOptions options,
+            String host, int port) throws IOException {
+        Future<Void> waiter = loop.createFuture();
+        Protocol p = app;
+        if (options.ssl() != null) {
+            p = new Tls(loop, options.ssl(), app, false, host, port, options.sslHandshakeTimeout(), waiter);
+        }
+        SocketTransport t;
+        try {
+            t = new SocketTransport(loop, ch, p, null);
+        } catch (RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        t.start(options.ssl() != null ? null : waiter);
+        try {
+            awaitIo(waiter);
+        } catch (IOException | RuntimeException e) {
+            t.abort();
+            throw e;
+        }
+        return p instanceof Tls tls ? tls.appTransport() : t;
+    }
+
+    /**
+     * Listens on {@code host:port} and makes a protocol per accepted connection (asyncio's
+     * {@code create_server}). {@code host} null or "" listens on every interface; a name that
+     * resolves to several addresses binds each.
+     */
+    public static Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port,
+            ServerOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        EventLoop loop = Aio.getRunningLoop();
+        List<InetSocketAddress> addrs = host == null || host.isEmpty()
+                ? List.of(new InetSocketAddress(port))
+                : new ArrayList<>(new LinkedHashSet<>(getaddrinfo(host, port)));
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        try {
+            for (InetSocketAddress a : addrs) {
+                ServerSocketChannel ch = a.getAddress() instanceof Inet6Address
+                        ? ServerSocketChannel.open(StandardProtocolFamily.INET6)
+                        : host == null || host.isEmpty() ? ServerSocketChannel.open()
+                        : ServerSocketChannel.open(StandardProtocolFamily.INET);
+                channels.add(ch);
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+                if (options.reusePort()) {
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                try {
+                    ch.bind(a, options.backlog());
+                } catch (BindException e) {
+                    BindException named = new BindException("error while attempting to bind on address " + a + ": "
+                            + e.getMessage());
+                    named.initCause(e);
+                    throw named;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            closeAll(channels);
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        Supplier<Protocol> factory = (Supplier<Protocol>) protocolFactory;
+        Server server = new Server(loop, channels, factory, options, true);
+        if (options.startServing()) {
+            server.startServing();
+        }
+        return server;
+    }
+
+    /** {@link #createServer} for a Unix-domain socket at {@code path}. */
+    public static Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path,
+            ServerOptions options) throws IOException {
+        Objects.requireNonNull(path, "path");
+        EventLoop loop = Aio.getRunningLoop();
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+            Files.deleteIfExists(path); // a stale socket file, as asyncio removes it
+        }
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.configureBlocking(false);
+            ch.bind(UnixDomainSocketAddress.of(path), options.backlog());
+        } catch (BindException e) {
+            ch.close();
+            BindException named = new BindException("Address " + path + " is already in use");
+            named.initCause(e);
+            throw named;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        Supplier<Protocol> factory = (Supplier<Protocol>) protocolFactory;
+        Server server = new Server(loop, List.of(ch), factory, options, false);
+        server.setUnixPath(path);
+        if (options.startServing()) {
+            server.startServing();
+        }
+        return server;
+    }
+
+    // ------------------------------------------------------------------ name resolution
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    /** True for an IPv4 or IPv6 literal (no lookup needed). */
+    static boolean isIpLiteral(String host) {
+        return IPV4.matcher(host).matches() || host.indexOf(':') >= 0;
+    }
+
+    /**
+     * The addresses of {@code host}, in the resolver's order (asyncio's {@code getaddrinfo}).
+     * Literals are parsed on the loop; names are looked up on the loop's default executor since
+     * the JDK's resolver blocks.
+     *
+     * @throws UnknownHostException if the name does not resolve
+     */
+    public static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        InetAddress[] found;
+        if (isIpLiteral(host)) {
+            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            found = new InetAddress[] {InetAddress.getByName(h)};
+        } else {
+            try {
+                found = Aio.toThread(() -> InetAddress.getAllByName(host));
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw e;
+            }
+        }
+        if (found.length == 0) {
+            throw new UnknownHostException("getaddrinfo() returned empty list");
+        }
+        List<InetSocketAddress> out = new ArrayList<>(found.length);
+        for (InetAddress a : found) {
+            out.add(new InetSocketAddress(a, port));
+        }
+        return out;
+    }
+
+    /** RFC 8305 "First Address Family Count": {@code first} addresses of the first family, then alternate. */
+    static List<InetSocketAddress> interleave(List<InetSocketAddress> addrs, int first) {
+        if (first <= 0 || addrs.size() < 2) {
+            return addrs;
+        }
+        boolean firstV6 = addrs.get(0).getAddress() instanceof Inet6Address;
+        List<InetSocketAddress> a = new ArrayList<>();
+        List<InetSocketAddress> b = new ArrayList<>();
+        for (InetSocketAddress x : addrs) {
+            ((x.getAddress() instanceof Inet6Address) == firstV6 ? a : b).add(x);
+        }
+        List<InetSocketAddress> out = new ArrayList<>(addrs.size());
+        int i = 0;
+        int j = 0;
+        for (int k = 0; k < first && i < a.size(); k++) {
+            out.add(a.get(i++));
+        }
+        while (i < a.size() || j < b.size()) {
+            if (j < b.size()) {
+                out.add(b.get(j++));
+            }
+            if (i < a.size()) {
+                out.add(a.get(i++));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    private static SocketChannel sequential(List<InetSocketAddress> addrs, ConnectOptions options) throws IOException {
+        List<IOException> errors = new ArrayList<>();
+        for (InetSocketAddress a : addrs) {
+            try {
+                return connectOne(a, options);
+            } catch (IOException e) {
+                errors.add(e);
+            }
+        }
+        throw combine(errors);
+    }
+
+    /** One error if there is one or all say the same, else "Multiple exceptions: ..." (asyncio). */
+    private static IOException combine(List<? extends Throwable> errors) {
+        if (errors.isEmpty()) {
+            return new IOException("no address to connect to");
+        }
+        Throwable first = errors.get(0);
+        boolean same = errors.stream().map(String::valueOf).distinct().count() == 1;
+        if (same) {
+            return first instanceof IOException io ? io : new IOException(first);
+        }
+        StringBuilder sb = new StringBuilder("Multiple exceptions: ");
+        for (int i = 0; i < errors.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(errors.get(i));
+        }
+        IOException e = new IOException(sb.toString(), first);
+        for (int i = 1; i < errors.size(); i++) {
+            e.addSuppressed(errors.get(i));
+        }
+        return e;
+    }
+
+    /** Connects one non-blocking channel, waiting on the loop; closes it on any failure. */
+    static SocketChannel connectOne(SocketAddress address, ConnectOptions options) throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        ProtocolFamily family = address instanceof UnixDomainSocketAddress ? StandardProtocolFamily.UNIX
+                : ((InetSocketAddress) address).getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+        SocketChannel ch = SocketChannel.open(family);
+        try {
+            ch.configureBlocking(false);
+            if (family != StandardProtocolFamily.UNIX) {
+                if (options.noDelay()) {
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
+                if (options.localAddress() != null) {
+                    ch.bind(options.localAddress());
+                }
+            }
+            if (!ch.connect(address)) {
+                Future<Void> connected = loop.createFuture();
+                loop.addWriter(ch, () -> {
+                    if (!connected.done()) {
+                        connected.setResult(null);
+                    }
+                });
+                TimerHandle timer = options.connectTimeout() == null ? null
+                        : loop.callLater(options.connectTimeout(), () -> {
+                            if (!connected.done()) {
+                                connected.setException(new SocketTimeoutException(
+                                        "connect to " + address + " timed out after " + options.connectTimeout()));
+                            }
+                        });
+                try {
+                    awaitIo(connected);
+                } finally {
+                    if (timer != null) {
+                        timer.cancel();
+                    }
+                    loop.removeWriter(ch);
+                }
+                ch.finishConnect();
+            }
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            if (address instanceof InetSocketAddress && e.getMessage() != null && !e.getMessage().contains(address.toString())
+                    && e instanceof java.net.ConnectException) {
+                java.net.ConnectException named = new java.net.ConnectException(
+                        "Connect call failed " + address + ": " + e.getMessage());
+                named.initCause(e);
+                throw named;
+            }
+            throw e;
+        } catch (Throwable t) {
+            ch.close();
+            throw t;
+        }
+    }
+
+    /**
+     * Happy Eyeballs (RFC 8305, asyncio's {@code staggered_race}): start the first attempt; start
+     * the next when the previous one fails or {@code delay} passes; the first success wins and the
+     * other attempts are cancelled and their sockets closed.
+     */
+    static SocketChannel staggeredRace(List<InetSocketAddress> addrs, ConnectOptions options) throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        List<Task<SocketChannel>> running = new ArrayList<>();
+        List<Throwable> errors = new ArrayList<>();
+        int next = 0;
+        boolean startNext = true;
+        try {
+            while (true) {
+                if (startNext && next < addrs.size()) {
+                    InetSocketAddress a = addrs.get(next++);
+                    Task<SocketChannel> t = loop.createTask(() -> connectOne(a, options), "happy-eyeballs " + a);
+                    running.add(t);
+                }
+                startNext = false;
+                if (running.isEmpty()) {
+                    throw combine(errors);
+                }
+                Future<Boolean> wake = loop.createFuture();
+                java.util.function.Consumer<Future<SocketChannel>> onDone = f -> {
+                    if (!wake.done()) {
+                        wake.setResult(false);
+                    }
+                };
+                for (Task<SocketChannel> t : running) {
+                    t.addDoneCallback(onDone);
+                }
+                TimerHandle timer = next < addrs.size() ? loop.callLater(options.happyEyeballsDelay(), () -> {
+                    if (!wake.done()) {
+                        wake.setResult(true);
+                    }
+                }) : null;
+                boolean timedOut;
+                try {
+                    timedOut = wake.await();
+                } finally {
+                    if (timer != null) {
+                        timer.cancel();
+                    }
+                    for (Task<SocketChannel> t : running) {
+                        t.removeDoneCallback(onDone);
+                    }
+                }
+                startNext = timedOut;
+                for (Task<SocketChannel> t : List.copyOf(running)) {
+                    if (!t.done()) {
+                        continue;
+                    }
+                    running.remove(t);
+                    Throwable e = t.cancelled() ? new CancelledError() : t.exception();
+                    if (e == null) {
+                        return t.result();
+                    }
+                    errors.add(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                    startNext = true;
+                }
+            }
+        } finally {
+            for (Task<SocketChannel> t : running) {
+                t.cancel();
+                t.addDoneCallback(f -> {
+                    if (!f.cancelled() && f.exception() == null) {
+                        closeQuietly(f.result());
+                    }
+                });
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ sock* functions
+
+    /**
+     * Connects a non-blocking {@code channel} to {@code address}, suspending the task (asyncio's
+     * {@code sock_connect}). Host names are resolved off the loop.
+     */
+    public static void sockConnect(SocketChannel channel, SocketAddress address) throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        SocketAddress target = address;
+        if (address instanceof InetSocketAddress isa && isa.isUnresolved()) {
+            target = getaddrinfo(isa.getHostString(), isa.getPort()).get(0);
+        }
+        channel.configureBlocking(false);
+        if (channel.connect(target)) {
+            return;
+        }
+        waitReady(loop, channel, false);
+        channel.finishConnect();
+    }
+
+    /** Accepts one connection, suspending the task; the new channel is non-blocking (sock_accept). */
+    public static SocketChannel sockAccept(ServerSocketChannel server) throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        server.configureBlocking(false);
+        while (true) {
+            SocketChannel c = server.accept();
+            if (c != null) {
+                c.configureBlocking(false);
+                return c;
+            }
+            waitReady(loop, server, true);
+        }
+    }
+
+    /** Up to {@code n} bytes, suspending until some arrive; empty at EOF (sock_recv). */
+    public static byte[] sockRecv(SocketChannel channel, int n) throws IOException {
+        if (n < 0) {
+            throw new IllegalArgumentException("n < 0: " + n);
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        int got = sockRecvInto(channel, b);
+        return got <= 0 ? new byte[0] : Arrays.copyOf(b.array(), got);
+    }
+
+    /** Reads into {@code buffer}, suspending until some bytes arrive; 0 at EOF (sock_recv_into). */
+    public static int sockRecvInto(SocketChannel channel, ByteBuffer buffer) throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        channel.configureBlocking(false);
+        if (!buffer.hasRemaining()) {
+            return 0;
+        }
+        while (true) {
+            int n = channel.read(buffer);
+            if (n < 0) {
+                return 0;
+            }
+            if (n > 0) {
+                return n;
+            }
+            waitReady(loop, channel, true);
+        }
+    }
+
+    /** Sends every byte, suspending while the socket is full (sock_sendall). */
+    public static void sockSendall(SocketChannel channel, ByteBuffer data) throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        channel.configureBlocking(false);
+        while (data.hasRemaining()) {
+            channel.write(data);
+            if (data.hasRemaining()) {
+                waitReady(loop, channel, false);
+            }
+        }
+    }
+
+    /** {@link #sockSendall(SocketChannel, ByteBuffer)} for an array. */
+    public static void sockSendall(SocketChannel channel, byte[] data) throws IOException {
+        sockSendall(channel, ByteBuffer.wrap(data));
+    }
+
+    /** Waits for one readiness event of {@code channel}; cancellation unregisters. */
+    static void waitReady(EventLoop loop, SelectableChannel channel, boolean read) {
+        Future<Void> ready = loop.createFuture();
+        Runnable cb = () -> {
+            if (!ready.done()) {
+                ready.setResult(null);
+            }
+        };
+        if (read) {
+            loop.addReader(channel, cb);
+        } else {
+            loop.addWriter(channel, cb);
+        }
+        try {
+            ready.await();
+        } finally {
+            if (read) {
+                loop.removeReader(channel);
+            } else {
+                loop.removeWriter(channel);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Awaits {@code f}, rethrowing a checked IOException it failed with as itself. */
+    static <T> T awaitIo(Future<T> f) throws IOException {
+        try {
+            return f.await();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<? extends java.io.Closeable> cs) {
+        for (java.io.Closeable c : cs) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // already failing
+            }
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package dev.aio4j.net;
+
+import dev.aio4j.Aio;
+import dev.aio4j.CancelledError;
+import dev.aio4j.EventLoop;
+import dev.aio4j.ExceptionContext;
+import dev.aio4j.Future;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A listening server: one or more bound sockets whose accepted connections each get a transport
+ * and a protocol (asyncio's {@code Server}). Made by {@link Net#startServer},
+ * {@link Net#createServer} and their Unix-domain twins; loop-affine.
+ *
+ * <p>{@link #close()} stops listening and leaves the clients connected; {@link #waitClosed()}
+ * returns once the server is closed <em>and</em> every client connection is gone;
+ * {@link #closeClients()} and {@link #abortClients()} end the clients.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ *   NOT_SERVING --startServing--> SERVING --close--> CLOSED
+ *        \---------------------close----------------^
+ * </pre>
+ *
+ * <p>{@code clients} holds every transport made by this server whose connectionLost has not
+ * run (transports add and remove themselves). Accepting: up to {@code backlog} accepts per
+ * readiness event; running out of file descriptors is reported to the exception handler and
+ * pauses accepting for one second, as asyncio does.
+ */
+public final class Server implements AutoCloseable {
+
+    /** The server's lifecycle. */
+    public enum State { NOT_SERVING, SERVING, CLOSED }
+
+    private static final Duration ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
+
+    private final EventLoop loop;
+    private final List<ServerSocketChannel> channels;
+    private final List<SocketAddress> addresses;
+    private final Supplier<Protocol> protocolFactory;
+    private final ServerOptions options;
+    private final boolean tcp;
+    private final Set<SocketTransport> clients = new LinkedHashSet<>();
+    private final ArrayDeque<Future<Void>> closeWaiters = new ArrayDeque<>();
+    private State state = State.NOT_SERVING;
+    private Future<Void> servingForever;
+    private Path unixPath;
+    private Object unixFileKey;
+
+    Server(EventLoop loop, List<ServerSocketChannel> channels, Supplier<Protocol> protocolFactory, ServerOptions options,
+            boolean tcp) throws IOException {
+        this.loop = loop;
+        this.channels = new ArrayList<>(channels);
+        this.protocolFactory = protocolFactory;
+        this.options = options;
+        this.tcp = tcp;
+        List<SocketAddress> addrs = new ArrayList<>();
+        for (ServerSocketChannel ch : channels) {
+            addrs.add(ch.getLocalAddress());
+        }
+        this.addresses = List.copyOf(addrs);
+    }
+
+    void setUnixPath(Path path) {
+        this.unixPath = path;
+        try {
+            this.unixFileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            this.unixFileKey = null;
+        }
+    }
+
+    /** The loop this server belongs to. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /** The addresses the server listens on (empty once closed), e.g. to learn a port picked by 0. */
+    public List<SocketAddress> addresses() {
+        return state == State.CLOSED ? List.of() : addresses;
+    }
+
+    /** The port of the first address (a convenience for servers started on port 0). */
+    public int port() {
+        return addresses.isEmpty() || !(addresses.get(0) instanceof InetSocketAddress a) ? -1 : a.getPort();
+    }
+
+    /** The server's state. */
+    public State state() {
+        return state;
+    }
+
+    /** True while accepting connections. */
+    public boolean isServing() {
+        return state == State.SERVING;
+    }
+
+    /** Starts accepting; idempotent. Yields once, as asyncio does. */
+    public void startServing() {
+        startListening();
+        Aio.sleep(Duration.ZERO);
+    }
+
+    void startListening() {
+        if (state != State.NOT_SERVING) {
+            return;
+        }
+        state = State.SERVING;
+        for (ServerSocketChannel ch : channels) {
+            loop.addReader(ch, () -> accept(ch));
+        }
+    }
+
+    /**
+     * Accepts until cancelled (asyncio's {@code serve_forever}); cancelling it closes the server
+     * and waits for its clients.
+     *
+     * @throws IllegalStateException if already serving forever, or if the server is closed
+     */
+    public void serveForever() throws IOException {
+        if (servingForever != null) {
+            throw new IllegalStateException("serveForever() is already running on " + this);
+        }
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("serveForever() called on a closed server: " + this);
+        }
+        startServing();
+        servingForever = loop.createFuture();
+        try {
+            servingForever.await();
+        } catch (CancelledError e) {
+            close();
+            try {
+                waitClosed();
+            } catch (CancelledError again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        } finally {
+            servingForever = null;
+        }
+    }
+
+    /**
+     * Stops listening and closes the listening sockets; client connections stay open. Cancels a
+     * running {@link #serveForever()}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        State was = state;
+        state = State.CLOSED;
+        for (ServerSocketChannel ch : channels) {
+            if (was == State.SERVING) {
+                loop.removeReader(ch);
+            }
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // the socket is gone either way
+            }
+        }
+        cleanupUnixSocket();
+        if (servingForever != null && !servingForever.done()) {
+            servingForever.cancel();
+        }
+        wakeIfDone();
+    }
+
+    private void cleanupUnixSocket() {
+        if (unixPath == null || !options.cleanupSocket()) {
+            return;
+        }
+        try {
+            Object key = Files.readAttributes(unixPath, BasicFileAttributes.class).fileKey();
+            if (unixFileKey == null || Objects.equals(key, unixFileKey)) {
+                Files.deleteIfExists(unixPath);
+            }
+        } catch (IOException e) {
+            // replaced or removed meanwhile: not ours to delete
+        }
+    }
+
+    /** Closes every client connection (after its buffered bytes); call {@link #close()} first. */
+    public void closeClients() {
+        for (SocketTransport t : List.copyOf(clients)) {
+            t.close();
+        }
+    }
+
+    /** Aborts every client connection at once. */
+    public void abortClients() {
+        for (SocketTransport t : List.copyOf(clients)) {
+            t.abort();
+        }
+    }
+
+    /** The number of client connections not yet gone. */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /** Waits until the server is closed and every client connection is gone (either order). */
+    public void waitClosed() {
+        if (state == State.CLOSED && clients.isEmpty()) {
+            return;
+        }
+        Future<Void> w = loop.createFuture();
+        closeWaiters.add(w);
+        try {
+            w.await();
+        } catch (CancelledError e) {
+            closeWaiters.remove(w);
+            throw e;
+        }
+    }
+
+    private void wakeIfDone() {
+        if (state == State.CLOSED && clients.isEmpty()) {
+            for (Future<Void> w; (w = closeWaiters.poll()) != null; ) {
+                if (!w.done()) {
+                    w.setResult(null);
+                }
+            }
+        }
+    }
+
+    void attach(SocketTransport t) {
+        clients.add(t);
+    }
+
+    void detach(SocketTransport t) {
+        clients.remove(t);
+        wakeIfDone();
+    }
+
+    private void accept(ServerSocketChannel ch) {
+        for (int i = 0; i < options.backlog() && state == State.SERVING; i++) {
+            SocketChannel c;
+            try {
+                c = ch.accept();
+            } catch (IOException e) {
+                onAcceptError(ch, e);
+                return;
+            }
+            if (c == null) {
+                return;
+            }
+            try {
+                c.configureBlocking(false);
+                if (tcp && options.noDelay()) {
+                    c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
+                Protocol app = protocolFactory.get();
+                SSLContext ssl = options.ssl();
+                Protocol p = ssl == null ? app
+                        : new Tls(loop, ssl, app, true, null, 0, options.sslHandshakeTimeout(), null);
+                new SocketTransport(loop, c, p, this).start(null);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // nothing more to do
+                }
+                loop.callExceptionHandler(new ExceptionContext("Error setting up an accepted connection on " + this, e,
+                        null, null, null));
+            }
+        }
+    }
+
+    private void onAcceptError(ServerSocketChannel ch, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        loop.callExceptionHandler(new ExceptionContext("socket.accept() out of system resource on " + this, e, null,
+                null, null));
+        if (m.contains("Too many open files") || m.contains("No buffer space") || m.contains("Cannot allocate")) {
+            loop.removeReader(ch);
+            loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+                if (state == State.SERVING) {
+                    loop.addReader(ch, () -> accept(ch));
+                }
+            });
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Server[" + state.name().toLowerCase() + ", sockets=" + addresses() + ", clients=" + clients.size() + "]";
+    }
+}

@@ -1,0 +1,431 @@
+package dev.aio4j.net;
+
+import dev.aio4j.EventLoop;
+import dev.aio4j.ExceptionContext;
+import dev.aio4j.Future;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * The transport of a connected TCP or Unix-domain {@link SocketChannel}, driven by the loop's
+ * readiness callbacks (asyncio's {@code _SelectorSocketTransport}).
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ *   OPEN --close()--> CLOSING --buffer flushed--> CLOSED (connectionLost(null) scheduled)
+ *     \----abort() / I/O error / EOF not kept open-------^
+ * </pre>
+ *
+ * <p>Representation: {@code out} holds the bytes the socket has not taken, in order, each a
+ * private copy; {@code buffered} is their total. The reader callback is registered while
+ * {@code state == OPEN && !readingPaused}; the writer callback exactly while {@code out} is
+ * not empty.
+ *
+ * <p>Invariants:
+ * <ol>
+ *   <li>{@code connectionLost} is called once, after {@code connectionMade}, and the channel is
+ *       closed right after it.
+ *   <li>{@code writingPaused} is true exactly between a pauseWriting and its resumeWriting.
+ *   <li>Everything runs on the loop: no field needs a lock.
+ * </ol>
+ *
+ * <p>Reads: one {@code read} per readiness event into a per-loop 64 KiB buffer (or the
+ * BufferedProtocol's own), as asyncio does; the data handed on is a fresh copy.
+ */
+final class SocketTransport implements Transport {
+
+    enum State { OPEN, CLOSING, CLOSED }
+
+    private static final System.Logger LOG = System.getLogger("dev.aio4j.net");
+    private static final int MAX_GATHER = 64;
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
+
+    final EventLoop loop;
+    final SocketChannel channel;
+    private Protocol protocol;
+    private final Server server;
+    private final SocketAddress peer;
+    private final SocketAddress local;
+
+    private State state = State.OPEN;
+    private boolean lost;
+    private boolean readingPaused;
+    private boolean eofWritten;
+    private boolean writingPaused;
+    private int writesAfterLoss;
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private long buffered;
+    private int high = 64 * 1024;
+    private int low = 16 * 1024;
+
+    SocketTransport(EventLoop loop, SocketChannel channel, Protocol protocol, Server server) {
+        this.loop = loop;
+        this.channel = channel;
+        this.protocol = protocol;
+        this.server = server;
+        SocketAddress p = null;
+        SocketAddress l = null;
+        try {
+            p = channel.getRemoteAddress();
+            l = channel.getLocalAddress();
+        } catch (IOException e) {
+            // a channel that failed already: connectionLost will tell
+        }
+        this.peer = p;
+        this.local = l;
+        if (server != null) {
+            server.attach(this);
+        }
+    }
+
+    /**
+     * Schedules {@code connectionMade}, then reading, then completes {@code waiter} (if any), each
+     * with callSoon as asyncio does.
+     */
+    void start(Future<Void> waiter) {
+        loop.callSoon(() -> {
+            try {
+                protocol.connectionMade(this);
+            } catch (RuntimeException e) {
+                fatalError(e, "Exception in connectionMade");
+            }
+        });
+        loop.callSoon(() -> {
+            if (state == State.OPEN && !readingPaused) {
+                loop.addReader(channel, this::onReadable);
+            }
+        });
+        if (waiter != null) {
+            loop.callSoon(() -> {
+                if (!waiter.done()) {
+                    waiter.setResult(null);
+                }
+            });
+        }
+    }
+
+    boolean isServerSide() {
+        return server != null;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private void onReadable() {
+        if (state != State.OPEN) {
+            return;
+        }
+        try {
+            int n;
+            if (protocol instanceof BufferedProtocol bp) {
+                ByteBuffer b = bp.getBuffer(-1);
+                if (b == null || !b.hasRemaining()) {
+                    throw new IllegalStateException("getBuffer() returned an empty buffer");
+                }
+                n = channel.read(b);
+                if (n > 0) {
+                    bp.bufferUpdated(n);
+                }
+            } else {
+                ByteBuffer b = READ_BUFFER.get();
+                b.clear();
+                n = channel.read(b);
+                if (n > 0) {
+                    byte[] data = new byte[n];
+                    b.flip();
+                    b.get(data);
+                    protocol.dataReceived(data);
+                }
+            }
+            if (n < 0) {
+                onEof();
+            }
+        } catch (IOException e) {
+            fatalError(e, "Fatal read error on socket transport");
+        } catch (RuntimeException e) {
+            fatalError(e, "Fatal error: protocol.dataReceived() call failed.");
+        }
+    }
+
+    private void onEof() {
+        loop.removeReader(channel);
+        boolean keepOpen = protocol.eofReceived();
+        if (!keepOpen) {
+            close();
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        if (state != State.OPEN || readingPaused) {
+            return;
+        }
+        readingPaused = true;
+        loop.removeReader(channel);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (state != State.OPEN || !readingPaused) {
+            return;
+        }
+        readingPaused = false;
+        loop.addReader(channel, this::onReadable);
+    }
+
+    @Override
+    public boolean isReading() {
+        return state == State.OPEN && !readingPaused;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    @Override
+    public void write(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        write(ByteBuffer.wrap(data));
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (eofWritten) {
+            throw new IllegalStateException("Cannot call write() after writeEof(): " + this);
+        }
+        if (!data.hasRemaining()) {
+            return;
+        }
+        if (lost) {
+            if (++writesAfterLoss >= 5) {
+                LOG.log(System.Logger.Level.WARNING, "socket.send() raised exception.");
+            }
+            return;
+        }
+        if (out.isEmpty()) {
+            try {
+                channel.write(data);
+            } catch (IOException e) {
+                fatalError(e, "Fatal write error on socket transport");
+                return;
+            }
+            if (!data.hasRemaining()) {
+                return;
+            }
+            loop.addWriter(channel, this::onWritable);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data).flip();
+        out.addLast(copy);
+        buffered += copy.remaining();
+        maybePauseProtocol();
+    }
+
+    private void onWritable() {
+        if (lost) {
+            return;
+        }
+        try {
+            int n = 0;
+            for (ByteBuffer b : out) {
+                gather[n++] = b;
+                if (n == MAX_GATHER) {
+                    break;
+                }
+            }
+            long written = channel.write(gather, 0, n);
+            java.util.Arrays.fill(gather, 0, n, null);
+            buffered -= written;
+            while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
+                out.pollFirst();
+            }
+        } catch (IOException e) {
+            loop.removeWriter(channel);
+            out.clear();
+            buffered = 0;
+            fatalError(e, "Fatal write error on socket transport");
+            return;
+        }
+        maybeResumeProtocol();
+        if (out.isEmpty()) {
+            loop.removeWriter(channel);
+            if (state == State.CLOSING) {
+                callConnectionLost(null);
+            } else if (eofWritten) {
+                shutdownOutput();
+            }
+        }
+    }
+
+    private void shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            fatalError(e, "Fatal error on shutdownOutput");
+        }
+    }
+
+    @Override
+    public void writeEof() {
+        if (state != State.OPEN || eofWritten) {
+            return;
+        }
+        eofWritten = true;
+        if (out.isEmpty()) {
+            shutdownOutput();
+        }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    private void maybePauseProtocol() {
+        if (!writingPaused && buffered > high) {
+            writingPaused = true;
+            try {
+                protocol.pauseWriting();
+            } catch (RuntimeException e) {
+                loop.callExceptionHandler(ExceptionContext.of("protocol.pauseWriting() failed", e));
+            }
+        }
+    }
+
+    private void maybeResumeProtocol() {
+        if (writingPaused && buffered <= low) {
+            writingPaused = false;
+            try {
+                protocol.resumeWriting();
+            } catch (RuntimeException e) {
+                loop.callExceptionHandler(ExceptionContext.of("protocol.resumeWriting() failed", e));
+            }
+        }
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        int[] hl = WaterMarks.limits(high, low, 64 * 1024);
+        this.high = hl[0];
+        this.low = hl[1];
+        maybePauseProtocol();
+    }
+
+    @Override
+    public int getWriteBufferSize() {
+        return (int) Math.min(Integer.MAX_VALUE, buffered);
+    }
+
+    @Override
+    public int[] getWriteBufferLimits() {
+        return new int[] {low, high};
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    @Override
+    public boolean isClosing() {
+        return state != State.OPEN;
+    }
+
+    @Override
+    public void close() {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.CLOSING;
+        loop.removeReader(channel);
+        if (out.isEmpty()) {
+            lost = true;
+            loop.callSoon(() -> callConnectionLost(null));
+        }
+    }
+
+    @Override
+    public void abort() {
+        forceClose(null);
+    }
+
+    /** An I/O error ends the connection; any other error is reported to the exception handler. */
+    void fatalError(Throwable e, String message) {
+        if (!(e instanceof IOException)) {
+            loop.callExceptionHandler(new ExceptionContext(message + " (" + this + ")", e, null, null, null));
+        } else if (loop.getDebug()) {
+            LOG.log(System.Logger.Level.DEBUG, message + " (" + this + ")", e);
+        }
+        forceClose(e);
+    }
+
+    private void forceClose(Throwable error) {
+        if (lost) {
+            return;
+        }
+        if (!out.isEmpty()) {
+            out.clear();
+            buffered = 0;
+            loop.removeWriter(channel);
+        }
+        if (state == State.OPEN) {
+            state = State.CLOSING;
+            loop.removeReader(channel);
+        }
+        lost = true;
+        loop.callSoon(() -> callConnectionLost(error));
+    }
+
+    private void callConnectionLost(Throwable error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        lost = true;
+        try {
+            protocol.connectionLost(error);
+        } catch (RuntimeException e) {
+            loop.callExceptionHandler(ExceptionContext.of("protocol.connectionLost() failed", e));
+        } finally {
+            loop.removeReader(channel);
+            loop.removeWriter(channel);
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing left to tell anyone
+            }
+            if (server != null) {
+                server.detach(this);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the rest
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return switch (name) {
+            case "peername" -> peer;
+            case "sockname" -> local;
+            case "socket" -> channel;
+            default -> null;
+        };
+    }
+
+    @Override
+    public Protocol getProtocol() {
+        return protocol;
+    }
+
+    @Override
+    public void setProtocol(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+    }
+
+    @Override
+    public String toString() {
+        return "SocketTransport[" + state.name().toLowerCase() + (readingPaused ? ", reading paused" : "")
+                + ", peer=" + peer + ", buffered=" + buffered + "]";
+    }
+}

@@ -1,0 +1,174 @@
+package dev.aio4j.net;
+
+import dev.aio4j.CancelledError;
+import dev.aio4j.EventLoop;
+import dev.aio4j.ExceptionContext;
+import dev.aio4j.Future;
+import dev.aio4j.Task;
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.ArrayDeque;
+
+/**
+ * The protocol between a transport and a {@link StreamReader}/{@link StreamWriter} pair
+ * (asyncio's {@code StreamReaderProtocol} with its {@code FlowControlMixin}).
+ *
+ * <p>Notes: drain waiters and close waiters are completed with a null result and read the
+ * outcome from the fields, so no future ever holds an exception nobody retrieves. On the server
+ * side {@code handler} is set and {@code connectionMade} starts the handler's task; a second
+ * {@code connectionMade} (after startTls) only swaps the transport.
+ */
+final class StreamProtocol implements Protocol {
+
+    private final EventLoop loop;
+    final StreamReader reader;
+    private final ClientHandler handler;
+    Transport transport;
+    StreamWriter writer;
+    boolean overTls;
+    /** The host a client connection was opened to (for startTls), or null. */
+    String connectHost;
+    private boolean upgrading;
+
+    private boolean writePaused;
+    private boolean lost;
+    private Throwable lossError;
+    private final ArrayDeque<Future<Void>> drainWaiters = new ArrayDeque<>();
+    private final ArrayDeque<Future<Void>> closeWaiters = new ArrayDeque<>();
+
+    StreamProtocol(EventLoop loop, StreamReader reader, ClientHandler handler) {
+        this.loop = loop;
+        this.reader = reader;
+        this.handler = handler;
+    }
+
+    @Override
+    public void connectionMade(Transport t) {
+        if (upgrading) {
+            upgrading = false;
+            overTls = true;
+            this.transport = t;
+            reader.setTransport(t);
+            return;
+        }
+        this.transport = t;
+        reader.setTransport(t);
+        overTls = t.getExtraInfo("sslcontext") != null;
+        if (handler != null) {
+            writer = new StreamWriter(t, this, reader);
+            Task<Void> task = loop.createTask(() -> {
+                handler.handle(reader, writer);
+                return null;
+            });
+            task.addDoneCallback(f -> {
+                if (f.cancelled()) {
+                    t.close();
+                    return;
+                }
+                Throwable e = f.exception();
+                if (e != null) {
+                    loop.callExceptionHandler(new ExceptionContext("Unhandled exception in client_connected_cb", e, task,
+                            null, task.getName()));
+                    t.close();
+                }
+            });
+        }
+    }
+
+    /** The next connectionMade comes from a TLS layer put under this protocol by startTls. */
+    void expectUpgrade() {
+        upgrading = true;
+    }
+
+    @Override
+    public void dataReceived(byte[] data) {
+        reader.feedData(data);
+    }
+
+    @Override
+    public boolean eofReceived() {
+        reader.feedEof();
+        return !overTls;
+    }
+
+    @Override
+    public void connectionLost(Throwable error) {
+        if (error == null) {
+            reader.feedEof();
+        } else {
+            reader.setException(error);
+        }
+        lost = true;
+        lossError = error;
+        wakeAll(drainWaiters);
+        wakeAll(closeWaiters);
+    }
+
+    @Override
+    public void pauseWriting() {
+        writePaused = true;
+    }
+
+    @Override
+    public void resumeWriting() {
+        writePaused = false;
+        wakeAll(drainWaiters);
+    }
+
+    private static void wakeAll(ArrayDeque<Future<Void>> waiters) {
+        for (Future<Void> w; (w = waiters.poll()) != null; ) {
+            if (!w.done()) {
+                w.setResult(null);
+            }
+        }
+    }
+
+    /** Waits while writing is paused; throws the loss error once the connection is lost. */
+    void drainHelper() throws IOException {
+        if (lost) {
+            throw lossError(new SocketException("Connection lost"));
+        }
+        if (!writePaused) {
+            return;
+        }
+        Future<Void> w = loop.createFuture();
+        drainWaiters.add(w);
+        try {
+            w.await();
+        } catch (CancelledError e) {
+            drainWaiters.remove(w);
+            throw e;
+        }
+        if (lost && lossError != null) {
+            throw lossError(null);
+        }
+    }
+
+    /** Waits for connectionLost; throws the error the connection was lost with, if any. */
+    void awaitClosed() throws IOException {
+        if (!lost) {
+            Future<Void> w = loop.createFuture();
+            closeWaiters.add(w);
+            try {
+                w.await();
+            } catch (CancelledError e) {
+                closeWaiters.remove(w);
+                throw e;
+            }
+        }
+        if (lossError != null) {
+            throw lossError(null);
+        }
+    }
+
+    boolean isLost() {
+        return lost;
+    }
+
+    private IOException lossError(IOException fallback) {
+        if (lossError == null) {
+            return fallback;
+        }
+        return StreamReader.rethrow(lossError);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.aio4j.net;
+
+import dev.aio4j.Aio;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The writing half of a stream connection (asyncio's {@code StreamWriter}).
+ *
+ * <p>{@code write} never blocks: bytes the socket does not take at once are buffered. Call
+ * {@link #drain()} after writing to wait while the buffer is above the transport's high-water
+ * mark (64 KiB by default); that keeps memory bounded when the peer reads slowly. Methods are
+ * loop-affine.
+ */
+public final class StreamWriter {
+
+    private Transport transport;
+    private final StreamProtocol protocol;
+    private final StreamReader reader;
+
+    StreamWriter(Transport transport, StreamProtocol protocol, StreamReader reader) {
+        this.transport = transport;
+        this.protocol = protocol;
+        this.reader = reader;
+        protocol.writer = this;
+    }
+
+    /** The transport underneath (the TLS one after {@link #startTls}). */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Buffers {@code data} for sending; never blocks. */
+    public void write(byte[] data) {
+        transport.write(data);
+    }
+
+    /** Buffers the remaining bytes of {@code data}. */
+    public void write(ByteBuffer data) {
+        transport.write(data);
+    }
+
+    /** Writes {@code text} in UTF-8. */
+    public void write(String text) {
+        transport.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Buffers every array in order; never blocks. */
+    public void writelines(Iterable<byte[]> lines) {
+        transport.writelines(lines);
+    }
+
+    /**
+     * Waits until the write buffer is at or below the low-water mark, if it went above the
+     * high-water mark; returns at once otherwise.
+     *
+     * @throws IOException the reader's error if it has one; the error the connection was lost
+     *     with, or {@code SocketException("Connection lost")} once it is gone
+     */
+    public void drain() throws IOException {
+        if (reader != null && reader.exception() != null) {
+            throw StreamReader.rethrow(reader.exception());
+        }
+        if (transport.isClosing()) {
+            // Let connectionLost run first, as asyncio does, so the error below is the real one.
+            Aio.sleep(Duration.ZERO);
+        }
+        protocol.drainHelper();
+    }
+
+    /** Closes the connection after the buffered bytes are sent. */
+    public void close() {
+        transport.close();
+    }
+
+    /** True once closing started. */
+    public boolean isClosing() {
+        return transport.isClosing();
+    }
+
+    /**
+     * Waits until the connection is closed.
+     *
+     * @throws IOException the error the connection was lost with, if any
+     */
+    public void waitClosed() throws IOException {
+        protocol.awaitClosed();
+    }
+
+    /** Whether {@link #writeEof()} works (not over TLS). */
+    public boolean canWriteEof() {
+        return transport.canWriteEof();
+    }
+
+    /** Half-closes: EOF after the buffered bytes; reading goes on. */
+    public void writeEof() {
+        transport.writeEof();
+    }
+
+    /** See {@link Transport#getExtraInfo(String)}. */
+    public Object getExtraInfo(String name) {
+        return transport.getExtraInfo(name);
+    }
+
+    /** {@link #getExtraInfo(String)} with a default. */
+    public Object getExtraInfo(String name, Object defaultValue) {
+        return transport.getExtraInfo(name, defaultValue);
+    }
+
+    /**
+     * Upgrades this connection to TLS in place (asyncio's {@code StreamWriter.start_tls}): drains,
+     * then handshakes as a client ({@code serverHostname} for SNI and verification; null means
+     * the host the connection was opened to) or, on a server's connection, as the server. The
+     * reader and writer keep working over TLS afterwards.
+     *
+     * @throws IOException if the handshake fails (the connection is then closed)
+     */
+    public void startTls(SSLContext context, String serverHostname) throws IOException {
+        startTls(context, serverHostname, Tls.DEFAULT_HANDSHAKE_TIMEOUT);
+    }
+
+    /** {@link #startTls(SSLContext, String)} with a handshake timeout. */
+    public void startTls(SSLContext context, String serverHostname, Duration handshakeTimeout) throws IOException {
+        Objects.requireNonNull(context, "context");
+        drain();
+        boolean serverSide = transport instanceof SocketTransport st && st.isServerSide();
+        String host = serverHostname;
+        if (host == null && !serverSide) {
+            host = protocol.connectHost;
+        }
+        Transport tls = Tls.upgrade(transport, protocol, context, serverSide, host, handshakeTimeout);
+        this.transport = tls;
+    }
+
+    @Override
+    public String toString() {
+        return "StreamWriter[transport=" + transport + (reader != null ? ", reader=" + reader : "") + "]";
+    }
+}
