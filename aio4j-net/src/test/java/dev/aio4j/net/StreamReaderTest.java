@@ -1,0 +1,335 @@
+package dev.aio4j.net;
+
+import static dev.aio4j.net.NetTesting.bytes;
+import static dev.aio4j.net.NetTesting.str;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aio4j.Aio;
+import dev.aio4j.CancelledError;
+import dev.aio4j.RunOptions;
+import dev.aio4j.Task;
+import dev.aio4j.VirtualClock;
+import java.io.IOException;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+
+/** StreamReader fed by hand (asyncio's test_streams.py, the parts without sockets). */
+class StreamReaderTest {
+
+    private static <T> T virtual(Callable<T> body) {
+        return Aio.run(body, RunOptions.defaults().withClock(VirtualClock.autojump()));
+    }
+
+    // ------------------------------------------------------------------ read
+
+    @Test
+    void readReturnsWhatIsBufferedUpToN() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("hello world"));
+            return str(r.read(5)) + "|" + str(r.read(100));
+        });
+        assertThat(got).isEqualTo("hello| world");
+    }
+
+    @Test
+    void readWaitsForTheFirstByteThenReturnsAtOnce() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            Aio.getRunningLoop().callLater(Duration.ofSeconds(1), () -> r.feedData(bytes("late")));
+            return str(r.read(100));
+        });
+        assertThat(got).isEqualTo("late");
+    }
+
+    @Test
+    void readZeroIsEmptyAndReadAllReturnsEverythingToEof() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader(4);
+            assertThat(r.read(0)).isEmpty();
+            r.feedData(bytes("line1\nline2\n"));
+            r.feedEof();
+            return str(r.read());
+        });
+        assertThat(got).isEqualTo("line1\nline2\n");
+    }
+
+    @Test
+    void readAtEofReturnsEmpty() {
+        int n = virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedEof();
+            assertThat(r.atEof()).isTrue();
+            return r.read(10).length;
+        });
+        assertThat(n).isZero();
+    }
+
+    @Test
+    void limitMustBePositive() {
+        virtual(() -> {
+            assertThatThrownBy(() -> new StreamReader(0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("0");
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ readline
+
+    @Test
+    void readlineReturnsLinesThenThePartialLineThenEmpty() {
+        List<String> got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("one\ntwo\nthr"));
+            r.feedEof();
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                lines.add(str(r.readline()));
+            }
+            return lines;
+        });
+        assertThat(got).containsExactly("one\n", "two\n", "thr", "");
+    }
+
+    @Test
+    void readlineOverTheLimitConsumesThroughTheNewline() {
+        // test_streams.py test_readline_limit_with_existing_data
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader(3);
+            r.feedData(bytes("li"));
+            r.feedData(bytes("ne1\nline2\n"));
+            assertThatThrownBy(r::readline).isInstanceOf(LimitOverrunError.class);
+            return str(r.read(100));
+        });
+        assertThat(got).isEqualTo("line2\n");
+    }
+
+    @Test
+    void readlineOverTheLimitWithoutNewlineClearsTheBuffer() {
+        int left = virtual(() -> {
+            StreamReader r = new StreamReader(3);
+            r.feedData(bytes("abcdefgh"));
+            assertThatThrownBy(r::readline).isInstanceOf(LimitOverrunError.class)
+                    .hasMessageContaining("Separator is not found");
+            return r.bufferedSize();
+        });
+        assertThat(left).isZero();
+    }
+
+    @Test
+    void linesIteratesToEof() {
+        List<String> got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("a\nb\nc"));
+            r.feedEof();
+            List<String> lines = new ArrayList<>();
+            for (byte[] line : r.lines()) {
+                lines.add(str(line));
+            }
+            return lines;
+        });
+        assertThat(got).containsExactly("a\n", "b\n", "c");
+    }
+
+    // ------------------------------------------------------------------ readUntil
+
+    @Test
+    void readUntilIncludesTheSeparator() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("key: value\r\n\r\nbody"));
+            return str(r.readUntil(bytes("\r\n\r\n")));
+        });
+        assertThat(got).isEqualTo("key: value\r\n\r\n");
+    }
+
+    @Test
+    void readUntilWithSeveralSeparatorsReturnsTheMatchThatEndsFirst() {
+        // 3.13: readuntil((b'cd', b'b')) on b'abcd' -> b'ab'
+        List<String> got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("abcdxyz!!"));
+            List<String> out = new ArrayList<>();
+            out.add(str(r.readUntil(bytes("cd"), bytes("b"))));
+            out.add(str(r.readUntil(bytes("z!!"), bytes("!"))));
+            return out;
+        });
+        assertThat(got).containsExactly("ab", "cdxyz!");
+    }
+
+    @Test
+    void readUntilOverTheLimitKeepsTheData() {
+        int kept = virtual(() -> {
+            StreamReader r = new StreamReader(4);
+            r.feedData(bytes("0123456789"));
+            LimitOverrunError e = null;
+            try {
+                r.readUntil(bytes("\n"));
+            } catch (LimitOverrunError x) {
+                e = x;
+            }
+            assertThat(e).isNotNull();
+            assertThat(e.consumed()).isGreaterThan(4);
+            return r.bufferedSize();
+        });
+        assertThat(kept).isEqualTo(10);
+    }
+
+    @Test
+    void readUntilFoundBeyondTheLimitIsAnOverrunWithTheSeparatorOffset() {
+        int consumed = virtual(() -> {
+            StreamReader r = new StreamReader(3);
+            r.feedData(bytes("abcdef\n"));
+            try {
+                r.readUntil(bytes("\n"));
+                return -1;
+            } catch (LimitOverrunError e) {
+                assertThat(e).hasMessageContaining("Separator is found, but chunk is longer than limit");
+                return e.consumed();
+            }
+        });
+        assertThat(consumed).isEqualTo(6);
+    }
+
+    @Test
+    void readUntilAtEofRaisesIncompleteReadWithTheRest() {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("partial"));
+            r.feedEof();
+            try {
+                r.readUntil(bytes("\n"));
+            } catch (IncompleteReadError e) {
+                assertThat(str(e.partial())).isEqualTo("partial");
+                assertThat(e.expected()).isEqualTo(-1);
+                assertThat(e).hasMessage("7 bytes read on a total of undefined expected bytes");
+            }
+            assertThat(r.bufferedSize()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void readUntilRejectsEmptySeparators() {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            assertThatThrownBy(() -> r.readUntil(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> r.readUntil(new byte[0][])).isInstanceOf(IllegalArgumentException.class);
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ readExactly
+
+    @Test
+    void readExactlyWaitsForAllTheBytes() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            var loop = Aio.getRunningLoop();
+            loop.callLater(Duration.ofSeconds(1), () -> r.feedData(bytes("abc")));
+            loop.callLater(Duration.ofSeconds(2), () -> r.feedData(bytes("defg")));
+            return str(r.readExactly(6)) + "|" + str(r.read(10));
+        });
+        assertThat(got).isEqualTo("abcdef|g");
+    }
+
+    @Test
+    void readExactlyAtEofRaisesIncompleteReadAndEmptiesTheBuffer() {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("abc"));
+            r.feedEof();
+            IncompleteReadError e = null;
+            try {
+                r.readExactly(10);
+            } catch (IncompleteReadError x) {
+                e = x;
+            }
+            assertThat(e).isNotNull();
+            assertThat(str(e.partial())).isEqualTo("abc");
+            assertThat(e.expected()).isEqualTo(10);
+            assertThat(r.atEof()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
+    void readExactlyRejectsNegativeCounts() {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            assertThatThrownBy(() -> r.readExactly(-1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-1");
+            return null;
+        });
+    }
+
+    @Test
+    void cancellingReadExactlyLosesNoBytesForTheNextRead() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            Task<byte[]> t = Aio.createTask(() -> r.readExactly(10));
+            Aio.sleep(Duration.ZERO);
+            r.feedData(bytes("01234"));
+            Aio.sleep(Duration.ZERO);
+            t.cancel();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledError.class);
+            r.feedData(bytes("56789"));
+            return str(r.readExactly(10));
+        });
+        assertThat(got).isEqualTo("0123456789");
+    }
+
+    // ------------------------------------------------------------------ errors and waiters
+
+    @Test
+    void aSecondConcurrentReaderIsAClearError() {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            Task<byte[]> first = Aio.createTask(() -> r.read(1));
+            Aio.sleep(Duration.ZERO);
+            assertThatThrownBy(() -> r.readline()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("readUntil() called while another task is already waiting for incoming data");
+            r.feedData(bytes("x"));
+            assertThat(str(first.await())).isEqualTo("x");
+            return null;
+        });
+    }
+
+    @Test
+    void setExceptionWakesTheWaiterAndFailsLaterReads() {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            Task<byte[]> t = Aio.createTask(() -> r.read(1));
+            Aio.sleep(Duration.ZERO);
+            r.setException(new SocketException("boom"));
+            assertThatThrownBy(t::await).hasRootCauseMessage("boom");
+            assertThatThrownBy(() -> r.read(1)).isInstanceOf(SocketException.class).hasMessage("boom");
+            return null;
+        });
+    }
+
+    @Test
+    void feedDataAfterEofIsRejected() {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedEof();
+            assertThatThrownBy(() -> r.feedData(bytes("x"))).isInstanceOf(IllegalStateException.class);
+            return null;
+        });
+    }
+
+    @Test
+    void readsThrowIOExceptionsAsThemselves() throws IOException {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.setException(new IOException("io"));
+            assertThatThrownBy(() -> r.readExactly(1)).isExactlyInstanceOf(IOException.class).hasMessage("io");
+            return null;
+        });
+    }
+}

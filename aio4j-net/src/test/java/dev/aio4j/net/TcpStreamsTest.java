@@ -1,0 +1,428 @@
+package dev.aio4j.net;
+
+import static dev.aio4j.net.NetTesting.bytes;
+import static dev.aio4j.net.NetTesting.run;
+import static dev.aio4j.net.NetTesting.str;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aio4j.Aio;
+import dev.aio4j.CancelledError;
+import dev.aio4j.Future;
+import dev.aio4j.Task;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Streams over real TCP sockets on 127.0.0.1: openConnection, startServer, faults. */
+class TcpStreamsTest {
+
+    static final ClientHandler ECHO = (reader, writer) -> {
+        while (true) {
+            byte[] data = reader.read(64 * 1024);
+            if (data.length == 0) {
+                break;
+            }
+            writer.write(data);
+            writer.drain();
+        }
+        writer.close();
+    };
+
+    /** Waits, a bounded number of 10 ms sleeps, for {@code condition}. */
+    static void eventually(java.util.function.BooleanSupplier condition, String what) {
+        for (int i = 0; i < 500; i++) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Aio.sleep(Duration.ofMillis(10));
+        }
+        throw new AssertionError("not within 5 s: " + what);
+    }
+
+    // ------------------------------------------------------------------ the happy path
+
+    @Test
+    void echoesLinesThroughAServerOnAFreePort() {
+        List<String> got = run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            assertThat(server.port()).isPositive();
+            assertThat(server.isServing()).isTrue();
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                c.writer().write("line " + i + "\n");
+                lines.add(str(c.reader().readline()));
+            }
+            c.writer().close();
+            c.writer().waitClosed();
+            server.close();
+            server.waitClosed();
+            return lines;
+        });
+        assertThat(got).containsExactly("line 0\n", "line 1\n", "line 2\n");
+    }
+
+    @Test
+    void extraInfoNamesBothEndsAndTheSocket() {
+        run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            InetSocketAddress peer = (InetSocketAddress) c.writer().getExtraInfo("peername");
+            InetSocketAddress local = (InetSocketAddress) c.writer().getExtraInfo("sockname");
+            assertThat(peer.getPort()).isEqualTo(server.port());
+            assertThat(local.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+            SocketChannel ch = (SocketChannel) c.writer().getExtraInfo("socket");
+            assertThat(ch.getOption(StandardSocketOptions.TCP_NODELAY)).as("TCP_NODELAY on by default").isTrue();
+            assertThat(c.writer().getExtraInfo("peercert", "none")).isEqualTo("none");
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void bigPayloadsRoundTripIntact() {
+        byte[] payload = new byte[3 * 1024 * 1024 + 7];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 31 + 7);
+        }
+        byte[] got = run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            Task<byte[]> reading = Aio.createTask(() -> c.reader().readExactly(payload.length));
+            c.writer().write(payload);
+            c.writer().drain();
+            byte[] back = reading.await();
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+            return back;
+        });
+        assertThat(Arrays.equals(got, payload)).isTrue();
+    }
+
+    @Test
+    void manyClientsAreServedConcurrently() {
+        int total = run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            List<Task<Integer>> clients = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                clients.add(Aio.createTask(() -> {
+                    Connection c = Net.openConnection("127.0.0.1", server.port());
+                    c.writer().write("client " + n + "\n");
+                    String line = str(c.reader().readline());
+                    assertThat(line).isEqualTo("client " + n + "\n");
+                    c.writer().close();
+                    return 1;
+                }));
+            }
+            int sum = 0;
+            for (Task<Integer> t : clients) {
+                sum += t.await();
+            }
+            server.close();
+            server.waitClosed();
+            return sum;
+        });
+        assertThat(total).isEqualTo(50);
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    @Test
+    void connectionRefusedIsAConnectException() throws IOException {
+        int port;
+        try (ServerSocketChannel s = ServerSocketChannel.open()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            port = ((InetSocketAddress) s.getLocalAddress()).getPort();
+        }
+        int p = port;
+        run(() -> {
+            assertThatThrownBy(() -> Net.openConnection("127.0.0.1", p)).isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("127.0.0.1");
+        });
+    }
+
+    @Test
+    void resetByPeerMidReadFailsTheReadWithTheResetError() {
+        run(() -> {
+            Server server = Net.startServer((reader, writer) -> {
+                writer.write("partial");
+                writer.drain();
+                reader.readline(); // wait for the client's go
+                SocketChannel ch = (SocketChannel) writer.getExtraInfo("socket");
+                ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+                writer.transport().abort(); // close with linger 0: an RST
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            assertThat(str(c.reader().readExactly(7))).isEqualTo("partial");
+            c.writer().write("go\n");
+            assertThatThrownBy(() -> c.reader().readExactly(100)).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("reset");
+            assertThatThrownBy(() -> c.writer().waitClosed()).isInstanceOf(SocketException.class);
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void peerHalfCloseDeliversEofAndTheOtherDirectionKeepsWorking() {
+        String got = run(() -> {
+            Server server = Net.startServer((reader, writer) -> {
+                byte[] all = reader.read(); // to EOF
+                writer.write("got " + all.length + " bytes");
+                writer.close();
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            assertThat(c.writer().canWriteEof()).isTrue();
+            c.writer().write("12345");
+            c.writer().writeEof();
+            String answer = str(c.reader().read());
+            assertThat(c.reader().atEof()).isTrue();
+            server.close();
+            server.waitClosed();
+            return answer;
+        });
+        assertThat(got).isEqualTo("got 5 bytes");
+    }
+
+    @Test
+    void aLineLongerThanTheLimitOverTcpIsALimitOverrun() {
+        run(() -> {
+            Server server = Net.startServer((reader, writer) -> {
+                writer.write(new byte[5000]);
+                writer.write("\nshort\n");
+                writer.close();
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port(), ConnectOptions.defaults().withLimit(1024));
+            assertThatThrownBy(() -> c.reader().readline()).isInstanceOf(LimitOverrunError.class);
+            // readline's rule: what was buffered is dropped; keep reading lines until "short".
+            String line = "";
+            for (int i = 0; i < 20 && !line.equals("short\n"); i++) {
+                try {
+                    line = str(c.reader().readline());
+                } catch (LimitOverrunError again) {
+                    line = "";
+                }
+            }
+            assertThat(line).isEqualTo("short\n");
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void aSlowReaderKeepsTheFastWritersBufferBoundedByTheWaterMarks() {
+        int chunk = 16 * 1024;
+        long[] maxBuffered = new long[1];
+        long total = run(() -> {
+            Future<Void> allWritten = Aio.getRunningLoop().createFuture();
+            Server server = Net.startServer((reader, writer) -> {
+                byte[] data = new byte[chunk];
+                for (int i = 0; i < 400; i++) { // 6.25 MiB
+                    writer.write(data);
+                    maxBuffered[0] = Math.max(maxBuffered[0], writer.transport().getWriteBufferSize());
+                    writer.drain();
+                }
+                writer.close();
+                allWritten.setResult(null);
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            Aio.sleep(Duration.ofMillis(200)); // the reader lags; the writer must wait in drain()
+            assertThat(allWritten.done()).isFalse();
+            long n = c.reader().read().length;
+            server.close();
+            server.waitClosed();
+            return n;
+        });
+        assertThat(total).isEqualTo(400L * chunk);
+        assertThat(maxBuffered[0]).as("writer buffer never above high water + one write").isLessThanOrEqualTo(64 * 1024 + chunk);
+    }
+
+    @Test
+    void readingPausesAboveTwiceTheLimitAndResumesAtTheLimit() {
+        run(() -> {
+            int limit = 4096;
+            Server server = Net.startServer((reader, writer) -> {
+                writer.write(new byte[1024 * 1024]);
+                writer.drain();
+                writer.close();
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port(), ConnectOptions.defaults().withLimit(limit));
+            Transport t = c.writer().transport();
+            eventually(() -> !t.isReading(), "the transport pauses reading");
+            assertThat(c.reader().bufferedSize()).isGreaterThan(2 * limit).isLessThanOrEqualTo(2 * limit + 64 * 1024);
+            int first = c.reader().read(c.reader().bufferedSize() - limit).length;
+            assertThat(t.isReading()).as("resumed at the limit").isTrue();
+            assertThat(first + c.reader().read().length).isEqualTo(1024 * 1024);
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void drainAfterThePeerVanishedRaisesTheLossError() {
+        run(() -> {
+            Server server = Net.startServer((reader, writer) -> {
+                SocketChannel ch = (SocketChannel) writer.getExtraInfo("socket");
+                ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+                writer.transport().abort();
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            IOException failure = null;
+            for (int i = 0; i < 200 && failure == null; i++) {
+                try {
+                    c.writer().write(new byte[64 * 1024]);
+                    c.writer().drain();
+                    Aio.sleep(Duration.ofMillis(5));
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            assertThat(failure).isInstanceOf(SocketException.class);
+            assertThatThrownBy(() -> c.writer().drain()).isInstanceOf(SocketException.class);
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
+    void aHandlerThatThrowsIsReportedAndItsConnectionClosed() {
+        NetTesting.Recorded recorded = new NetTesting.Recorded();
+        run(() -> {
+            recorded.install();
+            Server server = Net.startServer((reader, writer) -> {
+                throw new IllegalStateException("handler bug");
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            assertThat(c.reader().read()).isEmpty(); // EOF: the server closed the connection
+            server.close();
+            server.waitClosed();
+        });
+        assertThat(recorded.contexts).hasSize(1);
+        assertThat(recorded.contexts.get(0).message()).isEqualTo("Unhandled exception in client_connected_cb");
+        assertThat(recorded.contexts.get(0).exception()).hasMessage("handler bug");
+    }
+
+    // ------------------------------------------------------------------ the server's lifecycle
+
+    @Test
+    void closingTheServerLeavesClientsConnectedAndWaitClosedWaitsForThem() {
+        run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            int port = server.port();
+            Connection c = Net.openConnection("127.0.0.1", port);
+            c.writer().write("before\n");
+            assertThat(str(c.reader().readline())).isEqualTo("before\n");
+            server.close();
+            assertThat(server.isServing()).isFalse();
+            assertThat(server.addresses()).isEmpty();
+            Aio.sleep(Duration.ZERO); // the listening socket is released at the loop's next select
+            assertThatThrownBy(() -> Net.openConnection("127.0.0.1", port)).isInstanceOf(ConnectException.class);
+            c.writer().write("after\n");
+            assertThat(str(c.reader().readline())).as("the client still served").isEqualTo("after\n");
+            Task<Void> waiting = Aio.createTask(server::waitClosed);
+            Aio.sleep(Duration.ofMillis(50));
+            assertThat(waiting.done()).as("waitClosed waits for the client").isFalse();
+            server.closeClients();
+            waiting.await();
+            assertThat(c.reader().read()).isEmpty();
+        });
+    }
+
+    @Test
+    void abortClientsDropsEveryConnection() {
+        run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            Connection a = Net.openConnection("127.0.0.1", server.port());
+            Connection b = Net.openConnection("127.0.0.1", server.port());
+            a.writer().write("x");
+            b.writer().write("y");
+            a.reader().readExactly(1);
+            b.reader().readExactly(1);
+            assertThat(server.clientCount()).isEqualTo(2);
+            server.close();
+            server.abortClients();
+            server.waitClosed();
+            assertThat(server.clientCount()).isZero();
+            assertThat(a.reader().read()).isEmpty();
+            assertThat(b.reader().read()).isEmpty();
+        });
+    }
+
+    @Test
+    void cancellingServeForeverClosesTheServer() {
+        run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));
+            assertThat(server.isServing()).isFalse();
+            Task<Void> serving = Aio.createTask(server::serveForever);
+            Aio.sleep(Duration.ofMillis(20));
+            assertThat(server.isServing()).isTrue();
+            assertThatThrownBy(server::serveForever).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already");
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            c.writer().write("hi\n");
+            assertThat(str(c.reader().readline())).isEqualTo("hi\n");
+            c.writer().close();
+            serving.cancel();
+            assertThatThrownBy(serving::await).isInstanceOf(CancelledError.class);
+            assertThat(server.state()).isEqualTo(Server.State.CLOSED);
+            assertThatThrownBy(server::serveForever).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+        });
+    }
+
+    @Test
+    void bindingAPortInUseNamesTheAddress() {
+        run(() -> {
+            Server first = Net.startServer(ECHO, "127.0.0.1", 0, ServerOptions.defaults().withReuseAddress(false));
+            assertThatThrownBy(() -> Net.startServer(ECHO, "127.0.0.1", first.port(),
+                    ServerOptions.defaults().withReuseAddress(false)))
+                    .isInstanceOf(java.net.BindException.class)
+                    .hasMessageContaining("127.0.0.1:" + first.port());
+            first.close();
+            first.waitClosed();
+        });
+    }
+
+    // ------------------------------------------------------------------ resources
+
+    @Test
+    void aThousandConnectionsOpenedAndClosedLeakNoFileDescriptors() {
+        run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            // Warm up once so that lazily opened JDK descriptors are not counted as a leak.
+            Connection warm = Net.openConnection("127.0.0.1", server.port());
+            warm.writer().close();
+            warm.writer().waitClosed();
+            eventually(() -> server.clientCount() == 0, "the warm-up client is gone");
+            Aio.sleep(Duration.ofMillis(20));
+            int before = NetTesting.openFds();
+            for (int i = 0; i < 1000; i++) {
+                Connection c = Net.openConnection("127.0.0.1", server.port());
+                c.writer().write("x");
+                c.reader().readExactly(1);
+                c.writer().close();
+                c.writer().waitClosed();
+            }
+            eventually(() -> server.clientCount() == 0, "every server-side connection is gone");
+            Aio.sleep(Duration.ofMillis(20)); // one more select flushes the cancelled keys
+            int after = NetTesting.openFds();
+            assertThat(after).as("fds before %d, after %d", before, after).isLessThanOrEqualTo(before + 5);
+            server.close();
+            server.waitClosed();
+        });
+    }
+}
