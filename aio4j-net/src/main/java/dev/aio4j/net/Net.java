@@ -278,6 +278,81 @@ public final class Net {
         return server;
     }
 
+    // ------------------------------------------------------------------ UDP
+
+    /**
+     * Opens a UDP endpoint (asyncio's {@code create_datagram_endpoint}): bound to
+     * {@code localAddress} if given, connected to {@code remoteAddress} if given (then only its
+     * datagrams arrive and {@code sendTo} may omit the address). Unresolved addresses are
+     * resolved off the loop.
+     *
+     * @throws IllegalArgumentException if both addresses are null
+     */
+    public static DatagramTransport createDatagramEndpoint(Supplier<? extends DatagramProtocol> protocolFactory,
+            InetSocketAddress localAddress, InetSocketAddress remoteAddress) throws IOException {
+        return createDatagramEndpoint(protocolFactory, localAddress, remoteAddress, false, false);
+    }
+
+    /** {@link #createDatagramEndpoint(Supplier, InetSocketAddress, InetSocketAddress)} with SO_REUSEPORT and SO_BROADCAST. */
+    public static DatagramTransport createDatagramEndpoint(Supplier<? extends DatagramProtocol> protocolFactory,
+            InetSocketAddress localAddress, InetSocketAddress remoteAddress, boolean reusePort, boolean allowBroadcast)
+            throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (localAddress == null && remoteAddress == null) {
+            throw new IllegalArgumentException("unexpected address family: give a local or a remote address");
+        }
+        EventLoop loop = Aio.getRunningLoop();
+        InetSocketAddress local = resolved(localAddress);
+        InetSocketAddress remote = resolved(remoteAddress);
+        InetSocketAddress any = local != null ? local : remote;
+        java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(
+                any.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        UdpTransport t;
+        try {
+            ch.configureBlocking(false);
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            if (allowBroadcast) {
+                ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            }
+            if (local != null) {
+                ch.bind(local);
+            }
+            if (remote != null && !allowBroadcast) {
+                ch.connect(remote);
+            }
+            t = new UdpTransport(loop, ch, protocolFactory.get(), remote != null && !allowBroadcast ? remote : null);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        Future<Void> waiter = loop.createFuture();
+        t.start(waiter);
+        waiter.await();
+        return t;
+    }
+
+    /**
+     * A UDP endpoint for tasks: {@code recvFrom()} and {@code sendTo()} instead of callbacks.
+     * See {@link #createDatagramEndpoint(Supplier, InetSocketAddress, InetSocketAddress)}.
+     */
+    public static DatagramEndpoint openDatagramEndpoint(InetSocketAddress localAddress, InetSocketAddress remoteAddress)
+            throws IOException {
+        DatagramEndpoint endpoint = new DatagramEndpoint(Aio.getRunningLoop());
+        DatagramProtocol protocol = endpoint.protocol();
+        DatagramTransport t = createDatagramEndpoint(() -> protocol, localAddress, remoteAddress);
+        endpoint.setTransport(t);
+        return endpoint;
+    }
+
+    private static InetSocketAddress resolved(InetSocketAddress a) throws IOException {
+        if (a == null || !a.isUnresolved()) {
+            return a;
+        }
+        return getaddrinfo(a.getHostString(), a.getPort()).get(0);
+    }
+
     // ------------------------------------------------------------------ name resolution
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");

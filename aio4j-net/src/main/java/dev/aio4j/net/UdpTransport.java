@@ -1,0 +1,234 @@
+package dev.aio4j.net;
+
+import dev.aio4j.EventLoop;
+import dev.aio4j.ExceptionContext;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * The transport of a {@link DatagramChannel} (asyncio's {@code _SelectorDatagramTransport}).
+ *
+ * <p>Notes: {@code out} queues (datagram, address) pairs the socket would not take; the
+ * writer callback is registered exactly while it is not empty. One receive per readiness event.
+ * Water marks as for streams (64 KiB / 16 KiB).
+ */
+final class UdpTransport implements DatagramTransport {
+
+    private record Pending(ByteBuffer data, SocketAddress address) {
+    }
+
+    private static final int MAX_DATAGRAM = 65536;
+
+    private final EventLoop loop;
+    final DatagramChannel channel;
+    private final DatagramProtocol protocol;
+    private final SocketAddress peer;
+    private final ArrayDeque<Pending> out = new ArrayDeque<>();
+    private final ByteBuffer in = ByteBuffer.allocate(MAX_DATAGRAM);
+    private long buffered;
+    private boolean closing;
+    private boolean lost;
+    private boolean writingPaused;
+    private final int high = 64 * 1024;
+    private final int low = 16 * 1024;
+
+    UdpTransport(EventLoop loop, DatagramChannel channel, DatagramProtocol protocol, SocketAddress peer) {
+        this.loop = loop;
+        this.channel = channel;
+        this.protocol = protocol;
+        this.peer = peer;
+    }
+
+    void start(dev.aio4j.Future<Void> waiter) {
+        loop.callSoon(() -> protocol.connectionMade(this));
+        loop.callSoon(() -> {
+            if (!closing) {
+                loop.addReader(channel, this::onReadable);
+            }
+        });
+        loop.callSoon(() -> {
+            if (!waiter.done()) {
+                waiter.setResult(null);
+            }
+        });
+    }
+
+    private void onReadable() {
+        if (closing) {
+            return;
+        }
+        in.clear();
+        SocketAddress from;
+        try {
+            from = peer != null ? (channel.read(in) >= 0 ? peer : null) : channel.receive(in);
+        } catch (IOException e) {
+            protocol.errorReceived(e);
+            return;
+        } catch (RuntimeException e) {
+            fatal(e);
+            return;
+        }
+        if (from == null) {
+            return;
+        }
+        in.flip();
+        byte[] data = new byte[in.remaining()];
+        in.get(data);
+        try {
+            protocol.datagramReceived(data, from);
+        } catch (RuntimeException e) {
+            fatal(e);
+        }
+    }
+
+    @Override
+    public void sendTo(byte[] data, SocketAddress address) {
+        Objects.requireNonNull(data, "data");
+        if (peer != null && address != null && !address.equals(peer)) {
+            throw new IllegalArgumentException("Invalid address: must be null or " + peer + ": " + address);
+        }
+        if (peer == null && address == null) {
+            throw new IllegalArgumentException("address is required on an unconnected endpoint");
+        }
+        if (lost || closing) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(data);
+        if (out.isEmpty()) {
+            try {
+                int n = peer != null ? channel.write(b) : channel.send(b, address);
+                if (n > 0 || data.length == 0) {
+                    return; // an empty datagram is sent or not at all; the JDK says 0 either way
+                }
+            } catch (IOException e) {
+                protocol.errorReceived(e);
+                return;
+            }
+            loop.addWriter(channel, this::onWritable);
+        }
+        out.add(new Pending(ByteBuffer.wrap(data.clone()), address));
+        buffered += data.length + 8;
+        if (!writingPaused && buffered > high) {
+            writingPaused = true;
+            protocol.pauseWriting();
+        }
+    }
+
+    private void onWritable() {
+        while (!out.isEmpty()) {
+            Pending p = out.peek();
+            try {
+                int n = peer != null ? channel.write(p.data()) : channel.send(p.data(), p.address());
+                if (n == 0 && p.data().hasRemaining()) {
+                    return; // still full
+                }
+            } catch (IOException e) {
+                protocol.errorReceived(e);
+            }
+            out.poll();
+            buffered -= p.data().capacity() + 8;
+        }
+        loop.removeWriter(channel);
+        if (writingPaused && buffered <= low) {
+            writingPaused = false;
+            protocol.resumeWriting();
+        }
+        if (closing) {
+            callConnectionLost(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        loop.removeReader(channel);
+        if (out.isEmpty()) {
+            lost = true;
+            loop.callSoon(() -> callConnectionLost(null));
+        }
+    }
+
+    @Override
+    public void abort() {
+        forceClose(null);
+    }
+
+    private void fatal(Throwable e) {
+        loop.callExceptionHandler(new ExceptionContext("Fatal error on datagram transport " + this, e, null, null, null));
+        forceClose(e);
+    }
+
+    private void forceClose(Throwable error) {
+        if (lost) {
+            return;
+        }
+        if (!out.isEmpty()) {
+            out.clear();
+            buffered = 0;
+            loop.removeWriter(channel);
+        }
+        closing = true;
+        loop.removeReader(channel);
+        lost = true;
+        loop.callSoon(() -> callConnectionLost(error));
+    }
+
+    private boolean closed;
+
+    private void callConnectionLost(Throwable error) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        lost = true;
+        try {
+            protocol.connectionLost(error);
+        } finally {
+            loop.removeReader(channel);
+            loop.removeWriter(channel);
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // gone either way
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public int getWriteBufferSize() {
+        return (int) buffered;
+    }
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return switch (name) {
+            case "peername" -> peer;
+            case "sockname" -> {
+                try {
+                    yield channel.getLocalAddress();
+                } catch (IOException e) {
+                    yield null;
+                }
+            }
+            case "socket" -> channel;
+            default -> null;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "UdpTransport[" + (closing ? "closing" : "open") + ", peer=" + peer + ", queued=" + out.size() + "]";
+    }
+}
