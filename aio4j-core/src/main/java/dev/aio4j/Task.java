@@ -60,6 +60,8 @@ public final class Task<T> extends Future<T> {
     private int numCancelsRequested;
     private Future<?> futWaiter;
     private boolean inWait;
+    /** True once cancel() interrupted the thread to break a JDK blocking call. */
+    private boolean nudged;
     private long stepStartNanos;
 
     Task<?> prev;
@@ -130,7 +132,9 @@ public final class Task<T> extends Future<T> {
         } else if (failure instanceof CancelledError ce) {
             mustCancel = false;
             cancelFuture(ce.getMessage(), ce);
-        } else if (mustCancel && isInterruption(failure)) {
+        } else if (mustCancel && (nudged || isInterruption(failure))) {
+            // The body failed because cancel() interrupted its JDK call (a socket read throws
+            // SocketException "Closed by interrupt", a sleep InterruptedException, ...).
             mustCancel = false;
             CancelledError ce = new CancelledError(cancelMessage);
             ce.initCause(failure);
@@ -230,6 +234,7 @@ public final class Task<T> extends Future<T> {
         mustCancel = true;
         cancelMessage = message;
         if (!inWait && Strand.current() != strand) {
+            nudged = true;
             strand.thread().interrupt(); // breaks a JDK blocking call; cleared at the next library wait
         }
         return true;

@@ -11,7 +11,9 @@ import dev.aio4j.Task;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a broken primitive hangs rather than fails
 class BarrierTest {
 
     private static List<Task<Integer>> arrive(Barrier barrier, int n) {

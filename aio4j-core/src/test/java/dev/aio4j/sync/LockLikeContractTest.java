@@ -17,11 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every lock-like primitive keeps, run over Lock, Semaphore(1),
  * BoundedSemaphore(1) and a queue of one slot used as a lock.
  */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a broken primitive hangs rather than fails
 class LockLikeContractTest {
 
     abstract static class Contract {

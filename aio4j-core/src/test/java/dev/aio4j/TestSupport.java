@@ -1,0 +1,37 @@
+package dev.aio4j;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** Small helpers shared by the core's tests. */
+final class TestSupport {
+    private TestSupport() {
+    }
+
+    /** Options for a run on virtual time that jumps whenever every task waits. */
+    static RunOptions virtualTime() {
+        return RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false);
+    }
+
+    /** Runs {@code body} on virtual time. */
+    static <T> T runVirtual(Callable<T> body) {
+        return Aio.run(body, virtualTime());
+    }
+
+    /** Runs {@code body} on the real clock, without touching SIGINT. */
+    static <T> T runReal(Callable<T> body) {
+        return Aio.run(body, RunOptions.defaults().withSigintHandling(false));
+    }
+
+    static boolean carrierMode() {
+        return EventLoopHolder.MODE.equals("carrier");
+    }
+
+    static void yieldNow() {
+        Aio.sleep(Duration.ZERO);
+    }
+
+    private static final class EventLoopHolder {
+        static final String MODE = dev.aio4j.internal.Carriers.mode();
+    }
+}
