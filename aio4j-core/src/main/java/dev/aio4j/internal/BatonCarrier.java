@@ -155,6 +155,12 @@ public final class BatonCarrier implements Carrier {
 
     @Override
     public void exit(Strand self) {
+        // A strand that woke itself while running (a task cancelled by itself whose next wait's
+        // future is cancelled at once) still sits in ready as a permit; granting the baton to it
+        // once it has ended would lose the baton and stop the loop.
+        if (self.queued.get() && ready.remove(self)) {
+            self.queued.set(false);
+        }
         release();
     }
 
