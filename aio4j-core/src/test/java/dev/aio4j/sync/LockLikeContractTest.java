@@ -160,14 +160,11 @@ class LockLikeContractTest {
                     lock.release();
                 });
                 yieldNow();
+                lock.release(); // wakes `woken`, which has not resumed yet
+                lock.acquire(); // the newcomer: must queue behind it
+                result.add("newcomer");
                 lock.release();
-                Task<Void> newcomer = Aio.createTask(() -> {
-                    lock.acquire();
-                    result.add("newcomer");
-                    lock.release();
-                });
                 woken.await();
-                newcomer.await();
                 return result;
             });
             assertThat(order).containsExactly("woken", "newcomer");
