@@ -102,6 +102,10 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean runDone;
     private volatile Thread runCaller;
     private volatile Throwable runFailure;
+    /** Iterations completed; read by the debug watchdog. */
+    private volatile long iterations;
+    /** Debug mode: the task that last resumed from one of the library's waits. */
+    private volatile Task<?> lastResumed;
 
     /** Tasks not yet finished: an intrusive doubly linked list headed by a sentinel. */
     final Task<?> taskList = Task.sentinel(this);
@@ -172,6 +176,9 @@ public final class EventLoop implements AutoCloseable {
         runCaller = Thread.currentThread();
         runRequested = true;
         carrier.resumeLoop(loopStrand);
+        if (debug) {
+            Watchdog.start(this);
+        }
         boolean interrupted = false;
         while (!runDone) {
             LockSupport.park(this);
@@ -348,9 +355,31 @@ public final class EventLoop implements AutoCloseable {
                 runCallback(h);
             }
         }
+        iterations++; // single writer: the loop strand
         if (carrier.othersReady()) {
             carrier.yieldNow(loopStrand);
         }
+    }
+
+    long iterations() {
+        return iterations;
+    }
+
+    boolean isIdle() {
+        return loopIdle;
+    }
+
+    Task<?> lastResumed() {
+        return lastResumed;
+    }
+
+    /** Debug mode: records the task whose step starts now, for the watchdog. */
+    void stepStarted(Task<?> task) {
+        lastResumed = task;
+    }
+
+    String name() {
+        return name;
     }
 
     private boolean mayJump() {

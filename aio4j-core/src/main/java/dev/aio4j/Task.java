@@ -111,7 +111,10 @@ public final class Task<T> extends Future<T> {
         Callable<T> b = body;
         body = null;
         if (!mustCancel) {
-            stepStartNanos = loop.getDebug() ? System.nanoTime() : 0;
+            if (loop.getDebug()) {
+                stepStartNanos = System.nanoTime();
+                loop.stepStarted(this);
+            }
             try {
                 value = b.call();
             } catch (Throwable t) {
@@ -178,6 +181,7 @@ public final class Task<T> extends Future<T> {
         Thread.interrupted(); // a nudge meant for a JDK call that already ended
         if (l.getDebug()) {
             stepStartNanos = System.nanoTime();
+            l.stepStarted(this);
         }
     }
 
@@ -188,6 +192,7 @@ public final class Task<T> extends Future<T> {
         Thread.interrupted();
         if (loop.getDebug()) {
             stepStartNanos = System.nanoTime();
+            loop.stepStarted(this);
         }
         deliverCancellation();
     }

@@ -360,12 +360,57 @@ class EventLoopTest {
 
     @Test
     void debugModeWarnsAboutASlowCallback() {
+        List<String> warnings = captureLog(() -> Aio.run(() -> {
+            EventLoop loop = Aio.getRunningLoop();
+            loop.setSlowCallbackDuration(Duration.ofMillis(5));
+            loop.callSoon(() -> spin(20));
+            Aio.sleep(Duration.ofMillis(1));
+            return null;
+        }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
+        assertThat(warnings).anyMatch(m -> m.startsWith("Executing Handle") && m.contains("took"));
+    }
+
+    @Test
+    void debugModeWarnsAboutASlowTaskStepNamingTheTask() {
+        List<String> warnings = captureLog(() -> Aio.run(() -> {
+            Aio.getRunningLoop().setSlowCallbackDuration(Duration.ofMillis(5));
+            Aio.createTask(() -> {
+                spin(20);
+                Aio.sleep(Duration.ZERO);
+            }, "hog").await();
+            return null;
+        }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
+        assertThat(warnings).anyMatch(m -> m.startsWith("Executing Task[hog") && m.contains("without waiting"));
+    }
+
+    @Test
+    void debugWatchdogNamesTheTaskThatHoldsTheLoop() {
+        List<String> warnings = captureLog(() -> Aio.run(() -> {
+            Aio.getRunningLoop().setSlowCallbackDuration(Duration.ofMillis(20)); // watchdog at 200 ms
+            Aio.createTask(() -> {
+                spin(800); // holds the carrier: no other task or callback runs meanwhile
+                Aio.sleep(Duration.ZERO);
+            }, "busy-loop").await();
+            return null;
+        }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
+        assertThat(warnings).anyMatch(m -> m.startsWith("The event loop has been held for")
+                && m.contains("busy-loop") && m.contains("spin"));
+    }
+
+    private static void spin(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static List<String> captureLog(Runnable body) {
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.aio4j");
-        List<String> warnings = new ArrayList<>();
+        List<String> messages = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.logging.Handler h = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord r) {
-                warnings.add(r.getMessage());
+                messages.add(r.getMessage());
             }
 
             @Override
@@ -378,21 +423,10 @@ class EventLoopTest {
         };
         jul.addHandler(h);
         try {
-            Aio.run(() -> {
-                EventLoop loop = Aio.getRunningLoop();
-                loop.setSlowCallbackDuration(Duration.ofMillis(5));
-                loop.callSoon(() -> {
-                    long end = System.nanoTime() + 20_000_000;
-                    while (System.nanoTime() < end) {
-                        Thread.onSpinWait();
-                    }
-                });
-                Aio.sleep(Duration.ofMillis(1));
-                return null;
-            }, RunOptions.defaults().withDebug(true).withSigintHandling(false));
+            body.run();
         } finally {
             jul.removeHandler(h);
         }
-        assertThat(warnings).anyMatch(m -> m.startsWith("Executing Handle") && m.contains("took"));
+        return new ArrayList<>(messages);
     }
 }
