@@ -1,0 +1,564 @@
+#!/usr/bin/env python3
+"""Side-by-side runner: the same workloads as whole programs on aio4j (carrier and portable
+mode), CPython 3.13 asyncio, CPython 3.11 asyncio, uvloop, Node 20 and plain Java virtual
+threads, in one run.
+
+    ./aio4j bench compare [--quick]        (builds first, then runs this file)
+    python3 aio4j-bench/compare/compare.py [--quick] [--reps N] [--only spawn,switch,...]
+                                           [--impls aio4j,uvloop,...] [--docs | --no-docs]
+
+Workloads (full / --quick sizes):
+  spawn     create N tasks that do nothing, await each          1,000,000 / 50,000   ns per task
+  switch    T tasks yield to the loop Y times each               1,000 x 1,000 / 100 x 500
+  pingpong  two tasks pass a number through two queues           1,000,000 / 50,000   ns per round trip
+  timers    N concurrent sleeps, random delays up to 100 ms      100,000 / 10,000     ms over the ideal
+  idle      N tasks wait on one event                            100,000 / 10,000     RSS bytes per task
+  scale     spawn at 1,000 ... N tasks, for the cost-per-task plot
+
+Every (workload, implementation) pair runs at least 3 times, in separate processes, with the
+implementations alternating within each round (and the order rotated between rounds); the
+median is reported. Each program warms up with the same code before its measured round.
+
+Output: aio4j-bench/target/compare/results-<time>.json and .md, the cost-per-task plot, and
+(full runs, or --docs) the generated section of docs/PERFORMANCE.md and docs/perf-spawn-scaling.png.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+ROOT = os.path.dirname(BENCH)
+JAR = os.path.join(BENCH, "target", "benchmarks.jar")
+OUT = os.path.join(BENCH, "target", "compare")
+DOC = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+PLOT_NAME = "perf-spawn-scaling.png"
+BEGIN, END = "<!-- compare:begin -->", "<!-- compare:end -->"
+OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED"
+
+PY313 = os.path.expanduser("~/.pyenv/versions/3.13.0/bin/python")
+PY311 = "/usr/bin/python3"
+
+ASYNCIO_313 = "asyncio 3.13"
+ASYNCIO_311 = "asyncio 3.11"
+UVLOOP = "uvloop"
+
+# workload -> (full args, quick args)
+SIZES = {
+    "spawn": ([1_000_000], [50_000]),
+    "switch": ([1_000, 1_000], [100, 500]),
+    "pingpong": ([1_000_000], [50_000]),
+    "timers": ([100_000, 100], [10_000, 100]),
+    "idle": ([100_000], [10_000]),
+}
+SCALE = ([1_000, 10_000, 100_000], [1_000, 10_000])  # plus the spawn size itself
+WORKLOADS = ["spawn", "switch", "pingpong", "timers", "idle", "scale"]
+WHAT = {
+    "spawn": "spawn: create N tasks that do nothing, then await each",
+    "switch": "switch: T tasks each yield to the loop Y times (asyncio.sleep(0), Aio.sleep(ZERO), "
+              "setImmediate, Thread.yield)",
+    "pingpong": "queue ping-pong: two tasks pass a number through two queues (asyncio.Queue, "
+                "dev.aio4j.queue.Queue, a promise FIFO, ArrayBlockingQueue)",
+    "timers": "timers: N tasks sleep random delays up to 100 ms at once; the value is the whole run "
+              "(spawning included) minus the longest delay",
+    "idle": "idle memory: N tasks wait on one event (asyncio.Event, a Future, a promise, a latch); "
+            "resident memory (VmRSS) per waiting task, after a full collection",
+}
+
+
+class Impl:
+    def __init__(self, name, argv, note):
+        self.name, self.argv, self.note = name, argv, note
+
+    def command(self, workload, args):
+        return self.argv + [workload] + [str(a) for a in args]
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_quiet(argv, timeout=60):
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        return p.returncode, (p.stdout + p.stderr).strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return -1, str(e)
+
+
+def apt_install(package, why):
+    """Installs a Debian package when missing; returns None on success, else the reason."""
+    if os.geteuid() != 0:
+        return "not root, cannot install %s (%s)" % (package, why)
+    if not shutil.which("apt-get"):
+        return "no apt-get to install %s" % package
+    log("compare: installing %s from Debian's packages (%s)" % (package, why))
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for argv in (["apt-get", "install", "-y", "-qq", package],
+                 ["sh", "-c", "apt-get update -qq && apt-get install -y -qq " + package]):
+        p = subprocess.run(argv, capture_output=True, text=True, env=env)
+        if p.returncode == 0:
+            return None
+    return "apt-get install %s failed: %s" % (package, p.stderr.strip().splitlines()[-1:] or "")
+
+
+def find_java(explicit):
+    candidates = [explicit] if explicit else []
+    if os.environ.get("JAVA_HOME"):
+        candidates.append(os.path.join(os.environ["JAVA_HOME"], "bin", "java"))
+    candidates += sorted((os.path.join("/usr/lib/jvm", d, "bin", "java") for d in os.listdir("/usr/lib/jvm")),
+                         reverse=True) if os.path.isdir("/usr/lib/jvm") else []
+    if shutil.which("java"):
+        candidates.append(shutil.which("java"))
+    for c in candidates:
+        if c and os.access(c, os.X_OK):
+            code, out = run_quiet([c, "-version"])
+            m = re.search(r'version "(\d+)', out)
+            if code == 0 and m and int(m.group(1)) >= 21:
+                return c, out.splitlines()[0]
+    return None, None
+
+
+def discover(args):
+    """The implementations that can run here, and what was skipped and why."""
+    impls, skipped, versions = [], [], {}
+    java, java_version = find_java(args.java)
+    if not java:
+        skipped.append(("aio4j, virtual threads", "no JDK 21+ found (set JAVA_HOME)"))
+    elif not os.path.exists(JAR):
+        skipped.append(("aio4j, virtual threads", "%s missing: build with ./aio4j bench compare" % JAR))
+    else:
+        versions["java"] = java_version
+        jvm = [java, "-Daio4j.quiet=true", "-cp", JAR]
+        impls.append(Impl("aio4j", [java, OPENS] + jvm[1:] + ["dev.aio4j.bench.compare.AioWorkloads"],
+                          "carrier mode: tasks are virtual threads scheduled by the loop"))
+        impls.append(Impl("aio4j portable", jvm + ["dev.aio4j.bench.compare.AioWorkloads"],
+                          "portable mode: default-scheduler virtual threads passing a baton"))
+        impls.append(Impl("virtual threads", jvm + ["dev.aio4j.bench.compare.ThreadWorkloads"],
+                          "plain virtual threads on the JDK's default scheduler, no loop"))
+    script = os.path.join(HERE, "asyncio_workloads.py")
+    if os.access(PY313, os.X_OK):
+        versions["python 3.13"] = run_quiet([PY313, "--version"])[1]
+        impls.append(Impl(ASYNCIO_313, [PY313, script], "CPython 3.13 (pyenv), asyncio's default loop"))
+    else:
+        skipped.append((ASYNCIO_313, "%s not found" % PY313))
+    if os.access(PY311, os.X_OK):
+        versions["python 3"] = run_quiet([PY311, "--version"])[1]
+        impls.append(Impl(ASYNCIO_311, [PY311, script], "Debian's CPython, asyncio's default loop"))
+        code, out = run_quiet([PY311, "-c", "import uvloop; print(uvloop.__version__)"])
+        if code != 0:
+            why = apt_install("python3-uvloop", "uvloop for %s" % PY311)
+            code, out = run_quiet([PY311, "-c", "import uvloop; print(uvloop.__version__)"])
+            if code != 0:
+                skipped.append((UVLOOP, why or "import uvloop failed: %s" % out))
+        if code == 0:
+            versions["uvloop"] = out
+            impls.append(Impl(UVLOOP, [PY311, script, "--uvloop"], "uvloop %s on %s" % (out, PY311)))
+    else:
+        skipped.append((ASYNCIO_311 + ", uvloop", "%s not found" % PY311))
+    node = shutil.which("node") or ("/usr/bin/node" if os.access("/usr/bin/node", os.X_OK) else None)
+    if node:
+        code, out = run_quiet([node, "--version"])
+        m = re.match(r"v(\d+)", out)
+        if code == 0 and m and int(m.group(1)) >= 18:
+            versions["node"] = out
+            impls.append(Impl("node", [node, "--expose-gc", os.path.join(HERE, "node_workloads.mjs")],
+                              "Node %s, async/await" % out))
+        else:
+            skipped.append(("node", "node %s is older than 18" % out))
+    else:
+        skipped.append(("node", "node not found"))
+    if args.impls:
+        wanted = [w.strip() for w in args.impls.split(",")]
+        for i in impls:
+            if i.name not in wanted:
+                skipped.append((i.name, "not in --impls"))
+        impls = [i for i in impls if i.name in wanted]
+    return impls, skipped, versions
+
+
+def machine():
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"model name\s*:\s*(.*)", f.read())
+            info["cpu"] = m.group(1).strip() if m else platform.processor()
+    except OSError:
+        info["cpu"] = platform.processor()
+    info["cores"] = os.cpu_count()
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1))
+            info["memory"] = "%.0f GiB" % (kb / 1048576)
+    except (OSError, AttributeError):
+        pass
+    info["os"] = "%s %s" % (platform.system(), platform.release())
+    try:
+        with open("/etc/debian_version") as f:
+            info["os"] += ", Debian " + f.read().strip()
+    except OSError:
+        pass
+    return info
+
+
+class CpuShare:
+    """How much CPU other processes used while we ran (the machine may be shared)."""
+
+    def __init__(self):
+        self.busy0, self.wall0, self.ours0 = self.busy(), time.monotonic(), self.ours()
+        self.loads = []
+
+    @staticmethod
+    def busy():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + (v[4] if len(v) > 4 else 0)
+        return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def ours():
+        c, s = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+        return c.ru_utime + c.ru_stime + s.ru_utime + s.ru_stime
+
+    def sample(self):
+        try:
+            with open("/proc/loadavg") as f:
+                self.loads.append(float(f.read().split()[0]))
+        except OSError:
+            pass
+
+    def summary(self):
+        wall = max(1e-9, time.monotonic() - self.wall0)
+        others = max(0.0, (self.busy() - self.busy0) - (self.ours() - self.ours0)) / wall
+        return {"other_cores": round(others, 2), "load_max": max(self.loads or [0]),
+                "load_mean": round(statistics.mean(self.loads), 2) if self.loads else 0}
+
+
+def plan(args, impls):
+    quick = 1 if args.quick else 0
+    only = args.only.split(",") if args.only else WORKLOADS
+    jobs = []  # (key, workload, args)
+    for w in WORKLOADS:
+        if w not in only:
+            continue
+        if w == "scale":
+            for n in SCALE[quick]:
+                jobs.append(("scale %d" % n, "spawn", [n]))
+        else:
+            jobs.append((w, w, SIZES[w][quick]))
+    return jobs
+
+
+def fmt_duration(s):
+    s = int(s)
+    return "%d:%02d" % (s // 60, s % 60)
+
+
+def run_all(args, impls, jobs):
+    results = {}  # key -> impl -> [json]
+    failures = []
+    total = len(jobs) * args.reps * len(impls)
+    done, start = 0, time.monotonic()
+    tty = sys.stderr.isatty()
+    share = CpuShare()
+    for key, workload, wargs in jobs:
+        for rep in range(args.reps):
+            order = impls[rep % len(impls):] + impls[:rep % len(impls)]
+            for impl in order:
+                share.sample()
+                done += 1
+                elapsed = time.monotonic() - start
+                left = elapsed / (done - 1) * (total - done + 1) if done > 1 else 0
+                head = "[%3d/%d %s, ~%s left] %s rep %d/%d %s" % (
+                    done, total, fmt_duration(elapsed), fmt_duration(left), key, rep + 1, args.reps, impl.name)
+                if tty:
+                    sys.stderr.write("\r\033[K" + head + " ...")
+                    sys.stderr.flush()
+                if any(f[0] == key and f[1] == impl.name for f in failures):
+                    continue  # failed once: do not pay its timeout again
+                t0 = time.monotonic()
+                try:
+                    p = subprocess.run(impl.command(workload, wargs), capture_output=True, text=True,
+                                       timeout=args.timeout)
+                    line = [l for l in p.stdout.splitlines() if l.startswith("{")]
+                    if p.returncode != 0 or not line:
+                        raise RuntimeError("exit %d: %s" % (p.returncode, (p.stderr.strip().splitlines() or [""])[-1]))
+                    r = json.loads(line[-1])
+                except (subprocess.TimeoutExpired, RuntimeError, ValueError) as e:
+                    failures.append((key, impl.name, str(e)[:200]))
+                    log(("\r\033[K" if tty else "") + head + " FAILED: " + str(e)[:200])
+                    continue
+                r["wall"] = time.monotonic() - t0
+                results.setdefault(key, {}).setdefault(impl.name, []).append(r)
+                msg = head + " %s %s" % (fmt_num(r["value"]), r["unit"])
+                if tty:
+                    sys.stderr.write("\r\033[K" + msg)
+                    sys.stderr.flush()
+                else:
+                    log(msg)
+    if tty:
+        sys.stderr.write("\n")
+    return results, failures, share.summary(), time.monotonic() - start
+
+
+def fmt_num(v):
+    if v is None:
+        return "-"
+    a = abs(v)
+    if a >= 100:
+        return "{:,.0f}".format(v)
+    if a >= 10:
+        return "%.1f" % v
+    return "%.2f" % v
+
+
+def median_of(runs):
+    return statistics.median(r["value"] for r in runs)
+
+
+def ratio(peer, own):
+    if peer is None or own is None or own <= 0 or peer <= 0:
+        return "-"
+    return "%.2fx" % (peer / own)
+
+
+def tables(results, impls, jobs):
+    """Markdown tables: one per workload, implementations in a fixed order."""
+    out = []
+    for key, workload, wargs in jobs:
+        if key.startswith("scale"):
+            continue
+        rows = results.get(key, {})
+        if not rows:
+            continue
+        unit = next(iter(rows.values()))[0]["unit"]
+        size = " x ".join("{:,}".format(a) for a in wargs[:2] if workload != "timers") or "{:,}".format(wargs[0])
+        if workload == "timers":
+            size = "{:,} sleeps up to {} ms".format(wargs[0], wargs[1])
+        out.append("### %s (%s)\n" % (workload, size))
+        out.append(WHAT[workload] + ".\n")
+        base = {n: median_of(rows[n]) if n in rows else None for n in (ASYNCIO_313, UVLOOP)}
+        extra = {"timers": " | late p50 / p99 (ms)", "idle": " | heap per task"}.get(workload, "")
+        out.append("| implementation | median %s | min - max | vs asyncio 3.13 | vs uvloop%s |" % (unit, extra))
+        out.append("|---|---:|---:|---:|---:%s|" % ("|---:" if extra else ""))
+        for impl in impls:
+            runs = rows.get(impl.name)
+            if not runs:
+                continue
+            vals = [r["value"] for r in runs]
+            m = statistics.median(vals)
+            cells = [impl.name, fmt_num(m), "%s - %s" % (fmt_num(min(vals)), fmt_num(max(vals))),
+                     "-" if impl.name == ASYNCIO_313 else ratio(base[ASYNCIO_313], m),
+                     "-" if impl.name == UVLOOP else ratio(base[UVLOOP], m)]
+            if workload == "timers":
+                cells.append("%s / %s" % (fmt_num(statistics.median(r["late_p50_ms"] for r in runs)),
+                                          fmt_num(statistics.median(r["late_p99_ms"] for r in runs))))
+            elif workload == "idle":
+                h = [r["heap_per_task"] for r in runs if "heap_per_task" in r]
+                cells.append(fmt_num(statistics.median(h)) if h else "-")
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("\nRatios are the peer's median over this row's median: above 1 means this row is "
+                   "faster (or smaller). %d runs each.\n" % max(len(v) for v in rows.values()))
+    return "\n".join(out)
+
+
+TARGETS = [
+    # (workload, description, peer, factor): own * factor <= peer
+    ("switch", "switch at least 5x faster than CPython 3.13 asyncio", ASYNCIO_313, 5),
+    ("switch", "switch at least 3x faster than uvloop", UVLOOP, 3),
+    ("switch", "switch ahead of Node", "node", 1),
+    ("spawn", "spawn at least 10x faster than CPython 3.13 asyncio", ASYNCIO_313, 10),
+    ("spawn", "spawn ahead of plain virtual threads", "virtual threads", 1),
+    ("pingpong", "queue ping-pong at least 5x faster than CPython 3.13 asyncio", ASYNCIO_313, 5),
+    ("idle", "idle memory per waiting task no more than asyncio's", ASYNCIO_313, 1),
+    ("timers", "timer overhead no worse than uvloop's", UVLOOP, 1),
+]
+
+
+def target_lines(results):
+    out = ["| target (carrier mode, medians) | aio4j | peer | needed | met? |", "|---|---:|---:|---:|---|"]
+    for workload, what, peer, factor in TARGETS:
+        rows = results.get(workload, {})
+        if "aio4j" not in rows or peer not in rows:
+            out.append("| %s | - | - | - | not measured |" % what)
+            continue
+        own, other = median_of(rows["aio4j"]), median_of(rows[peer])
+        need = other / factor
+        met = own <= need
+        verdict = "yes (%.2fx the peer)" % (other / own) if met else \
+            "**no**: %.2fx the peer, needs %gx (%.1fx short)" % (other / own, factor, own / need)
+        out.append("| %s | %s | %s | %s | %s |" % (what, fmt_num(own), fmt_num(other), fmt_num(need), verdict))
+    return "\n".join(out)
+
+
+def scale_points(results, jobs, args):
+    """impl -> [(n, median ns per task)] from the scale runs and the spawn workload."""
+    points = {}
+    keys = [(k, wa[0]) for k, w, wa in jobs if k.startswith("scale")]
+    keys += [("spawn", SIZES["spawn"][1 if args.quick else 0][0])]
+    for key, n in keys:
+        for impl, runs in results.get(key, {}).items():
+            points.setdefault(impl, []).append((n, median_of(runs)))
+    return {k: sorted(v) for k, v in points.items()}
+
+
+def scale_table(points, impls):
+    ns = sorted({n for v in points.values() for n, _ in v})
+    if not ns:
+        return ""
+    out = ["| implementation | " + " | ".join("{:,} tasks".format(n) for n in ns) + " |",
+           "|---|" + "---:|" * len(ns)]
+    for impl in impls:
+        if impl.name in points:
+            d = dict(points[impl.name])
+            out.append("| %s | %s |" % (impl.name, " | ".join(fmt_num(d.get(n)) for n in ns)))
+    return "\n".join(out)
+
+
+def plot(points, path, title):
+    """Draws cost per task against the number of tasks with /usr/bin/python3's matplotlib."""
+    code = r"""
+import json, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+points, path, title = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+for name, pts in points.items():
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    style = dict(linewidth=2.5) if name == "aio4j" else dict(linewidth=1.3)
+    ax.plot(xs, ys, marker="o", label=name, **style)
+ax.set_xscale("log"); ax.set_yscale("log")
+ax.set_xlabel("tasks spawned (created, run to the end, awaited)")
+ax.set_ylabel("ns per task (median)")
+ax.set_title(title)
+ax.grid(True, which="both", alpha=0.3)
+ax.legend()
+fig.tight_layout()
+fig.savefig(path)
+"""
+    have = run_quiet([PY311, "-c", "import matplotlib"])[0] == 0
+    if not have:
+        why = apt_install("python3-matplotlib", "for the cost-per-task plot")
+        if run_quiet([PY311, "-c", "import matplotlib"])[0] != 0:
+            return why or "matplotlib missing"
+    p = subprocess.run([PY311, "-c", code, json.dumps(points), path, title], capture_output=True, text=True)
+    return None if p.returncode == 0 else "plot failed: " + p.stderr.strip()[-300:]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, under 3 minutes")
+    ap.add_argument("--reps", type=int, default=3, help="runs of each pair (at least 3; default 3)")
+    ap.add_argument("--only", help="comma-separated workloads: " + ",".join(WORKLOADS))
+    ap.add_argument("--impls", help="comma-separated implementations to run")
+    ap.add_argument("--java", help="the java binary (default: JAVA_HOME, then /usr/lib/jvm)")
+    ap.add_argument("--timeout", type=int, default=None, help="seconds per run")
+    docs = ap.add_mutually_exclusive_group()
+    docs.add_argument("--docs", dest="docs", action="store_true", default=None,
+                      help="write docs/PERFORMANCE.md and the plot (default for full runs)")
+    docs.add_argument("--no-docs", dest="docs", action="store_false")
+    ap.add_argument("--command", help=argparse.SUPPRESS)  # the command line to record
+    args = ap.parse_args()
+    args.reps = max(3, args.reps)
+    if args.timeout is None:
+        args.timeout = 120 if args.quick else 600
+    write_docs = (not args.quick) if args.docs is None else args.docs
+    os.environ.setdefault("AIO4J_BENCH_WARMUP", "20000" if args.quick else "100000")
+    command = args.command or " ".join(shlex.quote(a) for a in sys.argv)
+
+    started = datetime.datetime.now(datetime.timezone.utc)
+    impls, skipped, versions = discover(args)
+    for what, why in skipped:
+        log("compare: skipping %s: %s" % (what, why))
+    if not impls:
+        log("compare: nothing to run")
+        return 1
+    jobs = plan(args, impls)
+    log("compare: %s run, %d workloads x %d implementations x %d repetitions: %s" % (
+        "quick" if args.quick else "full", len(jobs), len(impls), args.reps, ", ".join(i.name for i in impls)))
+    results, failures, share, took = run_all(args, impls, jobs)
+
+    os.makedirs(OUT, exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    points = scale_points(results, jobs, args)
+    plot_path = os.path.join(ROOT, "docs", PLOT_NAME) if write_docs else os.path.join(OUT, "spawn-scaling-%s.png" % stamp)
+    plot_error = plot(points, plot_path, "Cost per spawned task as the number of tasks grows") if points else "no spawn data"
+
+    m = machine()
+    lines = [BEGIN,
+             "_Generated by `aio4j-bench/compare/compare.py`; edit the text around this block, not inside it._\n",
+             "- Date: %s UTC (took %s)" % (started.strftime("%Y-%m-%d %H:%M"), fmt_duration(took)),
+             "- Command: `%s`" % command,
+             "- Machine: %s, %s cores, %s, %s" % (m.get("cpu"), m.get("cores"), m.get("memory", "?"), m.get("os")),
+             "- Versions: " + "; ".join("%s: %s" % kv for kv in versions.items()),
+             "- Method: every pair ran %d times in separate processes, implementations alternating; medians. "
+             "Each process first runs the same code as a warm-up (%s tasks or round trips; two rounds of up to "
+             "10,000 sleeps for timers); times are taken inside the program around the measured round "
+             "(process start-up excluded)." % (args.reps, "{:,}".format(int(os.environ["AIO4J_BENCH_WARMUP"]))),
+             "- Other work on the machine: other processes used %.2f cores on average during the run "
+             "(load average mean %.2f, max %.2f, on %s cores)%s." % (
+                 share["other_cores"], share["load_mean"], share["load_max"], m.get("cores"),
+                 ": the machine was shared, expect noise" if share["other_cores"] > 0.1 else ""),
+             ]
+    for impl in impls:
+        lines.append("- `%s`: %s" % (impl.name, impl.note))
+    for what, why in skipped:
+        lines.append("- Skipped %s: %s" % (what, why))
+    for key, name, why in failures:
+        lines.append("- Failed %s on %s: %s" % (key, name, why))
+    lines.append("\n#### Targets\n")
+    lines.append(target_lines(results))
+    lines.append("")
+    lines.append(tables(results, impls, jobs))
+    lines.append("### Cost per task as the number of tasks grows (spawn)\n")
+    lines.append(scale_table(points, impls))
+    if plot_error:
+        lines.append("\n(no plot: %s)" % plot_error)
+    else:
+        lines.append("\n![cost per task](%s)" % (PLOT_NAME if write_docs else os.path.relpath(plot_path, ROOT)))
+    lines.append(END)
+    block = "\n".join(lines) + "\n"
+
+    base = os.path.join(OUT, "results-%s" % stamp)
+    with open(base + ".json", "w") as f:
+        json.dump({"date": started.isoformat(), "command": command, "machine": m, "versions": versions,
+                   "share": share, "skipped": skipped, "failures": failures, "results": results}, f, indent=1)
+    with open(base + ".md", "w") as f:
+        f.write(block)
+    print(block)
+    if write_docs:
+        write_doc(block)
+        log("compare: wrote %s and docs/%s" % (os.path.relpath(DOC, ROOT), PLOT_NAME))
+    log("compare: results in %s.{json,md}" % os.path.relpath(base, ROOT))
+    return 0
+
+
+def write_doc(block):
+    text = ""
+    if os.path.exists(DOC):
+        with open(DOC) as f:
+            text = f.read()
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + block.rstrip("\n") + tail
+    else:
+        text = (text or "# Performance\n\n") + "\n## Side by side with asyncio, uvloop, Node and virtual threads\n\n" + block
+    with open(DOC, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+package dev.aio4j.bench.compare;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the side-by-side workload programs share: reading their arguments, the process's resident
+ * memory, and printing one JSON line of results for the runner (compare/compare.py).
+ *
+ * <p>Every program takes {@code WORKLOAD N [M]} and prints exactly one line on standard output:
+ * {@code {"workload": ..., "n": ..., "value": ..., "unit": ..., ...}}. The line format is the same
+ * for the Python and Node programs in compare/.
+ */
+final class Report {
+
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+
+    Report(String impl, String workload, long n) {
+        fields.put("impl", impl);
+        fields.put("workload", workload);
+        fields.put("n", n);
+    }
+
+    Report put(String key, Object value) {
+        fields.put(key, value);
+        return this;
+    }
+
+    void print() {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append('"').append(e.getKey()).append("\": ");
+            Object v = e.getValue();
+            if (v instanceof Number num) {
+                sb.append(v instanceof Double || v instanceof Float
+                        ? String.format(Locale.ROOT, "%.6g", num.doubleValue()) : num.toString());
+            } else if (v instanceof Boolean) {
+                sb.append(v);
+            } else {
+                sb.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        System.out.println(sb.append('}'));
+        System.out.flush();
+    }
+
+    /** Resident set size of this process in bytes (VmRSS of /proc/self/status), or -1. */
+    static long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] parts = line.trim().split("\\s+");
+                    return Long.parseLong(parts[1]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Java heap in use after a full collection, in bytes. */
+    static long heapUsedAfterGc() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.round(p / 100.0 * (sorted.length - 1)));
+        return sorted[i];
+    }
+
+    /** Median, p99 and max of lateness samples in nanoseconds, as milliseconds fields. */
+    static void putLateness(Report r, long[] lateNanos) {
+        long[] s = lateNanos.clone();
+        Arrays.sort(s);
+        r.put("late_p50_ms", percentile(s, 50) / 1e6);
+        r.put("late_p99_ms", percentile(s, 99) / 1e6);
+        r.put("late_max_ms", s.length == 0 ? 0.0 : s[s.length - 1] / 1e6);
+    }
+
+    static long arg(String[] args, int i, long fallback) {
+        return args.length > i ? Long.parseLong(args[i].replace("_", "")) : fallback;
+    }
+
+    static String usage(String program) {
+        return "usage: " + program + " spawn N | switch TASKS YIELDS | pingpong N | timers N MAX_MS | idle N";
+    }
+}
