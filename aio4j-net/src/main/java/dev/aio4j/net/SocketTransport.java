@@ -34,6 +34,13 @@ import java.util.Objects;
  *   <li>Everything runs on the loop: no field needs a lock.
  * </ol>
  *
+ * <p>Readiness: {@link #watch} is the only place that talks to the loop's addReader/addWriter.
+ * When both callbacks of a channel are removed, the loop cancels its selection key, and the key
+ * stays in the selector until the loop's next select; registering the channel again before then
+ * makes the loop flush the key with an extra {@code selectNow}, whose selected keys may be left
+ * waiting. So a registration that follows a full removal in the same iteration is deferred by
+ * one {@code callSoon}.
+ *
  * <p>Reads: one {@code read} per readiness event into a per-loop 64 KiB buffer (or the
  * BufferedProtocol's own), as asyncio does; the data handed on is a fresh copy.
  */
@@ -61,6 +68,13 @@ final class SocketTransport implements Transport {
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private long buffered;
+    /** What the transport wants watched, and what the loop watches now. */
+    private boolean wantRead;
+    private boolean wantWrite;
+    private boolean readerOn;
+    private boolean writerOn;
+    private boolean syncPending;
+    private int deferrals;
     private int high = 64 * 1024;
     private int low = 16 * 1024;
 
@@ -98,7 +112,7 @@ final class SocketTransport implements Transport {
         });
         loop.callSoon(() -> {
             if (state == State.OPEN && !readingPaused) {
-                loop.addReader(channel, this::onReadable);
+                watch(true, wantWrite);
             }
         });
         if (waiter != null) {
@@ -153,7 +167,7 @@ final class SocketTransport implements Transport {
     }
 
     private void onEof() {
-        loop.removeReader(channel);
+        watch(false, wantWrite);
         boolean keepOpen = protocol.eofReceived();
         if (!keepOpen) {
             close();
@@ -166,7 +180,7 @@ final class SocketTransport implements Transport {
             return;
         }
         readingPaused = true;
-        loop.removeReader(channel);
+        watch(false, wantWrite);
     }
 
     @Override
@@ -175,12 +189,56 @@ final class SocketTransport implements Transport {
             return;
         }
         readingPaused = false;
-        loop.addReader(channel, this::onReadable);
+        watch(true, wantWrite);
     }
 
     @Override
     public boolean isReading() {
         return state == State.OPEN && !readingPaused;
+    }
+
+    // ------------------------------------------------------------------ readiness
+
+    /**
+     * Makes the loop watch the channel for reading and writing as asked. Removals happen at once;
+     * an addition waits one loop iteration when both callbacks were removed earlier in this
+     * iteration (see the class notes).
+     */
+    private void watch(boolean read, boolean write) {
+        wantRead = read;
+        wantWrite = write;
+        if (readerOn && !read) {
+            loop.removeReader(channel);
+            readerOn = false;
+        }
+        if (writerOn && !write) {
+            loop.removeWriter(channel);
+            writerOn = false;
+        }
+        if (read && !readerOn || write && !writerOn) {
+            if (!readerOn && !writerOn && channel.isRegistered() && deferrals < 2) {
+                if (!syncPending) {
+                    syncPending = true;
+                    deferrals++;
+                    loop.callSoon(() -> {
+                        syncPending = false;
+                        if (channel.isOpen()) {
+                            watch(wantRead, wantWrite);
+                        }
+                    });
+                }
+                return;
+            }
+            deferrals = 0;
+            if (read && !readerOn) {
+                loop.addReader(channel, this::onReadable);
+                readerOn = true;
+            }
+            if (write && !writerOn) {
+                loop.addWriter(channel, this::onWritable);
+                writerOn = true;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ writing
@@ -216,7 +274,7 @@ final class SocketTransport implements Transport {
             if (!data.hasRemaining()) {
                 return;
             }
-            loop.addWriter(channel, this::onWritable);
+            watch(wantRead, true);
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
@@ -244,7 +302,7 @@ final class SocketTransport implements Transport {
                 out.pollFirst();
             }
         } catch (IOException e) {
-            loop.removeWriter(channel);
+            watch(wantRead, false);
             out.clear();
             buffered = 0;
             fatalError(e, "Fatal write error on socket transport");
@@ -252,7 +310,7 @@ final class SocketTransport implements Transport {
         }
         maybeResumeProtocol();
         if (out.isEmpty()) {
-            loop.removeWriter(channel);
+            watch(wantRead, false);
             if (state == State.CLOSING) {
                 callConnectionLost(null);
             } else if (eofWritten) {
@@ -338,7 +396,7 @@ final class SocketTransport implements Transport {
             return;
         }
         state = State.CLOSING;
-        loop.removeReader(channel);
+        watch(false, wantWrite);
         if (out.isEmpty()) {
             lost = true;
             loop.callSoon(() -> callConnectionLost(null));
@@ -367,12 +425,11 @@ final class SocketTransport implements Transport {
         if (!out.isEmpty()) {
             out.clear();
             buffered = 0;
-            loop.removeWriter(channel);
         }
         if (state == State.OPEN) {
             state = State.CLOSING;
-            loop.removeReader(channel);
         }
+        watch(false, false);
         lost = true;
         loop.callSoon(() -> callConnectionLost(error));
     }
@@ -388,8 +445,7 @@ final class SocketTransport implements Transport {
         } catch (RuntimeException e) {
             loop.callExceptionHandler(ExceptionContext.of("protocol.connectionLost() failed", e));
         } finally {
-            loop.removeReader(channel);
-            loop.removeWriter(channel);
+            watch(false, false);
             try {
                 channel.close();
             } catch (IOException e) {
