@@ -475,7 +475,7 @@ def main():
     if args.timeout is None:
         args.timeout = 120 if args.quick else 600
     write_docs = (not args.quick) if args.docs is None else args.docs
-    os.environ.setdefault("AIO4J_BENCH_WARMUP", "20000" if args.quick else "100000")
+    os.environ.setdefault("AIO4J_BENCH_WARMUP", "20000" if args.quick else "50000")
     command = args.command or " ".join(shlex.quote(a) for a in sys.argv)
 
     started = datetime.datetime.now(datetime.timezone.utc)
