@@ -427,7 +427,7 @@ public final class Net {
 
     // ------------------------------------------------------------------ connecting
 
-    private static SocketChannel sequential(List<InetSocketAddress> addrs, ConnectOptions options) throws IOException {
+    static SocketChannel sequential(List<InetSocketAddress> addrs, ConnectOptions options) throws IOException {
         List<IOException> errors = new ArrayList<>();
         for (InetSocketAddress a : addrs) {
             try {
