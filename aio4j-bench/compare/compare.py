@@ -15,9 +15,9 @@ Workloads (full / --quick sizes):
   idle      N tasks wait on one event                            100,000 / 10,000     RSS bytes per task
   scale     spawn at 1,000 ... N tasks, for the cost-per-task plot
 
-Every (workload, implementation) pair runs at least 3 times, in separate processes, with the
-implementations alternating within each round (and the order rotated between rounds); the
-median is reported. Each program warms up with the same code before its measured round.
+Every (workload, implementation) pair runs at least 3 times, in separate processes: round after
+round of every workload, the implementations alternating within each (their order rotated
+between rounds); the median is reported. Each program warms up with the same code before its measured round.
 
 Output: aio4j-bench/target/compare/results-<time>.json and .md, the cost-per-task plot, and
 (full runs, or --docs) the generated section of docs/PERFORMANCE.md and docs/perf-spawn-scaling.png.
@@ -272,13 +272,18 @@ def run_all(args, impls, jobs):
     done, start = 0, time.monotonic()
     tty = sys.stderr.isatty()
     share = CpuShare()
-    for key, workload, wargs in jobs:
-        for rep in range(args.reps):
+    stopped = None
+    for rep in range(args.reps):
+        for key, workload, wargs in jobs:
             order = impls[rep % len(impls):] + impls[:rep % len(impls)]
             for impl in order:
                 share.sample()
                 done += 1
                 elapsed = time.monotonic() - start
+                if args.stop_after and elapsed > args.stop_after * 60:
+                    stopped = stopped or "stopped after %s by --stop-after %g: %d of %d runs not started" % (
+                        fmt_duration(elapsed), args.stop_after, total - done + 1, total)
+                    continue
                 left = elapsed / (done - 1) * (total - done + 1) if done > 1 else 0
                 head = "[%3d/%d %s, ~%s left] %s rep %d/%d %s" % (
                     done, total, fmt_duration(elapsed), fmt_duration(left), key, rep + 1, args.reps, impl.name)
@@ -309,6 +314,9 @@ def run_all(args, impls, jobs):
                     log(msg)
     if tty:
         sys.stderr.write("\n")
+    if stopped:
+        log("compare: " + stopped)
+        failures.append(("*", "*", stopped))
     return results, failures, share.summary(), time.monotonic() - start
 
 
@@ -465,6 +473,8 @@ def main():
     ap.add_argument("--impls", help="comma-separated implementations to run")
     ap.add_argument("--java", help="the java binary (default: JAVA_HOME, then /usr/lib/jvm)")
     ap.add_argument("--timeout", type=int, default=None, help="seconds per run")
+    ap.add_argument("--stop-after", type=float, default=None,
+                    help="start no new run after this many minutes (the rest is reported as not run)")
     docs = ap.add_mutually_exclusive_group()
     docs.add_argument("--docs", dest="docs", action="store_true", default=None,
                       help="write docs/PERFORMANCE.md and the plot (default for full runs)")
@@ -503,7 +513,8 @@ def main():
              "- Command: `%s`" % command,
              "- Machine: %s, %s cores, %s, %s" % (m.get("cpu"), m.get("cores"), m.get("memory", "?"), m.get("os")),
              "- Versions: " + "; ".join("%s: %s" % kv for kv in versions.items()),
-             "- Method: every pair ran %d times in separate processes, implementations alternating; medians. "
+             "- Method: every pair ran %d times in separate processes, in rounds over all workloads with the "
+             "implementations alternating; medians. "
              "Each process first runs the same code as a warm-up (%s tasks or round trips; two rounds of up to "
              "10,000 sleeps for timers); times are taken inside the program around the measured round "
              "(process start-up excluded)." % (args.reps, "{:,}".format(int(os.environ["AIO4J_BENCH_WARMUP"]))),
@@ -517,7 +528,7 @@ def main():
     for what, why in skipped:
         lines.append("- Skipped %s: %s" % (what, why))
     for key, name, why in failures:
-        lines.append("- Failed %s on %s: %s" % (key, name, why))
+        lines.append("- Not complete: %s" % why if key == "*" else "- Failed %s on %s: %s" % (key, name, why))
     lines.append("\n#### Targets\n")
     lines.append(target_lines(results))
     lines.append("")
