@@ -279,7 +279,6 @@ public final class EventLoop implements AutoCloseable {
 
     /** The loop strand's body: waits for a run request, runs iterations until stopped, repeats. */
     private void loopMain() {
-        Strand.CURRENT.set(loopStrand);
         while (true) {
             while (!runRequested && !closing) {
                 carrier.suspendLoop(loopStrand);

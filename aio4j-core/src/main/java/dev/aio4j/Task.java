@@ -104,7 +104,6 @@ public final class Task<T> extends Future<T> {
 
     /** The task's body, on its own strand. */
     private void run() {
-        Strand.CURRENT.set(strand);
         Thread.interrupted(); // a cancellation before the start needs no nudge
         T value = null;
         Throwable failure = null;

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li>At most one strand holds the baton; only the holder, or a thread that wins the CAS of
  *       {@code busy} from false to true, grants it.
- *   <li>A strand is in {@code ready} at most once ({@link Strand#queued}); being queued while it
+ *   <li>A strand is in {@code ready} at most once ({@code Strand.queued}); being queued while it
  *       runs acts as an unpark permit.
  *   <li>The loop strand keeps the baton while the loop is stopped, so nothing runs then; it gives
  *       the baton up during an idle wait, in which it touches no loop state.
@@ -64,8 +64,8 @@ public final class BatonCarrier implements Carrier {
             body.run();
         };
         strand.thread = loopStrand
-                ? Thread.ofPlatform().name(name).daemon(true).unstarted(run)
-                : Thread.ofVirtual().inheritInheritableThreadLocals(false).unstarted(run);
+                ? Thread.ofPlatform().name(name).daemon(true).uncaughtExceptionHandler(strand).unstarted(run)
+                : Thread.ofVirtual().inheritInheritableThreadLocals(false).uncaughtExceptionHandler(strand).unstarted(run);
     }
 
     @Override
@@ -82,7 +82,7 @@ public final class BatonCarrier implements Carrier {
 
     @Override
     public void unpark(Strand strand) {
-        if (strand.queued.compareAndSet(false, true)) {
+        if (strand.markQueued()) {
             ready.offer(strand);
             if (!busy.get()) {
                 dispatch();
@@ -158,8 +158,8 @@ public final class BatonCarrier implements Carrier {
         // A strand that woke itself while running (a task cancelled by itself whose next wait's
         // future is cancelled at once) still sits in ready as a permit; granting the baton to it
         // once it has ended would lose the baton and stop the loop.
-        if (self.queued.get() && ready.remove(self)) {
-            self.queued.set(false);
+        if (self.isQueued() && ready.remove(self)) {
+            self.clearQueued();
         }
         release();
     }
@@ -195,7 +195,7 @@ public final class BatonCarrier implements Carrier {
     }
 
     private static void grant(Strand strand) {
-        strand.queued.set(false);
+        strand.clearQueued();
         strand.granted = true;
         LockSupport.unpark(strand.thread);
     }

@@ -233,7 +233,7 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void create(Strand strand, Runnable body, boolean loopStrand) {
-        strand.thread = builder.unstarted(body);
+        strand.thread = builder.uncaughtExceptionHandler(strand).unstarted(body);
     }
 
     @Override

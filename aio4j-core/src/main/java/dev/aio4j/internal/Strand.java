@@ -1,23 +1,39 @@
 package dev.aio4j.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * One thread of control scheduled by a loop: a task's virtual thread, or the loop's own strand.
+ *
+ * <p>Finding the current strand: each strand is installed as its thread's uncaught-exception
+ * handler when the carrier creates the thread, so {@link #current()} is one field read with no
+ * per-thread map (a ThreadLocal would cost every task about 140 bytes and a map on the first
+ * write). Strand bodies catch everything, so the handler itself only reports what escapes a
+ * body by mistake.
  *
  * <p>The fields below {@link #thread} are used by {@link BatonCarrier} only; {@link LoopCarrier}
  * needs nothing but the thread.
  */
-public final class Strand {
+public final class Strand implements Thread.UncaughtExceptionHandler {
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            QUEUED = MethodHandles.lookup().findVarHandle(Strand.class, "queued", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The thread that runs this strand; set once, before the strand is started. */
     Thread thread;
 
     /** Baton mode: true while this strand sits in the ready queue (at most once). */
-    final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean queued;
 
     /** Baton mode: set by the dispatcher when this strand is given the baton; cleared by the strand. */
     volatile boolean granted;
-
-    /** The strand running on the current thread, if it belongs to a loop. */
-    public static final ThreadLocal<Strand> CURRENT = new ThreadLocal<>();
 
     /** The object this strand runs for (a Task, or the loop); read by the loop, never by carriers. */
     public final Object owner;
@@ -30,9 +46,27 @@ public final class Strand {
         this.loop = loop;
     }
 
-    /** The current thread's strand, or null. */
+    /** The current thread's strand, or null if no loop schedules this thread. */
     public static Strand current() {
-        return CURRENT.get();
+        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Strand s ? s : null;
+    }
+
+    boolean isQueued() {
+        return queued;
+    }
+
+    /** Marks the strand queued; false if it already was. */
+    boolean markQueued() {
+        return QUEUED.compareAndSet(this, false, true);
+    }
+
+    void clearQueued() {
+        queued = false;
+    }
+
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + owner, e);
     }
 
     public Thread thread() {
