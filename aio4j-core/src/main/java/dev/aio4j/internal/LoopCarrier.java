@@ -79,6 +79,7 @@ public final class LoopCarrier implements Carrier, Executor {
     }
 
     private static final int AWAKE = 0, PARKED = 1, SELECTING = 2;
+    private static final Thread.UncaughtExceptionHandler NO_STRAND = (t, e) -> { };
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final Thread carrier;
@@ -234,6 +235,7 @@ public final class LoopCarrier implements Carrier, Executor {
     @Override
     public void create(Strand strand, Runnable body, boolean loopStrand) {
         strand.thread = builder.uncaughtExceptionHandler(strand).unstarted(body);
+        builder.uncaughtExceptionHandler(NO_STRAND); // the builder must not keep the last task alive
     }
 
     @Override
