@@ -13,7 +13,8 @@ Workloads (full / --quick sizes):
   pingpong  two tasks pass a number through two queues           1,000,000 / 50,000   ns per round trip
   timers    N concurrent sleeps, random delays up to 100 ms      100,000 / 10,000     ms over the ideal
   idle      N tasks wait on one event                            100,000 / 10,000     RSS bytes per task
-  scale     spawn at 1,000 ... N tasks, for the cost-per-task plot
+  scale     spawn at 1,000 ... N tasks, for the cost-per-task plot (below 100,000 tasks each
+            process reports the median of up to 20 rounds)
 
 Every (workload, implementation) pair runs at least 3 times, in separate processes: round after
 round of every workload, the implementations alternating within each (their order rotated
