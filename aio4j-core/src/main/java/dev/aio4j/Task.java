@@ -94,11 +94,29 @@ public final class Task<T> extends Future<T> {
         return start(loop, body, name, false);
     }
 
+    /**
+     * Creates a task and runs its first step at once, inside this call (asyncio 3.12's
+     * {@code eager_start}): the body runs until its first wait, with {@link Aio#currentTask()}
+     * the new task, then the caller continues. A body that does not wait is done when this
+     * returns, yet its done callbacks are still scheduled with {@code callSoon}. Outside a task
+     * of {@code loop} (in a callback, or before the loop runs) the task starts the usual way.
+     */
+    public static <T> Task<T> createEager(EventLoop loop, Callable<T> body, String name) {
+        Objects.requireNonNull(body, "body");
+        loop.checkThread();
+        return start(loop, body, name, true);
+    }
+
     static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager) {
         Task<T> task = new Task<>(loop, body, name);
         loop.carrier.create(task.strand, task::run, false);
         loop.taskStarted(task);
-        loop.carrier.start(task.strand);
+        Strand creator = eager ? Strand.current() : null;
+        if (creator != null && creator.loop == loop && creator.owner instanceof Task<?> && loop.isRunning()) {
+            loop.carrier.startEager(creator, task.strand);
+        } else {
+            loop.carrier.start(task.strand);
+        }
         return task;
     }
 

@@ -44,6 +44,11 @@ public final class BatonCarrier implements Carrier {
 
     private final ConcurrentLinkedQueue<Strand> ready = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean busy = new AtomicBoolean();
+    /**
+     * Strands that started an eager strand and wait for its first step to end, innermost first.
+     * Touched only by the baton holder (the hand-off orders the accesses).
+     */
+    private final java.util.ArrayDeque<Strand> eagerCreators = new java.util.ArrayDeque<>();
     private final String name;
     private volatile int idleState = NOT_IDLE;
     private volatile boolean wakePending;
@@ -72,6 +77,15 @@ public final class BatonCarrier implements Carrier {
     public void start(Strand strand) {
         strand.thread.start();
         unpark(strand);
+    }
+
+    /** Hands the baton straight to the new strand; the creator gets it back first (see release). */
+    @Override
+    public void startEager(Strand creator, Strand strand) {
+        strand.thread.start();
+        eagerCreators.push(creator);
+        grant(strand);
+        awaitGrant(creator);
     }
 
     @Override
@@ -171,6 +185,11 @@ public final class BatonCarrier implements Carrier {
 
     /** Hands the baton to the next ready strand, or frees it. Call only while holding it. */
     private void release() {
+        Strand creator = eagerCreators.poll();
+        if (creator != null) {
+            grant(creator); // an eager strand's first step ended: its creator continues
+            return;
+        }
         Strand next = ready.poll();
         if (next != null) {
             grant(next);

@@ -57,6 +57,13 @@ public interface Carrier {
     /** Called by a strand as the last thing it does. */
     void exit(Strand self);
 
+    /**
+     * Starts a created strand at once (an eager task): {@code strand} runs before every strand
+     * already ready, and {@code creator}, the calling strand of this carrier, continues right
+     * after {@code strand} first parks, yields or exits. Returns in the creator, then.
+     */
+    void startEager(Strand creator, Strand strand);
+
     /** Stops the carrier; strands that have not finished never run again. */
     void shutdown();
 }

@@ -86,6 +86,9 @@ public final class LoopCarrier implements Carrier, Executor {
     private final Thread.Builder.OfVirtual builder;
     /** Carrier thread only. */
     private final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
+    /** Carrier thread only: where {@link #execute} puts the next local continuation (eager start). */
+    private int eagerInsert;
+    private static final int EAGER_HEAD = 1, EAGER_SECOND = 2;
     private final ConcurrentLinkedQueue<Runnable> foreign = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sleepState = new AtomicInteger(AWAKE);
     private volatile boolean draining;
@@ -125,7 +128,11 @@ public final class LoopCarrier implements Carrier, Executor {
             return; // no strand resumes after the loop closed
         }
         if (onCarrier()) {
-            local.addLast(continuation);
+            if (eagerInsert != 0) {
+                insertEager(continuation);
+            } else {
+                local.addLast(continuation);
+            }
         } else {
             foreign.offer(continuation);
             wakeCarrier();
@@ -241,6 +248,35 @@ public final class LoopCarrier implements Carrier, Executor {
     @Override
     public void start(Strand strand) {
         strand.thread.start();
+    }
+
+    /**
+     * The new strand's first continuation goes to the head of {@code local}, then the creator
+     * yields and its continuation goes right behind it, so the carrier runs the new strand's first
+     * step next and resumes the creator as soon as that step ends. If the creator cannot yield
+     * (pinned), the new strand simply runs first once the creator waits.
+     */
+    @Override
+    public void startEager(Strand creator, Strand strand) {
+        eagerInsert = EAGER_HEAD;
+        strand.thread.start();
+        eagerInsert = EAGER_SECOND;
+        Thread.yield();
+        eagerInsert = 0;
+    }
+
+    /** Places a continuation for {@link #startEager}. Carrier thread only. */
+    private void insertEager(Runnable continuation) {
+        if (eagerInsert == EAGER_HEAD) {
+            local.addFirst(continuation);
+        } else {
+            Runnable first = local.pollFirst();
+            local.addFirst(continuation);
+            if (first != null) {
+                local.addFirst(first);
+            }
+        }
+        eagerInsert = 0;
     }
 
     @Override
