@@ -4,7 +4,8 @@
 
 gather of 10,000 tasks, a TaskGroup of 10,000 tasks and as_completed over 10,000 tasks are
 reported per batch in microseconds; a timeout scope entered and left around a body that does not
-wait is reported per scope in nanoseconds. Each figure is the mean of 5 measured rounds after 3
+wait is reported per scope in nanoseconds; 100,000 tasks that finish without waiting, spawned
+lazily or eagerly (Task(..., eager_start=True), asyncio 3.12+) and awaited, per task in nanoseconds. Each figure is the mean of 5 measured rounds after 3
 warm-up rounds (and the best round, which a loaded machine disturbs least); every round runs the
 program repeatedly for about 2 seconds, as the JMH side does.
 """
@@ -16,6 +17,7 @@ import time
 
 CHILDREN = 10_000
 SCOPES = 1_000_000
+SPAWNS = 100_000
 
 
 async def one():
@@ -50,6 +52,21 @@ async def timeout_scope():
     return n
 
 
+async def spawn_lazy100k():
+    tasks = [asyncio.create_task(one()) for _ in range(SPAWNS)]
+    for t in tasks:
+        await t
+    return SPAWNS
+
+
+async def spawn_eager100k():
+    loop = asyncio.get_running_loop()
+    tasks = [asyncio.Task(one(), loop=loop, eager_start=True) for _ in range(SPAWNS)]
+    for t in tasks:
+        await t
+    return SPAWNS
+
+
 async def measure(program, ops, round_seconds=2.0, warmups=3, rounds=5):
     """Mean seconds per operation over the measured rounds."""
     per_round = []
@@ -74,6 +91,8 @@ async def main():
         ("taskGroup10k", task_group10k, 1, "us/op", 1e6),
         ("asCompleted10k", as_completed10k, 1, "us/op", 1e6),
         ("timeoutScope", timeout_scope, SCOPES, "ns/op", 1e9),
+        ("spawnLazy100k", spawn_lazy100k, SPAWNS, "ns/op", 1e9),
+        ("spawnEager100k", spawn_eager100k, SPAWNS, "ns/op", 1e9),
     ]:
         mean, sd, best = await measure(program, ops)
         print(f"{name:16s} {mean * scale:12.1f} ± {sd * scale:8.1f} {unit}  (best round {best * scale:.1f})")

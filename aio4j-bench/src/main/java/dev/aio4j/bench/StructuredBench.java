@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The combinators and scopes: gather of 10,000 tasks, a TaskGroup of 10,000 tasks, asCompleted
  * over 10,000 tasks (each reported per batch, in microseconds), and a Timeout scope entered and
- * left around a body that does not wait (reported per scope, in nanoseconds). The children
+ * left around a body that does not wait (reported per scope, in nanoseconds), and what an eager
+ * start saves: 100,000 tasks that finish without waiting, spawned lazily or eagerly and awaited
+ * (reported per task, in nanoseconds). The children
  * finish without waiting, so what is measured is the machinery, not the work. The same programs
  * for CPython asyncio are in {@code aio4j-bench/compare/structured.py}.
  *
@@ -48,6 +50,7 @@ public class StructuredBench {
 
     static final int CHILDREN = 10_000;
     static final int SCOPES = 1_000_000;
+    static final int SPAWNS = 100_000;
 
     @Param({"carrier", "portable"})
     public String mode;
@@ -123,5 +126,34 @@ public class StructuredBench {
             }
             return n;
         });
+    }
+
+    /** 100,000 tasks that finish without waiting, started the usual way, then awaited. */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int spawnLazy100k() {
+        return running.call(() -> spawn(false));
+    }
+
+    /** The same tasks started eagerly: each is done when createTask returns. */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int spawnEager100k() {
+        return running.call(() -> spawn(true));
+    }
+
+    static int spawn(boolean eager) {
+        Task<?>[] tasks = new Task<?>[SPAWNS];
+        for (int i = 0; i < SPAWNS; i++) {
+            tasks[i] = Aio.createTask(StructuredBench::one, null, eager);
+        }
+        int n = 0;
+        for (Task<?> t : tasks) {
+            t.await();
+            n++;
+        }
+        return n;
     }
 }
