@@ -65,6 +65,7 @@ final class Tls implements Protocol {
     private State state = State.HANDSHAKING;
     private boolean appConnected;
     private boolean appClosing;
+    private boolean eofDelivered;
     private TimerHandle handshakeTimer;
     private ByteBuffer netIn;
     private ByteBuffer appIn;
@@ -166,14 +167,20 @@ final class Tls implements Protocol {
         } catch (SSLException e) {
             // The peer closed without close_notify: treat it as EOF, as asyncio does.
         }
-        if (appConnected) {
+        deliverEof();
+        return false;
+    }
+
+    /** Tells the application about EOF once (close_notify and the socket's EOF both mean it). */
+    private void deliverEof() {
+        if (appConnected && !eofDelivered) {
+            eofDelivered = true;
             try {
                 app.eofReceived();
             } catch (RuntimeException e) {
                 loop.callExceptionHandler(ExceptionContext.of("protocol.eofReceived() failed", e));
             }
         }
-        return false;
     }
 
     @Override
@@ -331,13 +338,7 @@ final class Tls implements Protocol {
     }
 
     private void onCloseNotify() {
-        if (appConnected) {
-            try {
-                app.eofReceived();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(ExceptionContext.of("protocol.eofReceived() failed", e));
-            }
-        }
+        deliverEof();
         shutdown();
     }
 

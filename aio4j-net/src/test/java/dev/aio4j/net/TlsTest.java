@@ -163,6 +163,25 @@ class TlsTest {
     }
 
     @Test
+    void aServerDropsAClientThatNeverHandshakes() {
+        run(() -> {
+            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0,
+                    ServerOptions.defaults().withSsl(server).withSslHandshakeTimeout(Duration.ofMillis(200)));
+            Connection silent = Net.openConnection("127.0.0.1", s.port()); // plain TCP: says nothing
+            long start = System.nanoTime();
+            byte[] said = silent.reader().read(); // to EOF: at most a TLS alert record
+            assertThat(said.length == 0 || said[0] == 21).as("only an alert, then EOF").isTrue();
+            assertThat(silent.reader().atEof()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150))
+                    .isLessThan(Duration.ofSeconds(5));
+            TcpStreamsTest.eventually(() -> s.clientCount() == 0, "the server forgets the client");
+            silent.writer().close();
+            s.close();
+            s.waitClosed();
+        });
+    }
+
+    @Test
     void startTlsUpgradesAPlainConnectionInPlace() {
         String got = run(() -> {
             Server s = Net.startServer((reader, writer) -> {
