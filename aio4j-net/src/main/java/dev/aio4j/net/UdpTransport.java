@@ -64,7 +64,7 @@ final class UdpTransport implements DatagramTransport {
         in.clear();
         SocketAddress from;
         try {
-            from = peer != null ? (channel.read(in) >= 0 ? peer : null) : channel.receive(in);
+            from = channel.receive(in); // null when nothing is there; unlike read(), tells an empty datagram apart
         } catch (IOException e) {
             protocol.errorReceived(e);
             return;

@@ -59,6 +59,25 @@ class DatagramTest {
     }
 
     @Test
+    void aConnectedEndpointReceivesAnEmptyDatagramFromItsPeer() {
+        List<Integer> lengths = run(() -> {
+            DatagramEndpoint b = Net.openDatagramEndpoint(local(), null);
+            DatagramEndpoint a = Net.openDatagramEndpoint(local(), (InetSocketAddress) b.localAddress());
+            b.sendTo(new byte[0], a.localAddress());
+            b.sendTo(bytes("xy"), a.localAddress());
+            List<Integer> got = new ArrayList<>();
+            got.add(a.recvFrom().data().length);
+            Datagram second = a.recvFrom();
+            got.add(second.data().length);
+            assertThat(second.address()).isEqualTo(b.localAddress());
+            a.close();
+            b.close();
+            return got;
+        });
+        assertThat(lengths).containsExactly(0, 2);
+    }
+
+    @Test
     void aConnectedEndpointRejectsOtherAddressesAndReportsPortUnreachable() throws IOException {
         int deadPort;
         try (DatagramChannel c = DatagramChannel.open()) {
