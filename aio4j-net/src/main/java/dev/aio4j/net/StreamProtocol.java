@@ -18,7 +18,10 @@ import java.util.ArrayDeque;
  * side {@code handler} is set and {@code connectionMade} starts the handler's task; a second
  * {@code connectionMade} (after startTls) only swaps the transport.
  */
-final class StreamProtocol implements Protocol {
+final class StreamProtocol implements BufferedProtocol {
+
+    /** How much free space each socket read gets. */
+    private static final int READ_CHUNK = 64 * 1024;
 
     private final EventLoop loop;
     final StreamReader reader;
@@ -83,6 +86,17 @@ final class StreamProtocol implements Protocol {
     @Override
     public void dataReceived(byte[] data) {
         reader.feedData(data);
+    }
+
+    /** Plain sockets read straight into the reader's buffer (TLS calls dataReceived). */
+    @Override
+    public java.nio.ByteBuffer getBuffer(int sizeHint) {
+        return reader.freeSpace(READ_CHUNK);
+    }
+
+    @Override
+    public void bufferUpdated(int nbytes) {
+        reader.bytesFed(nbytes);
     }
 
     @Override

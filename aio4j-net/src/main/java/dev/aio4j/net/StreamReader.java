@@ -96,6 +96,31 @@ public final class StreamReader {
         }
     }
 
+    /**
+     * Free space at the end of the buffer for the transport to read into directly (at least
+     * {@code min} bytes), saving the copy {@link #feedData} makes. Follow with {@link #bytesFed}.
+     */
+    java.nio.ByteBuffer freeSpace(int min) {
+        if (eof) {
+            throw new IllegalStateException("freeSpace after feedEof: " + this);
+        }
+        ensureCapacity(min);
+        return java.nio.ByteBuffer.wrap(buf, end, buf.length - end);
+    }
+
+    /** {@code n} bytes were read into the space {@link #freeSpace} returned. */
+    void bytesFed(int n) {
+        if (n <= 0) {
+            return;
+        }
+        end += n;
+        wakeWaiter();
+        if (transport != null && !paused && size() > 2L * limit) {
+            transport.pauseReading();
+            paused = true;
+        }
+    }
+
     /** Marks EOF and wakes the waiting reader (protocol side). */
     public void feedEof() {
         eof = true;
