@@ -248,6 +248,34 @@ class TimeoutTest {
         });
     }
 
+    @Test
+    void aGroupFailingInsideAnExpiredScopeKeepsItsFailuresAndGetsTheTimeoutSuppressed() {
+        // test_timeout_taskgroup
+        run(() -> {
+            TaskGroupException e = assertThrows(TaskGroupException.class, () -> Timeout.after(Duration.ofMillis(10),
+                    () -> TaskGroup.run(tg -> {
+                        tg.createTask(() -> {
+                            try {
+                                Aio.sleep(Duration.ofSeconds(2));
+                            } finally {
+                                throw new ArithmeticException("crash in cleanup");
+                            }
+                        });
+                        try {
+                            throw new IllegalArgumentException();
+                        } finally {
+                            Aio.sleep(Duration.ofSeconds(1)); // cancelled by the deadline
+                        }
+                    })));
+            assertThat(e.exceptions()).singleElement().isInstanceOf(ArithmeticException.class);
+            assertThat(e.getSuppressed()).anyMatch(TimeoutError.class::isInstance);
+            assertThat(Aio.currentTask().cancelling()).isZero();
+            Aio.sleep(Duration.ofMillis(1)); // no cancellation is left pending
+            assertThat(now()).isCloseTo(0.011, Offset.offset(1e-6));
+            return null;
+        });
+    }
+
     // ---------------------------------------------------------------- nesting
 
     @Test

@@ -40,6 +40,7 @@ class WaitTest {
             DoneAndPending<Task<Integer>> r = Aio.wait(List.of(a, b));
             assertThat(r.done()).containsExactly(a, b);
             assertThat(r.pending()).isEmpty();
+            assertThat(b.exception()).isInstanceOf(ArithmeticException.class);
             assertThat(Aio.getRunningLoop().time()).isCloseTo(0.020, Offset.offset(1e-6));
             return null;
         });
