@@ -16,8 +16,9 @@ public interface TaskFactory {
 
     /**
      * Runs each task's first step inside {@code createTask} (asyncio's {@code eager_task_factory});
-     * see {@link Task#createEager}. Saves a trip through the loop for tasks that finish without
-     * waiting, and changes the order in which tasks run.
+     * see {@link Task#createEager}. Changes the order in which tasks run. Unlike asyncio's, it
+     * is not a speed-up: starting a virtual thread eagerly costs one more switch than starting it
+     * lazily (docs/structured-concurrency.md gives the numbers).
      */
     TaskFactory EAGER = new TaskFactory() {
         @Override
