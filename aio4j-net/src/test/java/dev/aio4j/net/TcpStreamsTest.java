@@ -397,6 +397,24 @@ class TcpStreamsTest {
         });
     }
 
+    @Test
+    void reusePortLetsTwoServersShareAPort() {
+        run(() -> {
+            ServerOptions shared = ServerOptions.defaults().withReusePort(true);
+            Server a = Net.startServer(ECHO, "127.0.0.1", 0, shared);
+            Server b = Net.startServer(ECHO, "127.0.0.1", a.port(), shared);
+            assertThat(b.port()).isEqualTo(a.port());
+            Connection c = Net.openConnection("127.0.0.1", a.port());
+            c.writer().write("either\n");
+            assertThat(str(c.reader().readline())).isEqualTo("either\n");
+            c.writer().close();
+            a.close();
+            b.close();
+            a.waitClosed();
+            b.waitClosed();
+        });
+    }
+
     // ------------------------------------------------------------------ resources
 
     @Test

@@ -84,6 +84,25 @@ class TlsTest {
     }
 
     @Test
+    void theClientSendsTheHostNameAsSni() {
+        String got = run(() -> {
+            Server s = Net.startServer((reader, writer) -> {
+                javax.net.ssl.SSLEngine engine = (javax.net.ssl.SSLEngine) writer.getExtraInfo("ssl_object");
+                var names = ((javax.net.ssl.ExtendedSSLSession) engine.getSession()).getRequestedServerNames();
+                writer.write(names.isEmpty() ? "none\n" : ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName() + "\n");
+                writer.close();
+            }, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Connection c = Net.openConnection("localhost", s.port(), tls(client));
+            String sni = str(c.reader().readline());
+            c.writer().close();
+            s.close();
+            s.waitClosed();
+            return sni;
+        });
+        assertThat(got).isEqualTo("localhost\n");
+    }
+
+    @Test
     void aCertificateForAnotherNameIsRejectedByDefault() {
         run(() -> {
             Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
