@@ -62,7 +62,7 @@ final class StreamProtocol implements BufferedProtocol {
             Task<Void> task = loop.createTask(() -> {
                 handler.handle(reader, writer);
                 return null;
-            });
+            }, "client " + t.getExtraInfo("peername"));
             task.addDoneCallback(f -> {
                 if (f.cancelled()) {
                     t.close();
