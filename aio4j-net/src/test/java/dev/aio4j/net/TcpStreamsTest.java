@@ -138,6 +138,41 @@ class TcpStreamsTest {
         assertThat(total).isEqualTo(50);
     }
 
+    @Test
+    void twoHundredClientsWithRandomMessageSizesAllGetTheirOwnBytesBack() {
+        long total = run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            List<Task<Long>> clients = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                java.util.Random random = new java.util.Random(i);
+                clients.add(Aio.createTask(() -> {
+                    Connection c = Net.openConnection("127.0.0.1", server.port());
+                    long bytes = 0;
+                    for (int m = 0; m < 20; m++) {
+                        byte[] msg = new byte[1 + random.nextInt(random.nextBoolean() ? 100 : 150_000)];
+                        random.nextBytes(msg);
+                        c.writer().write(msg);
+                        Task<byte[]> back = Aio.createTask(() -> c.reader().readExactly(msg.length));
+                        c.writer().drain();
+                        assertThat(Arrays.equals(back.await(), msg)).isTrue();
+                        bytes += msg.length;
+                    }
+                    c.writer().close();
+                    c.writer().waitClosed();
+                    return bytes;
+                }));
+            }
+            long sum = 0;
+            for (Task<Long> t : clients) {
+                sum += t.await();
+            }
+            server.close();
+            server.waitClosed();
+            return sum;
+        });
+        assertThat(total).isPositive();
+    }
+
     // ------------------------------------------------------------------ faults
 
     @Test

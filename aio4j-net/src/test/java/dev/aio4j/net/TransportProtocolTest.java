@@ -271,6 +271,45 @@ class TransportProtocolTest {
     }
 
     @Test
+    void manyConcurrentSockTransfersAllComplete() {
+        // Each wait registers and unregisters its channel; fifty pairs at once make sure no
+        // readiness event is lost between those registrations.
+        long total = run(() -> {
+            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+                listener.bind(new InetSocketAddress("127.0.0.1", 0), 100);
+                List<dev.aio4j.Task<Long>> pairs = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    pairs.add(Aio.createTask(() -> {
+                        var accepting = Aio.createTask(() -> Net.sockAccept(listener));
+                        try (SocketChannel client = SocketChannel.open()) {
+                            Net.sockConnect(client, listener.getLocalAddress());
+                            try (SocketChannel server = accepting.await()) {
+                                var sending = Aio.createTask(() -> {
+                                    Net.sockSendall(client, new byte[1 << 20]);
+                                    client.shutdownOutput();
+                                });
+                                long got = 0;
+                                ByteBuffer into = ByteBuffer.allocate(8192);
+                                for (int n; (n = Net.sockRecvInto(server, into.clear())) > 0; ) {
+                                    got += n;
+                                }
+                                sending.await();
+                                return got;
+                            }
+                        }
+                    }));
+                }
+                long sum = 0;
+                for (var t : pairs) {
+                    sum += t.await();
+                }
+                return sum;
+            }
+        });
+        assertThat(total).isEqualTo(50L << 20);
+    }
+
+    @Test
     void blockingJavaNetSocketsStillWorkInsideATask() throws Exception {
         // The slow path: the JDK parks the task's virtual thread and wakes it through its own
         // poller. The peer runs on a platform thread: in portable mode a blocking JDK call holds
