@@ -178,6 +178,7 @@ public final class Task<T> extends Future<T> {
         fut.addWaiter(this);
         if (mustCancel && fut.cancel(cancelMessage)) {
             mustCancel = false;
+            nudged = false; // this request is delivered through fut; the nudge was for it
         }
         while (fut.state == State.PENDING) {
             suspend();
@@ -217,6 +218,7 @@ public final class Task<T> extends Future<T> {
     private void deliverCancellation() {
         if (mustCancel) {
             mustCancel = false;
+            nudged = false; // delivered: a later failure is not caused by that interrupt
             throw new CancelledError(cancelMessage);
         }
     }
@@ -277,6 +279,7 @@ public final class Task<T> extends Future<T> {
             numCancelsRequested--;
             if (numCancelsRequested == 0) {
                 mustCancel = false;
+                nudged = false;
             }
         }
         return numCancelsRequested;
