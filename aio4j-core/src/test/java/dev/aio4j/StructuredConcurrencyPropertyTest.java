@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class StructuredConcurrencyPropertyTest {
 
-    private static final int SEEDS = 300;
+    /** Seeds per run; {@code -Daio4j.structuredSeeds=5000} for a longer hunt. */
+    private static final int SEEDS = Integer.getInteger("aio4j.structuredSeeds", 300);
 
     // ---------------------------------------------------------------- the trees
 
@@ -175,10 +176,10 @@ class StructuredConcurrencyPropertyTest {
         }
     }
 
-    private static void check(long seed) {
+    private static void check(long seed, boolean eager) {
         Node root = new Generator(seed).node(0);
         Run run = new Run();
-        String where = "seed " + seed + ": " + root;
+        String where = "seed " + seed + (eager ? " (eager tasks)" : "") + ": " + root;
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Aio.run(() -> {
             Task<?> main = Aio.currentTask();
             try {
@@ -205,7 +206,8 @@ class StructuredConcurrencyPropertyTest {
                 }
             }
             return null;
-        }, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false)), where);
+        }, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false)
+                .withTaskFactory(eager ? TaskFactory.EAGER : null)), where);
         assertThat(run.unexpected).as(where).isEmpty();
         assertThat(run.observed).as("%s: no failure is lost", where).containsExactlyInAnyOrderElementsOf(run.thrown);
     }
@@ -214,7 +216,15 @@ class StructuredConcurrencyPropertyTest {
     void randomTreesKeepTheInvariantsOfStructuredConcurrency() {
         long base = Long.getLong("aio4j.seed", 20261122L);
         for (int i = 0; i < SEEDS; i++) {
-            check(base + i);
+            check(base + i, false);
+        }
+    }
+
+    @Test
+    void randomTreesKeepTheInvariantsWithEagerTasks() {
+        long base = Long.getLong("aio4j.seed", 20261122L);
+        for (int i = 0; i < SEEDS; i++) {
+            check(base + i, true);
         }
     }
 }

@@ -480,6 +480,31 @@ class TaskGroupTest {
     }
 
     @Test
+    void aGroupCancelledBetweenWaitsStillFailsWithItsChildrensErrors() {
+        // Found by the randomized test: the cancellation of a task that is between waits also
+        // interrupts its thread; once delivered, it must not turn a later failure into a cancellation.
+        run(() -> {
+            Task<Void> inner = Aio.createTask(() -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    try {
+                        Aio.sleep(Duration.ofSeconds(1));
+                    } finally {
+                        throw new MyExc();
+                    }
+                });
+                Aio.sleep(Duration.ZERO);
+                Aio.sleep(Duration.ZERO);
+            }));
+            Aio.sleep(Duration.ZERO); // inner and its child start; inner yields
+            inner.cancel();
+            TaskGroupException e = assertThrows(TaskGroupException.class, inner::await);
+            assertThat(errorTypes(e)).containsExactly(MyExc.class);
+            assertThat(inner.cancelled()).isFalse();
+            return null;
+        });
+    }
+
+    @Test
     void anErrorAndAnExternalCancelKeepTheCancellingLevel() {
         // test_error_and_cancel
         run(() -> {
