@@ -225,6 +225,32 @@ class TlsTest {
         assertThat(got).isEqualTo("secure hello\n");
     }
 
+    @Test
+    void twoHundredTlsConnectionsOpenedAndClosedLeakNoFileDescriptors() {
+        run(() -> {
+            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Connection warm = Net.openConnection("localhost", s.port(), tls(client));
+            warm.writer().close();
+            warm.writer().waitClosed();
+            TcpStreamsTest.eventually(() -> s.clientCount() == 0, "the warm-up client is gone");
+            Aio.sleep(Duration.ofMillis(20));
+            int before = NetTesting.openFds();
+            for (int i = 0; i < 200; i++) {
+                Connection c = Net.openConnection("localhost", s.port(), tls(client));
+                c.writer().write("x");
+                c.reader().readExactly(1);
+                c.writer().close();
+                c.writer().waitClosed();
+            }
+            TcpStreamsTest.eventually(() -> s.clientCount() == 0, "every server-side connection is gone");
+            Aio.sleep(Duration.ofMillis(20));
+            int after = NetTesting.openFds();
+            assertThat(after).as("fds before %d, after %d", before, after).isLessThanOrEqualTo(before + 5);
+            s.close();
+            s.waitClosed();
+        });
+    }
+
     // ------------------------------------------------------------------ openssl peers
 
     @Test
