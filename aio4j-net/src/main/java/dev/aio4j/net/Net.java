@@ -671,6 +671,65 @@ public final class Net {
         sockSendall(channel, ByteBuffer.wrap(data));
     }
 
+    /** One datagram of at most {@code n} bytes, suspending until one arrives (sock_recvfrom). */
+    public static Datagram sockRecvFrom(java.nio.channels.DatagramChannel channel, int n) throws IOException {
+        if (n < 0) {
+            throw new IllegalArgumentException("n < 0: " + n);
+        }
+        EventLoop loop = Aio.getRunningLoop();
+        channel.configureBlocking(false);
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (true) {
+            SocketAddress from = channel.receive(b);
+            if (from != null) {
+                return new Datagram(Arrays.copyOf(b.array(), b.position()), from);
+            }
+            waitReady(loop, channel, true);
+        }
+    }
+
+    /** Sends one datagram, suspending while the socket's buffer is full; returns its size (sock_sendto). */
+    public static int sockSendTo(java.nio.channels.DatagramChannel channel, byte[] data, SocketAddress address)
+            throws IOException {
+        EventLoop loop = Aio.getRunningLoop();
+        channel.configureBlocking(false);
+        while (true) {
+            int n = channel.send(ByteBuffer.wrap(data), address);
+            if (n > 0 || data.length == 0) {
+                return n;
+            }
+            waitReady(loop, channel, false);
+        }
+    }
+
+    /**
+     * Wraps a connection accepted elsewhere in a transport with a protocol from
+     * {@code protocolFactory}, as the server side (asyncio's {@code connect_accepted_socket});
+     * with {@code ssl} the server-side TLS handshake runs first. Returns once connectionMade has
+     * run.
+     */
+    public static Transport connectAcceptedSocket(Supplier<? extends Protocol> protocolFactory, SocketChannel channel,
+            javax.net.ssl.SSLContext ssl) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        EventLoop loop = Aio.getRunningLoop();
+        if (!channel.isConnected()) {
+            throw new IllegalArgumentException("channel is not connected: " + channel);
+        }
+        channel.configureBlocking(false);
+        Future<Void> waiter = loop.createFuture();
+        Protocol app = protocolFactory.get();
+        Protocol p = ssl == null ? app : new Tls(loop, ssl, app, true, null, 0, null, waiter);
+        SocketTransport t = new SocketTransport(loop, channel, p, null);
+        t.start(ssl == null ? waiter : null);
+        try {
+            awaitIo(waiter);
+        } catch (IOException | RuntimeException e) {
+            t.abort();
+            throw e;
+        }
+        return p instanceof Tls tls ? tls.appTransport() : t;
+    }
+
     /** Waits for one readiness event of {@code channel}; cancellation unregisters. */
     static void waitReady(EventLoop loop, SelectableChannel channel, boolean read) {
         // A key this channel's last wait cancelled stays in the selector until the loop's next

@@ -310,6 +310,44 @@ class TransportProtocolTest {
     }
 
     @Test
+    void sockSendToAndRecvFromMoveDatagrams() {
+        String got = run(() -> {
+            try (java.nio.channels.DatagramChannel a = java.nio.channels.DatagramChannel.open();
+                    java.nio.channels.DatagramChannel b = java.nio.channels.DatagramChannel.open()) {
+                a.bind(new InetSocketAddress("127.0.0.1", 0));
+                b.bind(new InetSocketAddress("127.0.0.1", 0));
+                var receiving = Aio.createTask(() -> Net.sockRecvFrom(b, 100));
+                assertThat(Net.sockSendTo(a, bytes("datagram"), b.getLocalAddress())).isEqualTo(8);
+                Datagram d = receiving.await();
+                assertThat(d.address()).isEqualTo(a.getLocalAddress());
+                return str(d.data());
+            }
+        });
+        assertThat(got).isEqualTo("datagram");
+    }
+
+    @Test
+    void anAcceptedSocketCanBeHandedToATransport() {
+        String got = run(() -> {
+            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+                listener.bind(new InetSocketAddress("127.0.0.1", 0));
+                var accepting = Aio.createTask(() -> Net.sockAccept(listener));
+                Connection c = Net.openConnection("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+                Recorder r = new Recorder();
+                Transport t = Net.connectAcceptedSocket(() -> r, accepting.await(), null);
+                assertThat(r.events).containsExactly("made");
+                c.writer().write("to the accepted side");
+                c.writer().writeEof();
+                r.lost.await();
+                assertThat(t.isClosing()).isTrue();
+                c.writer().close();
+                return r.data.toString();
+            }
+        });
+        assertThat(got).isEqualTo("to the accepted side");
+    }
+
+    @Test
     void blockingJavaNetSocketsStillWorkInsideATask() throws Exception {
         // The slow path: the JDK parks the task's virtual thread and wakes it through its own
         // poller. The peer runs on a platform thread: in portable mode a blocking JDK call holds
