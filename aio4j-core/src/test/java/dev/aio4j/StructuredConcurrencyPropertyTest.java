@@ -24,7 +24,7 @@ class StructuredConcurrencyPropertyTest {
 
     // ---------------------------------------------------------------- the trees
 
-    private sealed interface Node permits Leaf, Group, Deadline, Shielded, CancelledAfter {
+    private sealed interface Node permits Leaf, Group, Deadline, Shielded, CancelledAfter, Gathered {
     }
 
     /** Sleeps, then returns or fails with its id; may fail instead when cancelled. */
@@ -41,6 +41,10 @@ class StructuredConcurrencyPropertyTest {
 
     /** The child in its own task, awaited through shield(). */
     private record Shielded(Node child) implements Node {
+    }
+
+    /** The children as tasks, awaited through gather() (which does not cancel siblings on failure). */
+    private record Gathered(List<Node> children) implements Node {
     }
 
     /** The child in its own task, cancelled after a delay, then awaited. */
@@ -65,7 +69,7 @@ class StructuredConcurrencyPropertyTest {
         }
 
         Node node(int depth) {
-            int kind = depth >= 4 ? 0 : random.nextInt(depth == 0 ? 4 : 6);
+            int kind = depth >= 4 ? 0 : random.nextInt(depth == 0 ? 4 : 7);
             return switch (kind) {
                 case 0, 5 -> new Leaf(nextId++, 10 * random.nextInt(5), random.nextInt(3) == 0, random.nextInt(4) == 0);
                 case 1 -> {
@@ -78,6 +82,14 @@ class StructuredConcurrencyPropertyTest {
                 }
                 case 2 -> new Deadline(10 * random.nextInt(6), random.nextBoolean(), node(depth + 1));
                 case 3 -> random.nextBoolean() ? new Shielded(node(depth + 1)) : new CancelledAfter(10 * random.nextInt(4), node(depth + 1));
+                case 6 -> {
+                    List<Node> children = new ArrayList<>();
+                    int n = 1 + random.nextInt(3);
+                    for (int i = 0; i < n; i++) {
+                        children.add(node(depth + 1));
+                    }
+                    yield new Gathered(children);
+                }
                 default -> new CancelledAfter(10 * random.nextInt(4), node(depth + 1));
             };
         }
@@ -140,6 +152,15 @@ class StructuredConcurrencyPropertyTest {
                     Task<Void> t = track(Aio.createTask(() -> exec(s.child())));
                     orphans.add(t);
                     Aio.shield(t).await();
+                }
+                case Gathered g -> {
+                    List<Task<Void>> tasks = new ArrayList<>();
+                    for (Node c : g.children()) {
+                        Task<Void> t = track(Aio.createTask(() -> exec(c)));
+                        orphans.add(t); // gather leaves the siblings of a failure to run unobserved
+                        tasks.add(t);
+                    }
+                    Aio.gather(tasks).await();
                 }
                 case CancelledAfter c -> {
                     Task<Void> t = track(Aio.createTask(() -> exec(c.child())));
