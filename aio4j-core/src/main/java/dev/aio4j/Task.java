@@ -114,6 +114,9 @@ public final class Task<T> extends Future<T> {
         Strand creator = eager ? Strand.current() : null;
         if (creator != null && creator.loop == loop && creator.owner instanceof Task<?> && loop.isRunning()) {
             loop.carrier.startEager(creator, task.strand);
+            if (loop.getDebug()) {
+                loop.stepStarted((Task<?>) creator.owner); // the creator's step goes on
+            }
         } else {
             loop.carrier.start(task.strand);
         }

@@ -256,4 +256,17 @@ class EagerTaskTest {
             return null;
         });
     }
+
+    @Test
+    void eagerTasksRunInDebugModeToo() {
+        int r = Aio.run(() -> {
+            Task<Integer> done = Aio.createTask(() -> 1);
+            Task<Integer> blocked = Aio.createTask(() -> Aio.sleep(Duration.ofMillis(5), 2));
+            assertThat(done.done()).isTrue();
+            assertThat(Aio.getRunningLoop().getDebug()).isTrue();
+            return done.await() + blocked.await();
+        }, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false).withDebug(true)
+                .withTaskFactory(TaskFactory.EAGER));
+        assertThat(r).isEqualTo(3);
+    }
 }
