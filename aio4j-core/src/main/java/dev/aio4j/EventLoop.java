@@ -81,6 +81,8 @@ public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.aio4j");
     private static final long MAX_POLL_NANOS = TimeUnit.HOURS.toNanos(24);
     private static final long VIRTUAL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Virtual time with watched channels: real time without I/O before the clock may jump. */
+    private static final long IO_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     final Clock clock;
     final Carrier carrier;
@@ -315,11 +317,19 @@ public final class EventLoop implements AutoCloseable {
         } else {
             timeout = Math.min(MAX_POLL_NANOS, Math.max(0, timers.peek().whenNanos - clock.nanoTime()));
         }
+        VirtualClock jumpAfterQuietIo = null;
         if (timeout != 0 && clock instanceof VirtualClock vc) {
             boolean everyTaskWaits = mayJump();
             if (vc.isAutojump() && everyTaskWaits && !timers.isEmpty()) {
-                vc.advanceTo(timers.peek().whenNanos);
-                timeout = 0;
+                if (selector.keys().isEmpty()) {
+                    vc.advanceTo(timers.peek().whenNanos);
+                    timeout = 0;
+                } else {
+                    // Channels are watched: a peer may answer in real time. Jump only if no I/O
+                    // arrives within a short real-time wait (Trio's autojump threshold).
+                    jumpAfterQuietIo = vc;
+                    timeout = IO_QUIET_NANOS;
+                }
             } else if (timeout > 0 || !everyTaskWaits) {
                 // Virtual deadlines do not pass in real time: poll until the clock is advanced
                 // or the outside work comes back.
@@ -335,8 +345,12 @@ public final class EventLoop implements AutoCloseable {
         } else {
             selected = selector.keys().isEmpty() ? 0 : selector.selectNow();
         }
-        if (selected != 0 && !selector.selectedKeys().isEmpty()) {
+        // Keys can also be waiting from a select made while registering a channel, so look at
+        // the set itself rather than at what this select counted.
+        if (!selector.selectedKeys().isEmpty()) {
             processSelectedKeys();
+        } else if (jumpAfterQuietIo != null && ready.isEmpty() && !carrier.othersReady() && mayJump()) {
+            jumpAfterQuietIo.advanceTo(timers.peek().whenNanos);
         }
         long now = clock.nanoTime();
         while (!timers.isEmpty() && timers.peek().whenNanos <= now) {

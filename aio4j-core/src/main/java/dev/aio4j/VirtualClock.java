@@ -9,7 +9,9 @@ import java.time.Duration;
  *
  * <p>The loop does not jump while a task is inside a JDK blocking call or while work handed to
  * another thread ({@code toThread}, awaited CompletableFutures) is outstanding; it polls real
- * time in 1 ms steps until that work comes back.
+ * time in 1 ms steps until that work comes back. While the loop watches channels (sockets), it
+ * jumps only after 5 ms of real time in which no I/O arrived, so that a real peer can answer
+ * before a virtual timeout expires (Trio's autojump threshold).
  *
  * <p>Thread-safe: time is read from any thread; it is advanced by the loop or by the test.
  */
