@@ -3,7 +3,16 @@ package dev.aio4j.examples;
 import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Task;
+import dev.aio4j.TaskGroup;
+import dev.aio4j.TaskGroupException;
+import dev.aio4j.Timeout;
+import dev.aio4j.net.Connection;
+import dev.aio4j.net.Net;
+import dev.aio4j.net.Server;
+import dev.aio4j.queue.Queue;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +27,7 @@ import java.util.concurrent.CancellationException;
  */
 public final class Demo {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int tasks = 100_000;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--tasks") && i + 1 < args.length) {
@@ -30,17 +39,22 @@ public final class Demo {
             EventLoop loop = Aio.getRunningLoop();
             System.out.printf("aio4j demo: one event loop, %s mode, JDK %s, %d cores%n", loop.mode(),
                     Runtime.version().feature(), Runtime.getRuntime().availableProcessors());
-            concurrentSleeps(n);
+            System.out.printf("%n1. %,d tasks, each sleeping a random 0-100 ms%n", n);
+            concurrentSleeps(n, "cold JVM: the JIT has not compiled the switch paths yet");
+            concurrentSleeps(n, "warm");
             switching();
             cancellation(n / 10);
             threadBridge();
+            structuredConcurrency();
+            pipeline();
+            echo();
             return null;
         });
     }
 
     /** N tasks each sleep a random 0-100 ms; a progress line counts them down. */
-    private static void concurrentSleeps(int n) {
-        System.out.printf("%n1. %,d tasks, each sleeping a random 0-100 ms%n", n);
+    private static void concurrentSleeps(int n, String round) {
+        System.out.printf("   %s%n", round);
         SplittableRandom random = new SplittableRandom(42);
         int[] finished = {0};
         long start = System.nanoTime();
@@ -138,6 +152,119 @@ public final class Demo {
         });
         ticker.cancel();
         System.out.printf("   the call ran on %s; the loop ticked %d times meanwhile%n", result, ticks[0]);
+    }
+
+    /** A task group fails fast; a timeout scope gives up on slow work. */
+    private static void structuredConcurrency() {
+        System.out.printf("%n5. structured concurrency: TaskGroup and timeouts%n");
+        int[] cancelledSiblings = {0};
+        long start = System.nanoTime();
+        try {
+            TaskGroup.run(tg -> {
+                for (int i = 0; i < 1_000; i++) {
+                    tg.createTask(() -> {
+                        try {
+                            Aio.sleep(Duration.ofSeconds(10));
+                        } catch (CancellationException e) {
+                            cancelledSiblings[0]++;
+                            throw e;
+                        }
+                    });
+                }
+                tg.createTask(() -> {
+                    Aio.sleep(Duration.ofMillis(5));
+                    throw new IllegalStateException("one child failed");
+                });
+            });
+        } catch (TaskGroupException e) {
+            System.out.printf("   a group of 1,001 children: \"%s\" cancelled the other %,d in %.1f ms%n",
+                    e.exceptions().get(0).getMessage(), cancelledSiblings[0], ms(System.nanoTime() - start));
+        }
+        Optional<String> slow = Timeout.moveOnAfter(Duration.ofMillis(20), () -> {
+            Aio.sleep(Duration.ofSeconds(5));
+            return "too late";
+        });
+        String fast = Timeout.after(Duration.ofSeconds(1), () -> {
+            Aio.sleep(Duration.ofMillis(1));
+            return "in time";
+        });
+        System.out.printf("   moveOnAfter(20 ms) over a 5 s sleep: %s; after(1 s) over a 1 ms sleep: %s%n",
+                slow.isPresent() ? slow.get() : "gave up, no exception", fast);
+    }
+
+    /** Producers and consumers through a bounded queue, ended by shutdown. */
+    private static void pipeline() {
+        int producers = 100, consumers = 100, perProducer = 1_000;
+        System.out.printf("%n6. %d producers -> Queue(maxsize 64) -> %d consumers, %,d items%n", producers, consumers,
+                producers * perProducer);
+        Queue<Integer> queue = new Queue<>(64);
+        long[] sum = {0};
+        int[] items = {0};
+        long start = System.nanoTime();
+        TaskGroup.run(tg -> {
+            List<Task<Void>> senders = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                senders.add(tg.createTask(() -> {
+                    for (int i = 1; i <= perProducer; i++) {
+                        queue.put(i); // waits while the queue is full
+                    }
+                }));
+            }
+            for (int c = 0; c < consumers; c++) {
+                tg.createTask(() -> {
+                    for (int item : queue) { // ends when the queue is shut down and empty
+                        sum[0] += item;
+                        items[0]++;
+                    }
+                });
+            }
+            for (Task<Void> t : senders) {
+                t.await();
+            }
+            queue.shutdown();
+        });
+        long expected = (long) producers * perProducer * (perProducer + 1) / 2;
+        System.out.printf("   %,d items delivered once each (sum %s) in %.1f ms%n", items[0],
+                sum[0] == expected ? "correct" : "WRONG", ms(System.nanoTime() - start));
+    }
+
+    /** A TCP echo server and 100 clients on the same loop, over loopback. */
+    private static void echo() throws Exception {
+        int clients = 100, messages = 200;
+        System.out.printf("%n7. TCP echo on 127.0.0.1: %d clients x %d round trips of 64 bytes, one loop%n", clients,
+                messages);
+        Server server = Net.startServer((reader, writer) -> {
+            while (true) {
+                byte[] data = reader.read(4096);
+                if (data.length == 0) {
+                    break;
+                }
+                writer.write(data);
+                writer.drain();
+            }
+            writer.close();
+        }, "127.0.0.1", 0);
+        byte[] message = "x".repeat(63).concat("\n").getBytes(StandardCharsets.US_ASCII);
+        long start = System.nanoTime();
+        TaskGroup.run(tg -> {
+            for (int c = 0; c < clients; c++) {
+                tg.createTask(() -> {
+                    Connection conn = Net.openConnection("127.0.0.1", server.port());
+                    for (int i = 0; i < messages; i++) {
+                        conn.writer().write(message);
+                        conn.writer().drain();
+                        conn.reader().readExactly(message.length);
+                    }
+                    conn.writer().close();
+                    conn.writer().waitClosed();
+                });
+            }
+        });
+        long took = System.nanoTime() - start;
+        server.close();
+        server.waitClosed();
+        System.out.printf("   %,d round trips in %.1f ms: %,.0f a second (client and server share one loop)%n",
+                clients * messages, ms(took), clients * messages / (took / 1e9));
     }
 
     private static double ms(long nanos) {
