@@ -45,18 +45,24 @@ class QueueStressTest {
             runVirtual(() -> {
                 Random rnd = new Random(s);
                 Queue<Integer> q = factory.apply(1 + rnd.nextInt(4));
-                int gapMs = 1 + rnd.nextInt(4);  // producers' pace and consumers' work vary per seed,
-                int workMs = 1 + rnd.nextInt(3); // so that some runs keep the queue empty, others full
+                // Busy seeds (odd) keep the queue full; sparse seeds (even) keep consumers waiting
+                // for a few slow producers, so a lost wake-up is not hidden by the next put.
+                boolean sparse = s % 2 == 0;
+                int producerCount = sparse ? 3 : 30;
+                int consumerCount = sparse ? 12 : 40;
+                int gapMs = sparse ? 4 + rnd.nextInt(6) : 1 + rnd.nextInt(4);
+                int workMs = sparse ? 1 : 1 + rnd.nextInt(3);
                 Set<Integer> put = new HashSet<>();
                 List<Integer> got = new ArrayList<>();
                 int[] done = {0};
                 int[] joinSawDone = {-1};
                 int[] nextItem = {0};
                 java.util.ArrayDeque<Task<?>> inGet = new java.util.ArrayDeque<>(); // roughly the wake order
+                int[] alive = {consumerCount}; // producers stop cancelling consumers near the end
                 List<Task<Void>> producers = new ArrayList<>();
                 List<Task<Void>> consumers = new ArrayList<>();
-                for (int p = 0; p < 30; p++) {
-                    int count = 1 + rnd.nextInt(10);
+                for (int p = 0; p < producerCount; p++) {
+                    int count = sparse ? 20 + rnd.nextInt(20) : 1 + rnd.nextInt(10);
                     long taskSeed = rnd.nextLong();
                     Task<Void> t = Aio.createTask(() -> {
                         Random mine = new Random(taskSeed);
@@ -70,7 +76,7 @@ class QueueStressTest {
                             } else {
                                 q.put(item);
                                 put.add(item); // no wait between put returning and this line
-                                if (mine.nextInt(8) == 0 && !inGet.isEmpty()) {
+                                if (mine.nextInt(sparse ? 4 : 8) == 0 && !inGet.isEmpty() && alive[0] > 4) {
                                     inGet.peekFirst().cancel(); // most likely the getter just woken
                                 }
                             }
@@ -82,27 +88,31 @@ class QueueStressTest {
                         cancelAfter(t, Duration.ofMillis(rnd.nextInt(30)));
                     }
                 }
-                for (int c = 0; c < 40; c++) {
+                for (int c = 0; c < consumerCount; c++) {
                     long taskSeed = rnd.nextLong();
                     Task<Void> t = Aio.createTask(() -> {
-                        Random mine = new Random(taskSeed);
-                        while (true) {
-                            int item;
-                            inGet.addLast(Aio.currentTask());
-                            try {
-                                item = q.get();
-                            } catch (QueueShutDownException e) {
-                                return;
-                            } finally {
-                                inGet.remove(Aio.currentTask());
+                        try {
+                            Random mine = new Random(taskSeed);
+                            while (true) {
+                                int item;
+                                inGet.addLast(Aio.currentTask());
+                                try {
+                                    item = q.get();
+                                } catch (QueueShutDownException e) {
+                                    return;
+                                } finally {
+                                    inGet.remove(Aio.currentTask());
+                                }
+                                got.add(item); // no wait between get returning and this line
+                                try {
+                                    Aio.sleep(Duration.ofMillis(mine.nextInt(workMs))); // processing
+                                } finally {
+                                    done[0]++;
+                                    q.taskDone();
+                                }
                             }
-                            got.add(item); // no wait between get returning and this line
-                            try {
-                                Aio.sleep(Duration.ofMillis(mine.nextInt(workMs))); // processing
-                            } finally {
-                                done[0]++;
-                                q.taskDone();
-                            }
+                        } finally {
+                            alive[0]--;
                         }
                     });
                     consumers.add(t);
@@ -126,7 +136,10 @@ class QueueStressTest {
                 });
                 int producersCancelled = 0;
                 for (Task<Void> t : producers) {
-                    producersCancelled += finished(t) ? 0 : 1;
+                    boolean[] ok = {false};
+                    boolean ended = withDeadline(Duration.ofSeconds(20), () -> ok[0] = finished(t));
+                    assertThat(ended).as(where + ": a producer hangs: " + q).isTrue();
+                    producersCancelled += ok[0] ? 0 : 1;
                 }
                 Task<Void> joiner = Aio.createTask(() -> {
                     q.join();
@@ -140,7 +153,7 @@ class QueueStressTest {
                         q.taskDone();
                     }
                 });
-                assertThat(withDeadline(Duration.ofHours(1), () -> joiner.await())).as(where + ": join returns").isTrue();
+                assertThat(withDeadline(Duration.ofSeconds(20), () -> joiner.await())).as(where + ": join returns").isTrue();
                 assertThat(joinSawDone[0]).as(where + ": join returns exactly when the last taskDone is called")
                         .isEqualTo(put.size());
                 stop[0] = true;
