@@ -3,6 +3,7 @@ package dev.aio4j.queue;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.internal.LoopBinding;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -416,7 +417,7 @@ public class Queue<E> implements Iterable<E> {
     }
 
     private EventLoop bind() {
-        return loop = Binding.check(loop, this);
+        return loop = LoopBinding.check(loop, this);
     }
 
     /** The number of tasks parked in {@link #get()}. */

@@ -3,6 +3,7 @@ package dev.aio4j.sync;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.internal.LoopBinding;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -100,7 +101,7 @@ public final class Condition {
      * @throws WrongThreadException if the calling thread runs no event loop
      */
     public void await() {
-        EventLoop l = loop = Binding.check(loop, this);
+        EventLoop l = loop = LoopBinding.check(loop, this);
         if (!lock.locked()) {
             throw new IllegalStateException("await() called without holding the lock of " + this);
         }
@@ -161,7 +162,7 @@ public final class Condition {
         if (n < 0) {
             throw new IllegalArgumentException("n < 0: " + n);
         }
-        loop = Binding.check(loop, this);
+        loop = LoopBinding.check(loop, this);
         if (!lock.locked()) {
             throw new IllegalStateException("signal() called without holding the lock of " + this);
         }

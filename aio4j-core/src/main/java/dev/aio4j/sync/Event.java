@@ -3,6 +3,7 @@ package dev.aio4j.sync;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.internal.LoopBinding;
 import java.util.ArrayDeque;
 
 /**
@@ -57,7 +58,7 @@ public final class Event {
      * @throws WrongThreadException if the calling thread runs no event loop
      */
     public void set() {
-        loop = Binding.check(loop, this);
+        loop = LoopBinding.check(loop, this);
         if (!value) {
             value = true;
             for (Future<Void> f : waiters) {
@@ -76,7 +77,7 @@ public final class Event {
      * @throws WrongThreadException if the calling thread runs no event loop
      */
     public void clear() {
-        loop = Binding.check(loop, this);
+        loop = LoopBinding.check(loop, this);
         value = false;
     }
 
@@ -89,7 +90,7 @@ public final class Event {
      * @throws WrongThreadException if the calling thread runs no event loop
      */
     public void await() {
-        EventLoop l = loop = Binding.check(loop, this);
+        EventLoop l = loop = LoopBinding.check(loop, this);
         if (value) {
             return;
         }

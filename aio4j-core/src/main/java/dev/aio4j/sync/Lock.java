@@ -3,6 +3,7 @@ package dev.aio4j.sync;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.internal.LoopBinding;
 import java.util.ArrayDeque;
 
 /**
@@ -81,7 +82,7 @@ public final class Lock implements Held.Releasable {
      * @throws WrongThreadException if the calling thread runs no event loop
      */
     public Held acquire() {
-        EventLoop l = loop = Binding.check(loop, this);
+        EventLoop l = loop = LoopBinding.check(loop, this);
         if (!locked && !hasLiveWaiter()) {
             locked = true;
             return new Held(this);
@@ -116,7 +117,7 @@ public final class Lock implements Held.Releasable {
      * @return a hold on the lock, or null if the lock was not taken
      */
     public Held tryAcquire() {
-        loop = Binding.check(loop, this);
+        loop = LoopBinding.check(loop, this);
         if (!locked && !hasLiveWaiter()) {
             locked = true;
             return new Held(this);
@@ -133,7 +134,7 @@ public final class Lock implements Held.Releasable {
      */
     @Override
     public void release() {
-        loop = Binding.check(loop, this);
+        loop = LoopBinding.check(loop, this);
         if (!locked) {
             throw new IllegalStateException("release() called on an unlocked " + this);
         }

@@ -3,6 +3,7 @@ package dev.aio4j.sync;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.internal.LoopBinding;
 import java.util.ArrayDeque;
 
 /**
@@ -81,7 +82,7 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
      * @throws WrongThreadException if the calling thread runs no event loop
      */
     public Held acquire() {
-        EventLoop l = loop = Binding.check(loop, this);
+        EventLoop l = loop = LoopBinding.check(loop, this);
         if (!locked()) {
             value--;
             return new Held(this);
@@ -117,7 +118,7 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
      * @return a hold on the permit, or null if none was taken
      */
     public Held tryAcquire() {
-        loop = Binding.check(loop, this);
+        loop = LoopBinding.check(loop, this);
         if (!locked()) {
             value--;
             return new Held(this);
@@ -134,7 +135,7 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
      */
     @Override
     public void release() {
-        loop = Binding.check(loop, this);
+        loop = LoopBinding.check(loop, this);
         checkRelease(value);
         value++;
         wakeUpNext();
