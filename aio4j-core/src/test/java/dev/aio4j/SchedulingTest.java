@@ -218,9 +218,12 @@ class SchedulingTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AtomicReferenceThread reader = new AtomicReferenceThread();
             AtomicInteger readValue = new AtomicInteger(-2);
+            CountDownLatch cancelSent = new CountDownLatch(1);
             Thread peer = Thread.ofPlatform().start(() -> {
                 try (Socket s = server.accept()) {
-                    awaitBlockedInRead(reader);
+                    // Answer only once the cancel is on its way, so the read is still blocked
+                    // when the canceller looks for it.
+                    assertThat(cancelSent.await(30, TimeUnit.SECONDS)).isTrue();
                     s.getOutputStream().write(7);
                     s.getInputStream().read();
                 } catch (Exception e) {
@@ -240,6 +243,7 @@ class SchedulingTest {
                                 return;
                             }
                             loop.callSoonThreadsafe(() -> blocking[0].cancel());
+                            cancelSent.countDown();
                         });
                         readValue.set(s.getInputStream().read());
                         canceller.join();
