@@ -322,6 +322,9 @@ public final class LoopCarrier implements Carrier, Executor {
     public void suspendLoop(Strand loop) {
         draining = false;
         LockSupport.park();
+        // A new run may have set draining before this strand cleared it (resumeLoop races the
+        // end of the previous run); the loop strand runs again, so the carrier must drain.
+        draining = true;
     }
 
     @Override
