@@ -2,10 +2,15 @@ package dev.aio4j;
 
 import dev.aio4j.internal.Strand;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
@@ -181,9 +186,9 @@ public final class Aio {
     private static <T> T joinDone(CompletableFuture<T> cf) {
         try {
             return cf.join();
-        } catch (java.util.concurrent.CancellationException e) {
+        } catch (CancellationException e) {
             throw e instanceof CancelledError ce ? ce : new CancelledError(e.getMessage());
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw Futures.unchecked(Futures.unwrap(e));
         }
     }
@@ -258,14 +263,14 @@ public final class Aio {
      * @throws IllegalArgumentException if the futures belong to different loops
      */
     @SafeVarargs
-    public static <T> Future<java.util.List<T>> gather(Future<? extends T>... futures) {
-        return Gather.of(java.util.Arrays.asList(futures), false);
+    public static <T> Future<List<T>> gather(Future<? extends T>... futures) {
+        return Gather.of(Arrays.asList(futures), false);
     }
 
     /** {@link #gather(Future[])} over callables, each run as a new task of the running loop. */
     @SafeVarargs
-    public static <T> Future<java.util.List<T>> gather(Callable<? extends T>... bodies) {
-        return Gather.of(java.util.Arrays.asList(bodies), false);
+    public static <T> Future<List<T>> gather(Callable<? extends T>... bodies) {
+        return Gather.of(Arrays.asList(bodies), false);
     }
 
     /**
@@ -273,7 +278,7 @@ public final class Aio {
      * (run as new tasks); an empty collection gives a done future of an empty list. The element
      * type is not checked.
      */
-    public static <T> Future<java.util.List<T>> gather(java.util.Collection<?> awaitables) {
+    public static <T> Future<List<T>> gather(Collection<?> awaitables) {
         return Gather.of(awaitables, false);
     }
 
@@ -283,24 +288,24 @@ public final class Aio {
      * CancelledError for a cancelled child) in its place. Cancelling the outer still ends it with
      * a CancelledError.
      */
-    public static Future<java.util.List<Object>> gatherReturnExceptions(java.util.Collection<?> awaitables) {
+    public static Future<List<Object>> gatherReturnExceptions(Collection<?> awaitables) {
         return Gather.of(awaitables, true);
     }
 
     /** {@link #gatherReturnExceptions(Collection)} over futures. */
-    public static Future<java.util.List<Object>> gatherReturnExceptions(Future<?>... futures) {
-        return Gather.of(java.util.Arrays.asList(futures), true);
+    public static Future<List<Object>> gatherReturnExceptions(Future<?>... futures) {
+        return Gather.of(Arrays.asList(futures), true);
     }
 
     /**
      * Waits until every future is done (asyncio.wait); see {@link #wait(Collection, Duration, ReturnWhen)}.
      */
-    public static <F extends Future<?>> DoneAndPending<F> wait(java.util.Collection<? extends F> futures) {
+    public static <F extends Future<?>> DoneAndPending<F> wait(Collection<? extends F> futures) {
         return Wait.await(futures, null, ReturnWhen.ALL_COMPLETED);
     }
 
     /** Waits, without a timeout, until {@code when}. */
-    public static <F extends Future<?>> DoneAndPending<F> wait(java.util.Collection<? extends F> futures, ReturnWhen when) {
+    public static <F extends Future<?>> DoneAndPending<F> wait(Collection<? extends F> futures, ReturnWhen when) {
         return Wait.await(futures, null, when);
     }
 
@@ -312,12 +317,12 @@ public final class Aio {
      * @throws IllegalArgumentException if {@code futures} is empty or mixes loops
      * @throws CancelledError if the waiting task is cancelled (the futures are left alone)
      */
-    public static <F extends Future<?>> DoneAndPending<F> wait(java.util.Collection<? extends F> futures, Duration timeout, ReturnWhen when) {
+    public static <F extends Future<?>> DoneAndPending<F> wait(Collection<? extends F> futures, Duration timeout, ReturnWhen when) {
         return Wait.await(futures, timeout, when);
     }
 
     /** The futures in completion order (asyncio.as_completed); see {@link AsCompleted}. */
-    public static <T> AsCompleted<T> asCompleted(java.util.Collection<? extends Future<T>> futures) {
+    public static <T> AsCompleted<T> asCompleted(Collection<? extends Future<T>> futures) {
         return new AsCompleted<>(futures, null);
     }
 
@@ -325,7 +330,7 @@ public final class Aio {
      * The futures in completion order; every step after {@code timeout} (counted from this call)
      * throws {@link TimeoutError}, and nothing is cancelled.
      */
-    public static <T> AsCompleted<T> asCompleted(java.util.Collection<? extends Future<T>> futures, Duration timeout) {
+    public static <T> AsCompleted<T> asCompleted(Collection<? extends Future<T>> futures, Duration timeout) {
         return new AsCompleted<>(futures, timeout);
     }
 
