@@ -1,8 +1,6 @@
 package dev.aio4j;
 
 import dev.aio4j.internal.Strand;
-import java.io.InterruptedIOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -152,25 +150,37 @@ public final class Task<T> extends Future<T> {
             } else {
                 complete(value);
             }
-        } else if (failure instanceof CancelledError ce) {
+        } else if (asCancellation(failure) instanceof CancelledError ce) {
             mustCancel = false;
             cancelFuture(ce.getMessage(), ce);
-        } else if (mustCancel && (nudged || isInterruption(failure))) {
-            // The body failed because cancel() interrupted its JDK call (a socket read throws
-            // SocketException "Closed by interrupt", a sleep InterruptedException, ...).
-            mustCancel = false;
-            CancelledError ce = new CancelledError(cancelMessage);
-            ce.initCause(failure);
-            cancelFuture(cancelMessage, ce);
         } else {
             fail(failure);
         }
         loop.carrier.exit(strand);
     }
 
-    private static boolean isInterruption(Throwable t) {
-        return t instanceof InterruptedException || t instanceof ClosedByInterruptException
-                || t instanceof InterruptedIOException;
+    /**
+     * What a scope of this task (its body, a {@link Timeout}, a {@link TaskGroup}) lets out when
+     * {@code failure} left the code it ran. Called on this task's strand.
+     *
+     * <p>If {@link #cancel} interrupted the task to break a JDK blocking call (the nudge) and that
+     * cancellation has not been delivered yet, whatever left the code is the cancellation: an
+     * {@code InterruptedException}, a {@code ClosedByInterruptException}, a socket's "Closed by
+     * interrupt", a wrapper of one of those, or anything the task threw instead. It becomes a
+     * {@link CancelledError} with {@code failure} as its cause, the request counts as delivered
+     * and the interrupt status is cleared, so the scopes above see what they see for a cancelled
+     * {@code Aio.sleep}. An interrupt that aio4j did not send leaves {@code failure} as it is.
+     */
+    Throwable asCancellation(Throwable failure) {
+        if (failure instanceof CancelledError || !(mustCancel && nudged)) {
+            return failure;
+        }
+        mustCancel = false;
+        nudged = false;
+        Thread.interrupted();
+        CancelledError ce = new CancelledError(cancelMessage);
+        ce.initCause(failure);
+        return ce;
     }
 
     // ------------------------------------------------------------------ waiting (on the task's strand)
