@@ -60,7 +60,9 @@ public final class Task<T> extends Future<T> {
     private boolean inWait;
     /** True once cancel() interrupted the thread to break a JDK blocking call. */
     private boolean nudged;
-    private long stepStartNanos;
+    /** Debug mode: the carrier's held-time reading when the current step started. */
+    private long stepHeldStart = NOT_TIMED;
+    private static final long NOT_TIMED = Long.MIN_VALUE;
 
     Task<?> prev;
     Task<?> next;
@@ -112,9 +114,6 @@ public final class Task<T> extends Future<T> {
         Strand creator = eager ? Strand.current() : null;
         if (creator != null && creator.loop == loop && creator.owner instanceof Task<?> && loop.isRunning()) {
             loop.carrier.startEager(creator, task.strand);
-            if (loop.getDebug()) {
-                loop.stepStarted((Task<?>) creator.owner); // the creator's step goes on
-            }
         } else {
             loop.carrier.start(task.strand);
         }
@@ -129,10 +128,7 @@ public final class Task<T> extends Future<T> {
         Callable<T> b = body;
         body = null;
         if (!mustCancel) {
-            if (loop.getDebug()) {
-                stepStartNanos = System.nanoTime();
-                loop.stepStarted(this);
-            }
+            stepStarted();
             try {
                 value = b.call();
             } catch (Throwable t) {
@@ -210,10 +206,7 @@ public final class Task<T> extends Future<T> {
         l.parkedTasks--;
         inWait = false;
         Thread.interrupted(); // a nudge meant for a JDK call that already ended
-        if (l.getDebug()) {
-            stepStartNanos = System.nanoTime();
-            l.stepStarted(this);
-        }
+        stepStarted();
     }
 
     /** Lets every ready task and callback run once, then delivers a pending cancellation. */
@@ -221,10 +214,7 @@ public final class Task<T> extends Future<T> {
         checkSlowStep();
         loop.carrier.yieldNow(strand);
         Thread.interrupted();
-        if (loop.getDebug()) {
-            stepStartNanos = System.nanoTime();
-            loop.stepStarted(this);
-        }
+        stepStarted();
         deliverCancellation();
     }
 
@@ -241,12 +231,24 @@ public final class Task<T> extends Future<T> {
         loop.carrier.unpark(strand);
     }
 
+    /** Debug mode: a step starts; its length is the time it holds the loop from here. */
+    private void stepStarted() {
+        if (loop.getDebug()) {
+            stepHeldStart = loop.carrier.heldNanos(strand);
+        }
+    }
+
+    /**
+     * Debug mode: warns if the step that ends here held the loop too long. Only time on the
+     * carrier counts (carrier mode): a JDK wait inside the step, which suspends only this task,
+     * does not.
+     */
     private void checkSlowStep() {
-        if (stepStartNanos != 0 && loop.getDebug()) {
-            long took = System.nanoTime() - stepStartNanos;
+        if (stepHeldStart != NOT_TIMED && loop.getDebug()) {
+            long took = loop.carrier.heldNanos(strand) - stepHeldStart;
             if (took >= loop.slowCallbackNanos()) {
                 LOG.log(System.Logger.Level.WARNING, "Executing " + this + " took " + (took / 1e9)
-                        + " seconds without waiting", new Throwable("the step ended here"));
+                        + " seconds of the loop's time without waiting", new Throwable("the step ended here"));
             }
         }
     }
