@@ -54,6 +54,48 @@ class WatchdogTest {
                 .contains("A native call").contains("Aio.toThread");
     }
 
+    @Test
+    void aTaskReadingAChildProcessPipeIsNamedWithItsNativeFrame() {
+        List<String> reports = captureLog(() -> runReal(() -> Aio.createTask(() -> {
+            Process p = new ProcessBuilder("sh", "-c", "sleep " + HOLD_MILLIS / 1000.0 + "; echo x").start();
+            try (InputStream in = p.getInputStream()) {
+                return in.read(); // a native read of a pipe: nothing parks
+            } finally {
+                p.waitFor();
+            }
+        }, "pipe-reader").await()));
+        List<String> stalls = stallReports(reports);
+        assertThat(stalls).as("reports: %s", reports).hasSize(1);
+        assertThat(stalls.get(0)).startsWith("Task[pipe-reader").contains("readBytes").contains("A native call");
+    }
+
+    @Test
+    void aTaskReadingAFifoIsNamedWithItsNativeFrame(@TempDir Path dir) throws Exception {
+        // A file read is the same native read: it holds the loop as long as the file makes it wait.
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+                Thread.sleep(HOLD_MILLIS); // opened at once, written late
+                out.write('x');
+            } catch (InterruptedException | IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        List<String> reports = captureLog(() -> runReal(() -> {
+            Aio.sleep(Duration.ofMillis(100));
+            return Aio.createTask(() -> {
+                try (InputStream in = Aio.toThread(() -> new FileInputStream(fifo.toFile()))) { // open off the loop
+                    return in.read();
+                }
+            }, "file-reader").await();
+        }));
+        writer.join();
+        List<String> stalls = stallReports(reports);
+        assertThat(stalls).as("reports: %s", reports).hasSize(1);
+        assertThat(stalls.get(0)).startsWith("Task[file-reader").contains("FileInputStream.read0").contains("A native call");
+    }
+
     /** Its initialiser holds whatever thread first touches the class for 2.5 s. */
     static final class SlowToInitialise {
         static final long READY;
