@@ -139,12 +139,15 @@ class BlockingCallCancellationTest {
         return server;
     }
 
+    /** Every way aio4j cancels a task's current call. */
+    static final List<String> CANCELLATIONS = List.of("task.cancel", "waitFor", "Timeout.after", "Timeout.moveOnAfter",
+            "failing TaskGroup sibling", "TaskGroup body, failing child");
+
     static List<Arguments> callsAndCancellations() {
         List<Arguments> all = new ArrayList<>();
         for (String kind : List.of("Thread.sleep", "Object.wait", "BlockingQueue.take", "Socket read",
                 "SocketChannel read", "HttpClient.send", "Process.waitFor")) {
-            for (String how : List.of("task.cancel", "waitFor", "Timeout.after", "Timeout.moveOnAfter",
-                    "failing TaskGroup sibling", "TaskGroup body, failing child")) {
+            for (String how : CANCELLATIONS) {
                 all.add(Arguments.of(kind, how));
             }
         }
@@ -157,7 +160,14 @@ class BlockingCallCancellationTest {
         assumeTrue(TestSupport.carrierMode(),
                 "portable mode: a JDK blocking call holds the baton, so no cancellation reaches it before it ends"
                         + " (see portableModeLetsAJdkBlockingCallRunToItsEnd)");
-        Call call = call(kind);
+        assertCancelledLikeASleep(how, call(kind));
+    }
+
+    /**
+     * Runs {@code call} in a task, cancels it the way {@code how} names, and checks that every
+     * party sees what it sees for a cancelled {@code Aio.sleep}, promptly.
+     */
+    static void assertCancelledLikeASleep(String how, Call call) {
         long start = System.nanoTime();
         Throwable original = runReal(() -> switch (how) {
             case "task.cancel" -> {

@@ -57,7 +57,7 @@ class SuspendsOnlyTheTaskTest {
     }
 
     /** Runs {@code call} in four tasks at once beside a heartbeat task that ticks every 10 ms. */
-    private static Outcome fourAtOnce(Call call) {
+    static Outcome fourAtOnce(Call call) {
         AtomicLong maxLate = new AtomicLong();
         return runReal(() -> {
             Task<Void> heartbeat = Aio.createTask(() -> {
@@ -82,7 +82,7 @@ class SuspendsOnlyTheTaskTest {
         });
     }
 
-    private static void assertSuspendsOnlyTheTask(Outcome o) {
+    static void assertSuspendsOnlyTheTask(Outcome o) {
         assertThat(o.totalMillis()).as("four 1 s calls at once, total ms").isLessThan(MAX_TOTAL_MILLIS);
         assertThat(o.heartbeatLateMillis()).as("heartbeat lateness, ms").isLessThan(MAX_LATE_MILLIS);
     }
