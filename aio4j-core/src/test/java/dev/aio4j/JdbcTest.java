@@ -1,5 +1,6 @@
 package dev.aio4j;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Connection;
@@ -73,6 +74,8 @@ class JdbcTest {
                     st.executeQuery("SELECT pg_sleep(30)").close();
                 }
             });
+            // The interrupt closed the driver's socket: the connection is gone, as docs/BLOCKING.md says.
+            assertThat(c.isValid(5)).as("connection still usable after the cancelled query").isFalse();
         }
     }
 }
