@@ -2,6 +2,7 @@ package dev.aio4j;
 
 import static dev.aio4j.TestSupport.runReal;
 import static dev.aio4j.TestSupport.runVirtual;
+import static dev.aio4j.TestSupport.spin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -421,11 +422,5 @@ class EventLoopTest {
                 && m.contains("spin"));
     }
 
-    private static void spin(long millis) {
-        long end = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < end) {
-            Thread.onSpinWait();
-        }
-    }
 
 }

@@ -52,6 +52,14 @@ final class TestSupport {
         return new ArrayList<>(messages);
     }
 
+    /** Keeps the current thread busy, without waiting, for {@code millis}. */
+    static void spin(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
     static boolean carrierMode() {
         return EventLoopHolder.MODE.equals("carrier");
     }

@@ -2,6 +2,7 @@ package dev.aio4j;
 
 import static dev.aio4j.TestSupport.captureLog;
 import static dev.aio4j.TestSupport.runReal;
+import static dev.aio4j.TestSupport.spin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.FileInputStream;
@@ -166,10 +167,4 @@ class WatchdogTest {
         return messages.stream().filter(m -> m.contains(" has held aio4j-loop-")).toList();
     }
 
-    static void spin(long millis) {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < end) {
-            Thread.onSpinWait();
-        }
-    }
 }
