@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * task, that future is cancelled (as in asyncio: cancellation travels down the await chain; use
  * {@code Aio.shield} to protect the inner one), and the task resumes once it is done. A task
  * that catches the CancelledError and carries on is not cancelled. A task inside a JDK blocking
- * call is interrupted out of it (interruptible channels close, as the JDK specifies) and ends
- * cancelled if the interruption escapes its body. {@link #cancelling()} counts the requests not
- * yet matched by {@link #uncancel()}, as in asyncio 3.11+.
+ * call is interrupted out of it (interruptible channels close, as the JDK specifies), and
+ * whatever the call throws because of that interrupt, or the task throws instead, is its
+ * cancellation: the task ends cancelled, and timeouts and task groups around the call see what
+ * they see for a cancelled {@code Aio.sleep} (carrier mode; docs/BLOCKING.md lists the calls).
+ * An interrupt that aio4j did not send stays an ordinary exception. {@link #cancelling()} counts
+ * the requests not yet matched by {@link #uncancel()}, as in asyncio 3.11+.
  *
  * <h2>Implementation notes</h2>
  *
@@ -42,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       can a cancellation reach it through {@code futWaiter}, and only otherwise is the
  *       thread interrupted.
  *   <li>A task whose cancellation is requested before its body starts never runs its body.
+ *   <li>{@code nudged} implies that {@code cancel()} interrupted the thread for the request now in
+ *       {@code mustCancel}; both are cleared together when that request is delivered, whether at
+ *       a library wait or by {@link #asCancellation} as an exception leaves a scope.
  * </ol>
  */
 public final class Task<T> extends Future<T> {
