@@ -116,12 +116,15 @@ final class Watchdog implements Runnable {
         }
         boolean debug = loop.getDebug();
         Strand strand = holder.getUncaughtExceptionHandler() instanceof Strand s ? s : null;
+        if (!debug && strand != null && strand.stallReported) {
+            w.reported = true; // once per task: this one has been named before
+            return;
+        }
         Object owner = strand != null ? strand.owner : null;
         StackTraceElement[] stack = holder.getStackTrace();
         boolean portableWait = owner instanceof Task<?> && loop.mode().equals("portable") && inJdkWait(holder, stack);
         boolean due = (debug && held >= debugLimit(loop))
-                || ((reportByDefault() || portableWait) && held >= (portableWait ? PORTABLE_WAIT_NANOS : HOLD_NANOS)
-                        && (strand == null || !strand.stallReported));
+                || ((reportByDefault() || portableWait) && held >= (portableWait ? PORTABLE_WAIT_NANOS : HOLD_NANOS));
         if (!due) {
             return;
         }
