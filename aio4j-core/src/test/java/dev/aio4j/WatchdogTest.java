@@ -42,10 +42,12 @@ class WatchdogTest {
         });
         List<String> reports = captureLog(() -> runReal(() -> {
             Task<Integer> reader = Aio.createTask(() -> {
+                Thread.sleep(200); // resumes from a JDK wait, after the main task last resumed
                 try (InputStream in = new FileInputStream(fifo.toFile())) { // blocks in open until the writer opens
                     return in.read();
                 }
             }, "fifo-reader");
+            Aio.sleep(Duration.ofMillis(100));
             return reader.await(); // the main task waits in the library: never to blame
         }));
         writer.join();
