@@ -53,8 +53,13 @@ class WatchdogTest {
         writer.join();
         List<String> stalls = stallReports(reports);
         assertThat(stalls).as("reports: %s", reports).hasSize(1);
-        assertThat(stalls.get(0)).startsWith("Task[fifo-reader").contains("open0")
-                .contains("A native call").contains("Aio.toThread");
+        assertThat(stalls.get(0)).startsWith("Task[fifo-reader");
+        if (TestSupport.carrierMode()) {
+            assertThat(stalls.get(0)).contains("open0").contains("A native call").contains("Aio.toThread");
+        }
+        // Portable mode: the sleep before the open holds the baton too, and the watchdog may catch
+        // the task there (a JDK wait over 100 ms) or in the open; either way it names the reader,
+        // once.
     }
 
     @Test
