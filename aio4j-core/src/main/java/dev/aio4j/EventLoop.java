@@ -104,10 +104,8 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean runDone;
     private volatile Thread runCaller;
     private volatile Throwable runFailure;
-    /** Iterations completed; read by the debug watchdog. */
+    /** Iterations completed. */
     private volatile long iterations;
-    /** Debug mode: the task that last resumed from one of the library's waits. */
-    private volatile Task<?> lastResumed;
 
     /** Tasks not yet finished: an intrusive doubly linked list headed by a sentinel. */
     final Task<?> taskList = Task.sentinel(this);
@@ -136,7 +134,7 @@ public final class EventLoop implements AutoCloseable {
         this.loopStrand = new Strand(this, this);
         carrier.create(loopStrand, this::loopMain, true);
         carrier.start(loopStrand);
-        this.debug = Debug.enabledByDefault();
+        setDebug(Debug.enabledByDefault());
     }
 
     /** A new loop on the real clock (asyncio's {@code new_event_loop()}). */
@@ -178,9 +176,7 @@ public final class EventLoop implements AutoCloseable {
         runCaller = Thread.currentThread();
         runRequested = true;
         carrier.resumeLoop(loopStrand);
-        if (debug) {
-            Watchdog.start(this);
-        }
+        Watchdog.watch(this);
         boolean interrupted = false;
         while (!runDone) {
             LockSupport.park(this);
@@ -188,6 +184,7 @@ public final class EventLoop implements AutoCloseable {
                 interrupted = true;
             }
         }
+        Watchdog.unwatch(this);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -380,15 +377,6 @@ public final class EventLoop implements AutoCloseable {
 
     boolean isIdle() {
         return loopIdle;
-    }
-
-    Task<?> lastResumed() {
-        return lastResumed;
-    }
-
-    /** Debug mode: records the task whose step starts now, for the watchdog. */
-    void stepStarted(Task<?> task) {
-        lastResumed = task;
     }
 
     String name() {
@@ -905,6 +893,7 @@ public final class EventLoop implements AutoCloseable {
 
     public void setDebug(boolean debug) {
         this.debug = debug;
+        carrier.measureHeldTime(debug); // slow-step warnings count only time on the carrier
     }
 
     /** Steps and callbacks running longer than this are logged in debug mode (default 100 ms). */

@@ -111,7 +111,7 @@ public final class TaskGroup {
         try {
             value = body.call(tg);
         } catch (Throwable t) {
-            failure = t;
+            failure = tg.parent.asCancellation(t); // a JDK call broken by the cancellation's nudge
         }
         tg.exit(failure);
         return value;

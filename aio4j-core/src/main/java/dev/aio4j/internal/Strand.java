@@ -12,8 +12,8 @@ import java.lang.invoke.VarHandle;
  * write). Strand bodies catch everything, so the handler itself only reports what escapes a
  * body by mistake.
  *
- * <p>The fields below {@link #thread} are used by {@link BatonCarrier} only; {@link LoopCarrier}
- * needs nothing but the thread.
+ * <p>{@code queued} and {@code granted} are used by {@link BatonCarrier} only, {@code heldNanos}
+ * by {@link LoopCarrier} only.
  */
 public final class Strand implements Thread.UncaughtExceptionHandler {
     private static final VarHandle QUEUED;
@@ -34,6 +34,12 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
 
     /** Baton mode: set by the dispatcher when this strand is given the baton; cleared by the strand. */
     volatile boolean granted;
+
+    /** Carrier mode, debug mode: time this strand's continuations have held the carrier. */
+    long heldNanos;
+
+    /** Set by the watchdog once it has reported this strand for holding its loop. */
+    public volatile boolean stallReported;
 
     /** The object this strand runs for (a Task, or the loop); read by the loop, never by carriers. */
     public final Object owner;
