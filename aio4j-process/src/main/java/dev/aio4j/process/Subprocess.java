@@ -303,10 +303,13 @@ public final class Subprocess implements AutoCloseable {
     // ------------------------------------------------------------------ closing
 
     /**
-     * Kills the child if it is still running (SIGKILL), waits until the JDK has reaped it, and
-     * closes the pipes: stdout and stderr read EOF, stdin drops what it has not written. After
-     * that {@link #waitFor()} returns soon with the return code. Idempotent; a child already
-     * finished is left alone.
+     * Kills the child if it is still running (SIGKILL, to the processes it started too, since
+     * they may hold its pipes), waits until the JDK has reaped it, and closes the pipes: stdout
+     * and stderr read EOF, stdin drops what it has not written. After that {@link #waitFor()}
+     * returns soon with the return code. Idempotent; a child already finished is left alone.
+     *
+     * <p>Differs from asyncio, which kills only the child: a grandchild left running with the
+     * pipes open would keep a pump thread blocked in its read until it exits.
      */
     @Override
     public void close() {
@@ -318,8 +321,7 @@ public final class Subprocess implements AutoCloseable {
             return;
         }
         if (exitCode == null) {
-            process.toHandle().destroyForcibly();
-            awaitReaped();
+            killTreeAndAwaitReaped();
         }
         if (stdinPipe != null) {
             stdinPipe.abort();
@@ -335,8 +337,7 @@ public final class Subprocess implements AutoCloseable {
     /** The loop's close callback: the loop is not running, so no protocol is told anything. */
     private void killBecauseTheLoopCloses() {
         if (exitCode == null) {
-            process.toHandle().destroyForcibly();
-            awaitReaped();
+            killTreeAndAwaitReaped();
         }
         if (stdinPipe != null) {
             stdinPipe.release();
@@ -349,8 +350,15 @@ public final class Subprocess implements AutoCloseable {
         }
     }
 
-    /** Waits (parking, so a task suspends) until the JDK has reaped the killed child. */
-    private void awaitReaped() {
+    /**
+     * Kills the child and the processes it started (they may hold its pipes open, which would
+     * keep the pumps reading), then waits, parking so a task suspends, until the JDK has reaped
+     * the child. The descendants are listed first: once the child is dead they are no longer its.
+     */
+    private void killTreeAndAwaitReaped() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.toHandle().destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
         try {
             process.onExit().get(REAP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
