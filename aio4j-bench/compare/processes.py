@@ -10,10 +10,10 @@ seconds, as the JMH side does.
 """
 
 import asyncio
-import statistics
 import sys
-import time
 from asyncio.subprocess import DEVNULL, PIPE
+
+from sync import measure  # the same rounds as every other comparison
 
 AT_ONCE = 8
 CAT_MIB = 16
@@ -40,23 +40,6 @@ async def cat_communicate():
     p = await asyncio.create_subprocess_exec("cat", stdin=PIPE, stdout=PIPE, stderr=PIPE)
     out, _ = await p.communicate(CAT_INPUT)
     return len(out)
-
-
-async def measure(program, ops, round_seconds=2.0, warmups=3, rounds=5):
-    """Mean seconds per operation over the measured rounds."""
-    per_round = []
-    for r in range(warmups + rounds):
-        count = 0
-        start = time.perf_counter()
-        while True:
-            await program()
-            count += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= round_seconds:
-                break
-        if r >= warmups:
-            per_round.append(elapsed / (count * ops))
-    return statistics.mean(per_round), statistics.stdev(per_round), min(per_round)
 
 
 async def main():

@@ -7,6 +7,7 @@ import dev.aio4j.Future;
 import dev.aio4j.net.Net;
 import dev.aio4j.net.StreamReader;
 import dev.aio4j.net.StreamWriter;
+import dev.aio4j.process.internal.PipeTransport;
 import dev.aio4j.process.internal.ReadPipeTransport;
 import dev.aio4j.process.internal.WritePipeTransport;
 import java.io.IOException;
@@ -14,11 +15,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A child process started by {@link Processes#exec} or {@link Processes#shell} (asyncio's
@@ -323,14 +326,8 @@ public final class Subprocess implements AutoCloseable {
         if (exitCode == null) {
             killTreeAndAwaitReaped();
         }
-        if (stdinPipe != null) {
-            stdinPipe.abort();
-        }
-        if (stdoutPipe != null) {
-            stdoutPipe.close();
-        }
-        if (stderrPipe != null) {
-            stderrPipe.close();
+        for (PipeTransport pipe : pipes()) {
+            pipe.abort();
         }
     }
 
@@ -339,15 +336,14 @@ public final class Subprocess implements AutoCloseable {
         if (exitCode == null) {
             killTreeAndAwaitReaped();
         }
-        if (stdinPipe != null) {
-            stdinPipe.release();
+        for (PipeTransport pipe : pipes()) {
+            pipe.release();
         }
-        if (stdoutPipe != null) {
-            stdoutPipe.release();
-        }
-        if (stderrPipe != null) {
-            stderrPipe.release();
-        }
+    }
+
+    /** The pipes this child has. */
+    private List<PipeTransport> pipes() {
+        return Stream.of(stdinPipe, stdoutPipe, stderrPipe).filter(Objects::nonNull).toList();
     }
 
     /**

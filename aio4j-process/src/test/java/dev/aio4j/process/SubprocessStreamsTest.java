@@ -76,6 +76,17 @@ class SubprocessStreamsTest {
     }
 
     @Test
+    void theOutputStaysReadableAfterWaitForReturned() throws Exception {
+        String out = run(() -> {
+            try (Subprocess p = Processes.shell("echo first; echo second", ProcessOptions.piped())) {
+                assertThat(p.waitFor()).isZero();
+                return str(p.stdout().read());
+            }
+        });
+        assertThat(out).isEqualTo("first\nsecond\n");
+    }
+
+    @Test
     void shellWithStderrRedirectedToStdoutGivesBothInOneStream() throws Exception {
         ProcessOutput out = run(() -> {
             try (Subprocess sh = Processes.shell("echo out; echo err >&2; echo out2; exit 3",

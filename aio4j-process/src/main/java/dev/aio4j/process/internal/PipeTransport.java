@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Results reach the loop through {@code callSoonThreadsafe}, so they arrive in the order the
  * pump produced them. Once the loop is closed the pump closes its stream and ends quietly.
  */
-abstract class PipeTransport implements Transport {
+public abstract class PipeTransport implements Transport {
 
     final EventLoop loop;
     private final String name;
