@@ -58,7 +58,7 @@ import java.util.stream.Stream;
  * child can read no more), dropping what it could not write.
  *
  * <p>Invariants: (1) {@code exitCode} is set once, on the loop; (2) the loop's close callback is
- * registered from the start until FINISHED or {@code close()}; (3) every pipe stream is closed by
+ * registered from the start until FINISHED; (3) every pipe stream is closed by
  * its pump, or by whoever takes it over from an idle pump, never under a blocked call.
  */
 public final class Subprocess implements AutoCloseable {
@@ -88,6 +88,7 @@ public final class Subprocess implements AutoCloseable {
     private int openReadPipes;
     /** Loop only: tasks in waitFor(). */
     private final ArrayDeque<Future<Integer>> waiters = new ArrayDeque<>();
+    /** Loop only: close() was called. */
     private boolean closed;
 
     /** Wraps a started process; call on its loop, from a task. */

@@ -51,6 +51,32 @@ class SubprocessLifecycleTest {
     }
 
     @Test
+    void fourPipesThatSpeakAfterOneSecondAreReadAtOnceWhileAHeartbeatKeepsTime() throws Exception {
+        long[] result = run(() -> {
+            ProcessTesting.Heartbeat heartbeat = new ProcessTesting.Heartbeat();
+            long start = System.nanoTime();
+            List<Task<String>> readers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                readers.add(Aio.createTask(() -> {
+                    try (Subprocess p = Processes.shell("sleep 1; echo child " + n,
+                            ProcessOptions.defaults().withStdout(Redirect.PIPE))) {
+                        return str(p.stdout().readline());
+                    }
+                }));
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(readers.get(i).await()).isEqualTo("child " + i + "\n");
+            }
+            long took = System.nanoTime() - start;
+            return new long[] {took, heartbeat.stop().toMillis()};
+        });
+        assertThat(Duration.ofNanos(result[0])).as("4 pipes read at once").isBetween(Duration.ofMillis(950),
+                Duration.ofMillis(2500));
+        assertThat(result[1]).as("worst heartbeat lateness, ms").isLessThan(250);
+    }
+
+    @Test
     void returncodeIsEmptyWhileRunningThenTheExitStatus() throws Exception {
         List<Object> got = run(() -> {
             try (Subprocess p = Processes.shell("read x; exit 7", ProcessOptions.piped())) {
