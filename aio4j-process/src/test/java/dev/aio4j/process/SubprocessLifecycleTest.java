@@ -242,6 +242,18 @@ class SubprocessLifecycleTest {
     }
 
     @Test
+    void closingASubprocessAfterItsLoopClosedIsHarmless() throws Exception {
+        Subprocess[] kept = new Subprocess[1];
+        run(() -> {
+            kept[0] = Processes.exec(ProcessOptions.piped(), "sleep", "60");
+        });
+        assertThat(procExists(kept[0].pid())).isFalse();
+        kept[0].close();
+        kept[0].kill();
+        assertThat(kept[0].toHandle().isAlive()).isFalse();
+    }
+
+    @Test
     void aProgramThatDoesNotExistFailsClearlyAndLeaksNothing() throws Exception {
         int fdsBefore = openFds();
         Object error = run(() -> {
