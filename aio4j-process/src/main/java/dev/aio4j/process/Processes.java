@@ -2,6 +2,7 @@ package dev.aio4j.process;
 
 import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
+import dev.aio4j.process.internal.PipePumps;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,8 +25,9 @@ import java.util.Objects;
  * <p>Differs from asyncio: the options are a {@link ProcessOptions} record (the defaults
  * inherit all three streams, as asyncio's {@code None}); errors starting the program are the
  * JDK's {@code IOException} ("Cannot run program ...: error=2, No such file or directory")
- * where asyncio raises {@code FileNotFoundError}; the start itself (a {@code posix_spawn},
- * about a millisecond) runs on the loop, as asyncio's does.
+ * where asyncio raises {@code FileNotFoundError}; the start itself (a {@code posix_spawn}
+ * through the JDK's helper, about a millisecond of native code) runs on a pump thread rather than
+ * on the loop, so the other tasks go on meanwhile.
  */
 public final class Processes {
     private Processes() {
@@ -53,6 +55,8 @@ public final class Processes {
      *
      * @throws IOException if the program cannot be started (missing, not executable, bad cwd)
      * @throws IllegalArgumentException if {@code command} is empty
+     * @throws dev.aio4j.CancelledError if the task is cancelled while the program starts: the
+     *     child, once started, is killed
      * @throws IllegalStateException if not called from a task
      */
     public static Subprocess exec(List<String> command, ProcessOptions options) throws IOException {
@@ -61,7 +65,7 @@ public final class Processes {
             throw new IllegalArgumentException("command is empty");
         }
         EventLoop loop = Aio.getRunningLoop();
-        Process process = builder(command, options).start();
+        Process process = PipePumps.start(builder(command, options));
         return new Subprocess(loop, process, command, options);
     }
 

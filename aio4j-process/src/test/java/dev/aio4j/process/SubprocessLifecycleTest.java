@@ -7,8 +7,10 @@ import static dev.aio4j.process.ProcessTesting.python;
 import static dev.aio4j.process.ProcessTesting.run;
 import static dev.aio4j.process.ProcessTesting.str;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.aio4j.Aio;
+import dev.aio4j.CancelledError;
 import dev.aio4j.Task;
 import dev.aio4j.Timeout;
 import dev.aio4j.process.internal.PipePumps;
@@ -190,6 +192,31 @@ class SubprocessLifecycleTest {
             }
         });
         assertThat(got).containsExactly(true, true, 137);
+    }
+
+    @Test
+    void aTaskCancelledWhileItsChildStartsLeavesNoChildBehind() throws Exception {
+        List<Long> left = run(() -> {
+            List<Task<Integer>> starters = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                starters.add(Aio.createTask(() -> {
+                    try (Subprocess p = Processes.exec(ProcessOptions.piped(), "sleep", "60")) {
+                        return p.waitFor();
+                    }
+                }));
+            }
+            Aio.sleep(Duration.ZERO); // each starter is now waiting for its start (or its exit)
+            starters.forEach(Task::cancel);
+            for (Task<Integer> t : starters) {
+                assertThat(catchThrowable(t::await)).isInstanceOf(CancelledError.class);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!children().isEmpty() && System.nanoTime() < deadline) {
+                Aio.sleep(Duration.ofMillis(20));
+            }
+            return children();
+        });
+        assertThat(left).as("children left while the loop still ran").isEmpty();
     }
 
     @Test

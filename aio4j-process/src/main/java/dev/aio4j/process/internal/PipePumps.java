@@ -1,14 +1,19 @@
 package dev.aio4j.process.internal;
 
+import dev.aio4j.Aio;
+import dev.aio4j.CancelledError;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The platform threads that move bytes between child-process pipes and the loop. A pipe read or
- * write is a blocking native call that parks nothing, so it must never run on a loop's carrier
- * (or a task's virtual thread, which would hold that carrier).
+ * The platform threads that start child processes and move bytes between their pipes and the
+ * loop. A pipe read or write and a {@code posix_spawn} are native calls that park nothing, so they
+ * must never run on a loop's carrier (or a task's virtual thread, which would hold that carrier).
  *
  * <p>Notes: a cached pool — a thread exists only while some pipe is being read or written, and
  * an idle one ends after {@link #KEEP_ALIVE_SECONDS}. Each pump job returns its thread as soon
@@ -32,6 +37,40 @@ public final class PipePumps {
     /** The executor the pumps run on. */
     static Executor executor() {
         return POOL;
+    }
+
+    /**
+     * Starts {@code builder}'s process on a pump thread, suspending only the calling task. If the
+     * task is cancelled meanwhile, the process, once started, is killed (nobody would own it).
+     *
+     * @throws IOException what {@code ProcessBuilder.start} throws
+     */
+    public static Process start(ProcessBuilder builder) throws IOException {
+        CompletableFuture<Process> started = new CompletableFuture<>();
+        POOL.execute(() -> {
+            try {
+                Process process = builder.start();
+                if (!started.complete(process)) {
+                    process.toHandle().destroyForcibly(); // the starting task was cancelled
+                }
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        });
+        try {
+            return Aio.await(started);
+        } catch (CancelledError e) {
+            // Whichever completes the future first decides who kills the child: here, or the pump.
+            if (!started.cancel(false) && !started.isCompletedExceptionally()) {
+                started.join().toHandle().destroyForcibly();
+            }
+            throw e;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
     }
 
     /** How many pump threads are alive (busy or idle), for tests and diagnostics. */
