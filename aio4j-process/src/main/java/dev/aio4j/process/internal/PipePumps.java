@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * loop. A pipe read or write and a {@code posix_spawn} are native calls that park nothing, so they
  * must never run on a loop's carrier (or a task's virtual thread, which would hold that carrier).
  *
- * <p>Notes: a cached pool — a thread exists only while some pipe is being read or written, and
- * an idle one ends after {@link #KEEP_ALIVE_SECONDS}. Each pump job returns its thread as soon
+ * <p>Notes: a cached pool — a thread exists only while a child is being started or a pipe read
+ * or written, and an idle one ends after {@link #KEEP_ALIVE_SECONDS}. Each pump job returns its thread as soon
  * as it has to wait for the loop (the reader is over its limit, or nothing is left to write),
  * so a paused or idle pipe holds no thread; a pipe whose child is silent holds one thread in
  * its blocked read.
