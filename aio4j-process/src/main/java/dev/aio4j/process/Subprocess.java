@@ -11,6 +11,7 @@ import dev.aio4j.process.internal.PipeTransport;
 import dev.aio4j.process.internal.ReadPipeTransport;
 import dev.aio4j.process.internal.WritePipeTransport;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -104,26 +105,10 @@ public final class Subprocess implements AutoCloseable {
             stdinPipe = null;
             stdin = null;
         }
-        if (options.stdout() == Redirect.PIPE) {
-            stdout = new StreamReader(options.limit());
-            stdoutPipe = new ReadPipeTransport(loop, "stdout" + pid, process.getInputStream(), options.limit(),
-                    this::readPipeClosed);
-            Net.connectStreams(stdoutPipe, stdout);
-            openReadPipes++;
-        } else {
-            stdout = null;
-            stdoutPipe = null;
-        }
-        if (options.stderr() == Redirect.PIPE) {
-            stderr = new StreamReader(options.limit());
-            stderrPipe = new ReadPipeTransport(loop, "stderr" + pid, process.getErrorStream(), options.limit(),
-                    this::readPipeClosed);
-            Net.connectStreams(stderrPipe, stderr);
-            openReadPipes++;
-        } else {
-            stderr = null;
-            stderrPipe = null;
-        }
+        stdout = options.stdout() == Redirect.PIPE ? new StreamReader(options.limit()) : null;
+        stdoutPipe = stdout == null ? null : readPipe("stdout" + pid, process.getInputStream(), stdout);
+        stderr = options.stderr() == Redirect.PIPE ? new StreamReader(options.limit()) : null;
+        stderrPipe = stderr == null ? null : readPipe("stderr" + pid, process.getErrorStream(), stderr);
         loop.addCloseCallback(onLoopClose);
         if (stdoutPipe != null) {
             stdoutPipe.start();
@@ -138,6 +123,14 @@ public final class Subprocess implements AutoCloseable {
                 // the loop's close callback already dealt with the child
             }
         });
+    }
+
+    /** A pipe transport feeding {@code reader} from {@code in}; started once the child is set up. */
+    private ReadPipeTransport readPipe(String name, InputStream in, StreamReader reader) {
+        ReadPipeTransport pipe = new ReadPipeTransport(loop, name, in, reader.limit(), this::readPipeClosed);
+        Net.connectStreams(pipe, reader);
+        openReadPipes++;
+        return pipe;
     }
 
     // ------------------------------------------------------------------ introspection
