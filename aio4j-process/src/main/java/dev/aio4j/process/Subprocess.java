@@ -344,6 +344,7 @@ public final class Subprocess implements AutoCloseable {
      * Kills the child and the processes it started (they may hold its pipes open, which would
      * keep the pumps reading), then waits, parking so a task suspends, until the JDK has reaped
      * the child. The descendants are listed first: once the child is dead they are no longer its.
+     * Best effort: a process the child forks between the listing and its death escapes.
      */
     private void killTreeAndAwaitReaped() {
         List<ProcessHandle> descendants = process.descendants().toList();

@@ -182,7 +182,7 @@ class SubprocessStreamsTest {
     void drainReportsTheBrokenPipeWhenTheChildClosedItsStdin() throws Exception {
         String error = run(() -> {
             // The child closes its stdin and stays alive, so the writes meet a pipe with no reader.
-            try (Subprocess child = Processes.shell("exec 0<&-; echo closed; sleep 30", ProcessOptions.piped())) {
+            try (Subprocess child = Processes.shell("exec 0<&-; echo closed; exec sleep 30", ProcessOptions.piped())) {
                 assertThat(str(child.stdout().readline())).isEqualTo("closed\n");
                 try {
                     for (int i = 0; i < 100; i++) {
