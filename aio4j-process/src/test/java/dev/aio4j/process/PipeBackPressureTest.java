@@ -41,6 +41,6 @@ class PipeBackPressureTest {
         // The reader pauses the pump above 2 x limit; what was already on its way still arrives:
         // at most the pump's window (128 KiB) and the chunk that crossed the mark (64 KiB).
         assertThat(got[1]).as("most bytes buffered in the reader").isLessThanOrEqualTo(2L * limit + 192 * 1024);
-        assertThat(ProcessTesting.busyPumpsAfterSettling()).isZero();
+        assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
     }
 }

@@ -102,6 +102,20 @@ final class ProcessTesting {
         return PipePumps.busyThreads();
     }
 
+    /** The stacks of the pump threads, to say what a busy one is doing. */
+    static String pumpStacks() {
+        StringBuilder sb = new StringBuilder("pump threads:");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith(PipePumps.THREAD_NAME_PREFIX)) {
+                sb.append('\n').append(thread.getName()).append(' ').append(thread.getState());
+                for (StackTraceElement frame : stack) {
+                    sb.append("\n    at ").append(frame);
+                }
+            }
+        });
+        return sb.toString();
+    }
+
     /** A task that wakes every 10 ms and records how late it woke. */
     static final class Heartbeat {
         private final Task<Void> task;

@@ -47,8 +47,8 @@ class SubprocessLifecycleTest {
             return new long[] {took, heartbeat.stop().toMillis(), heartbeat.beats()};
         });
         assertThat(Duration.ofNanos(result[0])).as("4 x sleep 1 at once").isBetween(Duration.ofMillis(950),
-                Duration.ofMillis(2500));
-        assertThat(result[1]).as("worst heartbeat lateness, ms").isLessThan(250);
+                Duration.ofMillis(3000));
+        assertThat(result[1]).as("worst heartbeat lateness, ms").isLessThan(500);
         assertThat(result[2]).as("heartbeats").isGreaterThan(20);
     }
 
@@ -74,8 +74,8 @@ class SubprocessLifecycleTest {
             return new long[] {took, heartbeat.stop().toMillis()};
         });
         assertThat(Duration.ofNanos(result[0])).as("4 pipes read at once").isBetween(Duration.ofMillis(950),
-                Duration.ofMillis(2500));
-        assertThat(result[1]).as("worst heartbeat lateness, ms").isLessThan(250);
+                Duration.ofMillis(3000));
+        assertThat(result[1]).as("worst heartbeat lateness, ms").isLessThan(500);
     }
 
     @Test
@@ -249,7 +249,7 @@ class SubprocessLifecycleTest {
             Thread.sleep(10);
         }
         assertThat(pids).noneMatch(ProcessTesting::procExists);
-        assertThat(ProcessTesting.busyPumpsAfterSettling()).isZero();
+        assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
     }
 
     @Test
@@ -295,7 +295,7 @@ class SubprocessLifecycleTest {
                 .hasMessageContaining("/no/such/program-aio4j")
                 .hasMessageContaining("No such file or directory");
         assertThat(openFds()).isLessThanOrEqualTo(fdsBefore + 2);
-        assertThat(ProcessTesting.busyPumpsAfterSettling()).isZero();
+        assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
     }
 
     @Test
@@ -325,7 +325,7 @@ class SubprocessLifecycleTest {
         assertThat(sum).isZero();
         assertThat(children()).as("children of this JVM (running or zombies)").isEmpty();
         assertThat(openFds()).as("open descriptors").isLessThanOrEqualTo(fdsBefore + 4);
-        assertThat(ProcessTesting.busyPumpsAfterSettling()).as("busy pump threads").isZero();
+        assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
         assertThat(PipePumps.liveThreads()).as("live pump threads, 8 children at a time").isLessThanOrEqualTo(3 * 8 + 4);
     }
 }
