@@ -24,7 +24,7 @@ import java.util.Objects;
  *
  * <p>Differs from asyncio: the options are a {@link ProcessOptions} record (the defaults
  * inherit all three streams, as asyncio's {@code None}); errors starting the program are the
- * JDK's {@code IOException} ("Cannot run program ...: error=2, No such file or directory")
+ * JDK's {@code IOException} ("Cannot run program ...: Exec failed, error: 2 (No such file or directory)")
  * where asyncio raises {@code FileNotFoundError}; the start itself (a {@code posix_spawn}
  * through the JDK's helper, about a millisecond of native code) runs on a pump thread rather than
  * on the loop, so the other tasks go on meanwhile.
