@@ -121,6 +121,8 @@ public final class EventLoop implements AutoCloseable {
     private TaskFactory taskFactory;
     private volatile ExecutorService defaultExecutor;
     private volatile boolean executorShutdown;
+    /** Run by {@link #close()}; loop-affine. */
+    private final Set<Runnable> closeCallbacks = new LinkedHashSet<>();
 
     private EventLoop(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -258,6 +260,7 @@ public final class EventLoop implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
+        runCloseCallbacks();
         state = State.CLOSED;
         closing = true;
         ready.clear();
@@ -273,6 +276,39 @@ public final class EventLoop implements AutoCloseable {
             selector.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing the selector failed", e);
+        }
+    }
+
+    /**
+     * Registers {@code callback} to run once when {@link #close()} closes this loop, on the thread
+     * that closes it, before the loop drops its callbacks. For resources outside the loop that
+     * must not outlive it, such as a running child process. Registering the same callback twice
+     * keeps one. An exception it throws goes to the exception handler and the others still run.
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void addCloseCallback(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread();
+        checkNotClosed();
+        closeCallbacks.add(callback);
+    }
+
+    /** Unregisters a callback given to {@link #addCloseCallback}; false if it was not there. */
+    public boolean removeCloseCallback(Runnable callback) {
+        checkThread();
+        return closeCallbacks.remove(callback);
+    }
+
+    private void runCloseCallbacks() {
+        List<Runnable> callbacks = new ArrayList<>(closeCallbacks);
+        closeCallbacks.clear();
+        for (Runnable callback : callbacks) {
+            try {
+                callback.run();
+            } catch (Throwable t) {
+                callExceptionHandler(ExceptionContext.of("Exception in close callback " + callback, t));
+            }
         }
     }
 

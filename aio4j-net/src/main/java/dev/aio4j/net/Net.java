@@ -85,6 +85,25 @@ public final class Net {
         return new Connection(reader, new StreamWriter(t, protocol, reader));
     }
 
+    /**
+     * Puts a stream pair on a transport implemented outside this module, such as a pipe to a
+     * child process (what asyncio does with a {@code StreamReaderProtocol} in
+     * {@code connect_read_pipe}/{@code connect_write_pipe}): the streams' protocol becomes the
+     * transport's protocol and gets {@code connectionMade} at once. The transport then makes the
+     * {@link Protocol} callbacks on {@code transport.getProtocol()}, on the loop: data and EOF
+     * reach {@code reader}, {@code pauseWriting}/{@code resumeWriting} drive the writer's
+     * {@code drain}, and {@code connectionLost} ends both. {@code reader} pauses and resumes the
+     * transport through {@link Transport#pauseReading()} as a socket's would be.
+     */
+    public static Connection connectStreams(Transport transport, StreamReader reader) {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(reader, "reader");
+        StreamProtocol protocol = new StreamProtocol(Aio.getRunningLoop(), reader, null);
+        transport.setProtocol(protocol);
+        protocol.connectionMade(transport);
+        return new Connection(reader, new StreamWriter(transport, protocol, reader));
+    }
+
     /** {@link #startServer(ClientHandler, String, int, ServerOptions)} with the defaults. */
     public static Server startServer(ClientHandler handler, String host, int port) throws IOException {
         return startServer(handler, host, port, ServerOptions.defaults());
