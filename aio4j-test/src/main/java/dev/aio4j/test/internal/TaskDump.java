@@ -21,8 +21,8 @@ public final class TaskDump {
 
     private static final int STACK_FRAMES = 24;
 
-    /** The dump of every task in {@code tasks} that has not finished. */
-    public static String of(EventLoop loop, List<TaskTracker.Tracked> tasks) {
+    /** The dump of every task in {@code tasks} that has not finished; {@code main} runs the test. */
+    public static String of(EventLoop loop, List<TaskTracker.Tracked> tasks, Task<?> main) {
         StringBuilder sb = new StringBuilder();
         sb.append(loop).append('\n');
         int shown = 0;
@@ -31,7 +31,7 @@ public final class TaskDump {
                 continue;
             }
             shown++;
-            describe(sb, t.task(), t.createdAt(), true);
+            describe(sb, t.task(), t.task() == main ? List.of() : t.createdAt(), true);
         }
         if (shown == 0) {
             sb.append("  (no unfinished task: the loop itself is stuck, or tasks were made by another factory)\n");
@@ -66,24 +66,47 @@ public final class TaskDump {
         }
     }
 
-    /** The call a task waits in, read off its stack ({@code Aio.sleep (Foo.java:12)}), or null. */
+    /**
+     * The call a task waits in, read off its stack ({@code Aio.sleep (Foo.java:12)}), or null
+     * when it runs its own code. The JDK's frames on top are skipped; in the block of aio4j
+     * frames below them, the last one that is not plumbing (the carrier, Task, lambdas) is the
+     * call; the frame after it, if it is the task's own code, is where it was called.
+     */
     static String waitsIn(StackTraceElement[] stack) {
-        int firstOwn = -1;
-        for (int i = 0; i < stack.length; i++) {
-            String c = stack[i].getClassName();
-            if (!isJdk(c) && !TaskTracker.isLibrary(c)) {
-                firstOwn = i;
-                break;
-            }
+        int i = 0;
+        while (i < stack.length && isJdk(stack[i].getClassName())) {
+            i++;
         }
-        if (firstOwn <= 0) {
+        if (i == stack.length) {
             return null;
         }
-        StackTraceElement entry = stack[firstOwn - 1];
-        StackTraceElement caller = stack[firstOwn];
-        String kind = TaskTracker.isLibrary(entry.getClassName()) ? "" : "the JDK call ";
-        return kind + simpleName(entry.getClassName()) + "." + entry.getMethodName() + " (" + caller.getFileName() + ":"
-                + caller.getLineNumber() + ")";
+        if (!TaskTracker.isLibrary(stack[i].getClassName())) {
+            return i > 0 ? "the JDK call " + name(stack[i - 1]) + at(stack[i]) : null;
+        }
+        StackTraceElement entry = null;
+        for (; i < stack.length && TaskTracker.isLibrary(stack[i].getClassName()); i++) {
+            if (!isPlumbing(stack[i])) {
+                entry = stack[i];
+            }
+        }
+        if (entry == null) {
+            return null;
+        }
+        boolean calledByOwnCode = i < stack.length && !isJdk(stack[i].getClassName());
+        return name(entry) + (calledByOwnCode ? at(stack[i]) : "");
+    }
+
+    private static boolean isPlumbing(StackTraceElement e) {
+        String c = e.getClassName();
+        return c.startsWith("dev.aio4j.internal.") || c.equals("dev.aio4j.Task") || e.getMethodName().startsWith("lambda$");
+    }
+
+    private static String name(StackTraceElement e) {
+        return simpleName(e.getClassName()) + "." + e.getMethodName();
+    }
+
+    private static String at(StackTraceElement caller) {
+        return " (" + caller.getFileName() + ":" + caller.getLineNumber() + ")";
     }
 
     private static boolean isJdk(String className) {

@@ -61,12 +61,14 @@ public final class TestLoop {
     public TestLoop(String testName, Settings settings, boolean checkFds) {
         this.testName = testName;
         this.settings = settings;
-        this.fdsBefore = checkFds && !settings.allowOpenFiles() && FdSnapshot.supported() ? FdSnapshot.take() : null;
         this.tracker = new TaskTracker(settings.recordTaskCreation());
         Clock clock = settings.virtualTime() ? VirtualClock.autojump() : Clock.system();
         this.runner = new Runner(RunOptions.defaults().withClock(clock).withSigintHandling(false)
                 .withDebug(settings.debug() || RunOptions.defaults().debug()).withTaskFactory(tracker));
         this.loop = runner.getLoop();
+        // After the loop exists: its own descriptors, and the JDK's pollers that the first loop
+        // of a process starts, are then part of the baseline.
+        this.fdsBefore = checkFds && !settings.allowOpenFiles() && FdSnapshot.supported() ? FdSnapshot.take() : null;
         this.startNanos = loop.nanoTime();
         loop.setExceptionHandler((l, context) -> {
             synchronized (reported) {
@@ -108,7 +110,9 @@ public final class TestLoop {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Task<?>> main = new AtomicReference<>();
         Future<?> done = driver.submit(() -> runner.run(() -> {
-            main.set(Aio.currentTask());
+            Task<?> self = Aio.currentTask();
+            self.setName(what);
+            main.set(self);
             try {
                 body.run();
             } catch (Throwable t) {
@@ -129,7 +133,7 @@ public final class TestLoop {
     }
 
     private TimeoutException timedOut(String what, Duration limit, Future<?> done, Task<?> main) {
-        String dump = TaskDump.of(loop, tracker.snapshot());
+        String dump = TaskDump.of(loop, tracker.snapshot(), main);
         if (main != null) {
             try {
                 loop.callSoonThreadsafe(() -> main.cancel("test timed out"));
