@@ -37,6 +37,29 @@ public final class FdSnapshot {
         return Files.isDirectory(FD_DIR);
     }
 
+    static {
+        openJdkOnceOnlyDescriptors();
+    }
+
+    /**
+     * The JDK opens a few descriptors for good the first time a kind of channel is closed (the
+     * socket its NIO dispatchers "pre-close" into) or a Unix socket is opened (the random
+     * devices). Trigger them before the first snapshot, so that the first test of a process that
+     * uses sockets is not blamed for them.
+     */
+    private static void openJdkOnceOnlyDescriptors() {
+        try {
+            java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET).close();
+            java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
+            java.nio.channels.DatagramChannel.open().close();
+            java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+            pipe.sink().close();
+            pipe.source().close();
+        } catch (IOException | UnsupportedOperationException e) {
+            // a platform without one of them: nothing to open early
+        }
+    }
+
     /** The descriptors open now. */
     public static FdSnapshot take() {
         Map<Integer, String> fds = new TreeMap<>();
