@@ -4,6 +4,7 @@ import dev.aio4j.EventLoop;
 import dev.aio4j.Task;
 import dev.aio4j.TaskFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -18,14 +19,24 @@ import java.util.concurrent.Callable;
  */
 public final class TaskTracker implements TaskFactory {
 
-    /** A task and where it was created (empty when creation sites are not recorded). */
-    public record Tracked(Task<?> task, List<StackTraceElement> createdAt) {
+    /** A task and where it was created (null when creation sites are not recorded). */
+    public record Tracked(Task<?> task, Throwable creation) {
+
+        /** The frames where the task was created, the library's own left out; empty if unknown. */
+        public List<StackTraceElement> createdAt() {
+            if (creation == null) {
+                return List.of();
+            }
+            return Arrays.stream(creation.getStackTrace())
+                    .dropWhile(f -> isLibrary(f.getClassName()))
+                    .limit(SITE_FRAMES)
+                    .toList();
+        }
     }
 
     /** Packages whose frames say nothing about where a test created a task. */
     private static final Set<String> LIBRARY = Set.of("dev.aio4j", "dev.aio4j.internal", "dev.aio4j.net",
             "dev.aio4j.sync", "dev.aio4j.queue", "dev.aio4j.test.internal");
-    private static final StackWalker WALKER = StackWalker.getInstance();
     private static final int SITE_FRAMES = 8;
 
     private final boolean recordCreation;
@@ -37,7 +48,8 @@ public final class TaskTracker implements TaskFactory {
 
     @Override
     public <T> Task<T> create(EventLoop loop, Callable<T> body, String name) {
-        List<StackTraceElement> site = recordCreation ? creationSite() : List.of();
+        // A Throwable records the stack cheaply; its frames are decoded only if it is reported.
+        Throwable site = recordCreation ? new Throwable("task created here") : null;
         Task<T> task = Task.create(loop, body, name);
         synchronized (this) {
             tasks.add(new Tracked(task, site));
@@ -58,14 +70,6 @@ public final class TaskTracker implements TaskFactory {
             }
         }
         return List.of();
-    }
-
-    private static List<StackTraceElement> creationSite() {
-        return WALKER.walk(frames -> frames
-                .dropWhile(f -> isLibrary(f.getClassName()))
-                .limit(SITE_FRAMES)
-                .map(StackWalker.StackFrame::toStackTraceElement)
-                .toList());
     }
 
     /** True for a class of aio4j itself (not of a test, not of the JDK). */
