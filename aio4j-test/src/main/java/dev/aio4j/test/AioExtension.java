@@ -52,8 +52,16 @@ public final class AioExtension implements BeforeEachCallback, AfterEachCallback
         Settings settings = Settings.of(context.getRequiredTestClass(), context.getTestMethod());
         boolean parallel = context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
                 .map(Boolean::parseBoolean).orElse(false);
-        TestLoop loop = new TestLoop(context.getDisplayName() + " [" + context.getUniqueId() + "]", settings, !parallel);
+        TestLoop loop = new TestLoop(testName(context), settings, !parallel);
         context.getStore(NAMESPACE).put(KEY, loop);
+    }
+
+    /** "GreeterTest.greets()", or "GreeterTest.greets [2] Ada" for an invocation of a template. */
+    private static String testName(ExtensionContext context) {
+        String cls = context.getRequiredTestClass().getSimpleName();
+        String display = context.getDisplayName();
+        return context.getTestMethod().map(m -> cls + "." + (display.startsWith(m.getName() + "(") ? display
+                : m.getName() + " " + display)).orElse(cls + " " + display);
     }
 
     @Override

@@ -59,6 +59,7 @@ class AioExtensionTest {
         Map<String, Optional<Throwable>> outcomes = Fixtures.run(PendingTask.class);
         Throwable leak = outcomes.get("a_leavesATaskBehind()").orElseThrow();
         assertThat(leak).isInstanceOf(LeakError.class);
+        assertThat(leak.getMessage()).startsWith("PendingTask.a_leavesATaskBehind() leaked:").doesNotContain("org.junit");
         assertThat(leak.getMessage())
                 .contains("a task is still pending", "forgotten-sleeper", "waits in Aio.sleep",
                         "allowPendingTasks = true", "created at", "AioExtensionTest.java");

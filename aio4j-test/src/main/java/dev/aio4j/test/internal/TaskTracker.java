@@ -22,13 +22,17 @@ public final class TaskTracker implements TaskFactory {
     /** A task and where it was created (null when creation sites are not recorded). */
     public record Tracked(Task<?> task, Throwable creation) {
 
-        /** The frames where the task was created, the library's own left out; empty if unknown. */
+        /**
+         * The frames where the task was created, without aio4j's own on top and JUnit's below;
+         * empty if unknown.
+         */
         public List<StackTraceElement> createdAt() {
             if (creation == null) {
                 return List.of();
             }
             return Arrays.stream(creation.getStackTrace())
                     .dropWhile(f -> isLibrary(f.getClassName()))
+                    .takeWhile(f -> !f.getClassName().startsWith("org.junit."))
                     .limit(SITE_FRAMES)
                     .toList();
         }
