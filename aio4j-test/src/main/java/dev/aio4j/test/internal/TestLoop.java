@@ -193,17 +193,6 @@ public final class TestLoop {
         }
     }
 
-    /** Closes without checks (after a failure in setting up). */
-    public void abort() {
-        try {
-            if (!abandoned) {
-                close();
-            }
-        } finally {
-            driver.shutdown();
-        }
-    }
-
     private void close() {
         Future<?> closed = driver.submit(runner::close);
         try {
