@@ -114,6 +114,8 @@ public final class EventLoop implements AutoCloseable {
     int parkedTasks;
     /** Work handed to other threads whose result has not come back (blocks autojump). */
     int pendingExternal;
+    /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
+    private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
     private ExceptionHandler exceptionHandler;
     private volatile boolean debug;
@@ -350,6 +352,22 @@ public final class EventLoop implements AutoCloseable {
         } else {
             timeout = Math.min(MAX_POLL_NANOS, Math.max(0, timers.peek().whenNanos - clock.nanoTime()));
         }
+        if (timeout != 0 && !blockedWaiters.isEmpty() && mayJump()) {
+            // Every task waits: this is where a virtual clock would jump. Unless I/O is ready
+            // already, wake the tasks that asked to see this moment instead.
+            if (!selector.keys().isEmpty()) {
+                selector.selectNow();
+            }
+            if (selector.selectedKeys().isEmpty()) {
+                for (Future<Void> w : blockedWaiters) {
+                    if (!w.done()) {
+                        w.complete(null);
+                    }
+                }
+                blockedWaiters.clear();
+            }
+            timeout = 0;
+        }
         VirtualClock jumpAfterQuietIo = null;
         if (timeout != 0 && clock instanceof VirtualClock vc) {
             boolean everyTaskWaits = mayJump();
@@ -553,6 +571,40 @@ public final class EventLoop implements AutoCloseable {
             timers.poll().scheduled = false;
             cancelledTimers--;
         }
+    }
+
+    /**
+     * Suspends the calling task until every other task of this loop waits in one of the
+     * library's waits (a future, a lock, a queue, a socket, a sleep), no callback is ready and no
+     * work is out on another thread: the moment a {@link VirtualClock} with autojump would move
+     * time. Trio's {@code wait_all_tasks_blocked}, for tests; asyncio has no equivalent. A task
+     * inside a JDK blocking call counts as running. Several tasks may wait at once; all return.
+     *
+     * @throws IllegalStateException if not called from a task of this loop
+     * @throws CancelledError if the calling task is cancelled meanwhile
+     */
+    public void waitAllTasksBlocked() {
+        Task<?> task = Task.currentOrThrow("waitAllTasksBlocked()");
+        if (task.loop != this) {
+            throw new IllegalStateException("waitAllTasksBlocked() called from a task of another loop: " + task);
+        }
+        Future<Void> w = new Future<>(this);
+        blockedWaiters.add(w);
+        try {
+            w.await();
+        } finally {
+            blockedWaiters.remove(w);
+        }
+    }
+
+    /**
+     * The time ({@link #nanoTime()} scale) of the earliest timer not cancelled, or empty if no
+     * timer is scheduled. Loop-affine; for tests that drive a {@link VirtualClock}.
+     */
+    public java.util.OptionalLong nextTimerNanos() {
+        checkThread();
+        purgeCancelledTimers();
+        return timers.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(timers.peek().whenNanos);
     }
 
     /** The loop's time in seconds (asyncio's {@code loop.time()}), from its clock. Any thread. */

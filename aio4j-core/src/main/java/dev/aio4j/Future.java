@@ -205,6 +205,16 @@ public class Future<T> {
         }
     }
 
+    /**
+     * True if this future ended with an exception that nobody has retrieved yet (through
+     * {@code result()}, {@code exception()}, {@code await()} or a CompletableFuture); such an
+     * exception is reported to the loop's exception handler when the future is garbage-collected.
+     * Asking does not retrieve it. For test support: aio4j-test fails a test that leaves one.
+     */
+    public boolean hasUnretrievedException() {
+        return unretrieved != null;
+    }
+
     /** Read without the thread check, for another thread's benign racy peek. */
     boolean cancelledUnsafe() {
         return state == State.CANCELLED;
