@@ -364,8 +364,9 @@ public final class Net {
 
     /**
      * The addresses of {@code host}, in the resolver's order (asyncio's {@code getaddrinfo}).
-     * Literals are parsed on the loop; names are looked up on the loop's default executor since
-     * the JDK's resolver blocks.
+     * Literals are parsed on the loop; names go through the JDK's resolver, which is aio4j's
+     * while aio4j-core is loaded: from a task, the lookup suspends only the task (see
+     * docs/networking.md, "DNS").
      *
      * @throws UnknownHostException if the name does not resolve
      */
@@ -378,14 +379,7 @@ public final class Net {
             String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             found = new InetAddress[] {InetAddress.getByName(h)};
         } else {
-            try {
-                found = Aio.toThread(() -> InetAddress.getAllByName(host));
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw e;
-            }
+            found = InetAddress.getAllByName(host); // from a task, aio4j's resolver waits off the loop
         }
         if (found.length == 0) {
             throw new UnknownHostException("getaddrinfo() returned empty list");
