@@ -198,7 +198,8 @@ public final class Aio {
     /**
      * Runs {@code fn} on the loop's default executor (a bounded pool of platform threads) and
      * waits for it, suspending only the current task (asyncio.to_thread). Use it for file I/O,
-     * DNS, native calls and anything else that would hold the loop's carrier.
+     * native calls and anything else that would hold the loop's carrier (host name lookups need
+     * not: they leave the loop by themselves, see docs/networking.md).
      * Cancelling the task does not interrupt {@code fn} once it runs, as in asyncio.
      */
     public static <T> T toThread(Callable<T> fn) {

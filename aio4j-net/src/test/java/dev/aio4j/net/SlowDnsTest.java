@@ -1,6 +1,7 @@
 package dev.aio4j.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,9 @@ class SlowDnsTest {
         Assumptions.assumeTrue(probe.waitFor() == 0,
                 "skipped: unshare --mount --net is not permitted here (needs root): " + why);
 
+        if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))) {
+            fail("the command 'ip' is missing: install the Debian package iproute2 (./aio4j test installs it)");
+        }
         Path resolvConf = Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.1\noptions timeout:5 attempts:1\n");
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost\n");
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
