@@ -7,10 +7,22 @@ package dev.aio4j;
  */
 public class Handle {
     final Runnable callback;
+    /** The context the callback runs in: a copy of the scheduler's, taken when it was scheduled. */
+    final Context context;
     boolean cancelled;
 
     Handle(Runnable callback) {
+        this(callback, Context.copyContext());
+    }
+
+    Handle(Runnable callback, Context context) {
         this.callback = callback;
+        this.context = context;
+    }
+
+    /** The context the callback runs in (asyncio's {@code Handle.get_context()}). */
+    public Context getContext() {
+        return context;
     }
 
     /** Keeps the callback from running; does nothing if it already ran or was cancelled. */
