@@ -53,6 +53,12 @@ public final class Context {
 
     private static final ThreadLocal<Context> OFF_LOOP = ThreadLocal.withInitial(Context::new);
     private static volatile ContextBridge<?>[] bridges = new ContextBridge<?>[0];
+    /**
+     * False until the first {@link ContextVar#set} or bridge of this JVM: until then every
+     * context is empty, so tasks and callbacks skip the copy and get an empty context only if
+     * they ask for one.
+     */
+    static volatile boolean inUse;
 
     PersistentArrayMap vars;
     private boolean entered;
@@ -162,6 +168,7 @@ public final class Context {
         ContextBridge<?>[] more = java.util.Arrays.copyOf(b, b.length + 1);
         more[b.length] = bridge;
         bridges = more;
+        inUse = true;
     }
 
     /** Stops {@code bridge} from travelling; returns whether it was registered. */
@@ -187,12 +194,24 @@ public final class Context {
         return strand != null ? currentOf(strand) : OFF_LOOP.get();
     }
 
-    private static Context currentOf(Strand strand) {
+    /** The context of {@code strand}, made empty on first use (see {@link #inUse}). */
+    static Context currentOf(Strand strand) {
         Context c = strand.context;
         if (c == null) {
-            strand.context = c = new Context(); // the loop strand, outside any callback
+            strand.context = c = new Context();
         }
         return c;
+    }
+
+    /** What a task or callback scheduled now runs in: a copy of the current context, or null for an empty one. */
+    static Context captureForSchedule() {
+        return inUse ? current().copyWithBridges() : null;
+    }
+
+    static void markInUse() {
+        if (!inUse) {
+            inUse = true;
+        }
     }
 
     private static void install(Strand strand, Context context) {
@@ -213,9 +232,21 @@ public final class Context {
         return new Context(v);
     }
 
-    /** Runs a loop callback on the loop strand {@code strand} in {@code context}. */
-    static void runCallback(Strand strand, Context context, Runnable callback) {
+    /** Runs {@code handle}'s callback on the loop strand {@code strand}, in the handle's context. */
+    static void runCallback(Strand strand, Handle handle) {
         Context previous = strand.context;
+        Context context = handle.context;
+        Runnable callback = handle.callback;
+        if (context == null) {
+            strand.context = null; // an empty context, made if the callback uses it
+            try {
+                callback.run();
+            } finally {
+                handle.context = strand.context; // for the exception handler
+                strand.context = previous;
+            }
+            return;
+        }
         Object[] previousBridged = enterBridges(context);
         context.entered = true;
         strand.context = context;
@@ -230,7 +261,7 @@ public final class Context {
 
     /** On a new task's thread, before its body: the bridged ThreadLocals take the task's values. */
     static void startTask(Context context) {
-        if (bridges.length > 0) {
+        if (context != null && bridges.length > 0) {
             enterBridges(context);
         }
     }

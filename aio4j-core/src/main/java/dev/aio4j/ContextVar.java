@@ -77,6 +77,7 @@ public final class ContextVar<T> {
      * put the previous value back.
      */
     public Token<T> set(T value) {
+        Context.markInUse();
         Context ctx = Context.current();
         Object old = ctx.vars.get(this);
         ctx.vars = ctx.vars.with(this, value);

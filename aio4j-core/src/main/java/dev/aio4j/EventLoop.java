@@ -402,7 +402,7 @@ public final class EventLoop implements AutoCloseable {
     private void runCallback(Handle h) {
         long start = debug ? System.nanoTime() : 0;
         try {
-            Context.runCallback(loopStrand, h.context, h.callback);
+            Context.runCallback(loopStrand, h);
         } catch (Throwable t) {
             callExceptionHandler(new ExceptionContext("Exception in callback " + h.callback, t, null, h, null));
         }
@@ -904,7 +904,7 @@ public final class EventLoop implements AutoCloseable {
         }
         // As asyncio 3.12: in the context of the failing task, else of the failing callback.
         Context ctx = context.future() instanceof Task<?> task ? task.getContext()
-                : context.handle() != null ? context.handle().context : null;
+                : context.handle() != null ? context.handle().getContext() : null;
         try {
             if (ctx != null) {
                 ctx.run(() -> handler.handle(this, context));

@@ -264,7 +264,7 @@ public class Future<T> {
             loop.callSoonOnLoop(() -> callback.accept(this));
             return;
         }
-        DoneCallback entry = new DoneCallback(callback, Context.copyContext());
+        DoneCallback entry = new DoneCallback(callback, Context.captureForSchedule());
         Object c = callbacks;
         if (c == null) {
             callbacks = entry;

@@ -7,12 +7,15 @@ package dev.aio4j;
  */
 public class Handle {
     final Runnable callback;
-    /** The context the callback runs in: a copy of the scheduler's, taken when it was scheduled. */
-    final Context context;
+    /**
+     * The context the callback runs in: a copy of the scheduler's, taken when it was scheduled;
+     * null for an empty one, made when first asked for.
+     */
+    Context context;
     boolean cancelled;
 
     Handle(Runnable callback) {
-        this(callback, Context.copyContext());
+        this(callback, Context.captureForSchedule());
     }
 
     Handle(Runnable callback, Context context) {
@@ -22,6 +25,9 @@ public class Handle {
 
     /** The context the callback runs in (asyncio's {@code Handle.get_context()}). */
     public Context getContext() {
+        if (context == null) {
+            context = new Context();
+        }
         return context;
     }
 

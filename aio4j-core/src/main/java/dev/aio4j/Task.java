@@ -74,7 +74,7 @@ public final class Task<T> extends Future<T> {
         this.number = body == null ? 0 : COUNTER.incrementAndGet();
         this.strand = body == null ? null : new Strand(this, loop);
         if (strand != null) {
-            strand.context = context != null ? context : Context.current().copyWithBridges();
+            strand.context = context != null ? context : Context.captureForSchedule();
         }
     }
 
@@ -330,7 +330,7 @@ public final class Task<T> extends Future<T> {
 
     /** The context the task runs in (asyncio's {@code get_context()}); see {@link Context}. */
     public Context getContext() {
-        return strand.context;
+        return Context.currentOf(strand);
     }
 
     /** The task's virtual thread (or the thread that runs it in portable mode). */

@@ -360,6 +360,37 @@ class TaskContextTest {
         });
     }
 
+    @Test
+    void beforeTheFirstSetOfTheJvmTasksAndCallbacksGetTheirEmptyContextOnFirstUse() {
+        ContextVar<String> cvar = new ContextVar<>("cvar", "unset");
+        AtomicReference<String> handlerSaw = new AtomicReference<>();
+        List<String> log = TestSupport.runVirtual(() -> {
+            Context.inUse = false; // as in a JVM where no variable was set yet: nothing is copied
+            EventLoop loop = Aio.getRunningLoop();
+            loop.setExceptionHandler((l, c) -> handlerSaw.set(cvar.get()));
+            List<String> out = new ArrayList<>();
+            Task<Void> early = Aio.createTask(() -> {
+                Aio.sleep(Duration.ofMillis(5));
+                out.add("early task " + cvar.get());
+            });
+            loop.callSoon(() -> {
+                cvar.set("callback");
+                throw new IllegalStateException("fails after its set");
+            });
+            loop.callLater(Duration.ofMillis(2), () -> out.add("early callback " + cvar.get()));
+            Aio.sleep(Duration.ZERO);
+            cvar.set("main");
+            Task<String> late = Aio.createTask(() -> cvar.get());
+            out.add("late task " + late.await());
+            early.await();
+            out.add("main " + cvar.get());
+            assertThat(early.getContext().asMap()).isEmpty();
+            return out;
+        });
+        assertThat(log).containsExactly("late task main", "early callback unset", "early task unset", "main main");
+        assertThat(handlerSaw.get()).isEqualTo("callback");
+    }
+
     /** Yields once, sets {@code var} to {@code value} and returns its previous value. */
     private static int setAfterAYield(ContextVar<Integer> var, int value) {
         int old = var.get(-1);
