@@ -1,9 +1,7 @@
 package dev.aio4j.bench;
 
-import dev.aio4j.Aio;
 import dev.aio4j.Context;
 import dev.aio4j.ContextVar;
-import dev.aio4j.Task;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -100,20 +98,8 @@ public class ContextBench {
     public int spawnAndFinish() {
         return running.call(() -> {
             setAll();
-            Task<?>[] tasks = new Task<?>[CoreBench.SPAWNS];
-            for (int i = 0; i < CoreBench.SPAWNS; i++) {
-                tasks[i] = Aio.createTask(ContextBench::nothing);
-            }
-            int n = 0;
-            for (Task<?> t : tasks) {
-                t.await();
-                n++;
-            }
-            return n;
+            return CoreBench.spawnAndAwait();
         });
-    }
-
-    private static void nothing() {
     }
 
     @Benchmark
