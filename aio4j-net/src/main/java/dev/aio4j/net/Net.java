@@ -364,9 +364,8 @@ public final class Net {
 
     /**
      * The addresses of {@code host}, in the resolver's order (asyncio's {@code getaddrinfo}).
-     * Literals are parsed on the loop; names go through the JDK's resolver, which is aio4j's
-     * while aio4j-core is loaded: from a task, the lookup suspends only the task (see
-     * docs/networking.md, "DNS").
+     * Literals are parsed on the loop; a name lookup suspends only the calling task, in both
+     * modes (see docs/networking.md, "DNS").
      *
      * @throws UnknownHostException if the name does not resolve
      */
@@ -379,7 +378,7 @@ public final class Net {
             String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             found = new InetAddress[] {InetAddress.getByName(h)};
         } else {
-            found = InetAddress.getAllByName(host); // from a task, aio4j's resolver waits off the loop
+            found = lookUp(host);
         }
         if (found.length == 0) {
             throw new UnknownHostException("getaddrinfo() returned empty list");
@@ -389,6 +388,24 @@ public final class Net {
             out.add(new InetSocketAddress(a, port));
         }
         return out;
+    }
+
+    /**
+     * In carrier mode aio4j's resolver already suspends only the calling task. In portable mode
+     * it resolves inline (see docs/networking.md, "DNS"), so the lookup goes to a thread here.
+     */
+    private static InetAddress[] lookUp(String host) throws IOException {
+        if (Aio.getRunningLoop().mode().equals("carrier")) {
+            return InetAddress.getAllByName(host);
+        }
+        try {
+            return Aio.toThread(() -> InetAddress.getAllByName(host));
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
     }
 
     /** RFC 8305 "First Address Family Count": {@code first} addresses of the first family, then alternate. */

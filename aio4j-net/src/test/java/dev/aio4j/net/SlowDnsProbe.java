@@ -44,6 +44,9 @@ public final class SlowDnsProbe {
         zone.put("slow-name.test", address(1));
         zone.put("net-name.test", address(22));
         zone.put("cancel-me.test", address(23));
+        for (int i = 1; i <= 4; i++) {
+            zone.put("net-" + i + ".test", address(30 + i));
+        }
         zone.put("timeout-me.test", address(24));
         // Addresses by number only: the first name lookup of this JVM happens inside a task.
         var dns = new SlowDnsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53), zone, DNS_DELAY);
@@ -62,6 +65,7 @@ public final class SlowDnsProbe {
                 String mode = Aio.getRunningLoop().mode();
                 print("mode", mode);
                 concurrentLookups(client, uri);
+                concurrentGetaddrinfo();
                 if (mode.equals("carrier")) {
                     cancellation();
                 }
@@ -81,16 +85,7 @@ public final class SlowDnsProbe {
         call(() -> InetAddress.getByName("localhost").getHostAddress());
         call(() -> client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port)).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
-        long[] maxLateNanos = {0};
-        boolean[] stop = {false};
-        Task<Void> heartbeat = Aio.createTask(() -> {
-            while (!stop[0]) {
-                long before = System.nanoTime();
-                Aio.sleep(BEAT);
-                maxLateNanos[0] = Math.max(maxLateNanos[0], System.nanoTime() - before - BEAT.toNanos());
-            }
-        });
-        Aio.sleep(Duration.ofMillis(50)); // the heartbeat is going
+        Heartbeat heartbeat = Heartbeat.start();
         long start = System.nanoTime();
         List<Task<String>> tasks = new ArrayList<>();
         for (String name : NAMES) {
@@ -102,15 +97,54 @@ public final class SlowDnsProbe {
         Future<List<String>> all = Aio.gather(tasks.toArray(new Future[0]));
         List<String> results = all.await();
         long took = System.nanoTime() - start;
-        stop[0] = true;
-        heartbeat.await();
+        long late = heartbeat.stop();
         for (int i = 0; i < NAMES.size(); i++) {
             print(NAMES.get(i), results.get(i));
         }
         print("http", results.get(NAMES.size()));
         print("getaddrinfo", results.get(NAMES.size() + 1));
         print("concurrent.millis", took / 1_000_000);
-        print("heartbeat.maxLateMillis", maxLateNanos[0] / 1_000_000);
+        print("heartbeat.maxLateMillis", late);
+    }
+
+    /** Net.getaddrinfo of 4 names at once: off the loop in both modes. */
+    private static void concurrentGetaddrinfo() {
+        Heartbeat heartbeat = Heartbeat.start();
+        long start = System.nanoTime();
+        List<Task<String>> tasks = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            String name = "net-" + i + ".test";
+            tasks.add(Aio.createTask(() -> Net.getaddrinfo(name, 80).get(0).getAddress().getHostAddress()));
+        }
+        List<String> results = Aio.gather(tasks.toArray(new Future[0])).await();
+        long took = System.nanoTime() - start;
+        print("getaddrinfo.results", String.join(",", results));
+        print("getaddrinfo.millis", took / 1_000_000);
+        print("getaddrinfo.heartbeat.maxLateMillis", heartbeat.stop());
+    }
+
+    /** A task that sleeps 10 ms over and over and records how late it wakes. */
+    private record Heartbeat(Task<Void> task, long[] maxLateNanos, boolean[] stop) {
+        static Heartbeat start() {
+            long[] maxLateNanos = {0};
+            boolean[] stop = {false};
+            Task<Void> task = Aio.createTask(() -> {
+                while (!stop[0]) {
+                    long before = System.nanoTime();
+                    Aio.sleep(BEAT);
+                    maxLateNanos[0] = Math.max(maxLateNanos[0], System.nanoTime() - before - BEAT.toNanos());
+                }
+            });
+            Aio.sleep(Duration.ofMillis(50)); // the heartbeat is going
+            return new Heartbeat(task, maxLateNanos, stop);
+        }
+
+        /** Stops the heartbeat; returns its worst lateness in milliseconds. */
+        long stop() {
+            stop[0] = true;
+            task.await();
+            return maxLateNanos[0] / 1_000_000;
+        }
     }
 
     /** A lookup cancelled or timed out ends at once, and the name still resolves afterwards. */

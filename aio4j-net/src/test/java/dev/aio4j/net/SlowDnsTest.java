@@ -42,6 +42,10 @@ class SlowDnsTest {
         }
         assertThat(out).containsEntry("http", "hello").containsEntry("getaddrinfo", "127.0.0.22");
         assertThat(out.get("unknown.task")).startsWith("UnknownHostException").isEqualTo(out.get("unknown.thread"));
+        // Net.getaddrinfo leaves the loop in both modes.
+        assertThat(out).containsEntry("getaddrinfo.results", "127.0.0.31,127.0.0.32,127.0.0.33,127.0.0.34");
+        assertThat(Long.parseLong(out.get("getaddrinfo.millis"))).as("4 concurrent getaddrinfo of 1 s").isBetween(900L, 2500L);
+        assertThat(Long.parseLong(out.get("getaddrinfo.heartbeat.maxLateMillis"))).isLessThan(HEARTBEAT_LATE_LIMIT_MILLIS);
         long took = Long.parseLong(out.get("concurrent.millis"));
         long late = Long.parseLong(out.get("heartbeat.maxLateMillis"));
         if (out.get("mode").equals("carrier")) {
