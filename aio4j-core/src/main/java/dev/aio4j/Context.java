@@ -44,6 +44,9 @@ import java.util.concurrent.Callable;
  *   <li>Bridged ThreadLocals hold the values of the current context while code runs in it;
  *       {@code vars} holds them for a context that is not running, as captured when it was
  *       copied or last left.
+ *   <li>A strand's or handle's context is null only for an empty context nobody has asked
+ *       for yet: until the first {@code ContextVar.set} or bridge of the JVM ({@link #inUse})
+ *       tasks and callbacks skip the copy, and the context is made on first use.
  * </ol>
  *
  * <p>Differs from Python: {@code run} takes a {@link Callable} and rethrows a checked exception

@@ -572,14 +572,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Like {@link #createTask(Callable)}, with a name ({@code null}: "Task-N"). */
     public <T> Task<T> createTask(Callable<T> body, String name) {
-        Objects.requireNonNull(body, "body");
-        checkThread();
-        checkNotClosed();
-        TaskFactory factory = taskFactory;
-        if (factory != null) {
-            return factory.create(this, body, name);
-        }
-        return Task.start(this, body, name, false, null);
+        return createTask(body, name, null);
     }
 
     /**
