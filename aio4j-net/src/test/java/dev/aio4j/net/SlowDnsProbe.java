@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.spi.InetAddressResolverProvider;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -64,6 +66,8 @@ public final class SlowDnsProbe {
             Aio.run(() -> {
                 String mode = Aio.getRunningLoop().mode();
                 print("mode", mode);
+                print("provider", ServiceLoader.load(InetAddressResolverProvider.class).findFirst()
+                        .map(InetAddressResolverProvider::name).orElse("none"));
                 concurrentLookups(client, uri);
                 concurrentGetaddrinfo();
                 if (mode.equals("carrier")) {
@@ -116,7 +120,8 @@ public final class SlowDnsProbe {
             String name = "net-" + i + ".test";
             tasks.add(Aio.createTask(() -> Net.getaddrinfo(name, 80).get(0).getAddress().getHostAddress()));
         }
-        List<String> results = Aio.gather(tasks.toArray(new Future[0])).await();
+        Future<List<String>> all = Aio.gather(tasks.toArray(new Future[0]));
+        List<String> results = all.await();
         long took = System.nanoTime() - start;
         print("getaddrinfo.results", String.join(",", results));
         print("getaddrinfo.millis", took / 1_000_000);
@@ -124,24 +129,24 @@ public final class SlowDnsProbe {
     }
 
     /** A task that sleeps 10 ms over and over and records how late it wakes. */
-    private record Heartbeat(Task<Void> task, long[] maxLateNanos, boolean[] stop) {
+    private record Heartbeat(Task<Void> task, long[] maxLateNanos, boolean[] stopped) {
         static Heartbeat start() {
             long[] maxLateNanos = {0};
-            boolean[] stop = {false};
+            boolean[] stopped = {false};
             Task<Void> task = Aio.createTask(() -> {
-                while (!stop[0]) {
+                while (!stopped[0]) {
                     long before = System.nanoTime();
                     Aio.sleep(BEAT);
                     maxLateNanos[0] = Math.max(maxLateNanos[0], System.nanoTime() - before - BEAT.toNanos());
                 }
             });
             Aio.sleep(Duration.ofMillis(50)); // the heartbeat is going
-            return new Heartbeat(task, maxLateNanos, stop);
+            return new Heartbeat(task, maxLateNanos, stopped);
         }
 
         /** Stops the heartbeat; returns its worst lateness in milliseconds. */
         long stop() {
-            stop[0] = true;
+            stopped[0] = true;
             task.await();
             return maxLateNanos[0] / 1_000_000;
         }
