@@ -7,10 +7,12 @@ import java.util.Arrays;
  * returns a new map and leaves this one as it was, so sharing a map is a copy.
  *
  * <p>Implementation notes: one array of alternating keys and values. Lookups scan it; an update
- * copies it. For the handful of variables a context holds (measured up to 16: a lookup in
- * 3-12 ns, an update in 10-40 ns) this beats a hash trie, whose every lookup walks nodes and
- * every update copies a path of them; a context with hundreds of variables would want one.
- * Values may be null; {@link #MISSING} marks an absent key.
+ * copies it. Chosen over a hash trie (CPython's HAMT) for the handful of variables a context
+ * holds: a scan of up to 16 identity comparisons is a few nanoseconds with no node walk, and
+ * copying 32 references costs about what copying a trie path does. {@code ContextBench}
+ * measured, up to 16 variables on a loaded 2-core machine, a {@code ContextVar.get} in 5-13 ns
+ * and a context copy in 6-23 ns; no trie was built to compare. A context with hundreds of
+ * variables would want one. Values may be null; {@link #MISSING} marks an absent key.
  */
 public final class PersistentArrayMap {
     /** Returned by {@link #get} for a key the map does not hold. */
