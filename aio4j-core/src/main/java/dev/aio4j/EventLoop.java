@@ -444,7 +444,7 @@ public final class EventLoop implements AutoCloseable {
     private void runCallback(Handle h) {
         long start = debug ? System.nanoTime() : 0;
         try {
-            h.callback.run();
+            Context.runCallback(loopStrand, h);
         } catch (Throwable t) {
             callExceptionHandler(new ExceptionContext("Exception in callback " + h.callback, t, null, h, null));
         }
@@ -483,6 +483,12 @@ public final class EventLoop implements AutoCloseable {
     /** {@link #callSoon} without the thread check, for the library's own callbacks on the loop. */
     void callSoonOnLoop(Runnable callback) {
         ready.addLast(new Handle(callback));
+        wakeIfIdle();
+    }
+
+    /** {@link #callSoonOnLoop(Runnable)} running in {@code context} (a done callback's). */
+    void callSoonOnLoop(Runnable callback, Context context) {
+        ready.addLast(new Handle(callback, context));
         wakeIfIdle();
     }
 
@@ -642,14 +648,23 @@ public final class EventLoop implements AutoCloseable {
 
     /** Like {@link #createTask(Callable)}, with a name ({@code null}: "Task-N"). */
     public <T> Task<T> createTask(Callable<T> body, String name) {
+        return createTask(body, name, null);
+    }
+
+    /**
+     * Like {@link #createTask(Callable, String)}, with the task running in {@code context}
+     * (shared, not copied; null: a copy of the current context), as asyncio's {@code context=}.
+     * A task factory receives it through {@link TaskFactory#create(EventLoop, Callable, String, Context)}.
+     */
+    public <T> Task<T> createTask(Callable<T> body, String name, Context context) {
         Objects.requireNonNull(body, "body");
         checkThread();
         checkNotClosed();
         TaskFactory factory = taskFactory;
         if (factory != null) {
-            return factory.create(this, body, name);
+            return factory.create(this, body, name, context);
         }
-        return Task.start(this, body, name, false);
+        return Task.start(this, body, name, false, context);
     }
 
     /**
@@ -725,6 +740,9 @@ public final class EventLoop implements AutoCloseable {
     private static final class Interest {
         Runnable reader;
         Runnable writer;
+        /** Copies of the contexts the callbacks were registered from; each event runs in the same one (asyncio). */
+        Context readerContext;
+        Context writerContext;
     }
 
     private void register(SelectableChannel channel, Runnable callback, boolean read) {
@@ -748,8 +766,10 @@ public final class EventLoop implements AutoCloseable {
         Interest interest = (Interest) key.attachment();
         if (read) {
             interest.reader = callback;
+            interest.readerContext = Context.copyContext();
         } else {
             interest.writer = callback;
+            interest.writerContext = Context.copyContext();
         }
         key.interestOps(opsOf(channel, interest));
     }
@@ -800,10 +820,10 @@ public final class EventLoop implements AutoCloseable {
                 continue;
             }
             if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && interest.reader != null) {
-                ready.addLast(new Handle(interest.reader));
+                ready.addLast(new Handle(interest.reader, interest.readerContext));
             }
             if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && interest.writer != null) {
-                ready.addLast(new Handle(interest.writer));
+                ready.addLast(new Handle(interest.writer, interest.writerContext));
             }
         }
     }
@@ -951,8 +971,15 @@ public final class EventLoop implements AutoCloseable {
             defaultExceptionHandler(context);
             return;
         }
+        // As asyncio 3.12: in the context of the failing task, else of the failing callback.
+        Context ctx = context.future() instanceof Task<?> task ? task.getContext()
+                : context.handle() != null ? context.handle().getContext() : null;
         try {
-            handler.handle(this, context);
+            if (ctx != null) {
+                ctx.run(() -> handler.handle(this, context));
+            } else {
+                handler.handle(this, context);
+            }
         } catch (Throwable t) {
             defaultExceptionHandler(new ExceptionContext("Unhandled error in exception handler", t,
                     context.future(), context.handle(), context.taskName()));

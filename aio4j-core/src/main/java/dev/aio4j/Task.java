@@ -73,17 +73,20 @@ public final class Task<T> extends Future<T> {
     Task<?> prev;
     Task<?> next;
 
-    private Task(EventLoop loop, Callable<T> body, String name) {
+    private Task(EventLoop loop, Callable<T> body, String name, Context context) {
         super(loop);
         this.body = body;
         this.name = name;
         this.number = body == null ? 0 : COUNTER.incrementAndGet();
         this.strand = body == null ? null : new Strand(this, loop);
+        if (strand != null) {
+            strand.context = context != null ? context : Context.captureForSchedule();
+        }
     }
 
     /** The head of a loop's task list; never runs. */
     static Task<?> sentinel(EventLoop loop) {
-        Task<?> t = new Task<>(loop, null, "sentinel");
+        Task<?> t = new Task<>(loop, null, "sentinel", null);
         t.prev = t;
         t.next = t;
         return t;
@@ -95,9 +98,17 @@ public final class Task<T> extends Future<T> {
      * @param name the task's name, or null for "Task-N"
      */
     public static <T> Task<T> create(EventLoop loop, Callable<T> body, String name) {
+        return create(loop, body, name, null);
+    }
+
+    /**
+     * {@link #create(EventLoop, Callable, String)} running in {@code context} (shared, not
+     * copied; null: a copy of the current context), as asyncio's {@code context=} argument.
+     */
+    public static <T> Task<T> create(EventLoop loop, Callable<T> body, String name, Context context) {
         Objects.requireNonNull(body, "body");
         loop.checkThread();
-        return start(loop, body, name, false);
+        return start(loop, body, name, false, context);
     }
 
     /**
@@ -108,13 +119,18 @@ public final class Task<T> extends Future<T> {
      * of {@code loop} (in a callback, or before the loop runs) the task starts the usual way.
      */
     public static <T> Task<T> createEager(EventLoop loop, Callable<T> body, String name) {
-        Objects.requireNonNull(body, "body");
-        loop.checkThread();
-        return start(loop, body, name, true);
+        return createEager(loop, body, name, null);
     }
 
-    static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager) {
-        Task<T> task = new Task<>(loop, body, name);
+    /** {@link #createEager(EventLoop, Callable, String)} running in {@code context} (null: a copy of the current one). */
+    public static <T> Task<T> createEager(EventLoop loop, Callable<T> body, String name, Context context) {
+        Objects.requireNonNull(body, "body");
+        loop.checkThread();
+        return start(loop, body, name, true, context);
+    }
+
+    static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager, Context context) {
+        Task<T> task = new Task<>(loop, body, name, context);
         loop.carrier.create(task.strand, task::run, false);
         loop.taskStarted(task);
         Strand creator = eager ? Strand.current() : null;
@@ -129,6 +145,7 @@ public final class Task<T> extends Future<T> {
     /** The task's body, on its own strand. */
     private void run() {
         Thread.interrupted(); // a cancellation before the start needs no nudge
+        Context.startTask(strand.context);
         T value = null;
         Throwable failure = null;
         Callable<T> b = body;
@@ -327,6 +344,11 @@ public final class Task<T> extends Future<T> {
 
     public void setName(String name) {
         this.name = String.valueOf(name);
+    }
+
+    /** The context the task runs in (asyncio's {@code get_context()}); see {@link Context}. */
+    public Context getContext() {
+        return Context.currentOf(strand);
     }
 
     /** The task's virtual thread (or the thread that runs it in portable mode). */

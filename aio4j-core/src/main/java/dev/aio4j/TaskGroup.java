@@ -135,6 +135,16 @@ public final class TaskGroup {
         return adopt(loop.createTask(body, name));
     }
 
+    /**
+     * {@link #createTask(Callable, String)} running in {@code context} (shared, not copied; null:
+     * a copy of the current one), as asyncio's {@code TaskGroup.create_task(coro, context=ctx)}.
+     */
+    public <T> Task<T> createTask(Callable<T> body, String name, Context context) {
+        Objects.requireNonNull(body, "body");
+        checkOpen();
+        return adopt(loop.createTask(body, name, context));
+    }
+
     /** {@link #createTask(Callable)} for a body that returns nothing. */
     public Task<Void> createTask(CheckedRunnable body) {
         return createTask(Aio.asCallable(body), null);

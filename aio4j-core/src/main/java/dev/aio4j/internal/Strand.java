@@ -1,5 +1,6 @@
 package dev.aio4j.internal;
 
+import dev.aio4j.Context;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -46,6 +47,13 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
 
     /** The loop that schedules this strand. */
     public final Object loop;
+
+    /**
+     * The context this strand's code runs in: a task's own context, or, on the loop strand, the
+     * context of the callback running. Touched only by this strand (and by the code that creates
+     * it, before it starts); null on the loop strand until first read.
+     */
+    public Context context;
 
     public Strand(Object owner, Object loop) {
         this.owner = owner;

@@ -383,8 +383,8 @@ public final class Net {
 
     /**
      * The addresses of {@code host}, in the resolver's order (asyncio's {@code getaddrinfo}).
-     * Literals are parsed on the loop; names are looked up on the loop's default executor since
-     * the JDK's resolver blocks.
+     * Literals are parsed on the loop; a name lookup suspends only the calling task, in both
+     * modes (see docs/networking.md, "DNS").
      *
      * @throws UnknownHostException if the name does not resolve
      */
@@ -397,14 +397,7 @@ public final class Net {
             String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             found = new InetAddress[] {InetAddress.getByName(h)};
         } else {
-            try {
-                found = Aio.toThread(() -> InetAddress.getAllByName(host));
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw e;
-            }
+            found = lookUp(host);
         }
         if (found.length == 0) {
             throw new UnknownHostException("getaddrinfo() returned empty list");
@@ -414,6 +407,24 @@ public final class Net {
             out.add(new InetSocketAddress(a, port));
         }
         return out;
+    }
+
+    /**
+     * In carrier mode aio4j's resolver already suspends only the calling task. In portable mode
+     * it resolves inline (see docs/networking.md, "DNS"), so the lookup goes to a thread here.
+     */
+    private static InetAddress[] lookUp(String host) throws IOException {
+        if (Aio.getRunningLoop().mode().equals("carrier")) {
+            return InetAddress.getAllByName(host);
+        }
+        try {
+            return Aio.toThread(() -> InetAddress.getAllByName(host));
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
     }
 
     /** RFC 8305 "First Address Family Count": {@code first} addresses of the first family, then alternate. */
