@@ -96,20 +96,28 @@ public final class WebSocketImpl implements WebSocket {
             close(1000, "");
         } catch (WebSocketClosedError e) {
             // the peer closed or the connection was lost: nothing more to say
+        } catch (java.io.UncheckedIOException e) {
+            if (!(e.getCause() instanceof WebSocketClosedError)) {
+                failHandler(e);
+            }
         } catch (CancelledError e) {
             abort(1001, "going away");
             throw e;
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "WebSocket handler failed on " + path, e);
-            try {
-                close(1011, "internal error");
-            } catch (IOException again) {
-                // lost meanwhile
-            }
+            failHandler(e);
         } finally {
             if (state != State.CLOSED) {
                 finish(1006, "");
             }
+        }
+    }
+
+    private void failHandler(Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "WebSocket handler failed on " + path, e);
+        try {
+            close(1011, "internal error");
+        } catch (IOException again) {
+            // lost meanwhile
         }
     }
 
