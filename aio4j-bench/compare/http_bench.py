@@ -15,8 +15,14 @@ Servers (each answers GET / with "Hello, world\\n" as text/plain):
   node         Node's http module
   jdk-vt       com.sun.net.httpserver with a virtual thread per exchange (VtHttpServer.java)
 
-Each server gets a 3-second wrk warm-up (JIT) before its measured run. The load average is
-printed before and after: the machine is shared, so read the numbers as one sample.
+Each server gets a 3-second wrk warm-up (JIT) before its measured run. --pin puts the server on
+CPU 0 and wrk on CPU 1 (taskset). The load average is printed before and after: on a shared
+machine, read the numbers as one sample.
+
+--ws instead measures WebSocket echo round trips per second: 100 connections (--connections),
+each sending a 32-byte text message and waiting for its echo, driven by an aio4j client
+(WsEchoLoad.java: 2 s warm-up, then --duration) against an aio4j server (WsEchoServer.java) and
+Python's websockets (python3-websockets) echo server.
 """
 
 import argparse
@@ -113,6 +119,8 @@ def main():
     ap.add_argument("--duration", default="10s")
     ap.add_argument("--connections", type=int, default=100)
     ap.add_argument("--only", default="")
+    ap.add_argument("--pin", action="store_true")
+    ap.add_argument("--ws", action="store_true")
     ap.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"),
                                                    "bin", "java"))
     args = ap.parse_args()
@@ -120,16 +128,21 @@ def main():
     tmp = tempfile.mkdtemp(prefix="aio4j-http-bench")
     table = servers(tmp, args.java)
     names = [n for n in table if not args.only or n in args.only.split(",")]
+    if args.ws:
+        return ws_main(args)
+    taskset = shutil.which("taskset") if args.pin else None
+    on_server = [taskset, "-c", "0"] if taskset else []
+    on_client = [taskset, "-c", "1"] if taskset else []
     print("load before: %s" % open("/proc/loadavg").read().strip())
     rows = []
     for name in names:
         port = free_port()
-        proc = subprocess.Popen(table[name](port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(on_server + table[name](port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_listening(port, proc)
             url = "http://127.0.0.1:%d/" % port
-            subprocess.run([wrk, "-t1", "-c%d" % args.connections, "-d3s", url], capture_output=True, check=True)
-            out = subprocess.run([wrk, "-t1", "-c%d" % args.connections, "-d" + args.duration, "--latency", url],
+            subprocess.run(on_client + [wrk, "-t1", "-c%d" % args.connections, "-d3s", url], capture_output=True, check=True)
+            out = subprocess.run(on_client + [wrk, "-t1", "-c%d" % args.connections, "-d" + args.duration, "--latency", url],
                                  capture_output=True, text=True, check=True).stdout
             rps, p99, errors, non2xx = parse_wrk(out)
             rows.append((name, rps, p99, errors, non2xx))
@@ -147,6 +160,51 @@ def main():
     print("|---|---:|---:|")
     for name, rps, p99, errors, non2xx in rows:
         print("| %s | %s | %.2f ms |" % (name, format(int(rps), ","), p99))
+
+
+WS_ECHO_PY = """
+import asyncio, sys, websockets
+async def echo(ws, path=None):
+    async for m in ws:
+        await ws.send(m)
+async def main():
+    async with websockets.serve(echo, "127.0.0.1", int(sys.argv[1]), max_size=None):
+        await asyncio.Future()
+asyncio.run(main())
+"""
+
+
+def ws_main(args):
+    tmp = tempfile.mkdtemp(prefix="aio4j-ws-bench")
+    cp = open(os.path.join(ROOT, "aio4j-examples", "target", "classpath.txt")).read().strip() + ":" + \
+        os.path.join(ROOT, "aio4j-examples", "target", "classes")
+    opens = "--add-opens=java.base/java.lang=ALL-UNNAMED"
+    with open(os.path.join(tmp, "ws_echo.py"), "w") as f:
+        f.write(WS_ECHO_PY)
+    table = {
+        "aio4j": lambda p: [args.java, opens, "-cp", cp, os.path.join(HERE, "WsEchoServer.java"), str(p)],
+        "websockets": lambda p: [PY, os.path.join(tmp, "ws_echo.py"), str(p)],
+    }
+    seconds = args.duration.rstrip("s")
+    print("load before: %s" % open("/proc/loadavg").read().strip())
+    for name, cmd in table.items():
+        if args.only and name not in args.only.split(","):
+            continue
+        port = free_port()
+        proc = subprocess.Popen(cmd(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_listening(port, proc, 60)
+            out = subprocess.run([args.java, opens, "-cp", cp, os.path.join(HERE, "WsEchoLoad.java"),
+                                  "ws://127.0.0.1:%d/" % port, str(args.connections), seconds],
+                                 capture_output=True, text=True, timeout=300)
+            print("%-12s %s" % (name, (out.stdout.strip() or out.stderr.strip()[-300:])), flush=True)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    print("load after: %s" % open("/proc/loadavg").read().strip())
 
 
 if __name__ == "__main__":

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aio4j.Aio;
 import dev.aio4j.Timeout;
 import dev.aio4j.http.websocket.WebSocket;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,23 +27,7 @@ class HttpExamplesTest {
     Path dir;
 
     private static Process start(String main, int[] port) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.aio4j.examples." + main, "--host", "127.0.0.1", "--port", "0"));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (int i = 0; i < 20; i++) {
-            String line = out.readLine();
-            if (line == null) {
-                break;
-            }
-            if (line.startsWith("listening on ")) {
-                port[0] = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
-                return p;
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError(main + " did not print 'listening on H:P'");
+        return NetworkExamplesTest.start(main, List.of("--host", "127.0.0.1", "--port", "0"), port);
     }
 
     private static String peer(String program, String debianPackage) {

@@ -9,6 +9,7 @@ import dev.aio4j.http.HttpTesting;
 import dev.aio4j.net.Connection;
 import dev.aio4j.net.Net;
 import java.io.InputStream;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -175,6 +176,50 @@ class HttpServerTest {
             String resp = HttpTesting.str(busy.reader().read());
             assertThat(resp).startsWith("HTTP/1.1 200 OK").contains("Connection: close").endsWith("done");
             assertThat(server.connectionCount()).isZero();
+        });
+    }
+
+    @Test
+    void writesOneAccessLogLinePerRequestThroughSystemLogger() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.aio4j.http.access");
+        List<String> lines = new java.util.ArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                synchronized (lines) {
+                    lines.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(h);
+        try {
+            run(() -> {
+                HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0, HttpServerOptions.defaults().withAccessLog(true));
+                exchange(server.port(), "GET /users/9?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                server.close();
+            });
+        } finally {
+            jul.removeHandler(h);
+        }
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).matches("127\\.0\\.0\\.1 \"GET /users/9\\?q=1 HTTP/1\\.1\" 200 \\d+ [\\d.]+ms");
+    }
+
+    @Test
+    void anHttp2PrefaceGetsAnErrorAndTheConnectionCloses() {
+        run(() -> {
+            HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0);
+            String resp = exchange(server.port(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+            assertThat(resp).startsWith("HTTP/1.1 505 ").contains("Connection: close");
+            server.close();
         });
     }
 }
