@@ -222,4 +222,79 @@ class HttpServerTest {
             server.close();
         });
     }
+
+    @Test
+    void slowHandlersSuspendOnlyTheirOwnTasks() {
+        run(() -> {
+            Router r = hello().get("/slow", req -> {
+                Aio.sleep(Duration.ofMillis(500));
+                return Response.text("slept");
+            });
+            HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
+            double[] worstLateness = new double[1];
+            dev.aio4j.Task<Void> heart = Aio.createTask(() -> {
+                while (true) {
+                    long t0 = System.nanoTime();
+                    Aio.sleep(Duration.ofMillis(10));
+                    worstLateness[0] = Math.max(worstLateness[0], (System.nanoTime() - t0) / 1e6 - 10);
+                }
+            });
+            long t0 = System.nanoTime();
+            List<dev.aio4j.Task<String>> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                clients.add(Aio.createTask(() -> exchange(server.port(),
+                        "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+            }
+            for (dev.aio4j.Task<String> c : clients) {
+                assertThat(c.await()).endsWith("slept");
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            heart.cancel();
+            assertThat(seconds).as("20 handlers sleeping 0.5 s each, at once").isLessThan(4.0);
+            assertThat(worstLateness[0]).as("heartbeat lateness in ms").isLessThan(400);
+            server.close();
+        });
+    }
+
+    @Test
+    void aStreamedResponseWaitsForAClientThatDoesNotRead() {
+        run(() -> {
+            int[] written = new int[1];
+            Router r = new Router().get("/flood", req -> Response.stream("application/octet-stream", out -> {
+                byte[] block = new byte[64 * 1024];
+                for (int i = 0; i < 1024; i++) {
+                    out.write(block);
+                    written[0]++;
+                }
+            }));
+            HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            c.writer().write("GET /flood HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            Aio.sleep(Duration.ofMillis(500));
+            // The client's reader pauses its socket at 2 x 64 KiB, so only the socket buffers fill up.
+            assertThat(written[0]).as("64 KiB blocks written while the client read nothing").isLessThan(200);
+            long total = 0;
+            for (byte[] b; (b = c.reader().read(1 << 20)).length > 0; ) {
+                total += b.length;
+            }
+            assertThat(total).isGreaterThan(64L * 1024 * 1024);
+            assertThat(written[0]).isEqualTo(1024);
+            server.close();
+        });
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedAfterTheKeepAliveTimeout() {
+        run(() -> {
+            HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0,
+                    HttpServerOptions.defaults().withKeepAliveTimeout(Duration.ofMillis(300)));
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            c.writer().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            c.reader().readUntil("hello".getBytes());
+            long t0 = System.nanoTime();
+            assertThat(dev.aio4j.Timeout.after(Duration.ofSeconds(10), () -> c.reader().read())).isEmpty();
+            assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.25, 5.0);
+            server.close();
+        });
+    }
 }
