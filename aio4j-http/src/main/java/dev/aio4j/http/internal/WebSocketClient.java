@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpCompliance;
@@ -74,6 +75,9 @@ public final class WebSocketClient {
                     .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
                     .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
                     .append("Sec-WebSocket-Version: 13\r\n");
+            if (options.compress()) {
+                req.append("Sec-WebSocket-Extensions: ").append(PerMessageDeflate.clientOffer()).append("\r\n");
+            }
             Headers extra = new Headers();
             for (Map.Entry<String, String> h : options.headers().entrySet()) {
                 extra.add(h.getKey(), h.getValue()); // validates against header injection
@@ -91,11 +95,17 @@ public final class WebSocketClient {
             if (!WebSocketImpl.acceptKey(key).equals(head.headers.get("Sec-WebSocket-Accept", "").trim())) {
                 throw new WebSocketHandshakeError(101, "wrong Sec-WebSocket-Accept from " + uri);
             }
-            if (head.headers.contains("Sec-WebSocket-Extensions")) {
-                throw new WebSocketHandshakeError(101, "the server chose an extension that was not offered: "
-                        + head.headers.get("Sec-WebSocket-Extensions"));
+            List<String> extensions = head.headers.getAll("Sec-WebSocket-Extensions");
+            PerMessageDeflate deflate = null;
+            if (!extensions.isEmpty()) {
+                String why = !options.compress() || extensions.size() > 1 ? "an extension that was not offered"
+                        : PerMessageDeflate.clientCheck(extensions.get(0));
+                if (why != null) {
+                    throw new WebSocketHandshakeError(101, "the server chose " + why + " (" + extensions + ") on " + uri);
+                }
+                deflate = new PerMessageDeflate();
             }
-            return new WebSocketImpl(wire, true, options, path);
+            return new WebSocketImpl(wire, true, options, path, deflate);
         } catch (IOException | RuntimeException e) {
             c.writer().transport().abort();
             throw e;

@@ -68,8 +68,11 @@ public final class WebSocketImpl implements WebSocket {
     private int closeCode = -1;
     private String closeReason;
     private Future<Void> closed;
+    private final PerMessageDeflate deflate;
 
-    public WebSocketImpl(Wire wire, boolean client, WebSocketOptions options, String path) {
+    /** {@code deflate}: the negotiated permessage-deflate, or null. */
+    public WebSocketImpl(Wire wire, boolean client, WebSocketOptions options, String path, PerMessageDeflate deflate) {
+        this.deflate = deflate;
         this.wire = wire;
         this.client = client;
         this.options = options;
@@ -146,6 +149,7 @@ public final class WebSocketImpl implements WebSocket {
     private WebSocketMessage readMessage(boolean dropData) throws IOException {
         ByteArrayOutputStream fragments = null;
         int fragmentType = 0;
+        boolean fragmentsCompressed = false;
         while (true) {
             byte[] head;
             try {
@@ -158,8 +162,10 @@ public final class WebSocketImpl implements WebSocket {
             int opcode = head[0] & 0x0f;
             boolean masked = (head[1] & 0x80) != 0;
             long len = head[1] & 0x7f;
-            if (rsv != 0) {
-                throw fail(1002, "reserved bits set without an extension");
+            boolean compressed = rsv == 0x40 && deflate != null && (opcode == TEXT || opcode == BINARY);
+            if (rsv != 0 && !compressed) {
+                throw fail(1002, deflate == null ? "reserved bits set without an extension"
+                        : "reserved bits set on a frame that cannot be compressed");
             }
             if (masked == client) {
                 throw fail(1002, client ? "the server masked a frame" : "the client sent an unmasked frame");
@@ -221,12 +227,13 @@ public final class WebSocketImpl implements WebSocket {
                     }
                     if (fin) {
                         if (!dropData) {
-                            return message(opcode, payload);
+                            return message(opcode, payload, compressed);
                         }
                     } else {
                         fragments = new ByteArrayOutputStream();
                         fragments.write(payload);
                         fragmentType = opcode;
+                        fragmentsCompressed = compressed;
                     }
                 }
                 default -> { // CONT
@@ -238,7 +245,7 @@ public final class WebSocketImpl implements WebSocket {
                         byte[] all = fragments.toByteArray();
                         fragments = null;
                         if (!dropData) {
-                            return message(fragmentType, all);
+                            return message(fragmentType, all, fragmentsCompressed);
                         }
                     }
                 }
@@ -246,7 +253,17 @@ public final class WebSocketImpl implements WebSocket {
         }
     }
 
-    private WebSocketMessage message(int opcode, byte[] payload) throws IOException {
+    private WebSocketMessage message(int opcode, byte[] payload, boolean compressed) throws IOException {
+        if (compressed) {
+            if (state == State.CLOSED) {
+                throw closedError(); // closed while this message was read: the inflater is gone
+            }
+            try {
+                payload = deflate.decompress(payload, options.maxMessageBytes());
+            } catch (PerMessageDeflate.InflateError e) {
+                throw fail(e.tooLarge ? 1009 : 1007, e.getMessage());
+            }
+        }
         if (opcode == TEXT) {
             if (!validUtf8(payload)) {
                 throw fail(1007, "text message is not valid UTF-8");
@@ -332,6 +349,9 @@ public final class WebSocketImpl implements WebSocket {
         state = State.CLOSED;
         closeCode = code;
         closeReason = reason;
+        if (deflate != null) {
+            deflate.close();
+        }
         if (!closed.done()) {
             closed.setResult(null);
         }
@@ -384,14 +404,22 @@ public final class WebSocketImpl implements WebSocket {
         if (closeSent || state == State.CLOSED) {
             throw closeCode < 0 ? new WebSocketClosedError(1000, "closing") : closedError();
         }
-        sendFrame(opcode, payload);
+        if (deflate != null && opcode != PING && payload.length >= PerMessageDeflate.MIN_SIZE) {
+            sendFrame(opcode, deflate.compress(payload), true);
+        } else {
+            sendFrame(opcode, payload, false);
+        }
     }
 
     private void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendFrame(opcode, payload, false);
+    }
+
+    private void sendFrame(int opcode, byte[] payload, boolean compressed) throws IOException {
         int n = payload.length;
         int headLen = 2 + (n > 65535 ? 8 : n > 125 ? 2 : 0) + (client ? 4 : 0);
         byte[] frame = new byte[headLen + n];
-        frame[0] = (byte) (0x80 | opcode);
+        frame[0] = (byte) (0x80 | (compressed ? 0x40 : 0) | opcode);
         int at;
         if (n > 65535) {
             frame[1] = 127;

@@ -3,6 +3,7 @@ package dev.aio4j.http.server;
 import dev.aio4j.http.Headers;
 import dev.aio4j.http.HttpStatus;
 import dev.aio4j.http.internal.IoWaits;
+import dev.aio4j.http.internal.PerMessageDeflate;
 import dev.aio4j.http.internal.WebSocketImpl;
 import dev.aio4j.http.internal.Wire;
 import java.io.IOException;
@@ -90,9 +91,15 @@ final class ResponseSender {
                 StringBuilder sb = new StringBuilder(160).append("HTTP/1.1 101 Switching Protocols\r\n")
                         .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ").append(accept)
                         .append("\r\n");
+                String deflate = u.options().compress()
+                        ? PerMessageDeflate.serverAccept(request.headers().getAll("Sec-WebSocket-Extensions")) : null;
+                if (deflate != null) {
+                    sb.append("Sec-WebSocket-Extensions: ").append(deflate).append("\r\n");
+                }
                 appendHeaders(sb, h);
                 wire.send(sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-                WebSocketImpl ws = new WebSocketImpl(wire, false, u.options(), request.path());
+                WebSocketImpl ws = new WebSocketImpl(wire, false, u.options(), request.path(),
+                        deflate != null ? new PerMessageDeflate() : null);
                 return new Result(101, 0, false, () -> ws.runHandler(u.handler()));
             }
         }

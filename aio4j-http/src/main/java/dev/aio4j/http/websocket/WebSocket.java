@@ -29,8 +29,12 @@ import java.util.Iterator;
  * invalid UTF-8 in text, bad control frames and oversized messages close the connection with
  * 1002, 1007 or 1009.
  *
- * <p>Differs from websockets: no automatic keep-alive pings and no permessage-deflate; close
- * codes and reasons are on {@link WebSocketClosedError}, which is an IOException.
+ * <p>permessage-deflate (RFC 7692) is offered by the client and accepted by the server unless
+ * {@link WebSocketOptions#compress()} is off; messages of 64 bytes or more are then sent
+ * compressed, and a compressed message that inflates past the size limit closes with 1009.
+ *
+ * <p>Differs from websockets: no automatic keep-alive pings; close codes and reasons are on
+ * {@link WebSocketClosedError}, which is an IOException.
  */
 public interface WebSocket extends Iterable<WebSocketMessage>, AutoCloseable {
 

@@ -27,6 +27,7 @@ class WebSocketPeerTest {
             import asyncio, sys, websockets
             async def main(port):
                 async with websockets.connect(f"ws://127.0.0.1:{port}/echo", max_size=None) as ws:
+                    print("extensions", [e.name for e in ws.extensions])
                     await ws.send("hello")
                     print("text", await ws.recv())
                     await ws.send(bytes([0, 1, 2, 255]))
@@ -53,7 +54,7 @@ class WebSocketPeerTest {
             HttpTesting.Ran ran = HttpTesting.runPeer(List.of(py, script.toString(), Integer.toString(server.port())),
                     Duration.ofSeconds(30));
             assertThat(ran.exit()).as(ran.err()).isZero();
-            assertThat(ran.out()).isEqualTo("text hello\nbinary 000102ff\nfragments fragmented\npong\nbig 200000\n"
+            assertThat(ran.out()).isEqualTo("extensions ['permessage-deflate']\ntext hello\nbinary 000102ff\nfragments fragmented\npong\nbig 200000\n"
                     + "closed 4000\n");
             server.shutdown(Duration.ofSeconds(5));
             assertThat(codes).containsExactly(4000);
@@ -63,6 +64,7 @@ class WebSocketPeerTest {
     private static final String SERVER = """
             import asyncio, websockets
             async def handler(ws, path=None):
+                await ws.send("extensions " + ",".join(e.name for e in ws.extensions))
                 async for m in ws:
                     if m == "fragments please":
                         await ws.send(["a", "b", "c"])
@@ -87,6 +89,9 @@ class WebSocketPeerTest {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 int port = Integer.parseInt(Aio.toThread(out::readLine).trim());
                 WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + port + "/");
+                assertThat(ws.receive().text()).isEqualTo("extensions permessage-deflate");
+                ws.send("ping me " + "z".repeat(500));
+                assertThat(ws.receive().text()).isEqualTo("ping me " + "z".repeat(500));
                 ws.send("ping me");
                 assertThat(ws.receive().text()).isEqualTo("ping me");
                 ws.send(new byte[] {9, 8, 7});
@@ -99,7 +104,9 @@ class WebSocketPeerTest {
                 ws.close();
                 assertThat(ws.closeCode()).isEqualTo(1000);
 
-                WebSocket ws2 = WebSocket.connect("ws://127.0.0.1:" + port + "/");
+                WebSocket ws2 = WebSocket.connect("ws://127.0.0.1:" + port + "/",
+                        WebSocketOptions.defaults().withCompress(false));
+                assertThat(ws2.receive().text()).isEqualTo("extensions ");
                 ws2.send("close 4002");
                 List<String> got = new ArrayList<>();
                 try {

@@ -105,7 +105,9 @@ class WebSocketTest {
                 }
             });
             HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
-            WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + server.port() + "/push");
+            // Uncompressed: 64 MiB of zeros would otherwise deflate to almost nothing.
+            WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + server.port() + "/push",
+                    WebSocketOptions.defaults().withCompress(false));
             int[] beats = new int[1];
             Task<Void> heart = Aio.createTask(() -> {
                 while (true) {
@@ -224,5 +226,108 @@ class WebSocketTest {
 
     static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ permessage-deflate
+
+    private static Connection upgradeWith(int port, String path, String extensions, String[] answer) throws IOException {
+        Connection c = Net.openConnection("127.0.0.1", port);
+        c.writer().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Extensions: " + extensions + "\r\n\r\n").getBytes());
+        answer[0] = HttpTesting.str(c.reader().readUntil("\r\n\r\n".getBytes()));
+        return c;
+    }
+
+    private static byte[] deflate(byte[] data) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        d.setInput(data);
+        byte[] buf = new byte[data.length + 1024];
+        int n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+        d.end();
+        return java.util.Arrays.copyOf(buf, n - 4); // without the 00 00 ff ff tail
+    }
+
+    private static byte[] maskedFrame(int first, byte[] payload) {
+        int n = payload.length;
+        int ext = n > 65535 ? 8 : n > 125 ? 2 : 0;
+        byte[] f = new byte[2 + ext + 4 + n];
+        f[0] = (byte) first;
+        if (ext == 0) {
+            f[1] = (byte) (0x80 | n);
+        } else if (ext == 2) {
+            f[1] = (byte) (0x80 | 126);
+            f[2] = (byte) (n >>> 8);
+            f[3] = (byte) n;
+        } else {
+            f[1] = (byte) (0x80 | 127);
+            java.nio.ByteBuffer.wrap(f, 2, 8).putLong(n);
+        }
+        // mask key 0: the payload goes as it is
+        System.arraycopy(payload, 0, f, 2 + ext + 4, n);
+        return f;
+    }
+
+    @Test
+    void negotiatesPermessageDeflateAndEchoesCompressedMessages() {
+        run(() -> {
+            HttpServer server = HttpServer.start(echo(new ArrayList<>()), "127.0.0.1", 0);
+            String[] answer = new String[1];
+            Connection c = upgradeWith(server.port(), "/echo", "permessage-deflate; client_max_window_bits", answer);
+            assertThat(answer[0]).contains("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n");
+            String text = "compress me ".repeat(100);
+            c.writer().write(maskedFrame(0xC1, deflate(text.getBytes()))); // FIN + RSV1 + text
+            byte[] h = c.reader().readExactly(2);
+            assertThat(h[0] & 0xff).as("FIN + RSV1 + text").isEqualTo(0xC1);
+            int len = h[1] & 0x7f;
+            assertThat(len).as("compressed echo").isLessThan(126);
+            byte[] body = c.reader().readExactly(len);
+            java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+            byte[] in = java.util.Arrays.copyOf(body, body.length + 4);
+            in[body.length + 2] = (byte) 0xff;
+            in[body.length + 3] = (byte) 0xff;
+            inf.setInput(in);
+            byte[] out = new byte[4096];
+            int n = inf.inflate(out);
+            inf.end();
+            assertThat(new String(out, 0, n, StandardCharsets.UTF_8)).isEqualTo(text);
+            server.close();
+        });
+    }
+
+    @Test
+    void declinesAnOfferItCannotHonourAndRefusesACompressionBomb() {
+        run(() -> {
+            Router r = new Router().webSocket("/small", ws -> {
+                for (WebSocketMessage m : ws) {
+                    ws.send(m.text());
+                }
+            }, WebSocketOptions.defaults().withMaxMessageBytes(10_000));
+            HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
+            String[] answer = new String[1];
+            upgradeWith(server.port(), "/small", "permessage-deflate; server_max_window_bits=10", answer)
+                    .writer().close();
+            assertThat(answer[0]).startsWith("HTTP/1.1 101 ").doesNotContain("Sec-WebSocket-Extensions");
+            Connection c = upgradeWith(server.port(), "/small", "permessage-deflate", answer);
+            assertThat(answer[0]).contains("permessage-deflate");
+            byte[] bomb = deflate(new byte[5_000_000]); // a few KiB that inflate to 5 MB
+            assertThat(bomb.length).isLessThan(10_000);
+            c.writer().write(maskedFrame(0xC2, bomb));
+            assertThat(closeCodeFrom(c)).isEqualTo(1009);
+            server.close();
+        });
+    }
+
+    @Test
+    void aClientWithoutCompressionGetsPlainFrames() {
+        run(() -> {
+            HttpServer server = HttpServer.start(echo(new ArrayList<>()), "127.0.0.1", 0);
+            WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + server.port() + "/echo",
+                    WebSocketOptions.defaults().withCompress(false));
+            ws.send("y".repeat(5000));
+            assertThat(ws.receive().text()).hasSize(5000);
+            ws.close();
+            server.close();
+        });
     }
 }
