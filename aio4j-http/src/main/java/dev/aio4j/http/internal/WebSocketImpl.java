@@ -104,7 +104,13 @@ public final class WebSocketImpl implements WebSocket {
                 failHandler(e);
             }
         } catch (CancelledError e) {
-            abort(1001, "going away");
+            // The server is shutting down (or the task was cancelled): say so without waiting.
+            if (!closeSent && state != State.CLOSED) {
+                closeSent = true;
+                wire.writer.write(frame(CLOSE, closePayload(1001, "going away"), false));
+            }
+            wire.writer.close();
+            finish(1001, "going away");
             throw e;
         } catch (Exception e) {
             failHandler(e);
@@ -416,6 +422,15 @@ public final class WebSocketImpl implements WebSocket {
     }
 
     private void sendFrame(int opcode, byte[] payload, boolean compressed) throws IOException {
+        try {
+            wire.send(frame(opcode, payload, compressed));
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    /** One whole frame, masked on the client side. */
+    private byte[] frame(int opcode, byte[] payload, boolean compressed) {
         int n = payload.length;
         int headLen = 2 + (n > 65535 ? 8 : n > 125 ? 2 : 0) + (client ? 4 : 0);
         byte[] frame = new byte[headLen + n];
@@ -446,11 +461,7 @@ public final class WebSocketImpl implements WebSocket {
         } else {
             System.arraycopy(payload, 0, frame, at, n);
         }
-        try {
-            wire.send(frame);
-        } catch (IOException e) {
-            throw lost(e);
-        }
+        return frame;
     }
 
     private static byte[] closePayload(int code, String reason) {

@@ -2,12 +2,15 @@ package dev.aio4j.http.server;
 
 import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
+import dev.aio4j.ReturnWhen;
+import dev.aio4j.Task;
 import dev.aio4j.Timeout;
 import dev.aio4j.net.Net;
 import dev.aio4j.net.Server;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -52,6 +55,9 @@ public final class HttpServer implements AutoCloseable {
 
     /** The server's lifecycle; see the class notes. */
     public enum State { SERVING, DRAINING, CLOSED }
+
+    /** How long cancelled connection tasks get to finish before their sockets are aborted. */
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(1);
 
     private final Server server;
     private final HttpServerOptions options;
@@ -138,7 +144,8 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * Stops accepting connections, closes the idle ones, lets requests in progress finish for
-     * up to {@code grace}, then aborts what is left; returns when every connection is gone.
+     * up to {@code grace}, then cancels what is left (an open WebSocket gets a 1001 Close), and
+     * aborts the connections still open a second later; returns when every connection is gone.
      * Idempotent; the second call waits as the first does.
      */
     public void shutdown(Duration grace) {
@@ -155,13 +162,22 @@ public final class HttpServer implements AutoCloseable {
         if (!grace.isNegative() && !grace.isZero()) {
             Timeout.moveOnAfter(grace, () -> server.waitClosed());
         }
+        List<Task<?>> left = new ArrayList<>();
         for (Http1Connection c : List.copyOf(connections)) {
             if (c.task != null) {
                 c.task.cancel();
+                left.add(c.task);
             }
+        }
+        if (!left.isEmpty()) {
+            // Let the cancelled tasks say goodbye (a WebSocket's 1001 Close) and forget themselves.
+            Aio.wait(left, CANCEL_WAIT, ReturnWhen.ALL_COMPLETED);
         }
         server.abortClients();
         server.waitClosed();
+        if (!left.isEmpty()) {
+            Aio.wait(left);
+        }
         state = State.CLOSED;
     }
 

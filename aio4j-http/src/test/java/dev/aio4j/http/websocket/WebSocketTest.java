@@ -330,4 +330,20 @@ class WebSocketTest {
             server.close();
         });
     }
+
+    @Test
+    void serverShutdownClosesOpenWebSocketsWith1001AfterTheGrace() {
+        run(() -> {
+            HttpServer server = HttpServer.start(echo(new ArrayList<>()), "127.0.0.1", 0);
+            WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + server.port() + "/echo");
+            ws.send("still here");
+            assertThat(ws.receive().text()).isEqualTo("still here");
+            long t0 = System.nanoTime();
+            server.shutdown(Duration.ofMillis(300));
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
+            assertThat(server.connectionCount()).isZero();
+            assertThatThrownBy(ws::receive).isInstanceOf(WebSocketClosedError.class)
+                    .satisfies(e -> assertThat(((WebSocketClosedError) e).code()).isEqualTo(1001));
+        });
+    }
 }
