@@ -140,4 +140,20 @@ class HttpAbuseTest {
             server.close();
         });
     }
+
+    @Test
+    void wrkLoadGetsOnlySuccessfulAnswersAndLeavesNothingBehind() {
+        run(() -> {
+            String wrk = HttpTesting.peer("wrk", "wrk");
+            HttpServer server = HttpServer.start(app(), "127.0.0.1", 0);
+            int fds = HttpTesting.openFds();
+            int tasks = Aio.allTasks().size();
+            HttpTesting.Ran r = HttpTesting.runPeer(List.of(wrk, "-t1", "-c50", "-d3s",
+                    "http://127.0.0.1:" + server.port() + "/"), Duration.ofSeconds(30));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Requests/sec").doesNotContain("Non-2xx").doesNotContain("Socket errors");
+            assertNoLeaks(server, fds, tasks);
+            server.close();
+        });
+    }
 }
