@@ -19,7 +19,8 @@ import org.eclipse.jetty.http.HttpVersion;
  * Transfer-Encoding, duplicate or invalid Content-Length, obs-fold, bare LF, NUL and other
  * control bytes, invalid field names, oversized chunk sizes) and reports them through
  * {@link #badMessage}. Our own checks (request-line length: 414; header bytes and count: 431;
- * HTTP versions other than 1.0 and 1.1: 505) record {@code failureStatus} as well; the parser
+ * HTTP versions other than 1.0 and 1.1: 505; Transfer-Encoding in an HTTP/1.0 request, which
+ * Jetty decodes but RFC 9112 calls faulty framing: 400) record {@code failureStatus} as well; the parser
  * is then abandoned: the connection answers the failure and closes. Jetty's overall head limit
  * is the sum of ours, so it only catches what ours do not see (a request line without an end).
  *
@@ -146,6 +147,10 @@ final class RequestParser implements HttpParser.RequestHandler {
     @Override
     public boolean headerComplete() {
         headerDone = true;
+        if (HttpVersion.HTTP_1_0.asString().equals(version) && headers.contains("Transfer-Encoding")) {
+            // RFC 9112 section 6.1: HTTP/1.0 framing with Transfer-Encoding is faulty; Jetty accepts it.
+            fail(400, "Transfer-Encoding in an HTTP/1.0 request");
+        }
         return true;
     }
 
