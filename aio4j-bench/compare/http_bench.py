@@ -26,6 +26,7 @@ Python's websockets (python3-websockets) echo server.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -87,6 +88,21 @@ def wait_listening(port, proc, seconds=30):
     raise RuntimeError("server did not listen on %d" % port)
 
 
+@contextlib.contextmanager
+def serving(command, port, seconds=60):
+    """Runs a server until the block ends; waits until it listens on port."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, proc, seconds)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def servers(tmp, java):
     cp_file = os.path.join(ROOT, "aio4j-examples", "target", "classpath.txt")
     cp = open(cp_file).read().strip() + ":" + os.path.join(ROOT, "aio4j-examples", "target", "classes")
@@ -137,9 +153,7 @@ def main():
     rows = []
     for name in names:
         port = free_port()
-        proc = subprocess.Popen(on_server + table[name](port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_listening(port, proc)
+        with serving(on_server + table[name](port), port):
             url = "http://127.0.0.1:%d/" % port
             subprocess.run(on_client + [wrk, "-t1", "-c%d" % args.connections, "-d3s", url], capture_output=True, check=True)
             out = subprocess.run(on_client + [wrk, "-t1", "-c%d" % args.connections, "-d" + args.duration, "--latency", url],
@@ -148,12 +162,6 @@ def main():
             rows.append((name, rps, p99, errors, non2xx))
             print("%-15s %10.0f req/s   p99 %8.2f ms   %s%s" % (name, rps, p99, errors,
                   (" non-2xx=%d" % non2xx) if non2xx else ""), flush=True)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
     print("load after: %s" % open("/proc/loadavg").read().strip())
     print()
     print("| server | requests/s | p99 latency |")
@@ -191,19 +199,11 @@ def ws_main(args):
         if args.only and name not in args.only.split(","):
             continue
         port = free_port()
-        proc = subprocess.Popen(cmd(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_listening(port, proc, 60)
+        with serving(cmd(port), port):
             out = subprocess.run([args.java, opens, "-cp", cp, os.path.join(HERE, "WsEchoLoad.java"),
                                   "ws://127.0.0.1:%d/" % port, str(args.connections), seconds],
                                  capture_output=True, text=True, timeout=300)
             print("%-12s %s" % (name, (out.stdout.strip() or out.stderr.strip()[-300:])), flush=True)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
     print("load after: %s" % open("/proc/loadavg").read().strip())
 
 
