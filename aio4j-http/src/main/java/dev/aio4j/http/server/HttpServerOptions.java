@@ -10,10 +10,10 @@ import java.util.Objects;
  * @param maxRequestLineBytes the longest request line (8 KiB, aiohttp's 8190); longer gets 414
  * @param maxHeaderBytes the most bytes of header fields (16 KiB); more gets 431
  * @param maxHeaderCount the most header fields (100); more gets 431
- * @param maxBodyBytes the largest body (1 MiB, aiohttp's {@code client_max_size}) accepted by
- *     {@link Request#bytes()} and in a {@code Content-Length}; more gets 413. A handler that
- *     streams the body with {@link Request#readChunk()} or {@link Request#bodyStream()} is not
- *     limited by it
+ * @param maxBodyBytes the largest request body (1 MiB, aiohttp's {@code client_max_size}): a
+ *     larger {@code Content-Length} gets 413 before the handler runs, and a chunked body that
+ *     grows past it makes the handler's read throw {@link HttpError} 413. It applies to every
+ *     way of reading the body, streamed ones too: raise it for large uploads
  * @param headerTimeout how long a client may take to send a request's head once it started
  *     it, and to start its first one (10 s); a slow client is answered 408 and disconnected
  * @param keepAliveTimeout how long an idle keep-alive connection is kept open (75 s, aiohttp's)

@@ -21,9 +21,8 @@ import java.util.Map;
  *
  * <p>The body is not read before the handler asks for it. It can be read once, in one of the
  * ways; reads suspend only the request's task and pull from the connection, so a large upload
- * is never held in memory unless the handler asks for all of it. {@link #bytes()} (and what
- * builds on it) refuses bodies over the server's {@code maxBodyBytes} with {@link HttpError} 413;
- * a client that sent {@code Expect: 100-continue} gets its {@code 100 Continue} when the body is
+ * is never held in memory unless the handler asks for all of it. Every read refuses a body over
+ * the server's {@code maxBodyBytes} with {@link HttpError} 413; a client that sent {@code Expect: 100-continue} gets its {@code 100 Continue} when the body is
  * first read.
  *
  * <p>Loop-affine: use it in the handler's task.
@@ -150,7 +149,8 @@ public final class Request {
      * others build on it).
      *
      * @throws IOException if the connection fails or the client stops mid-body
-     * @throws HttpError 400 if the chunked encoding is malformed
+     * @throws HttpError 400 if the chunked encoding is malformed, 413 past {@code maxBodyBytes}
+     * @throws dev.aio4j.TimeoutError if no data came within the server's {@code bodyReadTimeout}
      */
     public byte[] readChunk() throws IOException {
         bodyTaken = true;
@@ -166,7 +166,8 @@ public final class Request {
     /**
      * The whole body.
      *
-     * @throws HttpError 413 if it is larger than the server's {@code maxBodyBytes}
+     * @throws HttpError 413 if it is larger than the server's {@code maxBodyBytes}, 400 if its
+     *     chunked encoding is malformed
      * @throws IOException if the connection fails or the client stops mid-body
      */
     public byte[] bytes() throws IOException {
