@@ -8,6 +8,10 @@ import dev.aio4j.http.websocket.WebSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,17 +109,80 @@ class HttpExamplesTest {
                     javaSaw.wait(100);
                 }
             }
-            String dom = output(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+            // The browser stays open and is read through the DevTools protocol until the three
+            // lines are on the page (a --dump-dom snapshot races the broadcasts).
+            Path profile = dir.resolve("profile");
+            Process browser = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                    "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=5000", "--dump-dom",
-                    "http://127.0.0.1:" + port[0] + "/?hello=browser%20says%20hi"), Duration.ofSeconds(90));
+                    "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-allow-origins=*",
+                    "http://127.0.0.1:" + port[0] + "/?hello=browser%20says%20hi")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String page;
+            try {
+                page = pageTextOnceItShows(profile, List.of("welcome, 2 online", "browser says hi", "java says hi"));
+            } finally {
+                browser.destroyForcibly();
+                browser.waitFor(10, TimeUnit.SECONDS);
+            }
             member.join(30_000);
             assertThat(javaSaw).contains("welcome, 1 online", "browser says hi");
-            assertThat(dom).contains("<li>welcome, 2 online</li>").contains("<li>browser says hi</li>")
-                    .contains("<li>java says hi</li>");
+            assertThat(page).contains("welcome, 2 online", "browser says hi", "java says hi");
         } finally {
             p.destroy();
             p.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Reads the chat log's text from the browser's page through the DevTools protocol (over
+     * aio4j's own WebSocket client) until it holds every expected line, or 60 s pass; returns the
+     * last text read.
+     */
+    private static String pageTextOnceItShows(Path profile, List<String> expected) throws Exception {
+        Path activePort = profile.resolve("DevToolsActivePort");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(activePort) || Files.readAllLines(activePort).isEmpty()) {
+            assertThat(System.nanoTime() < deadline).as("Chromium wrote no DevToolsActivePort").isTrue();
+            Thread.sleep(100);
+        }
+        int devtoolsPort = Integer.parseInt(Files.readAllLines(activePort).get(0).trim());
+        String pageSocket = null;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            while (pageSocket == null) {
+                assertThat(System.nanoTime() < deadline).as("Chromium listed no page").isTrue();
+                String targets = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devtoolsPort + "/json/list")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                Matcher m = Pattern.compile("\"webSocketDebuggerUrl\":\\s*\"(ws://[^\"]+/devtools/page/[^\"]+)\"").matcher(targets);
+                if (m.find()) {
+                    pageSocket = m.group(1);
+                } else {
+                    Thread.sleep(100);
+                }
+            }
+        }
+        String url = pageSocket;
+        return Aio.run(() -> {
+            WebSocket ws = WebSocket.connect(url);
+            try {
+                String text = "";
+                for (int id = 1; System.nanoTime() < deadline; id++) {
+                    ws.send("{\"id\":" + id + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
+                            + "\"document.getElementById('log').innerText\"}}");
+                    String reply;
+                    do {
+                        reply = ws.receive().text(); // events carry no id; skip them
+                    } while (!reply.contains("\"id\":" + id + ","));
+                    text = reply;
+                    String shown = text;
+                    if (expected.stream().allMatch(shown::contains)) {
+                        return text;
+                    }
+                    Aio.sleep(Duration.ofMillis(100));
+                }
+                return text;
+            } finally {
+                ws.close();
+            }
+        });
     }
 }
