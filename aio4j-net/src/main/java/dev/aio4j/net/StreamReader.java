@@ -28,7 +28,9 @@ import java.util.concurrent.CompletionException;
  * <h2>Implementation notes</h2>
  *
  * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the future of the one
- * task waiting for data, else null. Invariants: (1) after {@code eof} no data is fed; (2) a read
+ * task waiting for data, else null. The buffer grows by what arrives (reads that do not fit land
+ * in a per-loop scratch buffer first) and is dropped when it empties if it is over 1 KiB, so an
+ * idle connection costs no read buffer (asyncio's bytearray behaves alike). Invariants: (1) after {@code eof} no data is fed; (2) a read
  * that waits consumes nothing until it can return, so a read cancelled while waiting loses no
  * bytes; (3) {@code paused} is true exactly while this reader has paused its transport.
  */
@@ -37,9 +39,17 @@ public final class StreamReader {
     /** The default limit, 64 KiB, as asyncio's {@code _DEFAULT_LIMIT}. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
+    /** Where a read lands when the buffer has no room for it; one per loop (reads run on it). */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+    private static final byte[] EMPTY = new byte[0];
+    /** A buffer larger than this is dropped when it empties: an idle connection keeps none. */
+    private static final int RETAIN_EMPTY = 1024;
+
     private final EventLoop loop;
     private final int limit;
-    private byte[] buf = new byte[256];
+    private byte[] buf = EMPTY;
+    /** The loop's scratch buffer while a read into it is under way (freeSpace to bytesFed), else null. */
+    private byte[] scratch;
     private int start;
     private int end;
     private boolean eof;
@@ -97,21 +107,35 @@ public final class StreamReader {
     }
 
     /**
-     * Free space at the end of the buffer for the transport to read into directly (at least
-     * {@code min} bytes), saving the copy {@link #feedData} makes. Follow with {@link #bytesFed}.
+     * Space for the transport to read into (at least {@code min} bytes): the free end of the
+     * buffer if it has that much room, else the loop's scratch buffer, whose bytes
+     * {@link #bytesFed} then copies into a buffer grown only by what arrived. So the buffer is
+     * sized to the data, and a read that finds nothing (or EOF) allocates nothing. Follow with
+     * {@link #bytesFed}.
      */
     java.nio.ByteBuffer freeSpace(int min) {
         if (eof) {
             throw new IllegalStateException("freeSpace after feedEof: " + this);
         }
-        ensureCapacity(min);
-        return java.nio.ByteBuffer.wrap(buf, end, buf.length - end);
+        if (buf.length - end >= min) {
+            scratch = null;
+            return java.nio.ByteBuffer.wrap(buf, end, buf.length - end);
+        }
+        byte[] s = SCRATCH.get();
+        scratch = s;
+        return java.nio.ByteBuffer.wrap(s, 0, Math.min(min, s.length));
     }
 
     /** {@code n} bytes were read into the space {@link #freeSpace} returned. */
     void bytesFed(int n) {
+        byte[] s = scratch;
+        scratch = null;
         if (n <= 0) {
             return;
+        }
+        if (s != null) {
+            ensureCapacity(n);
+            System.arraycopy(s, 0, buf, end, n);
         }
         end += n;
         wakeWaiter();
@@ -401,14 +425,21 @@ public final class StreamReader {
     private void consume(int n) {
         start += n;
         if (start == end) {
-            start = end = 0;
+            emptied();
         }
         maybeResumeTransport();
     }
 
     private void clear() {
-        start = end = 0;
+        emptied();
         maybeResumeTransport();
+    }
+
+    private void emptied() {
+        start = end = 0;
+        if (buf.length > RETAIN_EMPTY) {
+            buf = EMPTY;
+        }
     }
 
     private void maybeResumeTransport() {

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aio4j.Aio;
 import dev.aio4j.RunOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** A loop that closes with connections and servers still open closes their sockets. */
@@ -22,11 +18,11 @@ class ClosingWithTheLoopTest {
         int rounds = LONG ? 100 : 10;
         int connections = 100;
         oneRound(connections); // warm-up: the JDK opens what it keeps for the process
-        long before = openFds();
+        long before = NetTesting.openFds();
         for (int r = 0; r < rounds; r++) {
             oneRound(connections);
         }
-        long after = openFds();
+        long after = NetTesting.openFds();
         assertThat(after - before).as("fds before %d, after %d rounds of %d connections: %d", before, rounds,
                 connections, after).isLessThanOrEqualTo(10);
     }
@@ -55,11 +51,5 @@ class ClosingWithTheLoopTest {
             }
             Aio.sleep(java.time.Duration.ofMillis(10));
         }, RunOptions.defaults().withSigintHandling(false));
-    }
-
-    static long openFds() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        }
     }
 }
