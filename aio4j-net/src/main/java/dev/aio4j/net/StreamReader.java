@@ -330,7 +330,12 @@ public final class StreamReader {
 
     /**
      * The lines to EOF, each read by {@link #readline()} when the iterator is advanced (asyncio's
-     * {@code async for line in reader}). I/O errors come out as UncheckedIOException.
+     * {@code async for line in reader}). An Iterator cannot throw a checked exception, so the
+     * IOException every other read throws comes out of {@code hasNext()}/{@code next()} wrapped,
+     * unchanged, in an {@link UncheckedIOException} (its cause); nothing else is wrapped. A
+     * server handler failing with it is treated as the IOException itself (a peer reset is a
+     * DEBUG line, not an error). To handle it as checked, catch it and rethrow
+     * {@code e.getCause()}, or loop on {@link #readline()}.
      */
     public Iterable<byte[]> lines() {
         return () -> new Iterator<>() {

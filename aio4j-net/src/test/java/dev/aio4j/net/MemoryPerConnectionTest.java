@@ -27,17 +27,9 @@ class MemoryPerConnectionTest {
     @Test
     void anIdleConnectionThatSentOneByteCostsUnder8KiBOfHeap() throws Exception {
         int connections = LONG ? 10_000 : 3_000;
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-Xmx64m", "-XX:+UseSerialGC"));
-        if ("carrier".equals(System.getProperty("aio4j.expectMode"))) {
-            command.add("--add-opens");
-            command.add("java.base/java.lang=ALL-UNNAMED");
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemoryProbeServer.class.getName()));
+        List<String> command = FaultLoggingTest.javaCommand(MemoryProbeServer.class, "-Xmx64m", "-XX:+UseSerialGC");
         try (NetTesting.PeerProcess server = new NetTesting.PeerProcess(command)) {
-            Matcher port = Pattern.compile("port (\\d+)").matcher(server.awaitOutput("port ", Duration.ofSeconds(60)));
-            assertThat(port.find()).isTrue();
-            InetSocketAddress address = new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1)));
+            InetSocketAddress address = FaultLoggingTest.awaitPort(server);
             OutputStream commands = server.process.getOutputStream();
             long[] idle = measure(server, commands);
 
