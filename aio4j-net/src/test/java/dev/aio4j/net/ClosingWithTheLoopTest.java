@@ -23,6 +23,8 @@ class ClosingWithTheLoopTest {
             oneRound(connections);
         }
         long after = NetTesting.openFds();
+        System.out.printf("open fds before %d, after %d rounds of Aio.run with %d connections: %d%n", before, rounds,
+                connections, after);
         assertThat(after - before).as("fds before %d, after %d rounds of %d connections: %d", before, rounds,
                 connections, after).isLessThanOrEqualTo(10);
     }
