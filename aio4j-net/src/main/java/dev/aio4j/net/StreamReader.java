@@ -208,9 +208,7 @@ public final class StreamReader {
             waitForData("read");
         }
         int take = Math.min(n, size());
-        byte[] data = Arrays.copyOfRange(buf, start, start + take);
-        consume(take);
-        return data;
+        return take(take);
     }
 
     /** Everything to EOF ({@code read(-1)}). */
@@ -240,9 +238,7 @@ public final class StreamReader {
             }
             waitForData("readExactly");
         }
-        byte[] data = Arrays.copyOfRange(buf, start, start + n);
-        consume(n);
-        return data;
+        return take(n);
     }
 
     /**
@@ -323,9 +319,7 @@ public final class StreamReader {
         if (matchStart > limit) {
             throw new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart);
         }
-        byte[] data = Arrays.copyOfRange(buf, start, start + matchEnd);
-        consume(matchEnd);
-        return data;
+        return take(matchEnd);
     }
 
     /**
@@ -407,6 +401,25 @@ public final class StreamReader {
             throw err;
         }
         throw new CompletionException(e);
+    }
+
+    /**
+     * Removes and returns the first {@code n} buffered bytes. When they are the whole buffer
+     * array (a read that arrived into an empty reader is stored exactly sized), the array itself
+     * is handed over instead of a copy, so such a chunk is copied once, as before this buffer
+     * was sized to the data.
+     */
+    private byte[] take(int n) {
+        if (start == 0 && n == buf.length && n > 0) {
+            byte[] data = buf;
+            buf = EMPTY;
+            start = end = 0;
+            maybeResumeTransport();
+            return data;
+        }
+        byte[] data = Arrays.copyOfRange(buf, start, start + n);
+        consume(n);
+        return data;
     }
 
     private int size() {
