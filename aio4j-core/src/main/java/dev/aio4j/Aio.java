@@ -229,7 +229,9 @@ public final class Aio {
     /**
      * From any thread but the loop's: runs {@code body} as a task of {@code loop} and returns a
      * CompletableFuture of its result (asyncio.run_coroutine_threadsafe). Cancelling the
-     * CompletableFuture cancels the task.
+     * CompletableFuture cancels the task. If the loop closes before the task finishes (or
+     * starts), the CompletableFuture fails with an IllegalStateException saying the event loop
+     * is closed.
      *
      * @throws IllegalStateException if the loop is closed
      */
@@ -247,7 +249,14 @@ public final class Aio {
                 result.completeExceptionally(t);
                 return;
             }
-            task.addDoneCallback(f -> task.copyTo(result));
+            // If the loop closes before the task ends, the caller hears it rather than waiting forever.
+            AutoCloseable failOnClose = () -> result.completeExceptionally(
+                    new IllegalStateException("Event loop is closed before " + task + " finished"));
+            loop.addCloseable(failOnClose);
+            task.addDoneCallback(f -> {
+                loop.removeCloseable(failOnClose);
+                task.copyTo(result);
+            });
             result.whenComplete((v, e) -> {
                 if (result.isCancelled()) {
                     try {

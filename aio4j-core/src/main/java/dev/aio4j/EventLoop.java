@@ -117,14 +117,15 @@ public final class EventLoop implements AutoCloseable {
     /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
     private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
+    /** Resources closed with the loop (see addCloseable); insertion order. */
+    private final Set<AutoCloseable> closeables = new LinkedHashSet<>();
+
     private ExceptionHandler exceptionHandler;
     private volatile boolean debug;
     private long slowCallbackNanos = TimeUnit.MILLISECONDS.toNanos(100);
     private TaskFactory taskFactory;
     private volatile ExecutorService defaultExecutor;
     private volatile boolean executorShutdown;
-    /** Run by {@link #close()}; loop-affine. */
-    private final Set<Runnable> closeCallbacks = new LinkedHashSet<>();
 
     private EventLoop(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -249,8 +250,12 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Closes the loop: drops ready callbacks and timers, shuts the default executor down without
-     * waiting, and ends the carrier. Tasks that have not finished never run again. Idempotent.
+     * Closes the loop. Callbacks that other threads handed over with {@link #callSoonThreadsafe}
+     * and the loop has not run yet run now, on the calling thread, with the loop already closed
+     * (so a {@link Aio#runCoroutineThreadsafe} not yet started fails with "Event loop is
+     * closed"); then every resource registered with {@link #addCloseable} is closed, ready
+     * callbacks and timers are dropped, the default executor is shut down without waiting and
+     * the carrier ends. Tasks that have not finished never run again. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -262,11 +267,17 @@ public final class EventLoop implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
-        runCloseCallbacks();
-        state = State.CLOSED;
+        // From here on a submission either reaches the drain below or is taken back and refused
+        // (see callSoonThreadsafe): none is accepted and then dropped.
         closing = true;
+        state = State.CLOSED;
+        for (Handle h; (h = foreignReady.poll()) != null; ) {
+            if (!h.cancelled) {
+                runCallback(h);
+            }
+        }
+        closeCloseables();
         ready.clear();
-        foreignReady.clear();
         timers.clear();
         ExecutorService executor = defaultExecutor;
         if (executor != null) {
@@ -281,35 +292,42 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ resources the loop owns
+
     /**
-     * Registers {@code callback} to run once when {@link #close()} closes this loop, on the thread
-     * that closes it, before the loop drops its callbacks. For resources outside the loop that
-     * must not outlive it, such as a running child process. Registering the same callback twice
-     * keeps one. An exception it throws goes to the exception handler and the others still run.
+     * Registers {@code resource} to be closed when this loop closes, unless it is removed first
+     * with {@link #removeCloseable}. Transports, servers and subprocesses register themselves, so
+     * a loop that closes with them still open (their tasks cancelled, their graceful close unable
+     * to finish) releases their sockets and descriptors. The resource's {@code close()} then runs
+     * on the closing thread with the loop already closed: it must release at once, without
+     * scheduling anything. asyncio has no such registry: its transports are closed by their
+     * destructors, which Java does not have. Loop-affine.
      *
      * @throws IllegalStateException if the loop is closed
      */
-    public void addCloseCallback(Runnable callback) {
-        Objects.requireNonNull(callback, "callback");
+    public void addCloseable(AutoCloseable resource) {
+        Objects.requireNonNull(resource, "resource");
         checkThread();
         checkNotClosed();
-        closeCallbacks.add(callback);
+        closeables.add(resource);
     }
 
-    /** Unregisters a callback given to {@link #addCloseCallback}; false if it was not there. */
-    public boolean removeCloseCallback(Runnable callback) {
+    /** Forgets a resource registered with {@link #addCloseable}; returns whether it was there. */
+    public boolean removeCloseable(AutoCloseable resource) {
         checkThread();
-        return closeCallbacks.remove(callback);
+        return closeables.remove(resource);
     }
 
-    private void runCloseCallbacks() {
-        List<Runnable> callbacks = new ArrayList<>(closeCallbacks);
-        closeCallbacks.clear();
-        for (Runnable callback : callbacks) {
+    /** Closes the registered resources, newest first; call only from close(). */
+    private void closeCloseables() {
+        List<AutoCloseable> all = new ArrayList<>(closeables);
+        closeables.clear();
+        for (int i = all.size() - 1; i >= 0; i--) {
             try {
-                callback.run();
+                all.get(i).close();
             } catch (Throwable t) {
-                callExceptionHandler(ExceptionContext.of("Exception in close callback " + callback, t));
+                callExceptionHandler(new ExceptionContext("Closing " + all.get(i) + " with its loop failed", t, null,
+                        null, null));
             }
         }
     }
@@ -500,15 +518,23 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Schedules {@code callback} from any thread and wakes the loop (asyncio's
-     * {@code call_soon_threadsafe}); the only way other threads hand work to a loop.
+     * {@code call_soon_threadsafe}); the only way other threads hand work to a loop. A callback
+     * accepted here always runs: on the loop, or, if the loop closes first, in {@link #close()}.
      *
-     * @throws IllegalStateException if the loop is closed
+     * @throws IllegalStateException "Event loop is closed" if the loop is closed or closing;
+     *     the callback then never runs
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         checkNotClosed();
         Handle h = new Handle(callback);
         foreignReady.offer(h);
+        // close() sets closing, then drains foreignReady. Seeing closing here, take the handle
+        // back: whoever removes it first decides. Removed here means refused; gone already means
+        // close() has it and runs it.
+        if (closing && foreignReady.remove(h)) {
+            throw new IllegalStateException("Event loop is closed");
+        }
         if (loopIdle) {
             carrier.wakeIdle(loopStrand, selector);
         }

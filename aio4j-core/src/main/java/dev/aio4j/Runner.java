@@ -21,6 +21,9 @@ import java.util.concurrent.Callable;
  */
 public final class Runner implements AutoCloseable {
 
+    /** How many times closing cancels the tasks created while it cancelled the previous ones. */
+    private static final int SHUTDOWN_ROUNDS = 100;
+
     private final RunOptions options;
     private final EventLoop loop;
     /** The context every main task runs in: a copy of the caller's at the first run (asyncio). */
@@ -88,11 +91,23 @@ public final class Runner implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels every task and waits for them, then again for the tasks created meanwhile (a task
+     * may start another while it is being cancelled, or another thread may hand work over),
+     * until none is left or {@link #SHUTDOWN_ROUNDS} rounds have run; what is still left then
+     * never runs again once the loop closes.
+     */
     private void cancelAllTasks() {
-        List<Task<?>> tasks = loop.snapshotTasks();
-        if (tasks.isEmpty()) {
-            return;
+        for (int round = 0; round < SHUTDOWN_ROUNDS; round++) {
+            List<Task<?>> tasks = loop.snapshotTasks();
+            if (tasks.isEmpty()) {
+                return;
+            }
+            cancelAndWait(tasks);
         }
+    }
+
+    private void cancelAndWait(List<Task<?>> tasks) {
         for (Task<?> t : tasks) {
             t.cancel();
         }

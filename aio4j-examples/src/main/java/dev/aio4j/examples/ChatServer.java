@@ -6,6 +6,7 @@ import dev.aio4j.net.Server;
 import dev.aio4j.net.StreamReader;
 import dev.aio4j.net.StreamWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -59,6 +60,8 @@ public final class ChatServer {
                     broadcast(writer, name + ": " + text + "\n");
                 }
             }
+        } catch (UncheckedIOException reset) {
+            // lines() wraps the read's IOException: the client reset or vanished, so it left
         } finally {
             clients.remove(writer);
             broadcast(writer, "* " + name + " left\n");

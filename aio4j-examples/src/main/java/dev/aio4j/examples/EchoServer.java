@@ -32,18 +32,23 @@ public final class EchoServer {
         });
     }
 
-    /** One client: echo until EOF, then close our side too. */
+    /** One client: echo until EOF, then close our side too. A client that resets just leaves. */
     static void serve(StreamReader reader, StreamWriter writer) throws IOException {
-        while (true) {
-            byte[] data = reader.read(64 * 1024);
-            if (data.length == 0) {
-                break; // the client closed its side
+        try {
+            while (true) {
+                byte[] data = reader.read(64 * 1024);
+                if (data.length == 0) {
+                    break; // the client closed its side
+                }
+                writer.write(data);
+                writer.drain(); // wait here if the client reads slower than it writes
             }
-            writer.write(data);
-            writer.drain(); // wait here if the client reads slower than it writes
+            writer.close();
+            writer.waitClosed();
+        } catch (IOException reset) {
+            // Only this client's socket does I/O here: a reset or broken pipe, an expected event
+            // for a server. The connection is gone already; nothing to report.
         }
-        writer.close();
-        writer.waitClosed();
     }
 
     /** The value after {@code name} in {@code args}, or {@code fallback}. */

@@ -40,6 +40,10 @@ import javax.net.ssl.SSLContext;
  *        \---------------------close----------------^
  * </pre>
  *
+ * <p>The server is registered with its loop ({@link EventLoop#addCloseable}) until closed, so a
+ * loop that closes first closes the listening sockets; the client transports register
+ * themselves.
+ *
  * <p>{@code clients} holds every transport made by this server whose connectionLost has not
  * run (transports add and remove themselves). Accepting: up to {@code backlog} accepts per
  * readiness event; running out of file descriptors is reported to the exception handler and
@@ -64,6 +68,8 @@ public final class Server implements AutoCloseable {
     private Future<Void> servingForever;
     private Path unixPath;
     private Object unixFileKey;
+    /** Registered with the loop until close(): closes the listening sockets if the loop closes first. */
+    private final AutoCloseable releaseOnLoopClose = this::releaseOnLoopClose;
 
     Server(EventLoop loop, List<ServerSocketChannel> channels, Supplier<Protocol> protocolFactory, ServerOptions options,
             boolean tcp) throws IOException {
@@ -77,6 +83,7 @@ public final class Server implements AutoCloseable {
             addrs.add(ch.getLocalAddress());
         }
         this.addresses = List.copyOf(addrs);
+        loop.addCloseable(releaseOnLoopClose);
     }
 
     void setUnixPath(Path path) {
@@ -170,10 +177,21 @@ public final class Server implements AutoCloseable {
         }
         State was = state;
         state = State.CLOSED;
+        loop.removeCloseable(releaseOnLoopClose);
         for (ServerSocketChannel ch : channels) {
             if (was == State.SERVING) {
                 loop.removeReader(ch);
             }
+        }
+        closeSockets();
+        if (servingForever != null && !servingForever.done()) {
+            servingForever.cancel();
+        }
+        wakeIfDone();
+    }
+
+    private void closeSockets() {
+        for (ServerSocketChannel ch : channels) {
             try {
                 ch.close();
             } catch (IOException e) {
@@ -181,10 +199,12 @@ public final class Server implements AutoCloseable {
             }
         }
         cleanupUnixSocket();
-        if (servingForever != null && !servingForever.done()) {
-            servingForever.cancel();
-        }
-        wakeIfDone();
+    }
+
+    /** The loop closed before this server did: close the listening sockets, scheduling nothing. */
+    private void releaseOnLoopClose() {
+        state = State.CLOSED;
+        closeSockets();
     }
 
     private void cleanupUnixSocket() {

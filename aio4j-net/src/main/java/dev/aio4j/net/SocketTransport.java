@@ -41,6 +41,9 @@ import java.util.Objects;
  * waiting. So a registration that follows a full removal in the same iteration is deferred by
  * one {@code callSoon}.
  *
+ * <p>Ownership: the transport is registered with its loop ({@link EventLoop#addCloseable}) from
+ * construction until connectionLost, so a loop that closes first closes the socket.
+ *
  * <p>Reads: one {@code read} per readiness event into a per-loop 64 KiB buffer (or the
  * BufferedProtocol's own), as asyncio does; the data handed on is a fresh copy.
  */
@@ -77,6 +80,8 @@ final class SocketTransport implements Transport {
     private int deferrals;
     private int high = 64 * 1024;
     private int low = 16 * 1024;
+    /** Registered with the loop: releases the socket if the loop closes first. */
+    private final AutoCloseable releaseOnLoopClose = this::releaseOnLoopClose;
 
     SocketTransport(EventLoop loop, SocketChannel channel, Protocol protocol, Server server) {
         this.loop = loop;
@@ -93,6 +98,7 @@ final class SocketTransport implements Transport {
         }
         this.peer = p;
         this.local = l;
+        loop.addCloseable(releaseOnLoopClose);
         if (server != null) {
             server.attach(this);
         }
@@ -451,10 +457,24 @@ final class SocketTransport implements Transport {
             } catch (IOException e) {
                 // nothing left to tell anyone
             }
+            loop.removeCloseable(releaseOnLoopClose);
             if (server != null) {
                 server.detach(this);
             }
         }
+    }
+
+    /**
+     * The loop closed with this transport still open (its task cancelled, or a graceful close
+     * waiting for a flush that can no longer happen): drop what is buffered and close the socket
+     * at once. Nothing is scheduled: the loop is closed.
+     */
+    private void releaseOnLoopClose() throws IOException {
+        state = State.CLOSED;
+        lost = true;
+        out.clear();
+        buffered = 0;
+        channel.close();
     }
 
     // ------------------------------------------------------------------ the rest

@@ -16,10 +16,13 @@ import java.util.ArrayDeque;
  * <p>Notes: drain waiters and close waiters are completed with a null result and read the
  * outcome from the fields, so no future ever holds an exception nobody retrieves. On the server
  * side {@code handler} is set and {@code connectionMade} starts the handler's task; a second
- * {@code connectionMade} (after startTls) only swaps the transport.
+ * {@code connectionMade} (after startTls) only swaps the transport. A handler that fails because
+ * its peer reset or left (see {@link #isPeerFault}) is logged at DEBUG in one line with the peer
+ * and its connection aborted; any other failure goes to the loop's exception handler.
  */
 final class StreamProtocol implements BufferedProtocol {
 
+    private static final System.Logger LOG = System.getLogger("dev.aio4j.net");
     /** How much free space each socket read gets. */
     private static final int READ_CHUNK = 64 * 1024;
 
@@ -69,13 +72,34 @@ final class StreamProtocol implements BufferedProtocol {
                     return;
                 }
                 Throwable e = f.exception();
-                if (e != null) {
-                    loop.callExceptionHandler(new ExceptionContext("Unhandled exception in client_connected_cb", e, task,
-                            null, task.getName()));
+                if (e == null) {
+                    return;
+                }
+                if (isPeerFault(e)) {
+                    // The peer reset or left mid-conversation: an expected event, one short line.
+                    LOG.log(System.Logger.Level.DEBUG, () -> "client " + t.getExtraInfo("peername") + " gone: " + e);
+                    t.abort();
+                } else {
+                    loop.callExceptionHandler(new ExceptionContext("ClientHandler failed", e, task, null,
+                            task.getName()));
                     t.close();
                 }
             });
         }
+    }
+
+    /**
+     * True for what a peer causes by resetting or leaving: a SocketException (reset, broken pipe),
+     * an EOFException (IncompleteReadError), also wrapped in the UncheckedIOException of
+     * {@link StreamReader#lines()}.
+     */
+    static boolean isPeerFault(Throwable e) {
+        Throwable t = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        if (t instanceof SocketException || t instanceof java.io.EOFException) {
+            return true;
+        }
+        String m = t instanceof IOException ? String.valueOf(t.getMessage()) : "";
+        return m.contains("Connection reset") || m.contains("Broken pipe");
     }
 
     /** The next connectionMade comes from a TLS layer put under this protocol by startTls. */

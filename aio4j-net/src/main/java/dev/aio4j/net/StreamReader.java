@@ -28,7 +28,9 @@ import java.util.concurrent.CompletionException;
  * <h2>Implementation notes</h2>
  *
  * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the future of the one
- * task waiting for data, else null. Invariants: (1) after {@code eof} no data is fed; (2) a read
+ * task waiting for data, else null. The buffer grows by what arrives (reads that do not fit land
+ * in a per-loop scratch buffer first) and is dropped when it empties if it is over 1 KiB, so an
+ * idle connection costs no read buffer (asyncio's bytearray behaves alike). Invariants: (1) after {@code eof} no data is fed; (2) a read
  * that waits consumes nothing until it can return, so a read cancelled while waiting loses no
  * bytes; (3) {@code paused} is true exactly while this reader has paused its transport.
  */
@@ -37,9 +39,17 @@ public final class StreamReader {
     /** The default limit, 64 KiB, as asyncio's {@code _DEFAULT_LIMIT}. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
+    /** Where a read lands when the buffer has no room for it; one per loop (reads run on it). */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+    private static final byte[] EMPTY = new byte[0];
+    /** A buffer larger than this is dropped when it empties: an idle connection keeps none. */
+    private static final int RETAIN_EMPTY = 1024;
+
     private final EventLoop loop;
     private final int limit;
-    private byte[] buf = new byte[256];
+    private byte[] buf = EMPTY;
+    /** The loop's scratch buffer while a read into it is under way (freeSpace to bytesFed), else null. */
+    private byte[] scratch;
     private int start;
     private int end;
     private boolean eof;
@@ -97,21 +107,35 @@ public final class StreamReader {
     }
 
     /**
-     * Free space at the end of the buffer for the transport to read into directly (at least
-     * {@code min} bytes), saving the copy {@link #feedData} makes. Follow with {@link #bytesFed}.
+     * Space for the transport to read into (at least {@code min} bytes): the free end of the
+     * buffer if it has that much room, else the loop's scratch buffer, whose bytes
+     * {@link #bytesFed} then copies into a buffer grown only by what arrived. So the buffer is
+     * sized to the data, and a read that finds nothing (or EOF) allocates nothing. Follow with
+     * {@link #bytesFed}.
      */
     java.nio.ByteBuffer freeSpace(int min) {
         if (eof) {
             throw new IllegalStateException("freeSpace after feedEof: " + this);
         }
-        ensureCapacity(min);
-        return java.nio.ByteBuffer.wrap(buf, end, buf.length - end);
+        if (buf.length - end >= min) {
+            scratch = null;
+            return java.nio.ByteBuffer.wrap(buf, end, buf.length - end);
+        }
+        byte[] s = SCRATCH.get();
+        scratch = s;
+        return java.nio.ByteBuffer.wrap(s, 0, Math.min(min, s.length));
     }
 
     /** {@code n} bytes were read into the space {@link #freeSpace} returned. */
     void bytesFed(int n) {
+        byte[] s = scratch;
+        scratch = null;
         if (n <= 0) {
             return;
+        }
+        if (s != null) {
+            ensureCapacity(n);
+            System.arraycopy(s, 0, buf, end, n);
         }
         end += n;
         wakeWaiter();
@@ -184,9 +208,7 @@ public final class StreamReader {
             waitForData("read");
         }
         int take = Math.min(n, size());
-        byte[] data = Arrays.copyOfRange(buf, start, start + take);
-        consume(take);
-        return data;
+        return take(take);
     }
 
     /** Everything to EOF ({@code read(-1)}). */
@@ -216,9 +238,7 @@ public final class StreamReader {
             }
             waitForData("readExactly");
         }
-        byte[] data = Arrays.copyOfRange(buf, start, start + n);
-        consume(n);
-        return data;
+        return take(n);
     }
 
     /**
@@ -299,14 +319,17 @@ public final class StreamReader {
         if (matchStart > limit) {
             throw new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart);
         }
-        byte[] data = Arrays.copyOfRange(buf, start, start + matchEnd);
-        consume(matchEnd);
-        return data;
+        return take(matchEnd);
     }
 
     /**
      * The lines to EOF, each read by {@link #readline()} when the iterator is advanced (asyncio's
-     * {@code async for line in reader}). I/O errors come out as UncheckedIOException.
+     * {@code async for line in reader}). An Iterator cannot throw a checked exception, so the
+     * IOException every other read throws comes out of {@code hasNext()}/{@code next()} wrapped,
+     * unchanged, in an {@link UncheckedIOException} (its cause); nothing else is wrapped. A
+     * server handler failing with it is treated as the IOException itself (a peer reset is a
+     * DEBUG line, not an error). To handle it as checked, catch it and rethrow
+     * {@code e.getCause()}, or loop on {@link #readline()}.
      */
     public Iterable<byte[]> lines() {
         return () -> new Iterator<>() {
@@ -380,6 +403,25 @@ public final class StreamReader {
         throw new CompletionException(e);
     }
 
+    /**
+     * Removes and returns the first {@code n} buffered bytes. When they are the whole buffer
+     * array (a read that arrived into an empty reader is stored exactly sized), the array itself
+     * is handed over instead of a copy, so such a chunk is copied once, as before this buffer
+     * was sized to the data.
+     */
+    private byte[] take(int n) {
+        if (start == 0 && n == buf.length && n > 0) {
+            byte[] data = buf;
+            buf = EMPTY;
+            start = end = 0;
+            maybeResumeTransport();
+            return data;
+        }
+        byte[] data = Arrays.copyOfRange(buf, start, start + n);
+        consume(n);
+        return data;
+    }
+
     private int size() {
         return end - start;
     }
@@ -401,14 +443,21 @@ public final class StreamReader {
     private void consume(int n) {
         start += n;
         if (start == end) {
-            start = end = 0;
+            emptied();
         }
         maybeResumeTransport();
     }
 
     private void clear() {
-        start = end = 0;
+        emptied();
         maybeResumeTransport();
+    }
+
+    private void emptied() {
+        start = end = 0;
+        if (buf.length > RETAIN_EMPTY) {
+            buf = EMPTY;
+        }
     }
 
     private void maybeResumeTransport() {

@@ -18,7 +18,12 @@ import javax.net.ssl.SSLContext;
  */
 public final class StreamWriter {
 
+    /** Bytes written between two forced yields of {@link #drain()}. */
+    static final int YIELD_BYTES = 64 * 1024;
+
     private Transport transport;
+    /** Bytes handed to the transport since drain() last gave the loop a turn. */
+    private long sinceYield;
     private final StreamProtocol protocol;
     private final StreamReader reader;
 
@@ -36,27 +41,37 @@ public final class StreamWriter {
 
     /** Buffers {@code data} for sending; never blocks. */
     public void write(byte[] data) {
+        sinceYield += data.length;
         transport.write(data);
     }
 
     /** Buffers the remaining bytes of {@code data}. */
     public void write(ByteBuffer data) {
+        sinceYield += data.remaining();
         transport.write(data);
     }
 
     /** Writes {@code text} in UTF-8. */
     public void write(String text) {
-        transport.write(text.getBytes(StandardCharsets.UTF_8));
+        write(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Buffers every array in order; never blocks. */
     public void writelines(Iterable<byte[]> lines) {
+        for (byte[] line : lines) {
+            sinceYield += line.length;
+        }
         transport.writelines(lines);
     }
 
     /**
      * Waits until the write buffer is at or below the low-water mark, if it went above the
      * high-water mark; returns at once otherwise.
+     *
+     * <p>Unlike asyncio, drain also gives the loop a turn (a zero sleep) once 64 KiB were written
+     * since the last one, even when the socket took every byte: a task that writes and drains in
+     * a loop would otherwise hold the loop for as long as the kernel keeps accepting (megabytes
+     * per connection on loopback), delaying every timer and reader of the loop.
      *
      * @throws IOException the reader's error if it has one; the error the connection was lost
      *     with, or {@code SocketException("Connection lost")} once it is gone
@@ -65,8 +80,10 @@ public final class StreamWriter {
         if (reader != null && reader.exception() != null) {
             throw StreamReader.rethrow(reader.exception());
         }
-        if (transport.isClosing()) {
-            // Let connectionLost run first, as asyncio does, so the error below is the real one.
+        if (transport.isClosing() || sinceYield >= YIELD_BYTES) {
+            // Closing: let connectionLost run first, as asyncio does, so the error below is the
+            // real one. Otherwise: a forced turn for the rest of the loop (see above).
+            sinceYield = 0;
             Aio.sleep(Duration.ZERO);
         }
         protocol.drainHelper();

@@ -38,7 +38,9 @@ import javax.net.ssl.SSLSession;
  * receives plaintext from {@code unwrap} (write mode) and is emptied into {@code dataReceived}
  * once the application's {@code connectionMade} has run. Application writes made before the
  * handshake finishes wait in {@code pending}. Delegated tasks of the engine run inline: they are
- * short CPU work (certificate checks), not I/O.
+ * short CPU work (certificate checks), not I/O. An error or a handshake timeout aborts the raw
+ * transport (its buffered bytes are dropped), as asyncio does, so a peer that never reads cannot
+ * hold the connection open.
  *
  * <p>Not done: renegotiation by the application, a shutdown timeout (close sends close_notify
  * and closes the socket without waiting for the peer's), and {@code writeEof} (unsupported, as
@@ -117,7 +119,7 @@ final class Tls implements Protocol {
         try {
             Net.awaitIo(waiter);
         } catch (IOException | RuntimeException e) {
-            raw.close();
+            raw.abort(); // a failed or timed-out handshake: nothing buffered is worth waiting for
             throw e;
         }
         return tls.appTransport;
@@ -364,7 +366,7 @@ final class Tls implements Protocol {
         }
     }
 
-    /** A handshake or record error: tell the waiter, send the alert if any, close. */
+    /** A handshake or record error or a handshake timeout: tell the waiter, try the alert, abort. */
     private void fail(Throwable error) {
         boolean handshaking = state == State.HANDSHAKING;
         cancelTimer();
@@ -385,7 +387,9 @@ final class Tls implements Protocol {
             app.connectionLost(error);
         }
         if (raw != null) {
-            raw.close();
+            // Abort, as asyncio's sslproto does: a graceful close would wait for the peer to read
+            // what is buffered (a whole handshake flight), which a stalled or hostile peer never does.
+            raw.abort();
         }
     }
 

@@ -41,6 +41,7 @@ final class UdpTransport implements DatagramTransport {
         this.channel = channel;
         this.protocol = protocol;
         this.peer = peer;
+        loop.addCloseable(channel); // closed with the loop if it is still open then
     }
 
     void start(dev.aio4j.Future<Void> waiter) {
@@ -198,6 +199,7 @@ final class UdpTransport implements DatagramTransport {
             } catch (IOException e) {
                 // gone either way
             }
+            loop.removeCloseable(channel);
         }
     }
 

@@ -347,7 +347,7 @@ class TcpStreamsTest {
             server.waitClosed();
         });
         assertThat(recorded.contexts).hasSize(1);
-        assertThat(recorded.contexts.get(0).message()).isEqualTo("Unhandled exception in client_connected_cb");
+        assertThat(recorded.contexts.get(0).message()).isEqualTo("ClientHandler failed");
         assertThat(recorded.contexts.get(0).exception()).hasMessage("handler bug");
     }
 

@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aio4j.Aio;
+import dev.aio4j.Timeout;
 import dev.aio4j.net.NetTesting.PeerProcess;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -36,6 +38,90 @@ class TlsTest {
 
     static ConnectOptions tls(SSLContext ctx) {
         return ConnectOptions.defaults().withSsl(ctx);
+    }
+
+    // ------------------------------------------------------------------ faults: release at once
+
+    /**
+     * A ClientHello from a throwaway client engine, sent on a plain socket that never reads, with
+     * a small receive buffer: the server's handshake flight (a chain of about 7 MB)
+     * stays buffered on the server.
+     */
+    private static SocketChannel nonReadingTlsClient(int port) throws Exception {
+        SocketChannel ch = SocketChannel.open();
+        ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+        ch.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+        javax.net.ssl.SSLEngine engine = SSLContext.getDefault().createSSLEngine("localhost", port);
+        engine.setUseClientMode(true);
+        engine.beginHandshake();
+        java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), hello);
+        hello.flip();
+        while (hello.hasRemaining()) {
+            ch.write(hello);
+        }
+        return ch;
+    }
+
+    private static SSLContext bigCertificate;
+
+    private static synchronized SSLContext bigCertificate() throws Exception {
+        if (bigCertificate == null) {
+            bigCertificate = TestCerts.bigCertificateContext(60);
+        }
+        return bigCertificate;
+    }
+
+    /** Waits for the server to drop its last client; returns how long that took from {@code t0}. */
+    private static Duration awaitNoClients(Server s, long t0) {
+        while (s.clientCount() > 0) {
+            Aio.sleep(Duration.ofMillis(5));
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    @Test
+    void aHandshakeTimeoutReleasesAConnectionWhoseClientNeverReads() throws Exception {
+        SSLContext big = bigCertificate();
+        Duration timeout = Duration.ofMillis(500);
+        Duration took = run(() -> {
+            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0,
+                    ServerOptions.defaults().withSsl(big).withSslHandshakeTimeout(timeout));
+            try (SocketChannel client = Aio.toThread(() -> nonReadingTlsClient(s.port()))) {
+                long t0 = System.nanoTime();
+                while (s.clientCount() == 0) {
+                    Aio.sleep(Duration.ofMillis(1));
+                }
+                return Timeout.after(Duration.ofSeconds(10), () -> awaitNoClients(s, t0));
+            } finally {
+                s.close();
+            }
+        });
+        System.out.println("handshake timeout " + timeout + ": connection released after " + took);
+        assertThat(took).isLessThan(timeout.plus(Duration.ofMillis(1_500)));
+    }
+
+    @Test
+    void aFatalTlsErrorReleasesAConnectionWhoseClientNeverReads() throws Exception {
+        SSLContext big = bigCertificate();
+        Duration took = run(() -> {
+            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0,
+                    ServerOptions.defaults().withSsl(big).withSslHandshakeTimeout(Duration.ofSeconds(60)));
+            try (SocketChannel client = Aio.toThread(() -> nonReadingTlsClient(s.port()))) {
+                while (s.clientCount() == 0) {
+                    Aio.sleep(Duration.ofMillis(1));
+                }
+                Aio.sleep(Duration.ofMillis(100)); // the server has sent what the socket takes
+                long t0 = System.nanoTime();
+                // A record of an unknown content type: a fatal error for the server's engine.
+                Aio.toThread(() -> client.write(java.nio.ByteBuffer.wrap(new byte[] {99, 3, 3, 0, 1, 0})));
+                return Timeout.after(Duration.ofSeconds(10), () -> awaitNoClients(s, t0));
+            } finally {
+                s.close();
+            }
+        });
+        System.out.println("fatal TLS error: connection released after " + took);
+        assertThat(took).isLessThan(Duration.ofMillis(1_500));
     }
 
     // ------------------------------------------------------------------ aio4j with itself

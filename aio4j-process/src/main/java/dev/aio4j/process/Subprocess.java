@@ -79,7 +79,7 @@ public final class Subprocess implements AutoCloseable {
     private final StreamWriter stdin;
     private final StreamReader stdout;
     private final StreamReader stderr;
-    private final Runnable onLoopClose = this::killBecauseTheLoopCloses;
+    private final AutoCloseable onLoopClose = this::killBecauseTheLoopCloses;
 
     /** Loop only. */
     private State state = State.RUNNING;
@@ -109,7 +109,7 @@ public final class Subprocess implements AutoCloseable {
         stdoutPipe = stdout == null ? null : readPipe("stdout" + pid, process.getInputStream(), stdout);
         stderr = options.stderr() == Redirect.PIPE ? new StreamReader(options.limit()) : null;
         stderrPipe = stderr == null ? null : readPipe("stderr" + pid, process.getErrorStream(), stderr);
-        loop.addCloseCallback(onLoopClose);
+        loop.addCloseable(onLoopClose);
         if (stdoutPipe != null) {
             stdoutPipe.start();
         }
@@ -384,7 +384,7 @@ public final class Subprocess implements AutoCloseable {
             return;
         }
         state = State.FINISHED;
-        loop.removeCloseCallback(onLoopClose);
+        loop.removeCloseable(onLoopClose);
         for (Future<Integer> w; (w = waiters.poll()) != null; ) {
             if (!w.done()) {
                 w.setResult(exitCode);

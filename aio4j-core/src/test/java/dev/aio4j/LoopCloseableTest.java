@@ -7,36 +7,36 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** EventLoop.addCloseCallback: what runs when a loop closes. */
-class LoopCloseCallbackTest {
+/** EventLoop.addCloseable: what a loop closes when it closes. */
+class LoopCloseableTest {
 
     @Test
-    void closeCallbacksRunOnceInRegistrationOrderWhenTheLoopCloses() {
+    void resourcesCloseOnceNewestFirstWhenTheLoopCloses() {
         List<String> seen = new ArrayList<>();
         EventLoop loop = EventLoop.newEventLoop();
         loop.runUntilComplete(() -> {
-            Runnable first = () -> seen.add("first");
-            loop.addCloseCallback(first);
-            loop.addCloseCallback(first);
-            loop.addCloseCallback(() -> seen.add("second"));
+            AutoCloseable first = () -> seen.add("first");
+            loop.addCloseable(first);
+            loop.addCloseable(first);
+            loop.addCloseable(() -> seen.add("second"));
             return null;
         });
         assertThat(seen).isEmpty();
         loop.close();
         loop.close();
-        assertThat(seen).containsExactly("first", "second");
+        assertThat(seen).containsExactly("second", "first");
     }
 
     @Test
-    void aRemovedCallbackDoesNotRun() {
+    void aRemovedResourceIsNotClosed() {
         List<String> seen = new ArrayList<>();
         EventLoop loop = EventLoop.newEventLoop();
         boolean[] removed = new boolean[2];
         loop.runUntilComplete(() -> {
-            Runnable gone = () -> seen.add("gone");
-            loop.addCloseCallback(gone);
-            removed[0] = loop.removeCloseCallback(gone);
-            removed[1] = loop.removeCloseCallback(gone);
+            AutoCloseable gone = () -> seen.add("gone");
+            loop.addCloseable(gone);
+            removed[0] = loop.removeCloseable(gone);
+            removed[1] = loop.removeCloseable(gone);
             return null;
         });
         loop.close();
@@ -45,28 +45,28 @@ class LoopCloseCallbackTest {
     }
 
     @Test
-    void aFailingCallbackGoesToTheExceptionHandlerAndTheOthersStillRun() {
+    void aFailingCloseGoesToTheExceptionHandlerAndTheOthersStillClose() {
         List<String> seen = new ArrayList<>();
         EventLoop loop = EventLoop.newEventLoop();
         loop.setExceptionHandler((l, context) -> seen.add(context.message() + ": " + context.exception().getMessage()));
         loop.runUntilComplete(() -> {
-            loop.addCloseCallback(() -> {
+            loop.addCloseable(() -> {
                 throw new IllegalStateException("boom");
             });
-            loop.addCloseCallback(() -> seen.add("after"));
+            loop.addCloseable(() -> seen.add("after"));
             return null;
         });
         loop.close();
         assertThat(seen).hasSize(2);
-        assertThat(seen.get(0)).startsWith("Exception in close callback").endsWith(": boom");
-        assertThat(seen.get(1)).isEqualTo("after");
+        assertThat(seen.get(0)).isEqualTo("after"); // newest first
+        assertThat(seen.get(1)).startsWith("Closing ").endsWith(": boom");
     }
 
     @Test
-    void aClosedLoopRefusesNewCloseCallbacks() {
+    void aClosedLoopRefusesNewResources() {
         EventLoop loop = EventLoop.newEventLoop();
         loop.close();
-        assertThatThrownBy(() -> loop.addCloseCallback(() -> { })).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> loop.addCloseable(() -> { })).isInstanceOf(IllegalStateException.class)
                 .hasMessage("Event loop is closed");
     }
 
@@ -82,7 +82,7 @@ class LoopCloseCallbackTest {
                     seen.add("task cancelled");
                 }
             });
-            loop.addCloseCallback(() -> seen.add("loop closed"));
+            loop.addCloseable(() -> seen.add("loop closed"));
         });
         assertThat(seen).containsExactly("task cancelled", "loop closed");
     }
