@@ -263,6 +263,7 @@ public final class EventLoop implements AutoCloseable {
         }
         state = State.CLOSED;
         closing = true;
+        SignalDispatch.removeAll(this);
         ready.clear();
         foreignReady.clear();
         timers.clear();
@@ -730,6 +731,46 @@ public final class EventLoop implements AutoCloseable {
                 ready.addLast(new Handle(interest.writer));
             }
         }
+    }
+
+    // ------------------------------------------------------------------ signals
+
+    /**
+     * Runs {@code callback} as a callback of this loop (through {@link #callSoonThreadsafe})
+     * each time the process receives {@code signal} (asyncio's {@code add_signal_handler}).
+     * Adding again for the same signal replaces the callback. Signals are process-wide: the
+     * handler added last, by any loop or runner, is the one that runs; removing it gives the
+     * signal back to whichever handler it replaced, the JVM's own in the end (which, for INT,
+     * TERM and HUP, runs the shutdown hooks and exits). Closing the loop removes its handlers.
+     *
+     * <p>Differs from asyncio: any thread's loop may add handlers, not only the main thread's.
+     *
+     * @throws UnsupportedSignalException for KILL and STOP, or a signal the JVM refuses
+     *     (QUIT, or any with {@code -Xrs})
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void addSignalHandler(Signal signal, Runnable callback) {
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(callback, "callback");
+        checkThread();
+        checkNotClosed();
+        SignalDispatch.add(signal, this, s -> {
+            try {
+                callSoonThreadsafe(callback);
+            } catch (IllegalStateException closed) {
+                // closed between the signal and this hand-off: nobody left to run it
+            }
+        });
+    }
+
+    /**
+     * Removes this loop's handler of {@code signal}, giving the signal back to the handler it
+     * replaced; returns whether there was one (asyncio's {@code remove_signal_handler}).
+     */
+    public boolean removeSignalHandler(Signal signal) {
+        Objects.requireNonNull(signal, "signal");
+        checkThread();
+        return SignalDispatch.remove(signal, this);
     }
 
     // ------------------------------------------------------------------ threads
