@@ -1,5 +1,6 @@
 package dev.aio4j.file;
 
+import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,6 +102,9 @@ public final class AsyncFile implements AutoCloseable {
 
     /** Opens {@code path} on a file thread; see {@link AioPath#open}. */
     static AsyncFile open(Path path, Charset charset, Set<? extends OpenOption> options) throws IOException {
+        if (Aio.currentTask() == null) { // before the open starts: nobody could close what it opens
+            throw new IllegalStateException("AsyncFile.open() must be called from a task");
+        }
         CompletableFuture<FileChannel> opening = FilePool.start(() -> FileChannel.open(path, options));
         FileChannel ch;
         try {
