@@ -90,15 +90,18 @@ class AsyncFileTest {
                 int seed = i;
                 Path p = files.get(i);
                 readers.add(Aio.createTask(() -> {
-                    byte[] data;
                     if (seed % 2 == 0) {
-                        data = AioPath.of(p).readBytes();
-                    } else {
-                        try (AsyncFile f = AioPath.of(p).openRead()) {
-                            data = f.readAll();
+                        byte[] data = AioPath.of(p).readBytes();
+                        return data.length == 64 * MB && matches(data, 0, seed);
+                    }
+                    int at = 0;
+                    boolean intact = true;
+                    try (AsyncFile f = AioPath.of(p).openRead()) {
+                        for (byte[] chunk; (chunk = f.read(MB)).length > 0; at += chunk.length) {
+                            intact &= matches(chunk, at, seed);
                         }
                     }
-                    return data.length == 64 * MB && matches(data, 0, seed);
+                    return intact && at == 64 * MB;
                 }));
             }
             int ok = 0;
@@ -110,9 +113,10 @@ class AsyncFileTest {
             return new long[] {ok, hb.loopWorstMs(), hb.controlWorstMs(), ms};
         });
         assertThat(result[0]).as("files read intact").isEqualTo(8);
-        // GC pauses for 512 MB of arrays on a loaded machine delay every thread: compare with the control.
+        // GC pauses for big arrays on a loaded machine delay every thread: compare with the control.
+        // Read inside the tasks, the files would hold the loop for the whole of the reads.
         assertThat(result[1]).as("loop heartbeat's worst lateness, ms (control %d ms, reads took %d ms)", result[2],
-                result[3]).isLessThan(result[2] + 200);
+                result[3]).isLessThan(Heartbeat.allowedLatenessMs(result[2]));
     }
 
     @Test
@@ -135,7 +139,8 @@ class AsyncFileTest {
             assertThat(result[0]).isEqualTo("hello from the writer");
             assertThat((long) result[1]).as("waited for the writer, ms").isGreaterThanOrEqualTo(700);
             Heartbeat hb = (Heartbeat) result[2];
-            assertThat(hb.loopWorstMs()).as("%s", hb).isLessThan(hb.controlWorstMs() + 200);
+            assertThat(hb.loopWorstMs()).as("%s", hb)
+                    .isLessThan(Heartbeat.allowedLatenessMs(hb.controlWorstMs()));
             assertThat(hb.ticks()).as("%s", hb).isGreaterThan(20);
         } finally {
             writer.waitFor(10, TimeUnit.SECONDS);

@@ -50,6 +50,14 @@ final class Heartbeat {
         control.join();
     }
 
+    /**
+     * How late the loop's heartbeat may be when the control was {@code controlMs} late: what
+     * stops the whole JVM, and a margin for the loop's own hand-offs on a loaded machine.
+     */
+    static long allowedLatenessMs(long controlMs) {
+        return Math.max(controlMs * 3 / 2, controlMs + 300);
+    }
+
     long loopWorstMs() {
         return loopWorstNanos / 1_000_000;
     }
