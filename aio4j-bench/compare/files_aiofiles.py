@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """File reading with aiofiles, for compare/files.py: the same workloads as FileWorkloads.java.
 
-    python3 files_aiofiles.py many DIR | whole FILE | chunks FILE
+    python3 files_aiofiles.py many DIR | whole FILE | chunks FILE | into FILE
 
 One warm-up round, one measured round, one JSON line on standard output.
 """
@@ -36,6 +36,14 @@ async def workload(name, path):
                 if not b:
                     return total
                 total += len(b)
+    if name == "into":
+        total, buf = 0, bytearray(CHUNK)
+        async with aiofiles.open(path, "rb") as f:
+            while True:
+                n = await f.readinto(buf)
+                if not n:
+                    return total
+                total += n
     raise SystemExit("unknown workload " + name)
 
 

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +43,8 @@ import java.util.concurrent.CompletableFuture;
  * and its effect is kept: bytes a cancelled read brought in stay in the buffer and are returned
  * by the next read, a cancelled write or flush lands in the file. The next operation on the
  * file waits for it first, so {@link #position()} always counts exactly the bytes handed out
- * and written, and nothing is read twice or lost. {@link #close()} does not wait for a read
+ * and written, and nothing is read twice or lost. ({@link #readInto} reads into the caller's
+ * array and moves the position back instead; see there.) {@link #close()} does not wait for a read
  * that may never end (a FIFO with no writer): it closes the channel, which ends that read.
  * An {@link #open} cancelled while it waits (a FIFO without a writer) closes the file once the
  * open completes.
@@ -143,6 +145,65 @@ public final class AsyncFile implements AutoCloseable {
             fill(missing, Math.max(missing, CHUNK));
         }
         return take(Math.min(n, end - start));
+    }
+
+    /**
+     * Reads up to {@code len} bytes into {@code dst} at {@code off} and returns how many, or -1 at
+     * the end of the file (Python's {@code readinto}; {@link java.io.InputStream#read(byte[], int,
+     * int)}'s contract). No array is allocated: reading a large file in a loop with one buffer
+     * costs no garbage. Bytes already buffered are handed out first; otherwise one read goes
+     * straight into {@code dst}.
+     *
+     * <p>Cancellation differs from the other reads, since the bytes go to the caller's array: a
+     * cancelled {@code readInto} still completes on its file thread, then the file's position is
+     * moved back by what it read, so the next read reads those bytes again. A FIFO cannot move
+     * back: there, the bytes of a cancelled {@code readInto} are lost (use {@link #read(int)}).
+     *
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code dst}
+     */
+    public int readInto(byte[] dst, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        prepareRead();
+        if (len == 0) {
+            return 0;
+        }
+        if (end > start) {
+            int n = Math.min(len, end - start);
+            System.arraycopy(buf, start, dst, off, n);
+            start += n;
+            scanned = 0;
+            return n;
+        }
+        if (eof) {
+            return -1;
+        }
+        CompletableFuture<Integer> started = FilePool.start(() -> {
+            int r = channel.read(ByteBuffer.wrap(dst, off, len));
+            if (r < 0) {
+                eof = true;
+            } else {
+                channelPos += r;
+            }
+            return r;
+        });
+        inFlight = started;
+        try {
+            return FilePool.await(started);
+        } catch (CancelledError e) {
+            // Give the bytes back: the next operation waits for this rewind.
+            inFlight = started.handle((r, error) -> r == null ? 0 : r).thenApplyAsync(r -> {
+                if (r > 0) {
+                    try {
+                        channel.position(channelPos - r);
+                        channelPos -= r;
+                    } catch (IOException | UnsupportedOperationException cannotMoveBack) {
+                        // a FIFO: the bytes are gone, as documented
+                    }
+                }
+                return null;
+            }, FilePool.executor());
+            throw e;
+        }
     }
 
     /** Reads everything from the position to the end of the file. */
@@ -392,7 +453,16 @@ public final class AsyncFile implements AutoCloseable {
     /** On a file thread: reads until {@code min} more bytes or the end, into room for {@code max}. */
     private void fill(int min, int max) throws IOException {
         run(() -> {
-            ensureSpace(max);
+            if (start == end) {
+                // Empty: a buffer of exactly max, so that a read of max bytes hands it out uncopied.
+                start = 0;
+                end = 0;
+                if (buf.length != max) {
+                    buf = new byte[max];
+                }
+            } else {
+                ensureSpace(max);
+            }
             int got = 0;
             while (got < min) {
                 int r = channel.read(ByteBuffer.wrap(buf, end, buf.length - end));

@@ -35,6 +35,11 @@ final class FilePool {
         return pool;
     }
 
+    /** The pool itself, for follow-up steps of an operation. */
+    static Executor executor() {
+        return POOL;
+    }
+
     /**
      * Runs {@code op} on the pool and waits for it, suspending only the current task. Cancelled
      * before its turn, {@code op} never runs; once running, it completes and its outcome is

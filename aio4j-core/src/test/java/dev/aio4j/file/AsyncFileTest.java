@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -212,6 +213,46 @@ class AsyncFileTest {
                 assertThat(f.position()).isEqualTo(200_000);
                 assertThat(f.seek(5)).isEqualTo(5);
                 assertThat(matches(f.read(3), 5, 7)).isTrue();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void readIntoFillsTheCallersBufferAndReturnsMinusOneAtTheEnd() throws Exception {
+        Path p = patterned(dir.resolve("into"), 3 * MB + 5, 9);
+        run(() -> {
+            try (AsyncFile f = AioPath.of(p).openRead()) {
+                byte[] first = f.read(5); // leaves bytes buffered: readInto hands those out first
+                byte[] buf = new byte[MB];
+                long total = first.length;
+                boolean intact = matches(first, 0, 9);
+                for (int n; (n = f.readInto(buf, 0, buf.length)) > 0; total += n) {
+                    intact &= matches(Arrays.copyOf(buf, n), (int) total, 9);
+                }
+                assertThat(total).isEqualTo(3 * MB + 5);
+                assertThat(intact).isTrue();
+                assertThat(f.readInto(buf, 0, 10)).isEqualTo(-1);
+                assertThatThrownBy(() -> f.readInto(buf, MB - 1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aCancelledReadIntoGivesItsBytesBack() throws Exception {
+        Path p = patterned(dir.resolve("into-cancel"), 32 * MB, 4);
+        run(() -> {
+            try (AsyncFile f = AioPath.of(p).openRead()) {
+                byte[] big = new byte[32 * MB];
+                Task<Integer> reader = Aio.createTask(() -> f.readInto(big, 0, big.length));
+                Aio.sleep(Duration.ZERO);
+                reader.cancel();
+                assertThatThrownBy(reader::await).isInstanceOf(CancelledError.class);
+                assertThat(f.position()).isZero();
+                byte[] again = f.readAll();
+                assertThat(again).hasSize(32 * MB);
+                assertThat(matches(again, 0, 4)).isTrue();
             }
             return null;
         });

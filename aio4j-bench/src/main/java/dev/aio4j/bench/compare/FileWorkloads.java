@@ -19,14 +19,17 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks.jar \
- *       dev.aio4j.bench.compare.FileWorkloads aio4j|plain many DIR | whole FILE | chunks FILE
+ *       dev.aio4j.bench.compare.FileWorkloads aio4j|plain many DIR | whole FILE | chunks FILE | into FILE
  * </pre>
  *
  * <ul>
  *   <li>{@code many}: every file of DIR read whole, all at once (one task per file; plain: one
  *       after another on the main thread);
  *   <li>{@code whole}: one file read into one array;
- *   <li>{@code chunks}: one file read in 1 MiB reads (plain: an InputStream with a 1 MiB buffer).
+ *   <li>{@code chunks}: one file read in 1 MiB reads, a new array each (plain: an InputStream
+ *       with one 1 MiB buffer);
+ *   <li>{@code into}: one file read into one 1 MiB buffer ({@code AsyncFile.readInto}; plain: as
+ *       {@code chunks}).
  * </ul>
  */
 public final class FileWorkloads {
@@ -37,7 +40,7 @@ public final class FileWorkloads {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: FileWorkloads aio4j|plain many DIR | whole FILE | chunks FILE");
+            System.err.println("usage: FileWorkloads aio4j|plain many DIR | whole FILE | chunks FILE | into FILE");
             System.exit(2);
         }
         String impl = args[0];
@@ -80,6 +83,16 @@ public final class FileWorkloads {
                 }
                 yield total;
             }
+            case "into" -> {
+                long total = 0;
+                byte[] buf = new byte[CHUNK];
+                try (AsyncFile f = AioPath.of(path).openRead()) {
+                    for (int n; (n = f.readInto(buf, 0, CHUNK)) > 0; ) {
+                        total += n;
+                    }
+                }
+                yield total;
+            }
             default -> throw new IllegalArgumentException(workload);
         };
     }
@@ -96,7 +109,7 @@ public final class FileWorkloads {
                 yield total;
             }
             case "whole" -> Files.readAllBytes(path).length;
-            case "chunks" -> {
+            case "chunks", "into" -> {
                 long total = 0;
                 byte[] buf = new byte[CHUNK];
                 try (var in = Files.newInputStream(path)) {
