@@ -1,6 +1,8 @@
 package dev.aio4j.file;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.CopyOption;
@@ -97,19 +99,55 @@ public final class AioPath {
 
     // ------------------------------------------------------------------ whole files
 
-    /** {@link Files#readString}: the whole file as UTF-8 text. */
+    /**
+     * The whole file as UTF-8 text, as {@link Files#readString}: malformed input fails with
+     * {@link java.nio.charset.MalformedInputException}.
+     */
     public String readString() throws IOException {
-        return FilePool.call(() -> Files.readString(path));
+        return readString(StandardCharsets.UTF_8);
     }
 
     /** {@link Files#readString(Path, Charset)}. */
     public String readString(Charset charset) throws IOException {
-        return FilePool.call(() -> Files.readString(path, charset));
+        return FilePool.call(() -> charset.newDecoder().decode(ByteBuffer.wrap(readFully(path))).toString());
     }
 
-    /** {@link Files#readAllBytes}. */
+    /** The whole file, as {@link Files#readAllBytes}. */
     public byte[] readBytes() throws IOException {
-        return FilePool.call(() -> Files.readAllBytes(path));
+        return FilePool.call(() -> readFully(path));
+    }
+
+    /**
+     * On a file thread: {@link Files#readAllBytes}, but in reads of at most
+     * {@link AsyncFile#MAX_IO}, so that the JDK's per-thread temporary buffer stays small.
+     */
+    private static byte[] readFully(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new OutOfMemoryError("Required array size too large: " + path);
+            }
+            byte[] data = new byte[(int) size];
+            int at = 0;
+            while (true) {
+                if (at == data.length) {
+                    ByteBuffer probe = ByteBuffer.allocate(8192); // the file may have grown
+                    int r = ch.read(probe);
+                    if (r < 0) {
+                        return data;
+                    }
+                    data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(at + r, at * 2L)));
+                    System.arraycopy(probe.array(), 0, data, at, r);
+                    at += r;
+                    continue;
+                }
+                int r = ch.read(ByteBuffer.wrap(data, at, Math.min(data.length - at, AsyncFile.MAX_IO)));
+                if (r < 0) {
+                    return at == data.length ? data : Arrays.copyOf(data, at);
+                }
+                at += r;
+            }
+        }
     }
 
     /** {@link Files#writeString}: writes {@code text} in UTF-8 (default options: create, truncate). */

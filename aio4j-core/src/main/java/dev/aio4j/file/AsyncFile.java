@@ -75,6 +75,12 @@ import java.util.concurrent.CompletableFuture;
 public final class AsyncFile implements AutoCloseable {
     static final int CHUNK = 64 * 1024;
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * The most one channel call moves. The JDK copies a heap buffer through a temporary direct
+     * buffer of the call's size and keeps it per thread: one 1 GiB read would pin 1 GiB of native
+     * memory on a file thread, and cost a fresh 1 GiB allocation on every other.
+     */
+    static final int MAX_IO = 1 << 20;
     /** Java arrays stop a little short of Integer.MAX_VALUE. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
@@ -150,7 +156,7 @@ public final class AsyncFile implements AutoCloseable {
     /**
      * Reads up to {@code len} bytes into {@code dst} at {@code off} and returns how many, or -1 at
      * the end of the file (Python's {@code readinto}; {@link java.io.InputStream#read(byte[], int,
-     * int)}'s contract). No array is allocated: reading a large file in a loop with one buffer
+     * int)}'s contract: fewer than asked is normal, at most 1 MiB). No array is allocated: reading a large file in a loop with one buffer
      * costs no garbage. Bytes already buffered are handed out first; otherwise one read goes
      * straight into {@code dst}.
      *
@@ -178,7 +184,7 @@ public final class AsyncFile implements AutoCloseable {
             return -1;
         }
         CompletableFuture<Integer> started = FilePool.start(() -> {
-            int r = channel.read(ByteBuffer.wrap(dst, off, len));
+            int r = channel.read(ByteBuffer.wrap(dst, off, Math.min(len, MAX_IO)));
             if (r < 0) {
                 eof = true;
             } else {
@@ -465,7 +471,7 @@ public final class AsyncFile implements AutoCloseable {
             }
             int got = 0;
             while (got < min) {
-                int r = channel.read(ByteBuffer.wrap(buf, end, buf.length - end));
+                int r = channel.read(ByteBuffer.wrap(buf, end, Math.min(buf.length - end, MAX_IO)));
                 if (r < 0) {
                     eof = true;
                     break;
@@ -484,7 +490,7 @@ public final class AsyncFile implements AutoCloseable {
         while (true) {
             int r;
             if (end < buf.length) {
-                r = channel.read(ByteBuffer.wrap(buf, end, buf.length - end));
+                r = channel.read(ByteBuffer.wrap(buf, end, Math.min(buf.length - end, MAX_IO)));
                 if (r > 0) {
                     end += r;
                 }
@@ -551,9 +557,8 @@ public final class AsyncFile implements AutoCloseable {
 
     /** On a file thread: writes {@code len} bytes of {@code data} where the channel stands. */
     private Void writeFully(byte[] data, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(data, 0, len);
-        while (b.hasRemaining()) {
-            channel.write(b);
+        for (int off = 0; off < len; ) {
+            off += channel.write(ByteBuffer.wrap(data, off, Math.min(len - off, MAX_IO)));
         }
         channelPos = append ? channel.size() : channelPos + len;
         return null;

@@ -52,6 +52,25 @@ class AioPathTest {
     }
 
     @Test
+    void readBytesAndReadStringReadWholeFilesLargerThanOneRead() throws Exception {
+        byte[] data = new byte[3 * AsyncFile.MAX_IO + 17];
+        new java.util.Random(5).nextBytes(data);
+        java.nio.file.Files.write(dir.resolve("big.bin"), data);
+        java.nio.file.Files.writeString(dir.resolve("big.txt"), "é".repeat(AsyncFile.MAX_IO));
+        java.nio.file.Files.write(dir.resolve("bad.txt"), new byte[] {(byte) 0xC3, (byte) 0x28});
+        AsyncFileTest.run(() -> {
+            assertThat(AioPath.of(dir.resolve("big.bin")).readBytes()).isEqualTo(data);
+            assertThat(AioPath.of(dir.resolve("big.txt")).readString()).isEqualTo("é".repeat(AsyncFile.MAX_IO));
+            assertThatThrownBy(() -> AioPath.of(dir.resolve("bad.txt")).readString())
+                    .isInstanceOf(java.nio.charset.MalformedInputException.class);
+            AioPath empty = AioPath.of(dir.resolve("empty"));
+            empty.writeBytes(new byte[0]);
+            assertThat(empty.readBytes()).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
     void helpersRunOnFileThreadsNotOnTheLoop() {
         String thread = AsyncFileTest.run(() -> FilePool.call(() -> Thread.currentThread().getName()));
         assertThat(thread).startsWith("aio4j-file-");

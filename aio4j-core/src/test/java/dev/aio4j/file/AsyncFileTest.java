@@ -245,10 +245,29 @@ class AsyncFileTest {
         run(() -> {
             try (AsyncFile f = AioPath.of(p).openRead()) {
                 byte[] big = new byte[32 * MB];
-                Task<Integer> reader = Aio.createTask(() -> f.readInto(big, 0, big.length));
-                Aio.sleep(Duration.ZERO);
-                reader.cancel();
+                // Every file thread waits to open a FIFO, so the read below is queued when its
+                // task's cancellation arrives (else it may finish first and hand its bytes out).
+                Path fifo = fifo("pool-blocker");
+                List<Task<AsyncFile>> blockers = new ArrayList<>();
+                for (int i = 0; i < FilePool.THREADS; i++) {
+                    blockers.add(Aio.createTask(() -> AioPath.of(fifo).openRead()));
+                }
+                Aio.sleep(Duration.ofMillis(200));
+                Task<Integer> reader = Aio.createTask(() -> {
+                    Aio.currentTask().cancel(); // delivered at the read's first wait
+                    return f.readInto(big, 0, big.length);
+                });
                 assertThatThrownBy(reader::await).isInstanceOf(CancelledError.class);
+                Thread.ofPlatform().start(() -> {
+                    try (OutputStream out = new FileOutputStream(fifo.toFile())) {
+                        out.flush(); // opening the writing end lets every blocked open complete
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                for (Task<AsyncFile> b : blockers) {
+                    b.await().close();
+                }
                 assertThat(f.position()).isZero();
                 byte[] again = f.readAll();
                 assertThat(again).hasSize(32 * MB);
