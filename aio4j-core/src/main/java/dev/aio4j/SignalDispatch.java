@@ -38,6 +38,10 @@ final class SignalDispatch {
 
     private static final Map<Signal, Slot> slots = new EnumMap<>(Signal.class);
 
+    /** Signals the JVM leaves ignored when the process started with them ignored (nohup, {@code cmd &}). */
+    private static final java.util.Set<Signal> JVM_KEEPS_IGNORED = java.util.EnumSet.of(Signal.INT, Signal.TERM,
+            Signal.HUP);
+
     private static final class Entry {
         final Object owner;
         Action action;
@@ -93,11 +97,19 @@ final class SignalDispatch {
             return;
         }
         slot = new Slot(signal);
+        sun.misc.Signal jvmSignal = new sun.misc.Signal(signal.name());
         try {
-            slot.jvmPrevious = sun.misc.Signal.handle(new sun.misc.Signal(signal.name()), slot);
+            slot.jvmPrevious = sun.misc.Signal.handle(jvmSignal, slot);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new UnsupportedSignalException("the JVM does not let " + signal.signalName() + " be handled: "
                     + e.getMessage());
+        }
+        if (slot.jvmPrevious == sun.misc.SignalHandler.SIG_IGN && JVM_KEEPS_IGNORED.contains(signal)) {
+            // The JVM reports success but installs nothing for these when they were ignored at start.
+            sun.misc.Signal.handle(jvmSignal, sun.misc.SignalHandler.SIG_IGN);
+            throw new UnsupportedSignalException(signal.signalName() + " is ignored by this process (it was started"
+                    + " with the signal ignored, e.g. as a background job of a shell or under nohup), and the JVM"
+                    + " keeps it ignored");
         }
         slot.stack.add(new Entry(owner, action));
         slots.put(signal, slot);

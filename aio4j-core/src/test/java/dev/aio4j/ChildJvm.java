@@ -23,6 +23,15 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(Class<?> main, String... args) throws IOException {
+        return start(null, main, args);
+    }
+
+    /** Starts the child with {@code ignored} (a signal name) ignored from the start, as {@code nohup} does. */
+    static ChildJvm startIgnoring(String ignored, Class<?> main, String... args) throws IOException {
+        return start(ignored, main, args);
+    }
+
+    private static ChildJvm start(String ignored, Class<?> main, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<String> cmd = new ArrayList<>(List.of(java));
         if (TestSupport.carrierMode()) {
@@ -30,6 +39,9 @@ final class ChildJvm implements AutoCloseable {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
+        if (ignored != null) {
+            cmd.addAll(0, List.of("sh", "-c", "trap '' " + ignored + "; exec \"$@\"", "sh"));
+        }
         return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 

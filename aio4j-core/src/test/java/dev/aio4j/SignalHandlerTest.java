@@ -121,12 +121,35 @@ class SignalHandlerTest {
         }
     }
 
+    @Test
+    void aSignalIgnoredSinceTheStartCannotBeHandledAndDoesNotCancelTheRun() throws Exception {
+        try (ChildJvm p = ChildJvm.startIgnoring("INT", SignalMain.class, "ignored-int")) {
+            assertThat(p.readUntil("add INT: UnsupportedSignalException")).as("output: %s", p.lines()).isTrue();
+            assertThat(p.readUntil("ready")).isTrue();
+            p.kill(Signal.INT); // ignored, as the process was told
+            p.kill(Signal.TERM); // the JVM's own handler: exit 143
+            assertThat(p.exitStatus()).as("output: %s", p.lines()).isEqualTo(143);
+            assertThat(p.lines()).noneMatch(l -> l.contains("cancelled"));
+        }
+    }
+
     /** The programs the tests above run in child JVMs. */
     public static final class SignalMain {
         public static void main(String[] args) {
             switch (args[0]) {
                 case "handlers" -> Aio.run(SignalMain::handlers);
                 case "restore-hup" -> restoreHup();
+                case "ignored-int" -> Aio.run(() -> {
+                    try {
+                        Aio.getRunningLoop().addSignalHandler(Signal.INT, () -> say("handled"));
+                        say("add INT: succeeded");
+                    } catch (UnsupportedSignalException e) {
+                        say("add INT: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                    }
+                    say("ready");
+                    Aio.sleep(Duration.ofSeconds(120));
+                    return null;
+                });
                 case "service" -> Aio.run(() -> service(false), RunOptions.defaults().withCancelSignals(Signal.INT,
                         Signal.TERM));
                 case "stubborn-service" -> Aio.run(() -> service(true), RunOptions.defaults()
