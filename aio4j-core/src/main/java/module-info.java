@@ -1,10 +1,11 @@
 /** aio4j: Python's asyncio for Java, with tasks as virtual threads scheduled by their loop. */
 module dev.aio4j {
-    requires jdk.unsupported; // sun.misc.Signal for SIGINT handling in Aio.run
+    requires jdk.unsupported; // sun.misc.Signal: loop signal handlers and the run's cancel signals
 
     exports dev.aio4j;
     exports dev.aio4j.sync;
     exports dev.aio4j.queue;
+    exports dev.aio4j.file;
 
     // Host name lookups made by a task wait off the loop (see internal.TaskResolver).
     provides java.net.spi.InetAddressResolverProvider with dev.aio4j.internal.TaskResolverProvider;

@@ -277,6 +277,7 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         closeCloseables();
+        SignalDispatch.removeAll(this);
         ready.clear();
         timers.clear();
         ExecutorService executor = defaultExecutor;
@@ -526,8 +527,12 @@ public final class EventLoop implements AutoCloseable {
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
+        return submitThreadsafe(new Handle(callback));
+    }
+
+    /** Hands {@code h} to the loop from any thread: {@link #callSoonThreadsafe}'s mechanism. */
+    private Handle submitThreadsafe(Handle h) {
         checkNotClosed();
-        Handle h = new Handle(callback);
         foreignReady.offer(h);
         // close() sets closing, then drains foreignReady. Seeing closing here, take the handle
         // back: whoever removes it first decides. Removed here means refused; gone already means
@@ -852,6 +857,50 @@ public final class EventLoop implements AutoCloseable {
                 ready.addLast(new Handle(interest.writer, interest.writerContext));
             }
         }
+    }
+
+    // ------------------------------------------------------------------ signals
+
+    /**
+     * Runs {@code callback} as a callback of this loop (through {@link #callSoonThreadsafe}), in
+     * the context captured by this call, each time the process receives {@code signal}
+     * (asyncio's {@code add_signal_handler}).
+     * Adding again for the same signal replaces the callback. Signals are process-wide: the
+     * handler added last, by any loop or runner, is the one that runs; removing it gives the
+     * signal back to whichever handler it replaced, the JVM's own in the end (which, for INT,
+     * TERM and HUP, runs the shutdown hooks and exits). Closing the loop removes its handlers.
+     *
+     * <p>Differs from asyncio: any thread's loop may add handlers, not only the main thread's.
+     *
+     * @throws UnsupportedSignalException for KILL and STOP, or a signal the JVM refuses
+     *     (QUIT, or any with {@code -Xrs})
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void addSignalHandler(Signal signal, Runnable callback) {
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(callback, "callback");
+        checkThread();
+        checkNotClosed();
+        // As asyncio, the callback runs in the context of the call that added it, not in the
+        // signal thread's.
+        Context context = Context.captureForSchedule();
+        SignalDispatch.add(signal, this, s -> {
+            try {
+                submitThreadsafe(new Handle(callback, context));
+            } catch (IllegalStateException closed) {
+                // closed between the signal and this hand-off: nobody left to run it
+            }
+        });
+    }
+
+    /**
+     * Removes this loop's handler of {@code signal}, giving the signal back to the handler it
+     * replaced; returns whether there was one (asyncio's {@code remove_signal_handler}).
+     */
+    public boolean removeSignalHandler(Signal signal) {
+        Objects.requireNonNull(signal, "signal");
+        checkThread();
+        return SignalDispatch.remove(signal, this);
     }
 
     // ------------------------------------------------------------------ threads

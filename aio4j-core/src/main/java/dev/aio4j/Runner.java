@@ -48,11 +48,14 @@ public final class Runner implements AutoCloseable {
 
     /**
      * Runs {@code main} as a task on the runner's loop until it is done and returns its result.
-     * While it runs, SIGINT cancels it (if the options allow and no other runner holds SIGINT);
-     * a second SIGINT ends the process with status 130.
+     * While it runs, each of the options' {@linkplain RunOptions#cancelSignals cancel signals}
+     * (SIGINT by default) cancels it; a second one ends the process at once with status 128+N
+     * (130 for SIGINT). A handler the loop adds for the same signal meanwhile takes precedence.
      *
      * @throws IllegalStateException if called from a task or callback of any loop, or after close
-     * @throws CancelledError if the main task was cancelled, e.g. by SIGINT
+     * @throws CancelledBySignal if a signal cancelled the main task and it ended cancelled; left
+     *     uncaught in a thread, it prints one line and exits with 128+N (see {@link CancelledBySignal})
+     * @throws CancelledError if the main task was cancelled otherwise
      */
     public <T> T run(Callable<T> main) {
         if (Strand.current() != null) {
@@ -66,13 +69,45 @@ public final class Runner implements AutoCloseable {
             context = Context.copyContext();
         }
         Task<T> task = loop.createTask(main, null, context);
-        SigintHandler sigint = options.handleSigint() ? SigintHandler.install(loop, task) : null;
+        CancelOnSignal signals = CancelOnSignal.install(loop, task, options.cancelSignals());
         try {
             return loop.runUntilComplete(task);
-        } finally {
-            if (sigint != null) {
-                sigint.uninstall();
+        } catch (CancelledError e) {
+            Signal received = signals == null ? null : signals.received();
+            if (received != null && task.cancelled()) {
+                CancelledBySignal bySignal = new CancelledBySignal(received);
+                exitQuietlyIfUncaught(Thread.currentThread());
+                throw bySignal;
             }
+            throw e;
+        } finally {
+            if (signals != null) {
+                signals.uninstall();
+            }
+        }
+    }
+
+    /**
+     * Makes a {@link CancelledBySignal} that escapes {@code thread} print one line and exit with
+     * 128+N instead of a stack trace and status 1; other exceptions go where they went before.
+     */
+    private static void exitQuietlyIfUncaught(Thread thread) {
+        Thread.UncaughtExceptionHandler previous = thread.getUncaughtExceptionHandler();
+        if (previous instanceof QuietExit) {
+            return;
+        }
+        thread.setUncaughtExceptionHandler(new QuietExit(previous));
+    }
+
+    private record QuietExit(Thread.UncaughtExceptionHandler previous) implements Thread.UncaughtExceptionHandler {
+        @Override
+        public void uncaughtException(Thread t, Throwable e) {
+            if (e instanceof CancelledBySignal s) {
+                System.err.println("aio4j: " + s.getMessage() + ", exiting with status " + s.exitStatus());
+                System.err.flush();
+                System.exit(s.exitStatus());
+            }
+            previous.uncaughtException(t, e);
         }
     }
 

@@ -3,13 +3,9 @@ package dev.aio4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RunnerTest {
@@ -115,43 +111,22 @@ class RunnerTest {
 
     @Test
     void sigintCancelsTheMainTaskAndASecondOneExitsAtOnce() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> cmd = new ArrayList<>(List.of(java));
-        if (TestSupport.carrierMode()) {
-            cmd.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SigintMain.class.getName()));
-
         // One SIGINT: the main task sees CancelledError, cleans up, and Aio.run throws.
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        assertThat(readUntil(out, "ready")).isTrue();
-        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertThat(readUntil(out, "main cancelled: SIGINT")).isTrue();
-        assertThat(readUntil(out, "run threw CancelledError")).isTrue();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(3);
-
-        // Two SIGINTs while the main task ignores the first: the process ends with status 130.
-        List<String> stubborn = new ArrayList<>(cmd);
-        stubborn.add("ignore-cancel");
-        Process q = new ProcessBuilder(stubborn).redirectErrorStream(true).start();
-        BufferedReader qout = new BufferedReader(new InputStreamReader(q.getInputStream(), StandardCharsets.UTF_8));
-        assertThat(readUntil(qout, "ready")).isTrue();
-        new ProcessBuilder("kill", "-INT", Long.toString(q.pid())).start().waitFor();
-        assertThat(readUntil(qout, "ignored SIGINT")).isTrue();
-        new ProcessBuilder("kill", "-INT", Long.toString(q.pid())).start().waitFor();
-        assertThat(q.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(q.exitValue()).isEqualTo(130);
-    }
-
-    private static boolean readUntil(BufferedReader in, String wanted) throws Exception {
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.contains(wanted)) {
-                return true;
-            }
+        try (ChildJvm p = ChildJvm.start(SigintMain.class)) {
+            assertThat(p.readUntil("ready")).isTrue();
+            p.kill(Signal.INT);
+            assertThat(p.readUntil("main cancelled: SIGINT")).isTrue();
+            assertThat(p.readUntil("run threw CancelledBySignal")).isTrue();
+            assertThat(p.exitStatus()).isEqualTo(3);
         }
-        return false;
+        // Two SIGINTs while the main task ignores the first: the process ends with status 130.
+        try (ChildJvm q = ChildJvm.start(SigintMain.class, "ignore-cancel")) {
+            assertThat(q.readUntil("ready")).isTrue();
+            q.kill(Signal.INT);
+            assertThat(q.readUntil("ignored SIGINT")).isTrue();
+            q.kill(Signal.INT);
+            assertThat(q.exitStatus()).isEqualTo(130);
+        }
     }
 
     /** The program the SIGINT test runs in a child JVM. */
@@ -178,7 +153,7 @@ class RunnerTest {
                     }
                 });
             } catch (CancelledError e) {
-                System.out.println("run threw CancelledError");
+                System.out.println("run threw " + e.getClass().getSimpleName());
                 System.out.flush();
                 System.exit(3);
             }

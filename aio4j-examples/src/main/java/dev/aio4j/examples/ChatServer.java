@@ -1,6 +1,9 @@
 package dev.aio4j.examples;
 
 import dev.aio4j.Aio;
+import dev.aio4j.CancelledError;
+import dev.aio4j.RunOptions;
+import dev.aio4j.Signal;
 import dev.aio4j.net.Net;
 import dev.aio4j.net.Server;
 import dev.aio4j.net.StreamReader;
@@ -21,6 +24,11 @@ import java.util.Map;
  * would make {@code drain()} wait; a broadcast does not wait for anyone, it only writes, so one
  * slow client cannot stall the room (its buffer grows until it is dropped, see {@code MAX_BACKLOG}).
  *
+ * <p>Ctrl-C (SIGINT) or SIGTERM shuts it down gracefully: {@code serveForever} is cancelled,
+ * which stops accepting and cancels every client's handler; each says goodbye to its client
+ * and closes; a client still connected after {@link Server#DEFAULT_SHUTDOWN_GRACE} is cut off.
+ * The process then prints one line and exits with 130 (143 for SIGTERM).
+ *
  * <pre>
  *   ./aio4j example ChatServer --host 127.0.0.1 --port 0     (prints "listening on H:P")
  * </pre>
@@ -39,13 +47,14 @@ public final class ChatServer {
         String host = EchoServer.option(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(EchoServer.option(args, "--port", "8889"));
         ChatServer chat = new ChatServer();
+        // SIGTERM too: a process manager stops services with it.
         Aio.run(() -> {
             Server server = Net.startServer(chat::serve, host, port);
             InetSocketAddress bound = (InetSocketAddress) server.addresses().get(0);
             System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
             System.out.flush();
             server.serveForever();
-        });
+        }, RunOptions.defaults().withCancelSignals(Signal.INT, Signal.TERM));
     }
 
     private void serve(StreamReader reader, StreamWriter writer) throws IOException {
@@ -62,6 +71,9 @@ public final class ChatServer {
             }
         } catch (UncheckedIOException reset) {
             // lines() wraps the read's IOException: the client reset or vanished, so it left
+        } catch (CancelledError shutdown) {
+            writer.write("* server shutting down, goodbye\n");
+            throw shutdown;
         } finally {
             clients.remove(writer);
             broadcast(writer, "* " + name + " left\n");

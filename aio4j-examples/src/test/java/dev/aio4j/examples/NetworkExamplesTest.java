@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +25,17 @@ class NetworkExamplesTest {
 
     /** Starts an example in its own JVM and returns it with the port it printed. */
     static Process start(String main, List<String> args, int[] port) throws IOException {
+        return start(main, args, port, null);
+    }
+
+    /** {@link #start(String, List, int[])} with the error stream saved to {@code stderr} (null: dropped). */
+    private static Process start(String main, List<String> args, int[] port, Path stderr) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.aio4j.examples." + main));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd).redirectError(stderr == null ? ProcessBuilder.Redirect.DISCARD
+                : ProcessBuilder.Redirect.to(stderr.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         for (int i = 0; i < 20; i++) {
             String line = out.readLine();
@@ -42,6 +49,76 @@ class NetworkExamplesTest {
         }
         p.destroyForcibly();
         throw new AssertionError(main + " did not print 'listening on H:P'");
+    }
+
+    /** An idle {@code nc} client of port {@code port}, its stdin left open; returns once it got a line. */
+    private static Process nc(int port, List<BufferedReader> outputs) throws IOException {
+        Process nc = new ProcessBuilder("nc", "127.0.0.1", Integer.toString(port)).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(nc.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).startsWith("welcome guest");
+        outputs.add(out);
+        return nc;
+    }
+
+    /** Sends {@code signal} with {@code kill}, waits for the exit; returns {status, milliseconds}. */
+    private static long[] killAndWait(Process p, String signal) throws Exception {
+        long t0 = System.nanoTime();
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor()).isZero();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new long[] {p.exitValue(), (System.nanoTime() - t0) / 1_000_000};
+    }
+
+    /** What an {@code nc} client printed after its first line, once its stdin is closed. */
+    private static String rest(Process nc, BufferedReader in) throws IOException {
+        nc.getOutputStream().close(); // nc runs until both directions are done
+        StringBuilder sb = new StringBuilder();
+        for (String l; (l = in.readLine()) != null; ) {
+            sb.append(l).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void chatServerSaysGoodbyeToIdleClientsAndExitsWithin5sOnSigint() throws Exception {
+        int[] port = new int[1];
+        Path err = Files.createTempFile("chat", ".err");
+        Process p = start("ChatServer", List.of("--host", "127.0.0.1", "--port", "0"), port, err);
+        List<Process> ncs = new ArrayList<>();
+        List<BufferedReader> outs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                ncs.add(nc(port[0], outs));
+            }
+            long[] exit = killAndWait(p, "INT");
+            assertThat(exit[0]).isEqualTo(130);
+            assertThat(exit[1]).as("exit after SIGINT, ms").isLessThan(5_000);
+            for (int i = 0; i < outs.size(); i++) {
+                assertThat(rest(ncs.get(i), outs.get(i))).contains("* server shutting down, goodbye");
+            }
+            List<String> stderr = Files.readAllLines(err);
+            assertThat(stderr).contains("aio4j: cancelled by SIGINT, exiting with status 130");
+            assertThat(stderr).noneMatch(l -> l.startsWith("\tat "));
+        } finally {
+            p.destroyForcibly();
+            ncs.forEach(Process::destroyForcibly);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    void chatServerShutsDownOnSigtermAndExitsWith143() throws Exception {
+        int[] port = new int[1];
+        Process p = start("ChatServer", List.of("--host", "127.0.0.1", "--port", "0"), port);
+        List<BufferedReader> outs = new ArrayList<>();
+        Process nc = nc(port[0], outs);
+        try {
+            long[] exit = killAndWait(p, "TERM");
+            assertThat(exit[0]).isEqualTo(143);
+            assertThat(rest(nc, outs.get(0))).contains("goodbye");
+        } finally {
+            p.destroyForcibly();
+            nc.destroyForcibly();
+        }
     }
 
     private static String line(Connection c) throws IOException {

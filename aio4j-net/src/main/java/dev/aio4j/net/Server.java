@@ -5,6 +5,8 @@ import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.ExceptionContext;
 import dev.aio4j.Future;
+import dev.aio4j.ReturnWhen;
+import dev.aio4j.Task;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -17,8 +19,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -31,7 +35,8 @@ import javax.net.ssl.SSLContext;
  *
  * <p>{@link #close()} stops listening and leaves the clients connected; {@link #waitClosed()}
  * returns once the server is closed <em>and</em> every client connection is gone;
- * {@link #closeClients()} and {@link #abortClients()} end the clients.
+ * {@link #closeClients()} and {@link #abortClients()} end the clients; {@link #shutdown}
+ * does all of it within a grace period.
  *
  * <h2>Implementation notes</h2>
  *
@@ -56,6 +61,9 @@ public final class Server implements AutoCloseable {
 
     private static final Duration ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
 
+    /** The grace period of the shutdown a cancelled {@link #serveForever()} does. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
     private final EventLoop loop;
     private final List<ServerSocketChannel> channels;
     private final List<SocketAddress> addresses;
@@ -63,6 +71,9 @@ public final class Server implements AutoCloseable {
     private final ServerOptions options;
     private final boolean tcp;
     private final Set<SocketTransport> clients = new LinkedHashSet<>();
+    /** The application protocol of each client, to reach a stream handler's task. */
+    private final Map<SocketTransport, Protocol> apps = new HashMap<>();
+    private long served;
     private final ArrayDeque<Future<Void>> closeWaiters = new ArrayDeque<>();
     private State state = State.NOT_SERVING;
     private Future<Void> servingForever;
@@ -137,8 +148,14 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Accepts until cancelled (asyncio's {@code serve_forever}); cancelling it closes the server
-     * and waits for its clients.
+     * Accepts until cancelled (asyncio's {@code serve_forever}). Cancelling the task that runs it
+     * (Ctrl-C in {@code Aio.run}) shuts the server down with {@link #DEFAULT_SHUTDOWN_GRACE}:
+     * handlers are cancelled and get five seconds to finish before their connections are
+     * aborted. {@link #close()} from elsewhere ends it too, and it then waits for the clients to
+     * go, as asyncio does.
+     *
+     * <p>Differs from asyncio (3.12+), whose cancelled serve_forever waits for every client,
+     * forever if one stays idle.
      *
      * @throws IllegalStateException if already serving forever, or if the server is closed
      */
@@ -149,14 +166,20 @@ public final class Server implements AutoCloseable {
         if (state == State.CLOSED) {
             throw new IllegalStateException("serveForever() called on a closed server: " + this);
         }
-        startServing();
         servingForever = loop.createFuture();
         try {
+            startServing();
             servingForever.await();
         } catch (CancelledError e) {
-            close();
+            Task<?> self = Aio.currentTask();
+            boolean taskCancelled = self != null && self.cancelling() > 0;
             try {
-                waitClosed();
+                if (taskCancelled) {
+                    shutdown(DEFAULT_SHUTDOWN_GRACE);
+                } else {
+                    close();
+                    waitClosed();
+                }
             } catch (CancelledError again) {
                 e.addSuppressed(again);
             }
@@ -235,6 +258,57 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /**
+     * Shuts the server down gracefully: stops accepting (ending {@link #serveForever()}), asks
+     * every client connection to end, waits up to {@code grace} for them, then aborts the rest
+     * and waits until they are gone. Asking means: a {@link Net#startServer} handler's task is
+     * cancelled (it may still write a goodbye and drain in its cleanup; its connection is closed
+     * when it ends); a protocol's transport is closed after its buffered bytes. Cancelling the
+     * caller during the grace period aborts what is left at once.
+     *
+     * @return what it did: connections served, finished within the grace period, aborted
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public ShutdownReport shutdown(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace < 0: " + grace);
+        }
+        close();
+        int open = clients.size();
+        for (SocketTransport t : List.copyOf(clients)) {
+            if (!(apps.get(t) instanceof StreamProtocol sp && sp.cancelHandler("server shutdown"))) {
+                t.close();
+            }
+        }
+        int aborted;
+        try {
+            waitClosed(grace);
+        } finally {
+            aborted = clients.size();
+            abortClients();
+        }
+        waitClosed();
+        return new ShutdownReport(served, open - aborted, aborted);
+    }
+
+    /** Waits like {@link #waitClosed()}, at most {@code timeout}. */
+    private void waitClosed(Duration timeout) {
+        if (state == State.CLOSED && clients.isEmpty()) {
+            return;
+        }
+        Future<Void> w = loop.createFuture();
+        closeWaiters.add(w);
+        try {
+            Aio.wait(List.of(w), timeout, ReturnWhen.ALL_COMPLETED);
+        } finally {
+            if (!w.done()) {
+                closeWaiters.remove(w);
+                w.cancel();
+            }
+        }
+    }
+
     /** The number of client connections not yet gone. */
     public int clientCount() {
         return clients.size();
@@ -271,6 +345,7 @@ public final class Server implements AutoCloseable {
 
     void detach(SocketTransport t) {
         clients.remove(t);
+        apps.remove(t);
         wakeIfDone();
     }
 
@@ -295,7 +370,10 @@ public final class Server implements AutoCloseable {
                 SSLContext ssl = options.ssl();
                 Protocol p = ssl == null ? app
                         : new Tls(loop, ssl, app, true, null, 0, options.sslHandshakeTimeout(), null);
-                new SocketTransport(loop, c, p, this).start(null);
+                SocketTransport transport = new SocketTransport(loop, c, p, this);
+                apps.put(transport, app);
+                served++;
+                transport.start(null);
             } catch (IOException | RuntimeException e) {
                 try {
                     c.close();

@@ -35,6 +35,8 @@ final class StreamProtocol implements BufferedProtocol {
     /** The host a client connection was opened to (for startTls), or null. */
     String connectHost;
     private boolean upgrading;
+    /** The server-side handler's task, or null. */
+    private Task<Void> handlerTask;
 
     private boolean writePaused;
     private boolean lost;
@@ -66,6 +68,7 @@ final class StreamProtocol implements BufferedProtocol {
                 handler.handle(reader, writer);
                 return null;
             }, "client " + t.getExtraInfo("peername"));
+            handlerTask = task;
             task.addDoneCallback(f -> {
                 if (f.cancelled()) {
                     t.close();
@@ -100,6 +103,15 @@ final class StreamProtocol implements BufferedProtocol {
         }
         String m = t instanceof IOException ? String.valueOf(t.getMessage()) : "";
         return m.contains("Connection reset") || m.contains("Broken pipe");
+    }
+
+    /** Cancels the server-side handler's task if it still runs; false if there is none. */
+    boolean cancelHandler(String message) {
+        if (handlerTask == null || handlerTask.done()) {
+            return false;
+        }
+        handlerTask.cancel(message);
+        return true;
     }
 
     /** The next connectionMade comes from a TLS layer put under this protocol by startTls. */

@@ -1,6 +1,7 @@
 package dev.aio4j.process;
 
 import dev.aio4j.Aio;
+import dev.aio4j.Signal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 

@@ -4,6 +4,7 @@ import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.Signal;
 import dev.aio4j.net.Net;
 import dev.aio4j.net.StreamReader;
 import dev.aio4j.net.StreamWriter;

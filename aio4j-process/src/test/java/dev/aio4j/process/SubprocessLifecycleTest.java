@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
+import dev.aio4j.Signal;
 import dev.aio4j.Task;
 import dev.aio4j.Timeout;
 import dev.aio4j.process.internal.PipePumps;
