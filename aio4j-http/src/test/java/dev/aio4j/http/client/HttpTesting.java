@@ -108,15 +108,35 @@ final class HttpTesting {
     }
 
     /** The aiohttp peer's counters (GET /stats), through a session of its own. */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> stats(Peer peer) {
-        try (HttpSession s = HttpSession.builder().jsonCodec(new TinyJson()).build()) {
-            return (Map<String, Object>) s.get(peer.url("/stats")).json();
+        try (HttpSession s = HttpSession.create()) {
+            return stats(s, peer);
         }
+    }
+
+    /** The aiohttp peer's counters, through {@code session}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> stats(HttpSession session, Peer peer) {
+        return (Map<String, Object>) new TinyJson().decode(session.get(peer.url("/stats")).text(), Object.class);
     }
 
     static long stat(Peer peer, String name) {
         return ((Number) stats(peer).get(name)).longValue();
+    }
+
+    static long stat(HttpSession session, Peer peer, String name) {
+        return ((Number) stats(session, peer).get(name)).longValue();
+    }
+
+    /**
+     * Waits until the only connection the peer has open is {@code session}'s (those of earlier
+     * sessions are closed), then resets its counters through it.
+     */
+    static void quiesceAndReset(HttpSession session, Peer peer) {
+        for (int i = 0; i < 100 && stat(session, peer, "open") > 1; i++) {
+            dev.aio4j.Aio.sleep(Duration.ofMillis(50));
+        }
+        session.get(peer.url("/reset")).text();
     }
 
     static void resetStats(Peer peer) {
