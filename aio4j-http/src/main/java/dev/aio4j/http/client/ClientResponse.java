@@ -1,6 +1,7 @@
 package dev.aio4j.http.client;
 
 import dev.aio4j.http.client.internal.BodyBridge;
+import dev.aio4j.http.client.internal.ConnectionLimiter;
 import dev.aio4j.http.client.internal.ExchangeTimer;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,10 +42,13 @@ public final class ClientResponse implements AutoCloseable {
     private final BodyBridge bridge;
     private final BodyReader content;
     private final JsonCodec codec;
+    private final ExchangeTimer timer;
+    private final ConnectionLimiter.Slot slot;
     private boolean closed;
 
     ClientResponse(String method, URI url, int status, HttpHeaders headers, HttpClient.Version version,
-            List<ClientResponse> history, BodyBridge bridge, ExchangeTimer timer, JsonCodec codec) {
+            List<ClientResponse> history, BodyBridge bridge, ExchangeTimer timer, JsonCodec codec,
+            ConnectionLimiter.Slot slot) {
         this.method = method;
         this.url = url;
         this.status = status;
@@ -53,6 +58,8 @@ public final class ClientResponse implements AutoCloseable {
         this.bridge = bridge;
         this.content = new BodyReader(bridge, timer);
         this.codec = codec;
+        this.timer = timer;
+        this.slot = slot;
     }
 
     /** The status code. */
@@ -122,6 +129,15 @@ public final class ClientResponse implements AutoCloseable {
         return history;
     }
 
+    /**
+     * How long the request waited for connection slots (the session's {@code limit} and
+     * {@code limitPerHost}), redirects included: the part of its latency spent queued in this
+     * process rather than on the network. Not in aiohttp (its trace hooks tell the same).
+     */
+    public Duration queued() {
+        return Duration.ofNanos(timer.queuedNanos());
+    }
+
     /** The body as a stream. */
     public BodyReader content() {
         return content;
@@ -189,6 +205,16 @@ public final class ClientResponse implements AutoCloseable {
             throw new ClientResponseError(this);
         }
         return this;
+    }
+
+    /** The connection slot this response holds (until {@link #releaseSlotAtEnd()} hands it over). */
+    ConnectionLimiter.Slot slot() {
+        return slot;
+    }
+
+    /** From now on the body's end (or {@link #close()}) gives the connection slot back. */
+    void releaseSlotAtEnd() {
+        bridge.onEnd(slot::release);
     }
 
     /** True once the body was read to its end or the response was closed. */

@@ -232,26 +232,42 @@ public final class HttpSession implements AutoCloseable {
         int max = r.maxRedirects != null ? r.maxRedirects : maxRedirects;
         boolean raise = r.raiseForStatus != null ? r.raiseForStatus : raiseForStatus;
         List<ClientResponse> history = new ArrayList<>();
+        ConnectionLimiter.Slot carried = null;
         while (true) {
-            ClientResponse response = exchange(method, uri, headers, body, timer, List.copyOf(history));
+            ClientResponse response = exchange(method, uri, headers, body, timer, List.copyOf(history), carried);
+            ConnectionLimiter.Slot slot = response.slot();
             String location = response.header("Location").orElse(null);
             if (!follow || location == null || !isRedirect(response.status())) {
+                response.releaseSlotAtEnd();
                 if (raise) {
                     response.raiseForStatus();
                 }
                 return response;
             }
-            if (history.size() >= max) {
-                response.close();
-                throw new TooManyRedirects(response.status(), method, uri, max);
-            }
-            discard(response);
-            history.add(response);
             URI next;
             try {
-                next = Urls.check(location, uri.resolve(location));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidUrlError(location, e);
+                if (history.size() >= max) {
+                    throw new TooManyRedirects(response.status(), method, uri, max);
+                }
+                try {
+                    next = Urls.check(location, uri.resolve(location));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidUrlError(location, e);
+                }
+                discard(response);
+            } catch (Throwable e) {
+                response.close();
+                slot.release();
+                throw e;
+            }
+            history.add(response);
+            // The next hop to the same host keeps this slot instead of queueing again behind
+            // requests that came later; its total deadline is running already.
+            if (Urls.hostKey(next).equals(Urls.hostKey(uri))) {
+                carried = slot;
+            } else {
+                carried = null;
+                slot.release();
             }
             int status = response.status();
             if (status == 303 && !method.equals("HEAD") || (status == 301 || status == 302) && method.equals("POST")) {
@@ -259,7 +275,7 @@ public final class HttpSession implements AutoCloseable {
                 body = null;
                 headers.remove("Content-Type");
             }
-            if (!Urls.hostKey(next).equals(Urls.hostKey(uri))) {
+            if (carried == null) {
                 headers.remove("Authorization");
             }
             uri = next;
@@ -270,7 +286,10 @@ public final class HttpSession implements AutoCloseable {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    /** Reads and drops a redirect's small body so its connection can be reused; abandons a big one. */
+    /**
+     * Reads and drops a redirect's small body so that its connection can be reused; abandons a
+     * big one (the connection is closed). Either way the slot stays with the caller.
+     */
     private static void discard(ClientResponse response) {
         try {
             long n = 0;
@@ -284,21 +303,30 @@ public final class HttpSession implements AutoCloseable {
         }
     }
 
-    /** One hop: a slot, the request, the headers. The response owns the slot from then on. */
+    /**
+     * One hop: a slot (unless {@code carried} over from a redirect), the request, the headers.
+     * The slot is released here if this fails; else the caller gets it with the response.
+     */
     private ClientResponse exchange(String method, URI uri, Map<String, String> headers, RequestBody body,
-            ExchangeTimer timer, List<ClientResponse> history) {
-        ConnectionLimiter.Slot slot = limiter.acquire(Urls.hostKey(uri));
+            ExchangeTimer timer, List<ClientResponse> history, ConnectionLimiter.Slot carried) {
+        ConnectionLimiter.Slot slot = carried;
+        if (slot == null) {
+            long queuedAt = System.nanoTime();
+            slot = limiter.acquire(Urls.hostKey(uri));
+            timer.queued(System.nanoTime() - queuedAt);
+        }
+        ConnectionLimiter.Slot held = slot;
         CompletableFuture<HttpResponse<BodyBridge>> sent = null;
         try {
             timer.startTotal();
             timer.url(uri);
             HttpRequest request = buildRequest(method, uri, headers, body);
-            BodyBridge bridge = new BodyBridge(readLimit, timer, uri, slot::release);
+            BodyBridge bridge = new BodyBridge(readLimit, timer, uri);
             sent = client.sendAsync(request, info -> bridge.start(info, autoDecompress));
             CompletableFuture<HttpResponse<BodyBridge>> view = sent.thenApply(Function.identity());
             HttpResponse<BodyBridge> r = timer.run(() -> Aio.await(view));
             return new ClientResponse(method, r.uri(), r.statusCode(), r.headers(), r.version(), history, r.body(), timer,
-                    jsonCodec);
+                    jsonCodec, held);
         } catch (Throwable e) {
             if (sent != null) {
                 sent.cancel(true); // Aio.await cancelled only the view: this cancels the exchange

@@ -118,6 +118,32 @@ class ConnectionLimitTest {
     }
 
     @Test
+    void aRedirectToTheSameHostKeepsItsSlotInsteadOfQueueingAgain() {
+        run(() -> {
+            try (HttpSession s = HttpSession.builder().limitPerHost(1).build()) {
+                s.get(peer.url("/hello")).text();
+                long start = System.nanoTime();
+                Task<Double> redirected = Aio.createTask(() -> {
+                    String body = s.get(peer.url("/redirect/3")).text();
+                    assertThat(body).isEqualTo("done");
+                    return (System.nanoTime() - start) / 1e9;
+                });
+                for (int i = 0; i < 1000 && s.inFlight() == 0; i++) {
+                    Aio.sleep(Duration.ofMillis(1)); // until the redirected request holds the slot
+                }
+                List<Task<String>> queued = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    queued.add(Aio.createTask(() -> s.get(peer.url("/delay?ms=500")).text()));
+                }
+                assertThat(redirected.await()).as("seconds for 4 hops, not behind 3 x 500 ms").isLessThan(1.2);
+                for (Task<String> q : queued) {
+                    assertThat(q.await()).isEqualTo("ok");
+                }
+            }
+        });
+    }
+
+    @Test
     void fiftyRequestsInFlightLeaveAHeartbeatOnTime() {
         run(() -> {
             try (HttpSession s = HttpSession.create()) {

@@ -34,7 +34,8 @@ import java.util.zip.ZipException;
  * subscribes, and read on the loop only after a posted call, which orders it.
  *
  * <p>Invariants: (1) at most one piece is requested and not yet delivered ({@code demanded});
- * (2) {@code onEnd} runs exactly once, when the body ended, failed or was abandoned; (3) after
+ * (2) {@code onEnd}, once set, runs exactly once, when the body ended, failed or was abandoned
+ * (or at once if that happened before it was set); (3) after
  * ENDED nothing more is fed to the reader.
  *
  * <p>Memory: the reader holds at most {@code highWater} bytes plus one decoded piece (at most
@@ -51,6 +52,7 @@ public final class BodyBridge implements HttpResponse.BodySubscriber<BodyBridge>
     private final int highWater;
     private final ExchangeTimer timer;
     private final URI url;
+    /** What runs when the body ends; null until set (loop only). */
     private Runnable onEnd;
 
     private volatile ContentDecoder decoder;
@@ -64,18 +66,13 @@ public final class BodyBridge implements HttpResponse.BodySubscriber<BodyBridge>
     private int readsWaiting;
     private long received;
 
-    /**
-     * A bridge bound to the running loop, feeding a new reader of limit {@code highWater}.
-     *
-     * @param onEnd runs on the loop, once, when the body ended, failed or was abandoned
-     */
-    public BodyBridge(int highWater, ExchangeTimer timer, URI url, Runnable onEnd) {
+    /** A bridge bound to the running loop, feeding a new reader of limit {@code highWater}. */
+    public BodyBridge(int highWater, ExchangeTimer timer, URI url) {
         this.loop = dev.aio4j.Aio.getRunningLoop();
         this.reader = new StreamReader(highWater);
         this.highWater = highWater;
         this.timer = timer;
         this.url = url;
-        this.onEnd = onEnd;
     }
 
     /** The reader the body is fed into. */
@@ -164,6 +161,19 @@ public final class BodyBridge implements HttpResponse.BodySubscriber<BodyBridge>
     public void readEnded() {
         readsWaiting--;
         pump();
+    }
+
+    /**
+     * Sets what runs once the body has ended, failed or was abandoned (the response's owner
+     * releases its connection slot so); runs it now if that happened already. Until then the
+     * end releases nothing, so a redirect can read a body and keep its slot for the next hop.
+     */
+    public void onEnd(Runnable r) {
+        if (ended) {
+            r.run();
+        } else {
+            onEnd = r;
+        }
     }
 
     /** True once the body was read to its end, failed or was abandoned. */

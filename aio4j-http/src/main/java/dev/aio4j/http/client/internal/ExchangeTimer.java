@@ -34,6 +34,8 @@ public final class ExchangeTimer {
     private URI url;
     /** The scope of the wait in progress, or null. */
     private Timeout current;
+    /** Time spent waiting for connection slots, all hops together. */
+    private long queuedNanos;
 
     public ExchangeTimer(EventLoop loop, ClientTimeout timeout, URI url) {
         this.loop = loop;
@@ -47,6 +49,16 @@ public final class ExchangeTimer {
         if (total != null && totalDeadlineNanos == NEVER) {
             totalDeadlineNanos = plus(loop.nanoTime(), nanos(total));
         }
+    }
+
+    /** Adds time spent waiting for a connection slot. */
+    public void queued(long nanos) {
+        queuedNanos += nanos;
+    }
+
+    /** Time spent waiting for connection slots so far. */
+    public long queuedNanos() {
+        return queuedNanos;
     }
 
     /** The URL named by the timeout errors (the current hop's). */
