@@ -60,7 +60,6 @@ final class DemoSite implements AutoCloseable {
             int roll = random.nextInt(100);
             kinds[i] = i < 10 ? Kind.NORMAL : roll < 5 ? Kind.SLOW : roll < 11 ? Kind.ERROR : roll < 17 ? Kind.REDIRECT : Kind.NORMAL;
             delaysMs[i] = 5 + random.nextInt(115);
-            redirectTo[i] = random.nextInt(pages);
             int n = 3 + random.nextInt(4);
             links[i] = new int[n + 1];
             links[i][0] = (i + 1) % pages; // a chain, so that every page can be reached
@@ -68,6 +67,13 @@ final class DemoSite implements AutoCloseable {
                 // now and then a link to a page that does not exist: a 404
                 links[i][k] = random.nextInt(40) == 0 ? pages + random.nextInt(1000) : random.nextInt(pages);
             }
+        }
+        for (int i = 0; i < pages; i++) { // a redirect leads to an ordinary page: no loops
+            int to = random.nextInt(pages);
+            while (kinds[to] != Kind.NORMAL) {
+                to = (to + 1) % pages;
+            }
+            redirectTo[i] = to;
         }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         server.createContext("/", this::handle);
