@@ -233,7 +233,9 @@ public final class ClientResponse implements AutoCloseable {
             return;
         }
         closed = true;
-        bridge.abort(new IllegalStateException("the body of " + this + " was not read: the response was closed"));
+        if (!bridge.ended()) { // the error is built only when needed: a stack trace is not cheap
+            bridge.abort(new IllegalStateException("the body of " + this + " was not read: the response was closed"));
+        }
     }
 
     @Override

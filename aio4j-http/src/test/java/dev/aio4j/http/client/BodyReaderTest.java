@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Response bodies: decoding, chunked transfer, streaming with bounded memory, abandoning. */
@@ -36,17 +34,7 @@ class BodyReaderTest {
         TEXT = sb.toString();
     }
 
-    static Peer peer;
-
-    @BeforeAll
-    static void startPeer() throws Exception {
-        peer = Peer.aiohttp();
-    }
-
-    @AfterAll
-    static void stopPeer() throws Exception {
-        peer.close();
-    }
+    static final Peer peer = Peer.shared();
 
     @Test
     void gzipAndDeflateBodiesAreDecoded() {

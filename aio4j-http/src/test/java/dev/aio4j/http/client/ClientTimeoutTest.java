@@ -20,24 +20,12 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Each deadline of a ClientTimeout, connection failures, and cancellation of an exchange. */
 class ClientTimeoutTest {
 
-    static Peer peer;
-
-    @BeforeAll
-    static void startPeer() throws Exception {
-        peer = Peer.aiohttp();
-    }
-
-    @AfterAll
-    static void stopPeer() throws Exception {
-        peer.close();
-    }
+    static final Peer peer = Peer.shared();
 
     private static ClientTimeoutError.Kind kindOf(Throwable e) {
         assertThat(e).isInstanceOf(ClientTimeoutError.class).isInstanceOf(TimeoutError.class);

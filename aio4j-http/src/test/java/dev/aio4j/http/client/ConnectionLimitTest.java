@@ -12,8 +12,6 @@ import dev.aio4j.http.client.HttpTesting.Peer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,17 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionLimitTest {
 
-    static Peer peer;
-
-    @BeforeAll
-    static void startPeer() throws Exception {
-        peer = Peer.aiohttp();
-    }
-
-    @AfterAll
-    static void stopPeer() throws Exception {
-        peer.close();
-    }
+    static final Peer peer = Peer.shared();
 
     @Test
     void theServerNeverSeesMoreThanLimitPerHostOpenConnections() {

@@ -14,25 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Requests and responses against Python's aiohttp.web and http.server. */
 class HttpSessionTest {
 
-    static Peer peer;
-
-    @BeforeAll
-    static void startPeer() throws Exception {
-        peer = Peer.aiohttp();
-    }
-
-    @AfterAll
-    static void stopPeer() throws Exception {
-        peer.close();
-    }
+    static final Peer peer = Peer.shared();
 
     private static HttpSession session() {
         return HttpSession.builder().jsonCodec(new TinyJson()).build();

@@ -89,9 +89,23 @@ final class HttpTesting {
             });
         }
 
-        /** The aiohttp peer of these tests (src/test/python/client_peer.py). */
-        static Peer aiohttp() throws IOException {
-            return new Peer(List.of(python(), "src/test/python/client_peer.py"), "PORT ", null);
+        private static Peer shared;
+
+        /**
+         * The aiohttp peer of these tests (src/test/python/client_peer.py), started once for the
+         * test JVM and stopped when it exits.
+         */
+        static synchronized Peer shared() {
+            if (shared == null) {
+                try {
+                    shared = new Peer(List.of(python(), "src/test/python/client_peer.py"), "PORT ", null);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                Peer p = shared;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> p.process.destroy()));
+            }
+            return shared;
         }
 
         String url(String path) {
