@@ -48,6 +48,22 @@ class ConnectionLimitTest {
     }
 
     @Test
+    void withoutALimitTheJdkClientOpensAConnectionPerConcurrentRequest() {
+        run(() -> {
+            try (HttpSession s = HttpSession.builder().limit(0).build()) {
+                quiesceAndReset(s, peer);
+                TaskGroup.run(g -> {
+                    for (int i = 0; i < 30; i++) {
+                        g.createTask(() -> s.get(peer.url("/delay?ms=300")).text());
+                    }
+                });
+                // what the limits are for: the JDK's pool bounds nothing while requests are in flight
+                assertThat(stat(s, peer, "max")).as("connections open at once").isGreaterThanOrEqualTo(25);
+            }
+        });
+    }
+
+    @Test
     void connectionsAreReusedRatherThanOpenedAgain() {
         run(() -> {
             try (HttpSession s = HttpSession.builder().limitPerHost(3).build()) {
