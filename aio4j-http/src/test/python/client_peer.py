@@ -1,9 +1,11 @@
 """An aiohttp.web server for the HTTP client's tests: it counts its open connections so that
 the client's limits can be checked from the server's side. Prints 'PORT <n>' when it listens and
-exits when its stdin closes (the test that started it ended)."""
+exits when its stdin closes (the test that started it ended). With CERT and KEY (PEM files) as
+arguments it serves HTTPS."""
 import asyncio
 import gzip
 import json
+import ssl
 import sys
 import zlib
 
@@ -175,7 +177,11 @@ async def main():
     ])
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, '127.0.0.1', 0)
+    context = None
+    if len(sys.argv) == 3:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+    site = web.TCPSite(runner, '127.0.0.1', 0, ssl_context=context)
     await site.start()
     print('PORT %d' % site._server.sockets[0].getsockname()[1], flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)

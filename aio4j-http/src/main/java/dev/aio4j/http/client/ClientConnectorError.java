@@ -4,7 +4,8 @@ import java.net.URI;
 
 /**
  * No connection could be opened to the server (aiohttp's {@code ClientConnectorError}): refused,
- * unreachable, or a host name that does not resolve.
+ * unreachable, a host name that does not resolve, or a TLS handshake that failed (aiohttp's
+ * {@code ClientConnectorCertificateError}, {@code ClientSSLError}).
  */
 public final class ClientConnectorError extends ClientConnectionError {
     private static final long serialVersionUID = 1L;

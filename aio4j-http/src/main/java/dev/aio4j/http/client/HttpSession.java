@@ -364,7 +364,8 @@ public final class HttpSession implements AutoCloseable {
             return new ClientTimeoutError(ClientTimeoutError.Kind.SOCK_READ, uri, "request to " + uri + " timed out", e);
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
+            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof UnresolvedAddressException
+                    || c instanceof javax.net.ssl.SSLHandshakeException) {
                 return new ClientConnectorError(uri, c);
             }
         }

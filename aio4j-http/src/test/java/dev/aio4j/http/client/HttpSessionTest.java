@@ -215,6 +215,40 @@ class HttpSessionTest {
     }
 
     @Test
+    void httpsWorksWithTheSessionsSslContext(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out",
+                cert.toString()).redirectErrorStream(true).start();
+        String said = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(openssl.waitFor()).as("openssl (Debian package openssl): %s", said).isZero();
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("peer", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        try (Peer tls = new Peer(List.of(HttpTesting.python(), "src/test/python/client_peer.py", cert.toString(), key.toString()),
+                "PORT ", null)) {
+            String url = "https://127.0.0.1:" + tls.port;
+            run(() -> {
+                try (HttpSession s = HttpSession.builder().sslContext(context).build()) {
+                    assertThat(s.get(url + "/hello").text()).isEqualTo("hello");
+                    assertThat(s.get(url + "/gzip").text()).startsWith("line 00000");
+                }
+                try (HttpSession untrusting = HttpSession.create()) {
+                    assertThatThrownBy(() -> untrusting.get(url + "/hello")).isInstanceOf(ClientConnectorError.class)
+                            .hasMessageContaining("PKIX");
+                }
+            });
+        }
+    }
+
+    @Test
     void pythonHttpServerServesFilesAnd404s(@TempDir Path dir) throws Exception {
         byte[] big = new byte[3 * 1024 * 1024];
         new java.util.Random(7).nextBytes(big);
