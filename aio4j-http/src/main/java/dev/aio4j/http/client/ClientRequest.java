@@ -37,7 +37,7 @@ public final class ClientRequest {
 
     ClientRequest(HttpSession session, String method, String url) {
         this.session = session;
-        this.method = Objects.requireNonNull(method, "method");
+        this.method = Objects.requireNonNull(method, "method").toUpperCase(java.util.Locale.ROOT);
         this.url = Objects.requireNonNull(url, "url");
     }
 
