@@ -195,6 +195,8 @@ class HttpSessionTest {
                 assertThatThrownBy(() -> s.get("/relative")).isInstanceOf(InvalidUrlError.class).hasMessageContaining("base URL");
                 assertThatThrownBy(() -> s.get("ftp://127.0.0.1/")).isInstanceOf(InvalidUrlError.class).hasMessageContaining("http or https");
                 assertThatThrownBy(() -> s.get("http://bad host/")).isInstanceOf(InvalidUrlError.class);
+                assertThatThrownBy(() -> s.request("GET", peer.url("/hello")).header("Connection", "close").send())
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Connection");
                 assertThat(s.inFlight()).isZero();
             }
         });
