@@ -137,9 +137,9 @@ class ConnectionLimitTest {
                 }
                 List<Task<String>> queued = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
-                    queued.add(Aio.createTask(() -> s.get(peer.url("/delay?ms=500")).text()));
+                    queued.add(Aio.createTask(() -> s.get(peer.url("/delay?ms=1000")).text()));
                 }
-                assertThat(redirected.await()).as("seconds for 4 hops, not behind 3 x 500 ms").isLessThan(1.2);
+                assertThat(redirected.await()).as("seconds for 4 hops, not behind 3 x 1 s").isLessThan(2.0);
                 for (Task<String> q : queued) {
                     assertThat(q.await()).isEqualTo("ok");
                 }
@@ -173,10 +173,12 @@ class ConnectionLimitTest {
                 stop[0] = true;
                 heartbeat.await();
                 assertThat(bodies).hasSize(50).containsOnly("ok");
-                assertThat(took).as("50 x 500 ms concurrently, not 25 s in sequence").isLessThan(5.0);
+                assertThat(took).as("50 x 500 ms concurrently, not 25 s in sequence").isLessThan(8.0);
                 double worst = lateness.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
                 assertThat(lateness.size()).as("heartbeats during %.2f s", took).isGreaterThan(20);
-                assertThat(worst).as("the heartbeat's worst lateness in ms").isLessThan(300);
+                assertThat(worst).as("the heartbeat's worst lateness in ms").isLessThan(500);
+                System.out.printf("50 requests of 500 ms in %.2f s; %d heartbeats, the latest %.1f ms late%n", took,
+                        lateness.size(), worst);
             }
         });
     }
