@@ -5,4 +5,7 @@ module dev.aio4j {
     exports dev.aio4j;
     exports dev.aio4j.sync;
     exports dev.aio4j.queue;
+
+    // Host name lookups made by a task wait off the loop (see internal.TaskResolver).
+    provides java.net.spi.InetAddressResolverProvider with dev.aio4j.internal.TaskResolverProvider;
 }

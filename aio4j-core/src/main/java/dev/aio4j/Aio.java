@@ -107,6 +107,14 @@ public final class Aio {
         return getRunningLoop().createTask(asCallable(body), null);
     }
 
+    /**
+     * Like {@link #createTask(Callable, String)}, running in {@code context} (shared, not copied;
+     * null: a copy of the current one), as asyncio's {@code create_task(coro, context=ctx)}.
+     */
+    public static <T> Task<T> createTask(Callable<T> body, String name, Context context) {
+        return getRunningLoop().createTask(body, name, context);
+    }
+
     /** Like {@link #createTask(CheckedRunnable)}, with a name. */
     public static Task<Void> createTask(CheckedRunnable body, String name) {
         return getRunningLoop().createTask(asCallable(body), name);
@@ -198,14 +206,21 @@ public final class Aio {
     /**
      * Runs {@code fn} on the loop's default executor (a bounded pool of platform threads) and
      * waits for it, suspending only the current task (asyncio.to_thread). Use it for file I/O,
-     * DNS, native calls and anything else that would hold the loop's carrier.
-     * Cancelling the task does not interrupt {@code fn} once it runs, as in asyncio.
+     * native calls and anything else that would hold the loop's carrier (host name lookups need
+     * not: they leave the loop by themselves, see docs/networking.md).
+     * {@code fn} runs in a copy of the caller's {@link Context}, as in asyncio. Cancelling the
+     * task does not interrupt {@code fn} once it runs, as in asyncio.
      */
     public static <T> T toThread(Callable<T> fn) {
-        return runInExecutor(null, fn);
+        Context context = Context.copyContext();
+        return runInExecutor(null, () -> context.run(fn));
     }
 
-    /** Runs {@code fn} on {@code executor} ({@code null}: the default one) and waits for it. */
+    /**
+     * Runs {@code fn} on {@code executor} ({@code null}: the default one) and waits for it. Unlike
+     * {@link #toThread}, and as asyncio's {@code run_in_executor}, {@code fn} runs in the
+     * executor thread's own context, not the caller's.
+     */
     public static <T> T runInExecutor(Executor executor, Callable<T> fn) {
         Task.currentOrThrow("Aio.runInExecutor()");
         return getRunningLoop().runInExecutor(executor, fn).await();

@@ -104,10 +104,8 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean runDone;
     private volatile Thread runCaller;
     private volatile Throwable runFailure;
-    /** Iterations completed; read by the debug watchdog. */
+    /** Iterations completed. */
     private volatile long iterations;
-    /** Debug mode: the task that last resumed from one of the library's waits. */
-    private volatile Task<?> lastResumed;
 
     /** Tasks not yet finished: an intrusive doubly linked list headed by a sentinel. */
     final Task<?> taskList = Task.sentinel(this);
@@ -116,6 +114,8 @@ public final class EventLoop implements AutoCloseable {
     int parkedTasks;
     /** Work handed to other threads whose result has not come back (blocks autojump). */
     int pendingExternal;
+    /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
+    private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
     private ExceptionHandler exceptionHandler;
     private volatile boolean debug;
@@ -123,6 +123,8 @@ public final class EventLoop implements AutoCloseable {
     private TaskFactory taskFactory;
     private volatile ExecutorService defaultExecutor;
     private volatile boolean executorShutdown;
+    /** Run by {@link #close()}; loop-affine. */
+    private final Set<Runnable> closeCallbacks = new LinkedHashSet<>();
 
     private EventLoop(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -136,7 +138,7 @@ public final class EventLoop implements AutoCloseable {
         this.loopStrand = new Strand(this, this);
         carrier.create(loopStrand, this::loopMain, true);
         carrier.start(loopStrand);
-        this.debug = Debug.enabledByDefault();
+        setDebug(Debug.enabledByDefault());
     }
 
     /** A new loop on the real clock (asyncio's {@code new_event_loop()}). */
@@ -178,9 +180,7 @@ public final class EventLoop implements AutoCloseable {
         runCaller = Thread.currentThread();
         runRequested = true;
         carrier.resumeLoop(loopStrand);
-        if (debug) {
-            Watchdog.start(this);
-        }
+        Watchdog.watch(this);
         boolean interrupted = false;
         while (!runDone) {
             LockSupport.park(this);
@@ -188,6 +188,7 @@ public final class EventLoop implements AutoCloseable {
                 interrupted = true;
             }
         }
+        Watchdog.unwatch(this);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -261,6 +262,7 @@ public final class EventLoop implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
+        runCloseCallbacks();
         state = State.CLOSED;
         closing = true;
         ready.clear();
@@ -276,6 +278,39 @@ public final class EventLoop implements AutoCloseable {
             selector.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing the selector failed", e);
+        }
+    }
+
+    /**
+     * Registers {@code callback} to run once when {@link #close()} closes this loop, on the thread
+     * that closes it, before the loop drops its callbacks. For resources outside the loop that
+     * must not outlive it, such as a running child process. Registering the same callback twice
+     * keeps one. An exception it throws goes to the exception handler and the others still run.
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void addCloseCallback(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread();
+        checkNotClosed();
+        closeCallbacks.add(callback);
+    }
+
+    /** Unregisters a callback given to {@link #addCloseCallback}; false if it was not there. */
+    public boolean removeCloseCallback(Runnable callback) {
+        checkThread();
+        return closeCallbacks.remove(callback);
+    }
+
+    private void runCloseCallbacks() {
+        List<Runnable> callbacks = new ArrayList<>(closeCallbacks);
+        closeCallbacks.clear();
+        for (Runnable callback : callbacks) {
+            try {
+                callback.run();
+            } catch (Throwable t) {
+                callExceptionHandler(ExceptionContext.of("Exception in close callback " + callback, t));
+            }
         }
     }
 
@@ -316,6 +351,22 @@ public final class EventLoop implements AutoCloseable {
             timeout = -1;
         } else {
             timeout = Math.min(MAX_POLL_NANOS, Math.max(0, timers.peek().whenNanos - clock.nanoTime()));
+        }
+        if (timeout != 0 && !blockedWaiters.isEmpty() && mayJump()) {
+            // Every task waits: this is where a virtual clock would jump. Unless I/O is ready
+            // already, wake the tasks that asked to see this moment instead.
+            if (!selector.keys().isEmpty()) {
+                selector.selectNow();
+            }
+            if (selector.selectedKeys().isEmpty()) {
+                for (Future<Void> w : blockedWaiters) {
+                    if (!w.done()) {
+                        w.complete(null);
+                    }
+                }
+                blockedWaiters.clear();
+            }
+            timeout = 0;
         }
         VirtualClock jumpAfterQuietIo = null;
         if (timeout != 0 && clock instanceof VirtualClock vc) {
@@ -382,15 +433,6 @@ public final class EventLoop implements AutoCloseable {
         return loopIdle;
     }
 
-    Task<?> lastResumed() {
-        return lastResumed;
-    }
-
-    /** Debug mode: records the task whose step starts now, for the watchdog. */
-    void stepStarted(Task<?> task) {
-        lastResumed = task;
-    }
-
     String name() {
         return name;
     }
@@ -402,7 +444,7 @@ public final class EventLoop implements AutoCloseable {
     private void runCallback(Handle h) {
         long start = debug ? System.nanoTime() : 0;
         try {
-            h.callback.run();
+            Context.runCallback(loopStrand, h);
         } catch (Throwable t) {
             callExceptionHandler(new ExceptionContext("Exception in callback " + h.callback, t, null, h, null));
         }
@@ -441,6 +483,12 @@ public final class EventLoop implements AutoCloseable {
     /** {@link #callSoon} without the thread check, for the library's own callbacks on the loop. */
     void callSoonOnLoop(Runnable callback) {
         ready.addLast(new Handle(callback));
+        wakeIfIdle();
+    }
+
+    /** {@link #callSoonOnLoop(Runnable)} running in {@code context} (a done callback's). */
+    void callSoonOnLoop(Runnable callback, Context context) {
+        ready.addLast(new Handle(callback, context));
         wakeIfIdle();
     }
 
@@ -531,6 +579,40 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Suspends the calling task until every other task of this loop waits in one of the
+     * library's waits (a future, a lock, a queue, a socket, a sleep), no callback is ready and no
+     * work is out on another thread: the moment a {@link VirtualClock} with autojump would move
+     * time. Trio's {@code wait_all_tasks_blocked}, for tests; asyncio has no equivalent. A task
+     * inside a JDK blocking call counts as running. Several tasks may wait at once; all return.
+     *
+     * @throws IllegalStateException if not called from a task of this loop
+     * @throws CancelledError if the calling task is cancelled meanwhile
+     */
+    public void waitAllTasksBlocked() {
+        Task<?> task = Task.currentOrThrow("waitAllTasksBlocked()");
+        if (task.loop != this) {
+            throw new IllegalStateException("waitAllTasksBlocked() called from a task of another loop: " + task);
+        }
+        Future<Void> w = new Future<>(this);
+        blockedWaiters.add(w);
+        try {
+            w.await();
+        } finally {
+            blockedWaiters.remove(w);
+        }
+    }
+
+    /**
+     * The time ({@link #nanoTime()} scale) of the earliest timer not cancelled, or empty if no
+     * timer is scheduled. Loop-affine; for tests that drive a {@link VirtualClock}.
+     */
+    public java.util.OptionalLong nextTimerNanos() {
+        checkThread();
+        purgeCancelledTimers();
+        return timers.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(timers.peek().whenNanos);
+    }
+
     /** The loop's time in seconds (asyncio's {@code loop.time()}), from its clock. Any thread. */
     public double time() {
         return clock.nanoTime() / 1e9;
@@ -566,14 +648,23 @@ public final class EventLoop implements AutoCloseable {
 
     /** Like {@link #createTask(Callable)}, with a name ({@code null}: "Task-N"). */
     public <T> Task<T> createTask(Callable<T> body, String name) {
+        return createTask(body, name, null);
+    }
+
+    /**
+     * Like {@link #createTask(Callable, String)}, with the task running in {@code context}
+     * (shared, not copied; null: a copy of the current context), as asyncio's {@code context=}.
+     * A task factory receives it through {@link TaskFactory#create(EventLoop, Callable, String, Context)}.
+     */
+    public <T> Task<T> createTask(Callable<T> body, String name, Context context) {
         Objects.requireNonNull(body, "body");
         checkThread();
         checkNotClosed();
         TaskFactory factory = taskFactory;
         if (factory != null) {
-            return factory.create(this, body, name);
+            return factory.create(this, body, name, context);
         }
-        return Task.start(this, body, name, false);
+        return Task.start(this, body, name, false, context);
     }
 
     /**
@@ -649,6 +740,9 @@ public final class EventLoop implements AutoCloseable {
     private static final class Interest {
         Runnable reader;
         Runnable writer;
+        /** Copies of the contexts the callbacks were registered from; each event runs in the same one (asyncio). */
+        Context readerContext;
+        Context writerContext;
     }
 
     private void register(SelectableChannel channel, Runnable callback, boolean read) {
@@ -672,8 +766,10 @@ public final class EventLoop implements AutoCloseable {
         Interest interest = (Interest) key.attachment();
         if (read) {
             interest.reader = callback;
+            interest.readerContext = Context.copyContext();
         } else {
             interest.writer = callback;
+            interest.writerContext = Context.copyContext();
         }
         key.interestOps(opsOf(channel, interest));
     }
@@ -724,10 +820,10 @@ public final class EventLoop implements AutoCloseable {
                 continue;
             }
             if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && interest.reader != null) {
-                ready.addLast(new Handle(interest.reader));
+                ready.addLast(new Handle(interest.reader, interest.readerContext));
             }
             if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && interest.writer != null) {
-                ready.addLast(new Handle(interest.writer));
+                ready.addLast(new Handle(interest.writer, interest.writerContext));
             }
         }
     }
@@ -875,8 +971,15 @@ public final class EventLoop implements AutoCloseable {
             defaultExceptionHandler(context);
             return;
         }
+        // As asyncio 3.12: in the context of the failing task, else of the failing callback.
+        Context ctx = context.future() instanceof Task<?> task ? task.getContext()
+                : context.handle() != null ? context.handle().getContext() : null;
         try {
-            handler.handle(this, context);
+            if (ctx != null) {
+                ctx.run(() -> handler.handle(this, context));
+            } else {
+                handler.handle(this, context);
+            }
         } catch (Throwable t) {
             defaultExceptionHandler(new ExceptionContext("Unhandled error in exception handler", t,
                     context.future(), context.handle(), context.taskName()));
@@ -905,6 +1008,7 @@ public final class EventLoop implements AutoCloseable {
 
     public void setDebug(boolean debug) {
         this.debug = debug;
+        carrier.measureHeldTime(debug); // slow-step warnings count only time on the carrier
     }
 
     /** Steps and callbacks running longer than this are logged in debug mode (default 100 ms). */

@@ -97,7 +97,8 @@ public class Future<T> {
     final void fail(Throwable exception) {
         this.exception = exception;
         state = State.FINISHED;
-        unretrieved = new Unretrieved(loop, exception, describeForReport(), taskNameForReport());
+        unretrieved = new Unretrieved(loop, exception, describeForReport(), taskNameForReport(),
+                this instanceof Task<?> task ? task.getContext() : null);
         unretrieved.cleanable = CLEANER.register(this, unretrieved);
         scheduleCallbacks();
     }
@@ -205,6 +206,16 @@ public class Future<T> {
         }
     }
 
+    /**
+     * True if this future ended with an exception that nobody has retrieved yet (through
+     * {@code result()}, {@code exception()}, {@code await()} or a CompletableFuture); such an
+     * exception is reported to the loop's exception handler when the future is garbage-collected.
+     * Asking does not retrieve it. For test support: aio4j-test fails a test that leaves one.
+     */
+    public boolean hasUnretrievedException() {
+        return unretrieved != null;
+    }
+
     /** Read without the thread check, for another thread's benign racy peek. */
     boolean cancelledUnsafe() {
         return state == State.CANCELLED;
@@ -263,17 +274,22 @@ public class Future<T> {
             loop.callSoonOnLoop(() -> callback.accept(this));
             return;
         }
+        DoneCallback entry = new DoneCallback(callback, Context.captureForSchedule());
         Object c = callbacks;
         if (c == null) {
-            callbacks = callback;
+            callbacks = entry;
         } else if (c instanceof CallbackList list) {
-            list.add(callback);
+            list.add(entry);
         } else {
             CallbackList list = new CallbackList();
             list.add(c);
-            list.add(callback);
+            list.add(entry);
             callbacks = list;
         }
+    }
+
+    /** A done callback and the context it was added from, which it runs in (asyncio). */
+    private record DoneCallback(Consumer<?> callback, Context context) {
     }
 
     /** Removes every registration of {@code callback}; returns how many were removed. */
@@ -285,10 +301,10 @@ public class Future<T> {
         }
         if (c instanceof CallbackList list) {
             int before = list.size();
-            list.removeIf(x -> x == callback);
+            list.removeIf(x -> ((DoneCallback) x).callback() == callback);
             return before - list.size();
         }
-        if (c == callback) {
+        if (((DoneCallback) c).callback() == callback) {
             callbacks = null;
             return 1;
         }
@@ -317,12 +333,14 @@ public class Future<T> {
             callbacks = null;
             if (c instanceof CallbackList list) {
                 for (Object cb : list) {
-                    Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) cb;
-                    loop.callSoonOnLoop(() -> consumer.accept(this));
+                    DoneCallback entry = (DoneCallback) cb;
+                    Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) entry.callback();
+                    loop.callSoonOnLoop(() -> consumer.accept(this), entry.context());
                 }
             } else {
-                Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) c;
-                loop.callSoonOnLoop(() -> consumer.accept(this));
+                DoneCallback entry = (DoneCallback) c;
+                Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) entry.callback();
+                loop.callSoonOnLoop(() -> consumer.accept(this), entry.context());
             }
         }
     }
@@ -373,21 +391,30 @@ public class Future<T> {
         final Throwable exception;
         final String message;
         final String taskName;
+        /** The failed task's context, which the exception handler runs in (asyncio 3.12). */
+        final Context context;
         Cleaner.Cleanable cleanable;
         volatile boolean retrieved;
 
-        Unretrieved(EventLoop loop, Throwable exception, String message, String taskName) {
+        Unretrieved(EventLoop loop, Throwable exception, String message, String taskName, Context context) {
             this.loop = loop;
             this.exception = exception;
             this.message = message;
             this.taskName = taskName;
+            this.context = context;
         }
 
         @Override
         public void run() {
             // Runs from clean() on retrieval, or on the Cleaner thread after garbage collection.
             if (!retrieved) {
-                loop.reportFromAnyThread(new ExceptionContext(message, exception, null, null, taskName));
+                ExceptionContext report = new ExceptionContext(message, exception, null, null, taskName);
+                if (context != null) {
+                    // Scheduled from a copy of the task's context, the report runs in one.
+                    context.copy().run(() -> loop.reportFromAnyThread(report));
+                } else {
+                    loop.reportFromAnyThread(report);
+                }
             }
         }
     }

@@ -7,10 +7,28 @@ package dev.aio4j;
  */
 public class Handle {
     final Runnable callback;
+    /**
+     * The context the callback runs in: a copy of the scheduler's, taken when it was scheduled;
+     * null for an empty one, made when first asked for.
+     */
+    Context context;
     boolean cancelled;
 
     Handle(Runnable callback) {
+        this(callback, Context.captureForSchedule());
+    }
+
+    Handle(Runnable callback, Context context) {
         this.callback = callback;
+        this.context = context;
+    }
+
+    /** The context the callback runs in (asyncio's {@code Handle.get_context()}). */
+    public Context getContext() {
+        if (context == null) {
+            context = new Context();
+        }
+        return context;
     }
 
     /** Keeps the callback from running; does nothing if it already ran or was cancelled. */

@@ -23,6 +23,8 @@ public final class Runner implements AutoCloseable {
 
     private final RunOptions options;
     private final EventLoop loop;
+    /** The context every main task runs in: a copy of the caller's at the first run (asyncio). */
+    private Context context;
     private boolean closed;
 
     public Runner() {
@@ -57,7 +59,10 @@ public final class Runner implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("Runner is closed");
         }
-        Task<T> task = loop.createTask(main);
+        if (context == null) {
+            context = Context.copyContext();
+        }
+        Task<T> task = loop.createTask(main, null, context);
         SigintHandler sigint = options.handleSigint() ? SigintHandler.install(loop, task) : null;
         try {
             return loop.runUntilComplete(task);

@@ -1,8 +1,6 @@
 package dev.aio4j;
 
 import dev.aio4j.internal.Strand;
-import java.io.InterruptedIOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,9 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * task, that future is cancelled (as in asyncio: cancellation travels down the await chain; use
  * {@code Aio.shield} to protect the inner one), and the task resumes once it is done. A task
  * that catches the CancelledError and carries on is not cancelled. A task inside a JDK blocking
- * call is interrupted out of it (interruptible channels close, as the JDK specifies) and ends
- * cancelled if the interruption escapes its body. {@link #cancelling()} counts the requests not
- * yet matched by {@link #uncancel()}, as in asyncio 3.11+.
+ * call is interrupted out of it (interruptible channels close, as the JDK specifies), and
+ * whatever the call throws because of that interrupt, or the task throws instead, is its
+ * cancellation: the task ends cancelled, and timeouts and task groups around the call see what
+ * they see for a cancelled {@code Aio.sleep} (carrier mode; docs/BLOCKING.md lists the calls).
+ * An interrupt that aio4j did not send stays an ordinary exception. {@link #cancelling()} counts
+ * the requests not yet matched by {@link #uncancel()}, as in asyncio 3.11+.
  *
  * <h2>Implementation notes</h2>
  *
@@ -44,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       can a cancellation reach it through {@code futWaiter}, and only otherwise is the
  *       thread interrupted.
  *   <li>A task whose cancellation is requested before its body starts never runs its body.
+ *   <li>{@code nudged} implies that {@code cancel()} interrupted the thread for the request now in
+ *       {@code mustCancel}; both are cleared together when that request is delivered, whether at
+ *       a library wait or by {@link #asCancellation} as an exception leaves a scope.
  * </ol>
  */
 public final class Task<T> extends Future<T> {
@@ -62,22 +66,27 @@ public final class Task<T> extends Future<T> {
     private boolean inWait;
     /** True once cancel() interrupted the thread to break a JDK blocking call. */
     private boolean nudged;
-    private long stepStartNanos;
+    /** Debug mode: the carrier's held-time reading when the current step started. */
+    private long stepHeldStart = NOT_TIMED;
+    private static final long NOT_TIMED = Long.MIN_VALUE;
 
     Task<?> prev;
     Task<?> next;
 
-    private Task(EventLoop loop, Callable<T> body, String name) {
+    private Task(EventLoop loop, Callable<T> body, String name, Context context) {
         super(loop);
         this.body = body;
         this.name = name;
         this.number = body == null ? 0 : COUNTER.incrementAndGet();
         this.strand = body == null ? null : new Strand(this, loop);
+        if (strand != null) {
+            strand.context = context != null ? context : Context.captureForSchedule();
+        }
     }
 
     /** The head of a loop's task list; never runs. */
     static Task<?> sentinel(EventLoop loop) {
-        Task<?> t = new Task<>(loop, null, "sentinel");
+        Task<?> t = new Task<>(loop, null, "sentinel", null);
         t.prev = t;
         t.next = t;
         return t;
@@ -89,9 +98,17 @@ public final class Task<T> extends Future<T> {
      * @param name the task's name, or null for "Task-N"
      */
     public static <T> Task<T> create(EventLoop loop, Callable<T> body, String name) {
+        return create(loop, body, name, null);
+    }
+
+    /**
+     * {@link #create(EventLoop, Callable, String)} running in {@code context} (shared, not
+     * copied; null: a copy of the current context), as asyncio's {@code context=} argument.
+     */
+    public static <T> Task<T> create(EventLoop loop, Callable<T> body, String name, Context context) {
         Objects.requireNonNull(body, "body");
         loop.checkThread();
-        return start(loop, body, name, false);
+        return start(loop, body, name, false, context);
     }
 
     /**
@@ -102,21 +119,23 @@ public final class Task<T> extends Future<T> {
      * of {@code loop} (in a callback, or before the loop runs) the task starts the usual way.
      */
     public static <T> Task<T> createEager(EventLoop loop, Callable<T> body, String name) {
-        Objects.requireNonNull(body, "body");
-        loop.checkThread();
-        return start(loop, body, name, true);
+        return createEager(loop, body, name, null);
     }
 
-    static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager) {
-        Task<T> task = new Task<>(loop, body, name);
+    /** {@link #createEager(EventLoop, Callable, String)} running in {@code context} (null: a copy of the current one). */
+    public static <T> Task<T> createEager(EventLoop loop, Callable<T> body, String name, Context context) {
+        Objects.requireNonNull(body, "body");
+        loop.checkThread();
+        return start(loop, body, name, true, context);
+    }
+
+    static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager, Context context) {
+        Task<T> task = new Task<>(loop, body, name, context);
         loop.carrier.create(task.strand, task::run, false);
         loop.taskStarted(task);
         Strand creator = eager ? Strand.current() : null;
         if (creator != null && creator.loop == loop && creator.owner instanceof Task<?> && loop.isRunning()) {
             loop.carrier.startEager(creator, task.strand);
-            if (loop.getDebug()) {
-                loop.stepStarted((Task<?>) creator.owner); // the creator's step goes on
-            }
         } else {
             loop.carrier.start(task.strand);
         }
@@ -126,15 +145,13 @@ public final class Task<T> extends Future<T> {
     /** The task's body, on its own strand. */
     private void run() {
         Thread.interrupted(); // a cancellation before the start needs no nudge
+        Context.startTask(strand.context);
         T value = null;
         Throwable failure = null;
         Callable<T> b = body;
         body = null;
         if (!mustCancel) {
-            if (loop.getDebug()) {
-                stepStartNanos = System.nanoTime();
-                loop.stepStarted(this);
-            }
+            stepStarted();
             try {
                 value = b.call();
             } catch (Throwable t) {
@@ -152,25 +169,37 @@ public final class Task<T> extends Future<T> {
             } else {
                 complete(value);
             }
-        } else if (failure instanceof CancelledError ce) {
+        } else if (asCancellation(failure) instanceof CancelledError ce) {
             mustCancel = false;
             cancelFuture(ce.getMessage(), ce);
-        } else if (mustCancel && (nudged || isInterruption(failure))) {
-            // The body failed because cancel() interrupted its JDK call (a socket read throws
-            // SocketException "Closed by interrupt", a sleep InterruptedException, ...).
-            mustCancel = false;
-            CancelledError ce = new CancelledError(cancelMessage);
-            ce.initCause(failure);
-            cancelFuture(cancelMessage, ce);
         } else {
             fail(failure);
         }
         loop.carrier.exit(strand);
     }
 
-    private static boolean isInterruption(Throwable t) {
-        return t instanceof InterruptedException || t instanceof ClosedByInterruptException
-                || t instanceof InterruptedIOException;
+    /**
+     * What a scope of this task (its body, a {@link Timeout}, a {@link TaskGroup}) lets out when
+     * {@code failure} left the code it ran. Called on this task's strand.
+     *
+     * <p>If {@link #cancel} interrupted the task to break a JDK blocking call (the nudge) and that
+     * cancellation has not been delivered yet, whatever left the code is the cancellation: an
+     * {@code InterruptedException}, a {@code ClosedByInterruptException}, a socket's "Closed by
+     * interrupt", a wrapper of one of those, or anything the task threw instead. It becomes a
+     * {@link CancelledError} with {@code failure} as its cause, the request counts as delivered
+     * and the interrupt status is cleared, so the scopes above see what they see for a cancelled
+     * {@code Aio.sleep}. An interrupt that aio4j did not send leaves {@code failure} as it is.
+     */
+    Throwable asCancellation(Throwable failure) {
+        if (failure instanceof CancelledError || !(mustCancel && nudged)) {
+            return failure;
+        }
+        mustCancel = false;
+        nudged = false;
+        Thread.interrupted();
+        CancelledError ce = new CancelledError(cancelMessage);
+        ce.initCause(failure);
+        return ce;
     }
 
     // ------------------------------------------------------------------ waiting (on the task's strand)
@@ -200,10 +229,7 @@ public final class Task<T> extends Future<T> {
         l.parkedTasks--;
         inWait = false;
         Thread.interrupted(); // a nudge meant for a JDK call that already ended
-        if (l.getDebug()) {
-            stepStartNanos = System.nanoTime();
-            l.stepStarted(this);
-        }
+        stepStarted();
     }
 
     /** Lets every ready task and callback run once, then delivers a pending cancellation. */
@@ -211,10 +237,7 @@ public final class Task<T> extends Future<T> {
         checkSlowStep();
         loop.carrier.yieldNow(strand);
         Thread.interrupted();
-        if (loop.getDebug()) {
-            stepStartNanos = System.nanoTime();
-            loop.stepStarted(this);
-        }
+        stepStarted();
         deliverCancellation();
     }
 
@@ -231,12 +254,24 @@ public final class Task<T> extends Future<T> {
         loop.carrier.unpark(strand);
     }
 
+    /** Debug mode: a step starts; its length is the time it holds the loop from here. */
+    private void stepStarted() {
+        if (loop.getDebug()) {
+            stepHeldStart = loop.carrier.heldNanos(strand);
+        }
+    }
+
+    /**
+     * Debug mode: warns if the step that ends here held the loop too long. Only time on the
+     * carrier counts (carrier mode): a JDK wait inside the step, which suspends only this task,
+     * does not.
+     */
     private void checkSlowStep() {
-        if (stepStartNanos != 0 && loop.getDebug()) {
-            long took = System.nanoTime() - stepStartNanos;
+        if (stepHeldStart != NOT_TIMED && loop.getDebug()) {
+            long took = loop.carrier.heldNanos(strand) - stepHeldStart;
             if (took >= loop.slowCallbackNanos()) {
                 LOG.log(System.Logger.Level.WARNING, "Executing " + this + " took " + (took / 1e9)
-                        + " seconds without waiting", new Throwable("the step ended here"));
+                        + " seconds of the loop's time without waiting", new Throwable("the step ended here"));
             }
         }
     }
@@ -309,6 +344,11 @@ public final class Task<T> extends Future<T> {
 
     public void setName(String name) {
         this.name = String.valueOf(name);
+    }
+
+    /** The context the task runs in (asyncio's {@code get_context()}); see {@link Context}. */
+    public Context getContext() {
+        return Context.currentOf(strand);
     }
 
     /** The task's virtual thread (or the thread that runs it in portable mode). */

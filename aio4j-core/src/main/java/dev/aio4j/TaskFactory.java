@@ -15,6 +15,17 @@ public interface TaskFactory {
     <T> Task<T> create(EventLoop loop, Callable<T> body, String name);
 
     /**
+     * Creates a task that runs in {@code context} ({@code null}: a copy of the current one), for
+     * {@link EventLoop#createTask(Callable, String, Context)}. The default runs
+     * {@link #create(EventLoop, Callable, String)} inside {@code context}, so the task gets a copy
+     * of it; override it with {@link Task#create(EventLoop, Callable, String, Context)} to share
+     * {@code context} itself, as asyncio does.
+     */
+    default <T> Task<T> create(EventLoop loop, Callable<T> body, String name, Context context) {
+        return context == null ? create(loop, body, name) : context.run(() -> create(loop, body, name));
+    }
+
+    /**
      * Runs each task's first step inside {@code createTask} (asyncio's {@code eager_task_factory});
      * see {@link Task#createEager}. Changes the order in which tasks run. Unlike asyncio's, it
      * is not a speed-up: starting a virtual thread eagerly costs one more switch than starting it
@@ -24,6 +35,11 @@ public interface TaskFactory {
         @Override
         public <T> Task<T> create(EventLoop loop, Callable<T> body, String name) {
             return Task.createEager(loop, body, name);
+        }
+
+        @Override
+        public <T> Task<T> create(EventLoop loop, Callable<T> body, String name, Context context) {
+            return Task.createEager(loop, body, name, context);
         }
 
         @Override

@@ -111,7 +111,7 @@ public final class TaskGroup {
         try {
             value = body.call(tg);
         } catch (Throwable t) {
-            failure = t;
+            failure = tg.parent.asCancellation(t); // a JDK call broken by the cancellation's nudge
         }
         tg.exit(failure);
         return value;
@@ -133,6 +133,16 @@ public final class TaskGroup {
         Objects.requireNonNull(body, "body");
         checkOpen();
         return adopt(loop.createTask(body, name));
+    }
+
+    /**
+     * {@link #createTask(Callable, String)} running in {@code context} (shared, not copied; null:
+     * a copy of the current one), as asyncio's {@code TaskGroup.create_task(coro, context=ctx)}.
+     */
+    public <T> Task<T> createTask(Callable<T> body, String name, Context context) {
+        Objects.requireNonNull(body, "body");
+        checkOpen();
+        return adopt(loop.createTask(body, name, context));
     }
 
     /** {@link #createTask(Callable)} for a body that returns nothing. */

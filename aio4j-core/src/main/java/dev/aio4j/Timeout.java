@@ -30,7 +30,10 @@ import java.util.concurrent.Callable;
  * it records {@link Task#cancelling()} on entry and, on exit, converts only if
  * {@link Task#uncancel()} brings the count back to that level. A cancellation from outside (an
  * enclosing timeout, a TaskGroup, {@code task.cancel()}) stays a CancelledError, and nested
- * scopes each convert only their own. If the body swallows the cancellation and returns, the
+ * scopes each convert only their own. A body inside a JDK blocking call ({@code Thread.sleep}, a
+ * socket read, {@code HttpClient.send}, ...) is interrupted out of it, and whatever the call throws
+ * because of that counts as the CancelledError (it is kept as its cause), so the scope raises a
+ * TimeoutError there too (carrier mode; see docs/BLOCKING.md). If the body swallows the cancellation and returns, the
  * scope returns its value. The deadline is checked only at waits: a body that never waits is
  * never interrupted, and a body whose cleanup waits can overrun.
  *
@@ -267,6 +270,9 @@ public final class Timeout {
 
     /** Leaves the scope; returns what should leave it, given that {@code failure} left the body. */
     private Throwable exit(Throwable failure) {
+        if (failure != null) {
+            failure = task.asCancellation(failure); // a JDK call broken by the cancellation's nudge
+        }
         if (handle != null) {
             handle.cancel();
             handle = null;

@@ -1,67 +1,187 @@
 package dev.aio4j;
 
+import dev.aio4j.internal.Carriers;
+import dev.aio4j.internal.Strand;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Debug mode's watch over a running loop: when the loop has not finished an iteration for ten
- * times its slow-callback duration while it was not idle, something holds its carrier (a task
- * that computes without waiting, a pinned or blocking JDK call). The watchdog logs the task that
- * resumed last, with its stack, once per stall.
+ * Watches every running loop and reports, with its live stack, a task (or callback) that holds
+ * its loop too long: nothing else of that loop runs meanwhile.
  *
- * <p>One daemon platform thread per loop, started by {@code runForever} in debug mode; it reads
- * only volatile fields of the loop and the task's thread state and stack, never loop state.
+ * <ul>
+ *   <li>Always (unless {@code -Daio4j.stallReport=false}): a hold of more than 1 s, once per task.
+ *   <li>Debug mode: a hold of ten times the slow-callback duration (1 s by default), once per
+ *       hold, whatever the property says.
+ *   <li>Portable mode: a task that holds the baton while it waits in a JDK call (a sleep, a lock,
+ *       a socket) for more than 100 ms, once per task; in carrier mode that wait would have
+ *       suspended only the task.
+ * </ul>
+ *
+ * <p>A report names the frame the task is in; when that is a native call or a class
+ * initialiser, which block the loop's thread instead of suspending the task, it says so in one
+ * line with the remedy.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>One daemon platform thread, "aio4j-watchdog", started with the first loop that runs, checks
+ * every 100 ms (more often for a debug loop with a short slow-callback duration). The carrier
+ * counts the times it hands itself to a strand ({@code Carrier.steps()}) and publishes the
+ * strand it runs ({@code Carrier.runningThread()}); a count that has not moved since the last
+ * check while a strand runs is a hold, timed from the check that first saw it (so the time
+ * reported is a lower bound, short by at most one interval). The watchdog reads only those two
+ * racy values, the loop's debug settings and the holder's state and stack; it never touches
+ * loop state, so it cannot deadlock with the loop it watches.
  */
 final class Watchdog implements Runnable {
     private static final System.Logger LOG = System.getLogger("dev.aio4j");
 
-    private final EventLoop loop;
-
-    private Watchdog(EventLoop loop) {
-        this.loop = loop;
+    /** {@code -Daio4j.stallReport=false} turns the default report off (debug mode keeps its own). */
+    static boolean reportByDefault() {
+        return !"false".equalsIgnoreCase(System.getProperty("aio4j.stallReport"));
     }
 
-    static void start(EventLoop loop) {
-        Thread.ofPlatform().daemon(true).name(loop.name() + "-watchdog").start(new Watchdog(loop));
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MIN_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long PORTABLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** What the watchdog remembers of one loop; touched only by the watchdog thread. */
+    private static final class Watch {
+        long steps = -1;
+        long sinceNanos;
+        boolean reported;
+    }
+
+    private static final Map<EventLoop, Watch> WATCHED = new ConcurrentHashMap<>();
+    private static Thread thread; // guarded by Watchdog.class
+
+    private Watchdog() {
+    }
+
+    /** Starts watching a loop that starts running; starts the watchdog thread the first time. */
+    static void watch(EventLoop loop) {
+        WATCHED.put(loop, new Watch());
+        synchronized (Watchdog.class) {
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon(true).name("aio4j-watchdog").start(new Watchdog());
+            }
+        }
+    }
+
+    /** Stops watching a loop that has stopped. */
+    static void unwatch(EventLoop loop) {
+        WATCHED.remove(loop);
     }
 
     @Override
     public void run() {
-        long lastIteration = -1;
-        long stalledSince = System.nanoTime();
-        boolean reported = false;
-        while (loop.isRunning() && loop.getDebug()) {
-            long threshold = loop.slowCallbackNanos() * 10;
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.max(TimeUnit.MILLISECONDS.toNanos(10), threshold / 4));
-            } catch (InterruptedException e) {
-                return;
+        while (true) {
+            long interval = CHECK_NANOS;
+            for (EventLoop loop : WATCHED.keySet()) {
+                if (loop.getDebug()) {
+                    interval = Math.min(interval, Math.max(MIN_CHECK_NANOS, debugLimit(loop) / 4));
+                }
             }
-            long iteration = loop.iterations();
+            LockSupport.parkNanos(interval); // never interrupted: nothing else knows this thread
             long now = System.nanoTime();
-            if (iteration != lastIteration || loop.isIdle()) {
-                lastIteration = iteration;
-                stalledSince = now;
-                reported = false;
-            } else if (!reported && now - stalledSince >= threshold) {
-                reported = true;
-                report(now - stalledSince);
+            for (Map.Entry<EventLoop, Watch> e : WATCHED.entrySet()) {
+                try {
+                    check(e.getKey(), e.getValue(), now);
+                } catch (RuntimeException ex) {
+                    LOG.log(System.Logger.Level.DEBUG, "watchdog check failed", ex);
+                }
             }
         }
     }
 
-    private void report(long stalledNanos) {
-        Task<?> task = loop.lastResumed();
-        StringBuilder sb = new StringBuilder("The event loop has been held for ")
-                .append(TimeUnit.NANOSECONDS.toMillis(stalledNanos)).append(" ms without an iteration");
-        Thread thread = task != null ? task.thread() : null;
-        if (thread != null && thread.getState() == Thread.State.RUNNABLE) {
-            sb.append(" by ").append(task).append(" (use Aio.toThread for blocking or long work):");
-            for (StackTraceElement e : thread.getStackTrace()) {
-                sb.append("\n\tat ").append(e);
-            }
-        } else {
-            sb.append("; the task holding it resumed from a JDK call, not from an aio4j wait");
+    private static long debugLimit(EventLoop loop) {
+        return loop.slowCallbackNanos() * 10;
+    }
+
+    private static void check(EventLoop loop, Watch w, long now) {
+        long steps = loop.carrier.steps();
+        Thread holder = loop.carrier.runningThread();
+        if (steps != w.steps || holder == null || !loop.isRunning()) {
+            w.steps = steps;
+            w.sinceNanos = now;
+            w.reported = false;
+            return;
         }
-        LOG.log(System.Logger.Level.WARNING, sb.toString());
+        long held = now - w.sinceNanos;
+        if (w.reported || held < PORTABLE_WAIT_NANOS) {
+            return;
+        }
+        boolean debug = loop.getDebug();
+        Strand strand = holder.getUncaughtExceptionHandler() instanceof Strand s ? s : null;
+        if (!debug && strand != null && strand.stallReported) {
+            w.reported = true; // once per task: this one has been named before
+            return;
+        }
+        Object owner = strand != null ? strand.owner : null;
+        StackTraceElement[] stack = holder.getStackTrace();
+        boolean portableWait = owner instanceof Task<?> && loop.mode().equals("portable") && inJdkWait(holder, stack);
+        boolean due = (debug && held >= debugLimit(loop))
+                || ((reportByDefault() || portableWait) && held >= (portableWait ? PORTABLE_WAIT_NANOS : HOLD_NANOS));
+        if (!due) {
+            return;
+        }
+        w.reported = true;
+        if (strand != null) {
+            strand.stallReported = true;
+        }
+        LOG.log(System.Logger.Level.WARNING, report(loop, owner, stack, held, portableWait));
+    }
+
+    /** Portable mode: the baton holder is parked, sleeping or blocked inside a JDK call. */
+    private static boolean inJdkWait(Thread holder, StackTraceElement[] stack) {
+        Thread.State st = holder.getState();
+        if (st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING && st != Thread.State.BLOCKED) {
+            return false;
+        }
+        for (StackTraceElement f : stack) {
+            if (f.getMethodName().equals("awaitGrant") && f.getClassName().equals("dev.aio4j.internal.BatonCarrier")) {
+                return false; // waiting for the baton itself, not holding it in a JDK call
+            }
+        }
+        return true;
+    }
+
+    static String report(EventLoop loop, Object owner, StackTraceElement[] stack, long heldNanos, boolean portableWait) {
+        String who = owner instanceof Task<?> t ? t.toString() : owner == loop ? "a callback of " + loop.name() : "a thread";
+        StackTraceElement frame = blockingFrame(stack);
+        StringBuilder sb = new StringBuilder()
+                .append(who).append(" has held ").append(loop.name()).append(" for ")
+                .append(TimeUnit.NANOSECONDS.toMillis(heldNanos)).append(" ms")
+                .append(frame != null ? " in " + frame.getClassName() + "." + frame.getMethodName() : "")
+                .append(": no other task or callback of the loop ran meanwhile.");
+        if (portableWait) {
+            sb.append("\nIn portable mode a JDK blocking call holds the loop: add ").append(Carriers.addOpensFlag())
+                    .append(" for carrier mode, where it suspends only the task, or use Aio.toThread.");
+        } else if (frame != null && frame.getMethodName().equals("<clinit>")) {
+            sb.append("\nA class initialiser that waits pins the task to the loop's thread: initialise the class"
+                    + " before the loop runs, or through Aio.toThread.");
+        } else if (frame != null && frame.isNativeMethod()) {
+            sb.append("\nA native call (file, pipe or FIFO I/O, JNI) blocks the loop's thread instead of suspending"
+                    + " the task: run it with Aio.toThread, or use aio4j's file and process APIs.");
+        } else {
+            sb.append("\nA task that computes or blocks without waiting holds the loop: move the work to Aio.toThread.");
+        }
+        for (StackTraceElement e : stack) {
+            sb.append("\n\tat ").append(e);
+        }
+        return sb.toString();
+    }
+
+    /** The frame to name: the class initialiser the task is in, else the innermost frame. */
+    private static StackTraceElement blockingFrame(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            if (f.getMethodName().equals("<clinit>")) {
+                return f;
+            }
+        }
+        return stack.length > 0 ? stack[0] : null;
     }
 }

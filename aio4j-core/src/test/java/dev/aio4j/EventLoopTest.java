@@ -2,6 +2,7 @@ package dev.aio4j;
 
 import static dev.aio4j.TestSupport.runReal;
 import static dev.aio4j.TestSupport.runVirtual;
+import static dev.aio4j.TestSupport.spin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -384,7 +385,7 @@ class EventLoopTest {
 
     @Test
     void debugModeWarnsAboutASlowCallback() {
-        List<String> warnings = captureLog(() -> Aio.run(() -> {
+        List<String> warnings = TestSupport.captureLog(() -> Aio.run(() -> {
             EventLoop loop = Aio.getRunningLoop();
             loop.setSlowCallbackDuration(Duration.ofMillis(5));
             loop.callSoon(() -> spin(20));
@@ -396,7 +397,7 @@ class EventLoopTest {
 
     @Test
     void debugModeWarnsAboutASlowTaskStepNamingTheTask() {
-        List<String> warnings = captureLog(() -> Aio.run(() -> {
+        List<String> warnings = TestSupport.captureLog(() -> Aio.run(() -> {
             Aio.getRunningLoop().setSlowCallbackDuration(Duration.ofMillis(5));
             Aio.createTask(() -> {
                 spin(20);
@@ -409,7 +410,7 @@ class EventLoopTest {
 
     @Test
     void debugWatchdogNamesTheTaskThatHoldsTheLoop() {
-        List<String> warnings = captureLog(() -> Aio.run(() -> {
+        List<String> warnings = TestSupport.captureLog(() -> Aio.run(() -> {
             Aio.getRunningLoop().setSlowCallbackDuration(Duration.ofMillis(20)); // watchdog at 200 ms
             Aio.createTask(() -> {
                 spin(800); // holds the carrier: no other task or callback runs meanwhile
@@ -417,40 +418,9 @@ class EventLoopTest {
             }, "busy-loop").await();
             return null;
         }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
-        assertThat(warnings).anyMatch(m -> m.startsWith("The event loop has been held for")
-                && m.contains("busy-loop") && m.contains("spin"));
+        assertThat(warnings).anyMatch(m -> m.startsWith("Task[busy-loop") && m.contains("has held aio4j-loop-")
+                && m.contains("spin"));
     }
 
-    private static void spin(long millis) {
-        long end = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < end) {
-            Thread.onSpinWait();
-        }
-    }
 
-    private static List<String> captureLog(Runnable body) {
-        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.aio4j");
-        List<String> messages = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.logging.Handler h = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                messages.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        jul.addHandler(h);
-        try {
-            body.run();
-        } finally {
-            jul.removeHandler(h);
-        }
-        return new ArrayList<>(messages);
-    }
 }

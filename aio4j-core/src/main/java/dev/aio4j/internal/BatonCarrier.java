@@ -50,6 +50,10 @@ public final class BatonCarrier implements Carrier {
      */
     private final java.util.ArrayDeque<Strand> eagerCreators = new java.util.ArrayDeque<>();
     private final String name;
+    /** The strand holding the baton, or null while it is free; for the watchdog. */
+    private volatile Strand holder;
+    /** Grants so far; for the watchdog. Written only by whoever grants (one at a time). */
+    private volatile long grants;
     private volatile int idleState = NOT_IDLE;
     private volatile boolean wakePending;
 
@@ -183,6 +187,27 @@ public final class BatonCarrier implements Carrier {
         ready.clear();
     }
 
+    @Override
+    public long steps() {
+        return grants;
+    }
+
+    @Override
+    public Thread runningThread() {
+        Strand s = holder;
+        return s == null ? null : s.thread;
+    }
+
+    @Override
+    public void measureHeldTime(boolean on) {
+    }
+
+    /** A strand holds the baton from its grant until it waits in the library: wall time counts. */
+    @Override
+    public long heldNanos(Strand self) {
+        return System.nanoTime();
+    }
+
     /** Hands the baton to the next ready strand, or frees it. Call only while holding it. */
     private void release() {
         Strand creator = eagerCreators.poll();
@@ -195,6 +220,7 @@ public final class BatonCarrier implements Carrier {
             grant(next);
             return;
         }
+        holder = null;
         busy.set(false);
         if (!ready.isEmpty()) {
             dispatch();
@@ -213,7 +239,9 @@ public final class BatonCarrier implements Carrier {
         }
     }
 
-    private static void grant(Strand strand) {
+    private void grant(Strand strand) {
+        holder = strand;
+        grants++; // only the holder of the baton, or the winner of busy's CAS, grants
         strand.clearQueued();
         strand.granted = true;
         LockSupport.unpark(strand.thread);

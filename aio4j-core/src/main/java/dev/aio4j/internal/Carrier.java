@@ -64,6 +64,24 @@ public interface Carrier {
      */
     void startEager(Strand creator, Strand strand);
 
+    // ---- watching (any thread, racy by design: a watchdog samples them)
+
+    /** How many times a strand has been given the carrier so far; grows while strands switch. */
+    long steps();
+
+    /** The thread of the strand that holds the carrier now, or null while the loop waits. */
+    Thread runningThread();
+
+    /** Debug mode: starts or stops adding each strand's time on the carrier to it. Any thread. */
+    void measureHeldTime(boolean on);
+
+    /**
+     * Called by a strand on its carrier, while {@link #measureHeldTime} is on: a running total of
+     * the time it has held the carrier, counting only time in which no other strand could run.
+     * Differences between two readings are what matter.
+     */
+    long heldNanos(Strand self);
+
     /** Stops the carrier; strands that have not finished never run again. */
     void shutdown();
 }

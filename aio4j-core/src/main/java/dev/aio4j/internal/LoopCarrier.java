@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,6 +42,17 @@ import java.util.concurrent.locks.LockSupport;
  *       wait for the next run.
  * </ol>
  *
+ * <p>Threads the loop did not create: a virtual thread that a task starts with the JDK's own
+ * builders or executors inherits the task's scheduler (JDK 25), so its continuations arrive here
+ * too. {@link #execute} tells them apart by the continuation's thread, whose uncaught-exception
+ * handler is a {@link Strand} only for threads this class created, and hands the others to the
+ * JDK's default scheduler: they run in parallel with the loop, and on after it closes.
+ *
+ * <p>Watching: the carrier publishes the continuation it runs and a count of continuations
+ * started ({@link #steps}, {@link #runningThread}; two opaque stores per continuation) so that a
+ * watchdog thread can name the strand that holds the carrier. In debug mode it also adds each
+ * continuation's run time to its strand ({@link #heldNanos}).
+ *
  * <p>Races handled: a foreign submission racing the carrier going to sleep. The carrier
  * publishes its sleep state, then re-checks {@code foreign}; a submitter publishes its item,
  * then reads the state (both volatile, so one of them sees the other) and wakes the carrier with
@@ -50,6 +63,13 @@ public final class LoopCarrier implements Carrier, Executor {
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
     private static final String UNAVAILABLE;
+    /** {@code (Runnable) -> Thread}: the virtual thread a continuation belongs to; null if unknown. */
+    private static final MethodHandle THREAD_OF;
+    /** {@code (Thread) -> UncaughtExceptionHandler}: the field itself, without a state check. */
+    private static final MethodHandle HANDLER_OF;
+    /** The JDK's scheduler for virtual threads, where foreign continuations go. */
+    private static final Executor DEFAULT_SCHEDULER;
+    private static final VarHandle RUNNING, STEPS;
 
     static {
         Constructor<?> builder = null;
@@ -68,8 +88,73 @@ public final class LoopCarrier implements Carrier, Executor {
         BUILDER = builder;
         CURRENT_CARRIER = currentCarrier;
         UNAVAILABLE = why;
+        MethodHandle threadOf = null, handlerOf = null;
+        Executor defaultScheduler = null;
+        if (why == null) {
+            try {
+                Class<?> vt = Class.forName("java.lang.VirtualThread");
+                MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+                defaultScheduler = (Executor) vtLookup.findStatic(vt, "defaultScheduler", MethodType.methodType(Executor.class)).invoke();
+                // The continuation is a method reference bound to its thread: read that one field.
+                Runnable probe = (Runnable) vtLookup.findGetter(vt, "runContinuation", Runnable.class)
+                        .invoke(Thread.ofVirtual().unstarted(() -> { }));
+                for (Field f : probe.getClass().getDeclaredFields()) {
+                    if (f.getType() == vt) {
+                        f.setAccessible(true);
+                        threadOf = MethodHandles.lookup().unreflectGetter(f)
+                                .asType(MethodType.methodType(Thread.class, Runnable.class));
+                    }
+                }
+                handlerOf = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                        .findGetter(Thread.class, "uncaughtExceptionHandler", Thread.UncaughtExceptionHandler.class)
+                        .asType(MethodType.methodType(Thread.UncaughtExceptionHandler.class, Thread.class));
+            } catch (Throwable e) {
+                threadOf = null; // every continuation is then taken for a strand's (JDK 25's default)
+                System.getLogger("dev.aio4j").log(System.Logger.Level.DEBUG, "cannot tell foreign virtual threads apart", e);
+            }
+        }
+        THREAD_OF = threadOf != null && handlerOf != null ? threadOf : null;
+        HANDLER_OF = handlerOf;
+        DEFAULT_SCHEDULER = defaultScheduler;
+        try {
+            MethodHandles.Lookup own = MethodHandles.lookup();
+            RUNNING = own.findVarHandle(LoopCarrier.class, "running", Runnable.class);
+            STEPS = own.findVarHandle(LoopCarrier.class, "steps", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
         if (why == null) {
             JdkWarmup.run();
+        }
+    }
+
+    /**
+     * The strand a continuation belongs to, or null for a virtual thread this class did not
+     * create (or if continuations cannot be told apart on this JDK, then every one is a strand's:
+     * {@link #isForeign} answers false).
+     */
+    private static Strand strandOf(Runnable continuation) {
+        try {
+            Thread t = (Thread) THREAD_OF.invokeExact(continuation);
+            return (Thread.UncaughtExceptionHandler) HANDLER_OF.invokeExact(t) instanceof Strand s ? s : null;
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean isForeign(Runnable continuation) {
+        return THREAD_OF != null && strandOf(continuation) == null;
+    }
+
+    /** The thread of a continuation, or null if that cannot be told on this JDK. */
+    private static Thread threadOf(Runnable continuation) {
+        if (THREAD_OF == null) {
+            return null;
+        }
+        try {
+            return (Thread) THREAD_OF.invokeExact(continuation);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -95,6 +180,18 @@ public final class LoopCarrier implements Carrier, Executor {
     private volatile boolean closed;
     /** The selector the carrier waits on; written before the sleep state is published. */
     private volatile Selector selector;
+
+    // Watching: written by the carrier thread only (opaque), read by the watchdog.
+    /** The continuation running now, or null while the carrier waits. */
+    @SuppressWarnings("unused")
+    private Runnable running;
+    /** Continuations started so far. */
+    @SuppressWarnings("unused")
+    private long steps;
+    /** Debug mode: add each continuation's run time to its strand. */
+    private volatile boolean timing;
+    /** Carrier thread only, while {@code timing}: when the current continuation started. */
+    private long runStartNanos;
 
     // The loop's idle request: written by the loop strand and read by the carrier, both on the
     // carrier's OS thread.
@@ -124,6 +221,10 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void execute(Runnable continuation) {
+        if (isForeign(continuation)) {
+            DEFAULT_SCHEDULER.execute(continuation); // a thread a task started: not the loop's
+            return;
+        }
         if (closed) {
             return; // no strand resumes after the loop closed
         }
@@ -173,21 +274,40 @@ public final class LoopCarrier implements Carrier, Executor {
             }
             int n = local.size();
             if (n == 0) {
+                RUNNING.setOpaque(this, (Runnable) null);
                 idle();
                 continue;
             }
             for (int i = 0; i < n && draining; i++) {
                 Runnable r = local.pollFirst();
+                RUNNING.setOpaque(this, r);
+                STEPS.setOpaque(this, (long) STEPS.getOpaque(this) + 1);
                 try {
-                    r.run();
+                    if (timing) {
+                        runTimed(r);
+                    } else {
+                        r.run();
+                    }
                 } catch (Throwable t) {
                     // A continuation never throws; if the JDK says otherwise, keep the loop alive.
                     System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "continuation failed", t);
                 }
             }
         }
+        RUNNING.setOpaque(this, (Runnable) null);
         local.clear();
         foreign.clear();
+    }
+
+    /** Runs a continuation and adds its run time to its strand (debug mode). */
+    private void runTimed(Runnable r) {
+        Strand s = THREAD_OF != null ? strandOf(r) : null;
+        long start = System.nanoTime();
+        runStartNanos = start;
+        r.run();
+        if (s != null) {
+            s.heldNanos += System.nanoTime() - start;
+        }
     }
 
     /** Nothing is queued: wait for the loop's idle request, or for any submission. */
@@ -336,6 +456,27 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void exit(Strand self) {
+    }
+
+    @Override
+    public long steps() {
+        return (long) STEPS.getOpaque(this);
+    }
+
+    @Override
+    public Thread runningThread() {
+        Runnable r = (Runnable) RUNNING.getOpaque(this);
+        return r == null ? null : threadOf(r);
+    }
+
+    @Override
+    public void measureHeldTime(boolean on) {
+        timing = on;
+    }
+
+    @Override
+    public long heldNanos(Strand self) {
+        return self.heldNanos + (System.nanoTime() - runStartNanos);
     }
 
     @Override

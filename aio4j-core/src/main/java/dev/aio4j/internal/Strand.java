@@ -1,5 +1,6 @@
 package dev.aio4j.internal;
 
+import dev.aio4j.Context;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -12,8 +13,8 @@ import java.lang.invoke.VarHandle;
  * write). Strand bodies catch everything, so the handler itself only reports what escapes a
  * body by mistake.
  *
- * <p>The fields below {@link #thread} are used by {@link BatonCarrier} only; {@link LoopCarrier}
- * needs nothing but the thread.
+ * <p>{@code queued} and {@code granted} are used by {@link BatonCarrier} only, {@code heldNanos}
+ * by {@link LoopCarrier} only.
  */
 public final class Strand implements Thread.UncaughtExceptionHandler {
     private static final VarHandle QUEUED;
@@ -35,11 +36,24 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
     /** Baton mode: set by the dispatcher when this strand is given the baton; cleared by the strand. */
     volatile boolean granted;
 
+    /** Carrier mode, debug mode: time this strand's continuations have held the carrier. */
+    long heldNanos;
+
+    /** Set by the watchdog once it has reported this strand for holding its loop. */
+    public volatile boolean stallReported;
+
     /** The object this strand runs for (a Task, or the loop); read by the loop, never by carriers. */
     public final Object owner;
 
     /** The loop that schedules this strand. */
     public final Object loop;
+
+    /**
+     * The context this strand's code runs in: a task's own context, or, on the loop strand, the
+     * context of the callback running. Touched only by this strand (and by the code that creates
+     * it, before it starts); null on the loop strand until first read.
+     */
+    public Context context;
 
     public Strand(Object owner, Object loop) {
         this.owner = owner;

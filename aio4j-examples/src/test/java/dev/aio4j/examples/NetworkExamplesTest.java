@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
 class NetworkExamplesTest {
 
     /** Starts an example in its own JVM and returns it with the port it printed. */
-    private static Process start(String main, List<String> args, int[] port) throws IOException {
+    static Process start(String main, List<String> args, int[] port) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.aio4j.examples." + main));

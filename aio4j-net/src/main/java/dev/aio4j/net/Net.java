@@ -85,6 +85,25 @@ public final class Net {
         return new Connection(reader, new StreamWriter(t, protocol, reader));
     }
 
+    /**
+     * Puts a stream pair on a transport implemented outside this module, such as a pipe to a
+     * child process (what asyncio does with a {@code StreamReaderProtocol} in
+     * {@code connect_read_pipe}/{@code connect_write_pipe}): the streams' protocol becomes the
+     * transport's protocol and gets {@code connectionMade} at once. The transport then makes the
+     * {@link Protocol} callbacks on {@code transport.getProtocol()}, on the loop: data and EOF
+     * reach {@code reader}, {@code pauseWriting}/{@code resumeWriting} drive the writer's
+     * {@code drain}, and {@code connectionLost} ends both. {@code reader} pauses and resumes the
+     * transport through {@link Transport#pauseReading()} as a socket's would be.
+     */
+    public static Connection connectStreams(Transport transport, StreamReader reader) {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(reader, "reader");
+        StreamProtocol protocol = new StreamProtocol(Aio.getRunningLoop(), reader, null);
+        transport.setProtocol(protocol);
+        protocol.connectionMade(transport);
+        return new Connection(reader, new StreamWriter(transport, protocol, reader));
+    }
+
     /** {@link #startServer(ClientHandler, String, int, ServerOptions)} with the defaults. */
     public static Server startServer(ClientHandler handler, String host, int port) throws IOException {
         return startServer(handler, host, port, ServerOptions.defaults());
@@ -364,8 +383,8 @@ public final class Net {
 
     /**
      * The addresses of {@code host}, in the resolver's order (asyncio's {@code getaddrinfo}).
-     * Literals are parsed on the loop; names are looked up on the loop's default executor since
-     * the JDK's resolver blocks.
+     * Literals are parsed on the loop; a name lookup suspends only the calling task, in both
+     * modes (see docs/networking.md, "DNS").
      *
      * @throws UnknownHostException if the name does not resolve
      */
@@ -378,14 +397,7 @@ public final class Net {
             String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             found = new InetAddress[] {InetAddress.getByName(h)};
         } else {
-            try {
-                found = Aio.toThread(() -> InetAddress.getAllByName(host));
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw e;
-            }
+            found = lookUp(host);
         }
         if (found.length == 0) {
             throw new UnknownHostException("getaddrinfo() returned empty list");
@@ -395,6 +407,24 @@ public final class Net {
             out.add(new InetSocketAddress(a, port));
         }
         return out;
+    }
+
+    /**
+     * In carrier mode aio4j's resolver already suspends only the calling task. In portable mode
+     * it resolves inline (see docs/networking.md, "DNS"), so the lookup goes to a thread here.
+     */
+    private static InetAddress[] lookUp(String host) throws IOException {
+        if (Aio.getRunningLoop().mode().equals("carrier")) {
+            return InetAddress.getAllByName(host);
+        }
+        try {
+            return Aio.toThread(() -> InetAddress.getAllByName(host));
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
     }
 
     /** RFC 8305 "First Address Family Count": {@code first} addresses of the first family, then alternate. */

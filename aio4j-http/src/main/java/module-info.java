@@ -1,0 +1,16 @@
+/**
+ * aio4j-http: an HTTP/1.1 server with routing and static files, WebSocket (server and client),
+ * and an HTTP client session, all on the aio4j loop.
+ */
+module dev.aio4j.http {
+    requires transitive dev.aio4j.net;
+    requires java.net.http;
+    requires org.eclipse.jetty.http;
+    requires org.eclipse.jetty.util;
+
+    exports dev.aio4j.http;
+    exports dev.aio4j.http.server;
+    exports dev.aio4j.http.websocket;
+    // dev.aio4j.http.client is exported once the client package exists (javac refuses an
+    // export of an empty package).
+}
