@@ -1,15 +1,19 @@
 package dev.aio4j.examples;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.aio4j.Aio;
+import dev.aio4j.http.server.HttpServer;
+import dev.aio4j.http.server.Request;
+import dev.aio4j.http.server.Response;
+import dev.aio4j.http.server.Router;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that a client that gave up is noticed at the next write (a few milliseconds) and stops
  * counting.
  *
- * <p>Served by the JDK's {@code com.sun.net.httpserver} with a virtual thread per request; a
- * small class so that aio4j's own HTTP server can take its place.
+ * <p>Served by aio4j's {@link HttpServer} on a loop of its own (a thread started here), so the
+ * site and the scraper are two programs that share only 127.0.0.1: each request's handler is a
+ * task, its delay an {@code Aio.sleep}.
  */
 final class DemoSite implements AutoCloseable {
 
@@ -37,8 +42,9 @@ final class DemoSite implements AutoCloseable {
     private final int[][] links;
     private final int[] redirectTo;
     private final int slowMs;
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread thread;
+    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final CompletableFuture<Void> stop = new CompletableFuture<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
@@ -75,15 +81,31 @@ final class DemoSite implements AutoCloseable {
             }
             redirectTo[i] = to;
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+        Router router = new Router().get("/", this::index).get("/page/{n}", this::page).get("/{rest...}", this::missing);
+        thread = Thread.ofPlatform().name("demo-site").daemon().start(() -> Aio.run(() -> {
+            try {
+                HttpServer server = HttpServer.start(router, "127.0.0.1", 0);
+                port.complete(server.port());
+                try {
+                    Aio.await(stop); // until close()
+                } finally {
+                    server.shutdown(Duration.ofMillis(200));
+                }
+            } catch (Throwable e) {
+                port.completeExceptionally(e);
+                throw e;
+            }
+        }));
+        try {
+            port.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IOException("the demo site did not start", e);
+        }
     }
 
     /** The site's root URL, which links to the first pages. */
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        return "http://127.0.0.1:" + port.join() + "/";
     }
 
     int pages() {
@@ -109,70 +131,77 @@ final class DemoSite implements AutoCloseable {
         return requests.get();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private void arrived() {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         requests.incrementAndGet();
+    }
+
+    private Response index(Request request) {
+        arrived();
+        int[] first = new int[Math.min(10, pages)];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i;
+        }
+        inFlight.decrementAndGet();
+        return Response.html(html("index", first));
+    }
+
+    private Response missing(Request request) {
+        arrived();
         try {
-            String path = exchange.getRequestURI().getPath();
-            if (path.equals("/")) {
-                int[] first = new int[Math.min(10, pages)];
-                for (int i = 0; i < first.length; i++) {
-                    first[i] = i;
-                }
-                send(exchange, 200, html("index", first));
-                return;
-            }
-            int page = path.startsWith("/page/") ? parse(path.substring(6)) : -1;
-            if (page < 0 || page >= pages) {
-                pause(20);
-                send(exchange, 404, "<html><body>no such page</body></html>");
-                return;
-            }
-            switch (kinds[page]) {
-                case SLOW -> trickle(exchange, page);
-                case ERROR -> {
-                    pause(delaysMs[page]);
-                    send(exchange, 500, "<html><body>internal error</body></html>");
-                }
-                case REDIRECT -> {
-                    pause(delaysMs[page] / 4);
-                    exchange.getResponseHeaders().set("Location", "/page/" + redirectTo[page]);
-                    exchange.sendResponseHeaders(302, -1);
-                }
-                case NORMAL -> {
-                    pause(delaysMs[page]);
-                    send(exchange, 200, html("page " + page, links[page]));
-                }
-            }
-        } catch (IOException clientGone) {
-            // the client gave up (timed out): nothing to do
+            Aio.sleep(Duration.ofMillis(20));
+            return Response.html("<html><body>no such page</body></html>").status(404);
         } finally {
             inFlight.decrementAndGet();
-            exchange.close();
         }
     }
 
-    /** Headers now, then a byte every few milliseconds: a write fails soon after the client leaves. */
-    private void trickle(HttpExchange exchange, int page) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream out = exchange.getResponseBody();
-        long end = System.nanoTime() + slowMs * 1_000_000L;
-        while (System.nanoTime() < end) {
-            out.write(' ');
-            out.flush();
-            pause(5);
+    private Response page(Request request) {
+        arrived();
+        boolean streaming = false;
+        try {
+            int page = parse(request.pathParam("n"));
+            if (page < 0 || page >= pages) {
+                Aio.sleep(Duration.ofMillis(20));
+                return Response.html("<html><body>no such page</body></html>").status(404);
+            }
+            switch (kinds[page]) {
+                case SLOW -> {
+                    streaming = true; // counted until the body ends or the client is found gone
+                    return Response.stream("text/html; charset=utf-8", out -> trickle(out, page));
+                }
+                case ERROR -> {
+                    Aio.sleep(Duration.ofMillis(delaysMs[page]));
+                    return Response.html("<html><body>internal error</body></html>").status(500);
+                }
+                case REDIRECT -> {
+                    Aio.sleep(Duration.ofMillis(delaysMs[page] / 4));
+                    return Response.redirect("/page/" + redirectTo[page]);
+                }
+                default -> {
+                    Aio.sleep(Duration.ofMillis(delaysMs[page]));
+                    return Response.html(html("page " + page, links[page]));
+                }
+            }
+        } finally {
+            if (!streaming) {
+                inFlight.decrementAndGet();
+            }
         }
-        out.write(html("slow page " + page, links[page]).getBytes(StandardCharsets.UTF_8));
-        out.close();
     }
 
-    private static void send(HttpExchange exchange, int status, String html) throws IOException {
-        byte[] body = html.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+    /** A byte every few milliseconds: a write fails soon after the client leaves. */
+    private void trickle(OutputStream out, int page) throws IOException {
+        try {
+            long end = System.nanoTime() + slowMs * 1_000_000L;
+            while (System.nanoTime() < end) {
+                out.write(' ');
+                out.flush();
+                Aio.sleep(Duration.ofMillis(5));
+            }
+            out.write(html("slow page " + page, links[page]).getBytes(StandardCharsets.UTF_8));
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -193,17 +222,14 @@ final class DemoSite implements AutoCloseable {
         }
     }
 
-    private static void pause(int ms) {
+    /** Stops the server (a short grace for requests in progress) and its loop. */
+    @Override
+    public void close() {
+        stop.complete(null);
         try {
-            Thread.sleep(ms);
+            thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-        executor.shutdownNow();
     }
 }
