@@ -1,6 +1,6 @@
 package dev.aio4j.http.client;
 
-import static dev.aio4j.http.client.HttpTesting.run;
+import static dev.aio4j.http.HttpTesting.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,51 +1,33 @@
 package dev.aio4j.http.client;
 
-import static org.assertj.core.api.Assertions.fail;
-
-import dev.aio4j.Aio;
-import dev.aio4j.CheckedRunnable;
-import dev.aio4j.Timeout;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** What the HTTP client tests share: a bounded run, the peer servers, a tiny JSON codec. */
+/**
+ * What the HTTP client tests share beyond {@link dev.aio4j.http.HttpTesting}: the peer servers,
+ * their counters, a tiny JSON codec.
+ */
 final class HttpTesting {
     private HttpTesting() {
     }
 
-    /** How long one test body may run on the loop before it fails. */
-    static final Duration BODY_LIMIT = Duration.ofSeconds(60);
-
-    static <T> T run(Callable<T> body) {
-        return Aio.run(() -> Timeout.after(BODY_LIMIT, body));
-    }
-
-    static void run(CheckedRunnable body) {
-        run(() -> {
-            body.run();
-            return null;
-        });
-    }
-
     /** /usr/bin/python3 with aiohttp, or a failure naming the Debian packages. */
     static String python() {
-        Path p = Path.of("/usr/bin/python3");
-        if (!Files.isExecutable(p)) {
-            fail("the test peer /usr/bin/python3 is missing: install the Debian package python3 (./aio4j test installs it)");
+        try {
+            return dev.aio4j.http.HttpTesting.python("aiohttp", "python3-aiohttp");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        return p.toString();
     }
 
     /**
