@@ -32,6 +32,7 @@ import java.util.concurrent.CancellationException;
 public final class Demo {
 
     public static void main(String[] args) throws Exception {
+        ScraperDemo.run();
         int tasks = 100_000;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--tasks") && i + 1 < args.length) {
