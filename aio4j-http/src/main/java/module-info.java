@@ -4,13 +4,12 @@
  */
 module dev.aio4j.http {
     requires transitive dev.aio4j.net;
-    requires java.net.http;
+    requires transitive java.net.http; // the client's API shows HttpClient, HttpHeaders, BodyPublisher
     requires org.eclipse.jetty.http;
     requires org.eclipse.jetty.util;
 
     exports dev.aio4j.http;
     exports dev.aio4j.http.server;
     exports dev.aio4j.http.websocket;
-    // dev.aio4j.http.client is exported once the client package exists (javac refuses an
-    // export of an empty package).
+    exports dev.aio4j.http.client;
 }
