@@ -200,8 +200,12 @@ class ReliabilityTest {
                         break;
                     }
                     if (inLongLine) {
-                        inLongLine = false; // the tail of the oversized line
-                        continue;
+                        inLongLine = false;
+                        // An overrun that already saw the line's end drops the line whole, so the
+                        // next line is either the long line's tail (all 'x') or the next real one.
+                        if (line[0] == 'x') {
+                            continue;
+                        }
                     }
                     writer.write(line);
                 }
