@@ -75,8 +75,9 @@ public final class Proxy {
             answer = out.send(); // returns once the backend's headers are in
         } catch (ClientTimeoutError e) {
             return Response.text(504, "504 Gateway Timeout: the backend did not answer in time\n");
-        } catch (ClientError e) {
-            return Response.text(502, "502 Bad Gateway: " + e.getMessage() + "\n");
+        } catch (ClientError e) { // refused, reset, unreachable: the reason goes to the log, not to the client
+            System.err.println("backend failed for " + request.method() + " " + request.target() + ": " + e);
+            return Response.text(502, "502 Bad Gateway: the backend failed\n");
         }
         long length = answer.headers().firstValueAsLong("content-length").orElse(-1);
         boolean noBody = request.method().equals("HEAD") || answer.status() == 204 || answer.status() == 304;

@@ -146,9 +146,12 @@ class ProxyTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort(); // nothing listens there once it is closed
         }
-        int port = proxy(closedPort, null);
+        Path log = dir.resolve("access.log");
+        int port = proxy(closedPort, log);
         String out = curl("-w", "\n%{http_code}", "http://127.0.0.1:" + port + "/anything");
         assertThat(out).startsWith("502 Bad Gateway").endsWith("\n502");
+        assertThat(waitForLines(log, 2)).contains("backend failed for GET /anything: dev.aio4j.http.client.ClientConnectorError",
+                "\"GET /anything\" 502");
     }
 
     @Test
