@@ -36,7 +36,7 @@ class HttpExamplesTest {
         return NetworkExamplesTest.start(main, List.of("--host", "127.0.0.1", "--port", "0"), port);
     }
 
-    private static String peer(String program, String debianPackage) {
+    static String peer(String program, String debianPackage) {
         Path p = Path.of("/usr/bin", program);
         assertThat(Files.isExecutable(p)).as("the test peer " + p + " is missing: install the Debian package "
                 + debianPackage + " (./aio4j test installs it)").isTrue();
@@ -44,7 +44,7 @@ class HttpExamplesTest {
     }
 
     /** Runs a command to its end (bounded) and returns its standard output. */
-    private static String output(List<String> command, Duration limit) throws Exception {
+    static String output(List<String> command, Duration limit) throws Exception {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread pump = Thread.ofPlatform().daemon(true).start(() -> {

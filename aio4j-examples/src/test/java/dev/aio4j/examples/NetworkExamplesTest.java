@@ -29,7 +29,7 @@ class NetworkExamplesTest {
     }
 
     /** {@link #start(String, List, int[])} with the error stream saved to {@code stderr} (null: dropped). */
-    private static Process start(String main, List<String> args, int[] port, Path stderr) throws IOException {
+    static Process start(String main, List<String> args, int[] port, Path stderr) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.aio4j.examples." + main));
