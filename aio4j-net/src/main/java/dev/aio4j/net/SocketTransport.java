@@ -373,9 +373,9 @@ final class SocketTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        int[] hl = WaterMarks.limits(high, low, 64 * 1024);
-        this.high = hl[0];
-        this.low = hl[1];
+        WriteBufferLimits limits = WriteBufferLimits.of(high, low);
+        this.high = limits.high();
+        this.low = limits.low();
         maybePauseProtocol();
     }
 

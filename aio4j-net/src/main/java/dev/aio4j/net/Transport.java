@@ -72,7 +72,8 @@ public interface Transport {
 
     /**
      * Sets the write water marks: {@code high < 0} means "4 x low" (or 64 KiB when both are
-     * negative); {@code low < 0} means "high / 4".
+     * negative); {@code low < 0} means "high / 4" ({@link WriteBufferLimits#of} says it once for
+     * every implementation).
      *
      * @throws IllegalArgumentException unless high >= low >= 0
      */

@@ -1,6 +1,7 @@
 package dev.aio4j.process.internal;
 
 import dev.aio4j.EventLoop;
+import dev.aio4j.net.WriteBufferLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -162,17 +163,9 @@ public final class WritePipeTransport extends PipeTransport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (high < 0) {
-            high = low < 0 ? 64 * 1024 : 4 * low;
-        }
-        if (low < 0) {
-            low = high / 4;
-        }
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        this.high = high;
-        this.low = low;
+        WriteBufferLimits limits = WriteBufferLimits.of(high, low);
+        this.high = limits.high();
+        this.low = limits.low();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.aio4j.ExceptionContext;
 import dev.aio4j.net.BufferedProtocol;
 import dev.aio4j.net.Protocol;
 import dev.aio4j.net.Transport;
+import dev.aio4j.net.WriteBufferLimits;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -292,17 +293,9 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (high < 0) {
-            high = low < 0 ? 64 * 1024 : 4 * low;
-        }
-        if (low < 0) {
-            low = high / 4;
-        }
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        this.high = high;
-        this.low = low;
+        WriteBufferLimits limits = WriteBufferLimits.of(high, low);
+        this.high = limits.high();
+        this.low = limits.low();
     }
 
     @Override
