@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The entry points of aio4j, named after the functions of Python's {@code asyncio} module.
@@ -148,6 +149,21 @@ public final class Aio {
         } finally {
             timer.cancel();
         }
+    }
+
+    /**
+     * {@link #sleep(Duration)} in {@code java.util.concurrent}'s form, as {@code TimeUnit.sleep}
+     * and {@code BlockingQueue.poll(timeout, unit)} take it: {@code Aio.sleep(100, MILLISECONDS)}.
+     * There is deliberately no {@code sleep(long)}: asyncio's {@code sleep(0.1)} counts seconds
+     * and {@code Thread.sleep(100)} milliseconds, so a bare number would be misread one way or
+     * the other.
+     *
+     * @throws CancelledError if the task is cancelled meanwhile
+     * @throws IllegalStateException if not called from a task
+     */
+    public static void sleep(long amount, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
+        sleep(Duration.of(amount, unit.toChronoUnit()));
     }
 
     /** {@link #sleep(Duration)} that returns {@code result}, as asyncio.sleep(delay, result). */
