@@ -314,11 +314,34 @@ public final class Aio {
     }
 
     /**
-     * {@link #gather(Future[])} over a mix of futures, callables and {@link CheckedRunnable}s
-     * (run as new tasks); an empty collection gives a done future of an empty list. The element
-     * type is not checked.
+     * {@link #gather(Future[])} over a collection of futures or tasks, typed by their result:
+     * {@code List<String> pages = Aio.gather(tasks).await()} for a {@code List<Task<String>>}. An
+     * empty collection gives a done future of an empty list.
+     *
+     * <p>Collections of callables go to {@link #gatherCallables}, and a mix of futures, callables
+     * and runnables to {@link #gatherMixed}: Java erases a collection's element type, so one
+     * {@code gather(Collection)} cannot be typed for more than one of them.
+     *
+     * @throws IllegalArgumentException if the futures belong to different loops
      */
-    public static <T> Future<List<T>> gather(Collection<?> awaitables) {
+    public static <T> Future<List<T>> gather(Collection<? extends Future<? extends T>> futures) {
+        return Gather.of(futures, false);
+    }
+
+    /**
+     * {@link #gather(Future[])} over a collection of callables, each run as a new task of the
+     * running loop, typed by their result.
+     */
+    public static <T> Future<List<T>> gatherCallables(Collection<? extends Callable<? extends T>> bodies) {
+        return Gather.of(bodies, false);
+    }
+
+    /**
+     * {@link #gather(Future[])} over a mix of futures, callables and {@link CheckedRunnable}s
+     * (run as new tasks), as asyncio's {@code gather} takes futures and coroutines together; the
+     * results are a {@code List<Object>} (a runnable's is null).
+     */
+    public static Future<List<Object>> gatherMixed(Collection<?> awaitables) {
         return Gather.of(awaitables, false);
     }
 

@@ -171,4 +171,48 @@ class JavaFormsTest {
             return null;
         });
     }
+
+    // ---------------------------------------------------------------- typed gather over collections
+
+    @Test
+    void gatherOverACollectionOfTasksKeepsTheirResultType() {
+        List<String> r = runVirtual(() -> {
+            List<Task<String>> tasks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int k = i;
+                tasks.add(Aio.createTask(() -> Aio.sleep(Duration.ofMillis(30 - 10 * k), "page" + k)));
+            }
+            List<String> pages = Aio.gather(tasks).await(); // compiles: List<String>, not List<Object>
+            return pages;
+        });
+        assertThat(r).containsExactly("page0", "page1", "page2");
+    }
+
+    @Test
+    void gatherCallablesRunsEachAsATaskAndKeepsTheType() {
+        List<Integer> r = runVirtual(() -> {
+            List<java.util.concurrent.Callable<Integer>> bodies = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int k = i;
+                bodies.add(() -> {
+                    assertThat(Aio.currentTask()).isNotNull();
+                    return Aio.sleep(Duration.ofMillis(10), k * k);
+                });
+            }
+            List<Integer> squares = Aio.gatherCallables(bodies).await();
+            return squares;
+        });
+        assertThat(r).containsExactly(0, 1, 4);
+    }
+
+    @Test
+    void gatherOverAnEmptyCollectionIsDoneWithAnEmptyList() {
+        runVirtual(() -> {
+            List<Task<String>> none = List.of();
+            Future<List<String>> g = Aio.gather(none);
+            assertThat(g.done()).isTrue();
+            assertThat(g.await()).isEmpty();
+            return null;
+        });
+    }
 }
