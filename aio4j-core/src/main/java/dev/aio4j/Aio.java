@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The entry points of aio4j, named after the functions of Python's {@code asyncio} module.
@@ -148,6 +149,21 @@ public final class Aio {
         } finally {
             timer.cancel();
         }
+    }
+
+    /**
+     * {@link #sleep(Duration)} in {@code java.util.concurrent}'s form, as {@code TimeUnit.sleep}
+     * and {@code BlockingQueue.poll(timeout, unit)} take it: {@code Aio.sleep(100, MILLISECONDS)}.
+     * There is deliberately no {@code sleep(long)}: asyncio's {@code sleep(0.1)} counts seconds
+     * and {@code Thread.sleep(100)} milliseconds, so a bare number would be misread one way or
+     * the other.
+     *
+     * @throws CancelledError if the task is cancelled meanwhile
+     * @throws IllegalStateException if not called from a task
+     */
+    public static void sleep(long amount, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
+        sleep(Duration.of(amount, unit.toChronoUnit()));
     }
 
     /** {@link #sleep(Duration)} that returns {@code result}, as asyncio.sleep(delay, result). */
@@ -298,11 +314,34 @@ public final class Aio {
     }
 
     /**
-     * {@link #gather(Future[])} over a mix of futures, callables and {@link CheckedRunnable}s
-     * (run as new tasks); an empty collection gives a done future of an empty list. The element
-     * type is not checked.
+     * {@link #gather(Future[])} over a collection of futures or tasks, typed by their result:
+     * {@code List<String> pages = Aio.gather(tasks).await()} for a {@code List<Task<String>>}. An
+     * empty collection gives a done future of an empty list.
+     *
+     * <p>Collections of callables go to {@link #gatherCallables}, and a mix of futures, callables
+     * and runnables to {@link #gatherMixed}: Java erases a collection's element type, so one
+     * {@code gather(Collection)} cannot be typed for more than one of them.
+     *
+     * @throws IllegalArgumentException if the futures belong to different loops
      */
-    public static <T> Future<List<T>> gather(Collection<?> awaitables) {
+    public static <T> Future<List<T>> gather(Collection<? extends Future<? extends T>> futures) {
+        return Gather.of(futures, false);
+    }
+
+    /**
+     * {@link #gather(Future[])} over a collection of callables, each run as a new task of the
+     * running loop, typed by their result.
+     */
+    public static <T> Future<List<T>> gatherCallables(Collection<? extends Callable<? extends T>> bodies) {
+        return Gather.of(bodies, false);
+    }
+
+    /**
+     * {@link #gather(Future[])} over a mix of futures, callables and {@link CheckedRunnable}s
+     * (run as new tasks), as asyncio's {@code gather} takes futures and coroutines together; the
+     * results are a {@code List<Object>} (a runnable's is null).
+     */
+    public static Future<List<Object>> gatherMixed(Collection<?> awaitables) {
         return Gather.of(awaitables, false);
     }
 

@@ -1,7 +1,9 @@
 package dev.aio4j;
 
 import java.lang.ref.Cleaner;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -232,16 +234,55 @@ public class Future<T> {
      */
     public T await() {
         if (state == State.PENDING) {
-            Task<?> task = Task.currentOrThrow("await()");
-            if (task.loop != loop) {
-                throw new IllegalStateException("Task " + task.getName() + " got Future " + this + " attached to a different loop");
-            }
-            if (task == this) {
-                throw new IllegalStateException("Task cannot await on itself: " + this);
-            }
-            task.waitFor(this);
+            awaitingTask("await()").waitFor(this);
         }
         return result();
+    }
+
+    /**
+     * {@link #await()} with a time limit, in one call: waits, suspending only the calling task,
+     * at most {@code timeout} of loop time. When the time passes first, this future is left
+     * alone (not cancelled; a task keeps running) and TimeoutError is thrown, so the caller may
+     * await it again or cancel it. A done future returns at once whatever the timeout; a zero or
+     * negative timeout lets the loop run once and then decides.
+     *
+     * <p>Differs from {@link Aio#waitFor(Future, Duration)}, which is asyncio's
+     * {@code wait_for}: that one cancels the future when the time passes and waits for it to
+     * end. asyncio has no single call for this one; it is {@code asyncio.wait({f}, timeout=t)}
+     * followed by a check, or {@code java.util.concurrent.Future.get(timeout, unit)} without the
+     * blocking. It is not an overload of {@code await}: with one {@code await} method,
+     * {@code task::await} stays an exact method reference, which {@code Aio.createTask(f::await)}
+     * and {@code Timeout.run(f::await)} need to pick between their Callable and CheckedRunnable
+     * forms.
+     *
+     * @throws TimeoutError if the future is not done after {@code timeout}; the message gives
+     *     the timeout
+     * @throws CancelledError if the future was cancelled, or the waiting task was cancelled (the
+     *     future is then left alone)
+     * @throws IllegalStateException if not called from a task of this future's loop
+     */
+    public T awaitWithin(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (state == State.PENDING) {
+            awaitingTask("awaitWithin()");
+            Wait.await(List.of(this), timeout, ReturnWhen.ALL_COMPLETED);
+            if (state == State.PENDING) {
+                throw new TimeoutError("not done after " + timeout + ": " + this);
+            }
+        }
+        return result();
+    }
+
+    /** The current task, checked to be one that may wait for this future. */
+    private Task<?> awaitingTask(String call) {
+        Task<?> task = Task.currentOrThrow(call);
+        if (task.loop != loop) {
+            throw new IllegalStateException("Task " + task.getName() + " got Future " + this + " attached to a different loop");
+        }
+        if (task == this) {
+            throw new IllegalStateException("Task cannot await on itself: " + this);
+        }
+        return task;
     }
 
     /** Called by a task that is about to park on this future. */

@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Implementation notes</h2>
  *
  * <pre>
- *   created --start--> runnable <--wake/yield--> waiting
+ *   created --start--&gt; runnable &lt;--wake/yield--&gt; waiting
  *                         |
- *                         +--body returns/throws--> done (FINISHED or CANCELLED)
+ *                         +--body returns/throws--&gt; done (FINISHED or CANCELLED)
  * </pre>
  *
  * <p>Representation: {@code futWaiter} is the future the task is parked on (asyncio's

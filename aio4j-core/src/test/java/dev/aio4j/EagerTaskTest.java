@@ -226,7 +226,7 @@ class EagerTaskTest {
                     for (int i = 0; i < width; i++) {
                         children.add(() -> gathers(width, depth - 1));
                     }
-                    Aio.gather(children).await();
+                    Aio.gatherMixed(children).await();
                 }
             }
             new Tree().groups(5, 4);

@@ -75,7 +75,7 @@ class GatherTest {
             Future<String> f = Aio.getRunningLoop().createFuture();
             Aio.getRunningLoop().callSoon(() -> f.setResult("future"));
             CheckedRunnable nothing = () -> Aio.sleep(Duration.ofMillis(1));
-            return Aio.gather(List.of(f, (Callable<String>) () -> "callable", nothing)).await();
+            return Aio.gatherMixed(List.of(f, (Callable<String>) () -> "callable", nothing)).await();
         });
         assertThat(r).containsExactly("future", "callable", null);
     }

@@ -80,7 +80,7 @@ public class StructuredBench {
                 int k = i;
                 bodies.add(() -> k); // distinct objects: gather runs an object given twice only once
             }
-            List<Integer> results = Aio.<Integer>gather(bodies).await();
+            List<Integer> results = Aio.gatherCallables(bodies).await();
             return results.size();
         });
     }

@@ -31,7 +31,9 @@ import java.util.concurrent.CancellationException;
  * The showcase run by {@code ./aio4j demo}: what one event loop on one carrier thread does with
  * a lot of concurrent tasks.
  *
- * <p>Usage: {@code ./aio4j demo [--tasks N]} (default 100,000).
+ * <pre>
+ *   ./aio4j demo [--tasks N]     (N concurrent tasks, default 100,000)
+ * </pre>
  */
 public final class Demo {
 

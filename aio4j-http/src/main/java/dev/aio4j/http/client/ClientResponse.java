@@ -146,7 +146,9 @@ public final class ClientResponse implements AutoCloseable {
     /**
      * The whole body (aiohttp's {@code read()}); releases the response.
      *
-     * @throws ClientTimeoutError, ClientConnectionError, ClientPayloadError as {@link BodyReader} does
+     * @throws ClientTimeoutError as {@link BodyReader} does
+     * @throws ClientConnectionError as {@link BodyReader} does
+     * @throws ClientPayloadError as {@link BodyReader} does, or when reading the body fails
      */
     public byte[] bytes() {
         try {
