@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
+import dev.aio4j.OtherLoop;
 import dev.aio4j.Task;
 import dev.aio4j.Timeout;
-import dev.aio4j.sync.OtherLoop;
 import dev.aio4j.test.AioTest;
 import dev.aio4j.test.TestClock;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
+import dev.aio4j.OtherLoop;
 import dev.aio4j.Task;
 import dev.aio4j.Timeout;
 import dev.aio4j.test.AioTest;

@@ -1,4 +1,4 @@
-package dev.aio4j.sync;
+package dev.aio4j;
 
 import dev.aio4j.Aio;
 import dev.aio4j.CheckedRunnable;
