@@ -56,17 +56,20 @@ class BarrierTest {
         Barrier barrier = new Barrier(2);
         Task<Integer> a = Aio.createTask(barrier::await);
         clock.waitAllTasksBlocked();
-        Task<Integer> b = Aio.createTask(barrier::await);
+        Barrier.State[] stateOnArrival = {null};
+        Task<Integer> b = Aio.createTask(() -> {
+            barrier.await(); // the last arrival: releases the round
+            // No wait since, so `a` has not left yet: this arrival comes while the barrier drains.
+            stateOnArrival[0] = barrier.state();
+            return barrier.await();
+        });
         clock.waitAllTasksBlocked();
-        // b released the round; a has not left yet when c arrives
-        Task<Integer> c = Aio.createTask(barrier::await);
-        clock.waitAllTasksBlocked();
+        assertThat(stateOnArrival[0]).isEqualTo(Barrier.State.DRAINING);
         assertThat(a.done()).isTrue();
-        assertThat(b.done()).isTrue();
-        assertThat(c.done()).isFalse();
+        assertThat(b.done()).as("an arrival while draining waits for the next round").isFalse();
         assertThat(barrier.waiting()).isEqualTo(1);
         assertThat(barrier.await()).isEqualTo(1);
-        assertThat(c.await()).isZero();
+        assertThat(b.await()).isZero();
     }
 
     @Test
