@@ -1,15 +1,15 @@
-package dev.aio4j.test;
+package dev.aio4j.sync;
 
 import dev.aio4j.queue.Queue;
-import dev.aio4j.sync.BoundedSemaphore;
-import dev.aio4j.sync.Lock;
-import dev.aio4j.sync.Semaphore;
 import dev.aio4j.test.contract.LockContract;
 import dev.aio4j.test.contract.LockLike;
 import org.junit.jupiter.api.Nested;
 
-/** The shipped lock contract over aio4j's own lock-like primitives. */
-class LockContractsTest {
+/**
+ * The shipped lock contract run over Lock, Semaphore(1), BoundedSemaphore(1) and a queue of one
+ * slot used as a lock.
+ */
+class LockLikeContractTest {
 
     @Nested
     class ForLock extends LockContract {
