@@ -79,6 +79,11 @@ public final class Timeout {
 
     private State state = State.CREATED;
     private long whenNanos;
+    /**
+     * The deadline exactly as given in loop seconds ({@link #at}, {@link #reschedule(double)}), so
+     * that {@link #when()} returns it unchanged; NaN when it was given in nanoseconds or as a delay.
+     */
+    private double whenSeconds = Double.NaN;
     private EventLoop loop;
     private Task<?> task;
     private int cancellingOnEntry;
@@ -109,7 +114,9 @@ public final class Timeout {
      * (asyncio's {@code timeout_at}); {@link Double#POSITIVE_INFINITY} means no deadline.
      */
     public static Timeout at(double when) {
-        return new Timeout(null, toNanos(when));
+        Timeout t = new Timeout(null, toNanos(when));
+        t.whenSeconds = when;
+        return t;
     }
 
     /** Runs {@code body} with a deadline {@code delay} from now; see {@link #run(Callable)}. */
@@ -210,6 +217,7 @@ public final class Timeout {
      */
     public void reschedule(double when) {
         rescheduleNanos(toNanos(when));
+        whenSeconds = when;
     }
 
     /** {@link #reschedule(double)} in the loop's nanoseconds ({@code Long.MAX_VALUE}: none). */
@@ -221,6 +229,7 @@ public final class Timeout {
             throw new IllegalStateException("Cannot change state of " + state.name().toLowerCase() + " Timeout: " + this);
         }
         this.whenNanos = whenNanos;
+        this.whenSeconds = Double.NaN;
         if (handle != null) {
             handle.cancel();
             handle = null;
@@ -230,8 +239,15 @@ public final class Timeout {
         }
     }
 
-    /** The deadline in loop seconds, or {@link Double#POSITIVE_INFINITY} if there is none. */
+    /**
+     * The deadline in loop seconds, or {@link Double#POSITIVE_INFINITY} if there is none: exactly
+     * the value given to {@link #at} or {@link #reschedule(double)} (asyncio's tests compare it with
+     * {@code ==}), else the nanosecond deadline converted.
+     */
     public double when() {
+        if (!Double.isNaN(whenSeconds)) {
+            return whenSeconds;
+        }
         return whenNanos == NEVER ? Double.POSITIVE_INFINITY : whenNanos / 1e9;
     }
 

@@ -69,6 +69,24 @@ class TimeoutTest {
     }
 
     @Test
+    void whenReturnsExactlyTheDeadlineItWasGiven() {
+        // test_timeouts.py compares cm.when() with == after timeout_at(t) and reschedule(t)
+        java.util.SplittableRandom random = new java.util.SplittableRandom(2026);
+        for (int i = 0; i < 1000; i++) {
+            double deadline = now() + random.nextDouble(0, 100_000);
+            assertThat(Timeout.at(deadline).when()).isEqualTo(deadline);
+            double moved = now() + random.nextDouble(0, 100_000);
+            Timeout t = Timeout.at(deadline);
+            t.run(() -> {
+                t.reschedule(moved);
+                assertThat(t.when()).isEqualTo(moved);
+                t.rescheduleNanos(Aio.getRunningLoop().nanoTime() + 1_000_000_000L);
+                assertThat(t.when()).isEqualTo((Aio.getRunningLoop().nanoTime() + 1_000_000_000L) / 1e9);
+            });
+        }
+    }
+
+    @Test
     void theDeadlineIsFixedWhenTheTimeoutIsCreated() {
         // §5.5: a timeout created early and entered late fires immediately
         Timeout t = Timeout.after(Duration.ofMillis(10));
