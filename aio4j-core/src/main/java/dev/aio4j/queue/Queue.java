@@ -3,7 +3,10 @@ package dev.aio4j.queue;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.Timeout;
+import dev.aio4j.TimeoutError;
 import dev.aio4j.internal.LoopBinding;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -204,6 +207,22 @@ public class Queue<E> implements Iterable<E> {
     // ------------------------------------------------------------------ getting
 
     /**
+     * {@link #put(Object)} waiting at most {@code timeout} (named like {@code Future.awaitWithin};
+     * the form of
+     * {@code BlockingQueue.offer(e, timeout, unit)}; asyncio has none and writes
+     * {@code asyncio.timeout(d)} around {@code put}). Same as {@code Timeout.after(timeout, () ->
+     * put(item))}.
+     *
+     * @throws TimeoutError if the queue stayed full for {@code timeout}; the item was not put
+     * @throws QueueShutDownException if the queue is shut down, before or while waiting
+     * @throws CancelledError if the task is cancelled while waiting; the item was not put
+     */
+    public final void putWithin(E item, Duration timeout) {
+        Objects.requireNonNull(item, "item");
+        Timeout.after(timeout, (dev.aio4j.CheckedRunnable) () -> put(item));
+    }
+
+    /**
      * Removes and returns the next item, waiting while the queue is empty.
      *
      * @throws QueueShutDownException if the queue is shut down and empty, or was shut down
@@ -233,6 +252,22 @@ public class Queue<E> implements Iterable<E> {
             }
         }
         return getNowait();
+    }
+
+    /**
+     * {@link #get()} waiting at most {@code timeout} (named like {@code Future.awaitWithin}: an
+     * overload of {@code get} would make {@code queue::get} ambiguous; the form of
+     * {@code BlockingQueue.poll(timeout, unit)}, but it throws instead of returning null; asyncio
+     * has none and writes {@code asyncio.timeout(d)} around {@code get}). Same as
+     * {@code Timeout.after(timeout, this::get)}.
+     *
+     * @throws TimeoutError if the queue stayed empty for {@code timeout}; no item was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or was shut down
+     *     immediately, before or while waiting
+     * @throws CancelledError if the task is cancelled while waiting; no item was taken
+     */
+    public final E getWithin(Duration timeout) {
+        return Timeout.after(timeout, () -> get());
     }
 
     /**

@@ -18,6 +18,33 @@ import org.junit.jupiter.api.Test;
 @AioTest(virtualTime = true)
 class QueueTest {
 
+    // ------------------------------------------------------------------ get and put with a timeout
+
+    @Test
+    void getWithATimeoutReturnsAnItemThatArrivesInTimeAndElseRaisesTimeoutError() {
+        Queue<Integer> q = new Queue<>();
+        Aio.getRunningLoop().callLater(Duration.ofMillis(50), () -> q.putNowait(7));
+        assertThat(q.getWithin(Duration.ofMillis(100))).isEqualTo(7);
+        double start = Aio.getRunningLoop().time();
+        assertThatThrownBy(() -> q.getWithin(Duration.ofMillis(100))).isInstanceOf(dev.aio4j.TimeoutError.class);
+        assertThat(Aio.getRunningLoop().time() - start).isEqualTo(0.1, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(q.getters()).isZero();
+        q.putNowait(8); // nothing was taken by the timed-out getter
+        assertThat(q.getNowait()).isEqualTo(8);
+    }
+
+    @Test
+    void putWithATimeoutPutsWhenRoomAppearsAndElseRaisesTimeoutErrorWithoutPutting() {
+        Queue<Integer> q = new Queue<>(1);
+        q.putNowait(1);
+        assertThatThrownBy(() -> q.putWithin(2, Duration.ofMillis(100))).isInstanceOf(dev.aio4j.TimeoutError.class);
+        assertThat(q.qsize()).isEqualTo(1);
+        assertThat(q.putters()).isZero();
+        Aio.getRunningLoop().callLater(Duration.ofMillis(50), q::getNowait);
+        q.putWithin(3, Duration.ofMillis(100));
+        assertThat(q.getNowait()).isEqualTo(3);
+    }
+
     // ------------------------------------------------------------------ sizes and immediate operations
 
     @Test
