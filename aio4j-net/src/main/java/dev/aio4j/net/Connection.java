@@ -7,9 +7,16 @@ import java.util.function.Function;
 
 /**
  * The reader and writer of one stream connection, as {@link Net#openConnection} returns them
- * (asyncio's {@code (reader, writer)} tuple).
+ * (asyncio's {@code (reader, writer)} tuple). {@link AutoCloseable}: try-with-resources closes
+ * the connection through its writer.
  */
-public record Connection(StreamReader reader, StreamWriter writer) {
+public record Connection(StreamReader reader, StreamWriter writer) implements AutoCloseable {
+
+    /** Closes the connection: {@code writer().close()} (graceful; buffered bytes are still sent). */
+    @Override
+    public void close() {
+        writer.close();
+    }
 
     /**
      * A stream pair over a transport of your own, such as an in-memory one for tests (asyncio

@@ -14,9 +14,11 @@ import javax.net.ssl.SSLContext;
  * <p>{@code write} never blocks: bytes the socket does not take at once are buffered. Call
  * {@link #drain()} after writing to wait while the buffer is above the transport's high-water
  * mark (64 KiB by default); that keeps memory bounded when the peer reads slowly. Methods are
- * loop-affine.
+ * loop-affine. A writer is {@link AutoCloseable}: try-with-resources closes it (gracefully, as
+ * {@link #close()}; asyncio's {@code async with writer} is the same), without waiting for the
+ * close to finish ({@link #waitClosed()} does that).
  */
-public final class StreamWriter {
+public final class StreamWriter implements AutoCloseable {
 
     /** Bytes written between two forced yields of {@link #drain()}. */
     static final int YIELD_BYTES = 64 * 1024;
@@ -89,7 +91,8 @@ public final class StreamWriter {
         protocol.drainHelper();
     }
 
-    /** Closes the connection after the buffered bytes are sent. */
+    /** Closes the connection after the buffered bytes are sent; a second call does nothing. */
+    @Override
     public void close() {
         transport.close();
     }

@@ -73,6 +73,28 @@ class TcpStreamsTest {
     }
 
     @Test
+    void tryWithResourcesClosesTheServerAndTheConnection() {
+        boolean[] closing = new boolean[2];
+        String echoed = run(() -> {
+            String line;
+            Connection kept;
+            try (Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+                    Connection c = Net.openConnection("127.0.0.1", server.port())) {
+                c.writer().write("hello\n");
+                line = str(c.reader().readline());
+                kept = c;
+                closing[1] = server.isServing();
+            }
+            closing[0] = kept.writer().isClosing();
+            kept.writer().waitClosed();
+            return line;
+        });
+        assertThat(echoed).isEqualTo("hello\n");
+        assertThat(closing[0]).as("the connection closes at the end of the block").isTrue();
+        assertThat(closing[1]).as("the server served inside the block").isTrue();
+    }
+
+    @Test
     void extraInfoNamesBothEndsAndTheSocket() {
         run(() -> {
             Server server = Net.startServer(ECHO, "127.0.0.1", 0);
