@@ -84,6 +84,8 @@ public final class Timeout {
      * that {@link #when()} returns it unchanged; NaN when it was given in nanoseconds or as a delay.
      */
     private double whenSeconds = Double.NaN;
+    /** The delay {@link #after} was given, for the TimeoutError's message; null otherwise or once rescheduled. */
+    private Duration delay;
     private EventLoop loop;
     private Task<?> task;
     private int cancellingOnEntry;
@@ -106,7 +108,9 @@ public final class Timeout {
      */
     public static Timeout after(Duration delay) {
         EventLoop loop = Aio.getRunningLoop();
-        return new Timeout(loop, delay == null ? NEVER : EventLoop.saturatedAdd(loop.nanoTime(), delay));
+        Timeout t = new Timeout(loop, delay == null ? NEVER : EventLoop.saturatedAdd(loop.nanoTime(), delay));
+        t.delay = delay;
+        return t;
     }
 
     /**
@@ -228,8 +232,14 @@ public final class Timeout {
             }
             throw new IllegalStateException("Cannot change state of " + state.name().toLowerCase() + " Timeout: " + this);
         }
-        this.whenNanos = whenNanos;
         this.whenSeconds = Double.NaN;
+        this.delay = null;
+        schedule(whenNanos);
+    }
+
+    /** Sets the deadline and its timer; call only in ENTERED. */
+    private void schedule(long whenNanos) {
+        this.whenNanos = whenNanos;
         if (handle != null) {
             handle.cancel();
             handle = null;
@@ -281,7 +291,7 @@ public final class Timeout {
         loop = t.loop;
         state = State.ENTERED;
         cancellingOnEntry = t.cancelling();
-        rescheduleNanos(whenNanos);
+        schedule(whenNanos);
     }
 
     /** Leaves the scope; returns what should leave it, given that {@code failure} left the body. */
@@ -297,10 +307,10 @@ public final class Timeout {
             state = State.EXPIRED;
             if (task.uncancel() <= cancellingOnEntry && failure != null) {
                 if (failure instanceof CancelledError) {
-                    raised = new TimeoutError("the deadline of " + this + " passed", failure);
+                    raised = new TimeoutError(expiry() + " (" + this + ")", failure);
                     return raised;
                 }
-                failure.addSuppressed(new TimeoutError("the deadline of " + this + " passed while this exception was raised"));
+                failure.addSuppressed(new TimeoutError(expiry() + " while this exception was raised (" + this + ")"));
             }
         } else if (state == State.ENTERED) {
             state = State.EXITED;
@@ -316,6 +326,15 @@ public final class Timeout {
         handle = null;
         task.cancel();
         state = State.EXPIRING;
+    }
+
+    /** "timed out after 250 ms" for a delay, else "the deadline 12.5 (loop seconds) passed". */
+    private String expiry() {
+        if (delay != null) {
+            long millis = delay.toMillis();
+            return "timed out after " + (millis < 10_000 ? millis + " ms" : delay.toSeconds() + " s");
+        }
+        return "the deadline " + when() + " (loop seconds) passed";
     }
 
     private static long toNanos(double when) {

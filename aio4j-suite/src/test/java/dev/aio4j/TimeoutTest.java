@@ -69,12 +69,23 @@ class TimeoutTest {
     }
 
     @Test
+    void theTimeoutErrorSaysTheDurationTheUserAskedFor() {
+        assertThatThrownBy(() -> Timeout.after(Duration.ofMillis(250), () -> Aio.sleep(Duration.ofSeconds(1))))
+                .isInstanceOf(TimeoutError.class).hasMessageStartingWith("timed out after 250 ms (Timeout[");
+        double at = now() + 0.5;
+        assertThatThrownBy(() -> Timeout.at(at, () -> Aio.sleep(Duration.ofSeconds(1))))
+                .isInstanceOf(TimeoutError.class).hasMessageStartingWith("the deadline " + at + " (loop seconds) passed");
+    }
+
+    @Test
     void whenReturnsExactlyTheDeadlineItWasGiven() {
         // test_timeouts.py compares cm.when() with == after timeout_at(t) and reschedule(t)
         java.util.SplittableRandom random = new java.util.SplittableRandom(2026);
         for (int i = 0; i < 1000; i++) {
             double deadline = now() + random.nextDouble(0, 100_000);
             assertThat(Timeout.at(deadline).when()).isEqualTo(deadline);
+            Timeout entered = Timeout.at(deadline);
+            entered.run(() -> assertThat(entered.when()).isEqualTo(deadline));
             double moved = now() + random.nextDouble(0, 100_000);
             Timeout t = Timeout.at(deadline);
             t.run(() -> {

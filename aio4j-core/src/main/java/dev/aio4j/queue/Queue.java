@@ -162,6 +162,9 @@ public class Queue<E> implements Iterable<E> {
     public final void put(E item) {
         Objects.requireNonNull(item, "item");
         EventLoop l = bind();
+        if (shutdown) {
+            throw new QueueShutDownException("put() on a shut-down " + this);
+        }
         while (full()) {
             if (shutdown) {
                 throw new QueueShutDownException("put() on a shut-down " + this);

@@ -34,6 +34,13 @@ class QueueTest {
     }
 
     @Test
+    void putOnAShutDownQueueNamesPut() {
+        Queue<Integer> q = new Queue<>();
+        q.shutdown();
+        assertThatThrownBy(() -> q.put(1)).isInstanceOf(QueueShutDownException.class).hasMessageStartingWith("put() on a shut-down");
+    }
+
+    @Test
     void putWithATimeoutPutsWhenRoomAppearsAndElseRaisesTimeoutErrorWithoutPutting() {
         Queue<Integer> q = new Queue<>(1);
         q.putNowait(1);
