@@ -1,6 +1,7 @@
 package dev.aio4j.test;
 
 import dev.aio4j.net.Connection;
+import dev.aio4j.net.Net;
 import dev.aio4j.net.Protocol;
 import dev.aio4j.net.StreamReader;
 import dev.aio4j.net.Transport;
@@ -53,8 +54,8 @@ public final class MemoryStreams {
     /** A pair with {@code bufferSize} and readers of {@code readerLimit}. */
     public static StreamPair pair(int bufferSize, int readerLimit) {
         MemoryTransport[] ends = MemoryTransport.pair(bufferSize, "left", "right");
-        Connection left = Connection.over(ends[0]::bind, readerLimit);
-        Connection right = Connection.over(ends[1]::bind, readerLimit);
+        Connection left = Net.connectStreams(ends[0], new StreamReader(readerLimit));
+        Connection right = Net.connectStreams(ends[1], new StreamReader(readerLimit));
         return new StreamPair(left, right);
     }
 
