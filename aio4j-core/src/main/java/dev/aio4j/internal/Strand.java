@@ -55,6 +55,14 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
      */
     public Context context;
 
+    /**
+     * What this strand is parked for beyond the future it awaits (the Lock, Queue, Event,
+     * StreamReader... whose wait queue holds it), for diagnostics such as the task tree and the
+     * deadlock detector; null when it waits on a plain future or does not wait. Written only by
+     * this strand, on its loop; read by diagnostics on the loop.
+     */
+    public Object waitingFor;
+
     public Strand(Object owner, Object loop) {
         this.owner = owner;
         this.loop = loop;
