@@ -88,7 +88,7 @@ final class Tls implements Protocol {
         if (!serverSide && named) {
             SSLParameters p = engine.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS");
-            if (!Net.isIpLiteral(serverHostname)) {
+            if (!Connector.isIpLiteral(serverHostname)) {
                 p.setServerNames(List.of(new SNIHostName(serverHostname)));
             }
             engine.setSSLParameters(p);

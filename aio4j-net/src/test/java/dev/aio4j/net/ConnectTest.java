@@ -78,7 +78,7 @@ class ConnectTest {
             List<InetSocketAddress> addrs = List.of(new InetSocketAddress("127.0.0.1", blackholePort),
                     new InetSocketAddress("127.0.0.1", server.port()));
             long start = System.nanoTime();
-            SocketChannel ch = Net.staggeredRace(addrs, ConnectOptions.defaults()
+            SocketChannel ch = Connector.staggeredRace(addrs, ConnectOptions.defaults()
                     .withHappyEyeballsDelay(Duration.ofMillis(100)));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(((InetSocketAddress) ch.getRemoteAddress()).getPort()).isEqualTo(server.port());
@@ -97,7 +97,7 @@ class ConnectTest {
             List<InetSocketAddress> addrs = List.of(new InetSocketAddress("127.0.0.1", refused),
                     new InetSocketAddress("127.0.0.1", server.port()));
             long start = System.nanoTime();
-            SocketChannel ch = Net.staggeredRace(addrs, ConnectOptions.defaults()
+            SocketChannel ch = Connector.staggeredRace(addrs, ConnectOptions.defaults()
                     .withHappyEyeballsDelay(Duration.ofSeconds(10)));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(((InetSocketAddress) ch.getRemoteAddress()).getPort()).isEqualTo(server.port());
@@ -113,7 +113,7 @@ class ConnectTest {
         run(() -> {
             List<InetSocketAddress> addrs = List.of(new InetSocketAddress("127.0.0.1", a),
                     new InetSocketAddress("127.0.0.1", blackholePort));
-            assertThatThrownBy(() -> Net.staggeredRace(addrs, ConnectOptions.defaults()
+            assertThatThrownBy(() -> Connector.staggeredRace(addrs, ConnectOptions.defaults()
                     .withHappyEyeballsDelay(Duration.ofMillis(10)).withConnectTimeout(Duration.ofMillis(200))))
                     .isInstanceOf(IOException.class)
                     .hasMessageStartingWith("Multiple exceptions: ")
@@ -167,9 +167,9 @@ class ConnectTest {
         InetSocketAddress v4b = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 1);
         InetSocketAddress v6a = new InetSocketAddress(InetAddress.getByName("::1"), 1);
         InetSocketAddress v6b = new InetSocketAddress(InetAddress.getByName("::2"), 1);
-        assertThat(Net.interleave(List.of(v6a, v6b, v4a, v4b), 1)).containsExactly(v6a, v4a, v6b, v4b);
-        assertThat(Net.interleave(List.of(v6a, v6b, v4a, v4b), 2)).containsExactly(v6a, v6b, v4a, v4b);
-        assertThat(Net.interleave(List.of(v6a, v6b, v4a, v4b), 0)).containsExactly(v6a, v6b, v4a, v4b);
+        assertThat(Connector.interleave(List.of(v6a, v6b, v4a, v4b), 1)).containsExactly(v6a, v4a, v6b, v4b);
+        assertThat(Connector.interleave(List.of(v6a, v6b, v4a, v4b), 2)).containsExactly(v6a, v6b, v4a, v4b);
+        assertThat(Connector.interleave(List.of(v6a, v6b, v4a, v4b), 0)).containsExactly(v6a, v6b, v4a, v4b);
     }
 
     @Test
@@ -177,11 +177,11 @@ class ConnectTest {
         int refused = refusedPort();
         run(() -> {
             Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0);
-            SocketChannel ch = Net.sequential(List.of(new InetSocketAddress("127.0.0.1", refused),
+            SocketChannel ch = Connector.sequential(List.of(new InetSocketAddress("127.0.0.1", refused),
                     new InetSocketAddress("127.0.0.1", server.port())), ConnectOptions.defaults());
             assertThat(((InetSocketAddress) ch.getRemoteAddress()).getPort()).isEqualTo(server.port());
             ch.close();
-            assertThatThrownBy(() -> Net.sequential(List.of(new InetSocketAddress("127.0.0.1", refused)),
+            assertThatThrownBy(() -> Connector.sequential(List.of(new InetSocketAddress("127.0.0.1", refused)),
                     ConnectOptions.defaults())).isInstanceOf(ConnectException.class);
             server.close();
             server.waitClosed();
