@@ -23,9 +23,64 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
-/** Name resolution and connecting a socket: one address after another, or Happy Eyeballs. */
+/**
+ * Name resolution and connecting a socket to a host: one address after another, or Happy
+ * Eyeballs (RFC 8305), as asyncio's {@code create_connection} with {@code staggered.py} and
+ * trio's {@code open_tcp_stream} do. {@link Net} turns the connected channel into a transport.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>The problem: a name often resolves to several addresses, some of which do not answer (a
+ * host that believes it has IPv6 and has no route, a dead replica). Trying them one after
+ * another waits a whole connect timeout per dead address; trying them all at once opens
+ * sockets that are thrown away and hammers the server. Happy Eyeballs is the middle way.
+ *
+ * <p>Order ({@link #interleave}): the resolver's order is kept within each family, then the
+ * list alternates families, starting with {@code first} addresses of the family the resolver
+ * put first (RFC 8305 §4, "First Address Family Count"), so a broken family costs one delay,
+ * not one per address of it.
+ *
+ * <p>The race ({@link #staggeredRace}), one attempt per address, each a task:
+ * <ol>
+ *   <li>start the first attempt;
+ *   <li>start the next one as soon as the latest attempt fails, or when {@code delay} has passed
+ *       since the previous start, whichever is first; a failure does not wait out the delay,
+ *       so a refused address costs nothing;
+ *   <li>the first attempt that connects wins: every other attempt is cancelled, and a loser
+ *       that connected anyway (its success raced the cancellation) has its socket closed by a
+ *       done callback, so no socket leaks;
+ *   <li>when every attempt has failed the errors are combined as asyncio does: one error if
+ *       they all say the same, else "Multiple exceptions: ..." with the others suppressed.
+ * </ol>
+ * The racing task waits on one future per round that either the timer (start the next) or a
+ * done callback of any attempt (look at what finished) completes; the callbacks and the timer
+ * are removed in a {@code finally}, so a cancellation of the caller leaves nothing behind but
+ * the cancelled attempts. Without a delay ({@code happyEyeballsDelay} null) the addresses are
+ * tried in order in the calling task ({@link #sequential}), as asyncio does.
+ *
+ * <p>Every attempt ({@link #connectOne}) is a non-blocking connect that waits for the channel
+ * to become writable, bounded by {@code connectTimeout}; on any failure its channel is closed
+ * before the error leaves.
+ *
+ * <p>Resolution: IP literals are parsed without a lookup; names go through the JVM's resolver,
+ * which aio4j's resolver provider takes off the loop in carrier mode; in portable mode the
+ * lookup is sent to a thread here (docs/networking.md, "DNS").
+ */
 final class Connector {
     private Connector() {
+    }
+
+    /**
+     * Resolves {@code host} and connects to one of its addresses, by Happy Eyeballs when
+     * {@code options} give a delay, else one address after another.
+     */
+    static SocketChannel connect(String host, int port, ConnectOptions options) throws IOException {
+        List<InetSocketAddress> addrs = getaddrinfo(host, port);
+        if (options.happyEyeballsDelay() != null) {
+            int interleave = options.interleave() == 0 ? 1 : options.interleave();
+            return staggeredRace(interleave(addrs, interleave), options);
+        }
+        return sequential(interleave(addrs, options.interleave()), options);
     }
 
     // ------------------------------------------------------------------ name resolution

@@ -71,12 +71,7 @@ public final class Net {
      * @throws javax.net.ssl.SSLException if the TLS handshake failed
      */
     public static Connection openConnection(String host, int port, ConnectOptions options) throws IOException {
-        EventLoop loop = Aio.getRunningLoop();
-        StreamReader reader = new StreamReader(options.limit());
-        StreamProtocol protocol = new StreamProtocol(loop, reader, null);
-        protocol.connectHost = host;
-        Transport t = createConnection(() -> protocol, host, port, options);
-        return new Connection(reader, new StreamWriter(t, protocol, reader));
+        return openStreams(options, host, factory -> createConnection(factory, host, port, options));
     }
 
     /**
@@ -98,6 +93,31 @@ public final class Net {
         return new Connection(reader, new StreamWriter(transport, protocol, reader));
     }
 
+    /** How a stream pair's connection is made: a transport for the protocol the supplier gives. */
+    @FunctionalInterface
+    private interface Connect {
+        Transport to(Supplier<StreamProtocol> protocol) throws IOException;
+    }
+
+    /**
+     * The client side of every stream pair made here: a reader and its protocol, connected by
+     * {@code connect} ({@code host} is kept for a later startTls; null for a Unix socket).
+     */
+    private static Connection openStreams(ConnectOptions options, String host, Connect connect) throws IOException {
+        StreamReader reader = new StreamReader(options.limit());
+        StreamProtocol protocol = new StreamProtocol(Aio.getRunningLoop(), reader, null);
+        protocol.connectHost = host;
+        Transport t = connect.to(() -> protocol);
+        return new Connection(reader, new StreamWriter(t, protocol, reader));
+    }
+
+    /** The server side of every stream pair made here: a protocol per client that runs {@code handler}. */
+    private static Supplier<Protocol> serveStreams(ClientHandler handler, ServerOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        EventLoop loop = Aio.getRunningLoop();
+        return () -> new StreamProtocol(loop, new StreamReader(options.limit()), handler);
+    }
+
     /** {@link #startServer(ClientHandler, String, int, ServerOptions)} with the defaults. */
     public static Server startServer(ClientHandler handler, String host, int port) throws IOException {
         return startServer(handler, host, port, ServerOptions.defaults());
@@ -112,10 +132,7 @@ public final class Net {
      */
     public static Server startServer(ClientHandler handler, String host, int port, ServerOptions options)
             throws IOException {
-        Objects.requireNonNull(handler, "handler");
-        EventLoop loop = Aio.getRunningLoop();
-        return createServer(() -> new StreamProtocol(loop, new StreamReader(options.limit()), handler), host, port,
-                options);
+        return createServer(serveStreams(handler, options), host, port, options);
     }
 
     /** Connects to the Unix-domain socket at {@code path} (asyncio's {@code open_unix_connection}). */
@@ -125,11 +142,7 @@ public final class Net {
 
     /** {@link #openUnixConnection(Path)} with options (limit, ssl with a serverHostname). */
     public static Connection openUnixConnection(Path path, ConnectOptions options) throws IOException {
-        EventLoop loop = Aio.getRunningLoop();
-        StreamReader reader = new StreamReader(options.limit());
-        StreamProtocol protocol = new StreamProtocol(loop, reader, null);
-        Transport t = createUnixConnection(() -> protocol, path, options);
-        return new Connection(reader, new StreamWriter(t, protocol, reader));
+        return openStreams(options, null, factory -> createUnixConnection(factory, path, options));
     }
 
     /** Serves clients on the Unix-domain socket {@code path} (asyncio's {@code start_unix_server}). */
@@ -143,10 +156,7 @@ public final class Net {
      * when the server closes, unless it was replaced meanwhile (Python 3.13).
      */
     public static Server startUnixServer(ClientHandler handler, Path path, ServerOptions options) throws IOException {
-        Objects.requireNonNull(handler, "handler");
-        EventLoop loop = Aio.getRunningLoop();
-        return createUnixServer(() -> new StreamProtocol(loop, new StreamReader(options.limit()), handler), path,
-                options);
+        return createUnixServer(serveStreams(handler, options), path, options);
     }
 
     // ------------------------------------------------------------------ transports
@@ -160,16 +170,9 @@ public final class Net {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(host, "host");
         EventLoop loop = Aio.getRunningLoop();
-        List<InetSocketAddress> addrs = getaddrinfo(host, port);
-        SocketChannel ch;
-        if (options.happyEyeballsDelay() != null) {
-            int interleave = options.interleave() == 0 ? 1 : options.interleave();
-            ch = Connector.staggeredRace(Connector.interleave(addrs, interleave), options);
-        } else {
-            ch = Connector.sequential(Connector.interleave(addrs, options.interleave()), options);
-        }
+        SocketChannel ch = Connector.connect(host, port, options);
         String sni = options.serverHostname() != null ? options.serverHostname() : host;
-        return startTransport(loop, ch, protocolFactory.get(), options, sni, port);
+        return startAndWait(loop, ch, protocolFactory.get(), Tls.Setup.client(options, sni, port));
     }
 
     /** {@link #createConnection(Supplier, String, int, ConnectOptions)} for a Unix-domain socket. */
@@ -181,31 +184,46 @@ public final class Net {
         }
         EventLoop loop = Aio.getRunningLoop();
         SocketChannel ch = Connector.connectOne(UnixDomainSocketAddress.of(path), options);
-        return startTransport(loop, ch, protocolFactory.get(), options, options.serverHostname(), 0);
+        return startAndWait(loop, ch, protocolFactory.get(), Tls.Setup.client(options, options.serverHostname(), 0));
     }
 
-    private static Transport startTransport(EventLoop loop, SocketChannel ch, Protocol app, ConnectOptions options,
-            String host, int port) throws IOException {
-        Future<Void> waiter = loop.createFuture();
-        Protocol p = app;
-        if (options.ssl() != null) {
-            p = new Tls(loop, options.ssl(), app, false, host, port, options.sslHandshakeTimeout(), waiter);
-        }
+    /**
+     * The one place a connected channel becomes a transport (connections made here, accepted by
+     * a {@link Server}, or handed to {@link #connectAcceptedSocket}): {@code app} over TLS when
+     * {@code tls} is given, over a {@link SocketTransport} for {@code channel}; then
+     * connectionMade, then reading, are scheduled. {@code waiter}, if given, completes once
+     * {@code app}'s connectionMade has run (after the handshake) or fails with the handshake's
+     * error. The channel is closed if no transport could be made of it.
+     */
+    static SocketTransport startTransport(EventLoop loop, SocketChannel channel, Protocol app, Tls.Setup tls,
+            Server server, Future<Void> waiter) throws IOException {
         SocketTransport t;
         try {
-            t = new SocketTransport(loop, ch, p, null);
+            Protocol p = tls == null ? app : tls.create(loop, app, waiter);
+            t = new SocketTransport(loop, channel, p, server);
         } catch (RuntimeException e) {
-            ch.close();
+            channel.close();
             throw e;
         }
-        t.start(options.ssl() != null ? null : waiter);
+        t.start(tls == null ? waiter : null);
+        return t;
+    }
+
+    /**
+     * {@link #startTransport} for a caller that waits for connectionMade; a failed or cancelled
+     * wait aborts the transport. Returns the transport {@code app} writes to.
+     */
+    private static Transport startAndWait(EventLoop loop, SocketChannel channel, Protocol app, Tls.Setup tls)
+            throws IOException {
+        Future<Void> waiter = loop.createFuture();
+        SocketTransport t = startTransport(loop, channel, app, tls, null, waiter);
         try {
             awaitIo(waiter);
         } catch (IOException | RuntimeException e) {
             t.abort();
             throw e;
         }
-        return p instanceof Tls tls ? tls.appTransport() : t;
+        return t.getProtocol() instanceof Tls over ? over.appTransport() : t;
     }
 
     /**
@@ -505,18 +523,7 @@ public final class Net {
             throw new IllegalArgumentException("channel is not connected: " + channel);
         }
         channel.configureBlocking(false);
-        Future<Void> waiter = loop.createFuture();
-        Protocol app = protocolFactory.get();
-        Protocol p = ssl == null ? app : new Tls(loop, ssl, app, true, null, 0, null, waiter);
-        SocketTransport t = new SocketTransport(loop, channel, p, null);
-        t.start(ssl == null ? waiter : null);
-        try {
-            awaitIo(waiter);
-        } catch (IOException | RuntimeException e) {
-            t.abort();
-            throw e;
-        }
-        return p instanceof Tls tls ? tls.appTransport() : t;
+        return startAndWait(loop, channel, protocolFactory.get(), Tls.Setup.server(ssl, null));
     }
 
     /** Waits for one readiness event of {@code channel}; cancellation unregisters. */

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 
 /**
  * A listening server: one or more bound sockets whose accepted connections each get a transport
@@ -367,13 +366,10 @@ public final class Server implements AutoCloseable {
                     c.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 }
                 Protocol app = protocolFactory.get();
-                SSLContext ssl = options.ssl();
-                Protocol p = ssl == null ? app
-                        : new Tls(loop, ssl, app, true, null, 0, options.sslHandshakeTimeout(), null);
-                SocketTransport transport = new SocketTransport(loop, c, p, this);
+                SocketTransport transport = Net.startTransport(loop, c, app,
+                        Tls.Setup.server(options.ssl(), options.sslHandshakeTimeout()), this, null);
                 apps.put(transport, app);
                 served++;
-                transport.start(null);
             } catch (IOException | RuntimeException e) {
                 try {
                     c.close();

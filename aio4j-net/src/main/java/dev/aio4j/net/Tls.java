@@ -50,6 +50,29 @@ final class Tls implements Protocol {
 
     enum State { HANDSHAKING, WRAPPED, SHUTDOWN, CLOSED }
 
+    /**
+     * How a new connection handshakes: the context, the side, the name the client verifies and
+     * sends as SNI (and its port), and the handshake timeout (null: the default).
+     */
+    record Setup(SSLContext context, boolean serverSide, String serverHostname, int port, Duration handshakeTimeout) {
+
+        /** The client side of a connection with {@code options}, or null without ssl. */
+        static Setup client(ConnectOptions options, String serverHostname, int port) {
+            return options.ssl() == null ? null
+                    : new Setup(options.ssl(), false, serverHostname, port, options.sslHandshakeTimeout());
+        }
+
+        /** The server side with {@code context}, or null if {@code context} is null. */
+        static Setup server(SSLContext context, Duration handshakeTimeout) {
+            return context == null ? null : new Setup(context, true, null, 0, handshakeTimeout);
+        }
+
+        /** A TLS layer under {@code app} that completes {@code waiter} (if any) after the handshake. */
+        Tls create(EventLoop loop, Protocol app, Future<Void> waiter) {
+            return new Tls(loop, context, app, serverSide, serverHostname, port, handshakeTimeout, waiter);
+        }
+    }
+
     /** asyncio's default handshake timeout, 60 s. */
     static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -112,7 +135,7 @@ final class Tls implements Protocol {
             throw new IllegalStateException("Cannot start TLS on a closing transport: " + raw);
         }
         Future<Void> waiter = loop.createFuture();
-        Tls tls = new Tls(loop, context, protocol, serverSide, host, 443, handshakeTimeout, waiter);
+        Tls tls = new Setup(context, serverSide, host, 443, handshakeTimeout).create(loop, protocol, waiter);
         protocol.expectUpgrade();
         raw.setProtocol(tls);
         tls.connectionMade(raw);
