@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
  * TaskGroupException is thrown and the task's cancellation request is kept pending, to be
  * delivered at its next wait with {@link Task#cancelling()} unchanged (asyncio 3.13).
  *
- * <p>Tasks may be created from the body and from the children while the group waits; after the
- * group has finished, or once it is aborting, {@link #createTask} fails.
+ * <p>Tasks may be created from the body and from the children while the group waits; once the
+ * group is aborting or finished, {@link #createTask} fails.
  *
  * <p>Differs from asyncio: the scope is a method taking the body as a lambda (a try-with-resources
  * cannot replace the body's exception). asyncio rethrows KeyboardInterrupt and SystemExit bare;
@@ -40,9 +40,19 @@ import java.util.concurrent.Callable;
  * <h2>Implementation notes</h2>
  *
  * <pre>
- *   running body --body returns/throws--> exiting: wait for children --all done--> finished
- *        \______________ child fails: aborting (cancel children and, once, the parent) ____/
+ *   ENTERED --body returns--> EXITING --no child left--> FINISHED
+ *      |                         |                          ^
+ *      | a child fails, the body | a child fails, or the    |
+ *      | throws, or the parent   | parent is cancelled      |
+ *      | is cancelled            |                          |
+ *      v                         v                          |
+ *   ABORTING: every child cancelled, the parent at most once --no child left--+
  * </pre>
+ *
+ * <p>{@link State} names these states, and so do {@code toString()} and the errors of
+ * {@link #createTask}. An EXITING group whose last child is done is already finished for
+ * {@code createTask} and {@code toString()}, as asyncio's is; the field becomes FINISHED when
+ * {@code run} returns or throws.
  *
  * <p>Representation: {@code tasks} holds the unfinished children; {@code errors} the failures in
  * order; {@code onCompleted} is the future the exiting body waits on, completed when
@@ -52,7 +62,7 @@ import java.util.concurrent.Callable;
  * <p>Invariants:
  * <ol>
  *   <li>The group cancels its parent at most once.
- *   <li>{@code aborting} never goes back to false; once set, no child can be added.
+ *   <li>ABORTING is left only for FINISHED, which is never left; in either no child can be added.
  *   <li>Loop-affine: every field is touched only by strands of the parent's loop.
  * </ol>
  */
@@ -70,10 +80,12 @@ public final class TaskGroup {
         T call(TaskGroup tg) throws Exception;
     }
 
+    /** The group's lifecycle (see the diagram in the class notes). */
+    enum State { ENTERED, EXITING, ABORTING, FINISHED }
+
     private final EventLoop loop;
     private final Task<?> parent;
-    private boolean exiting;
-    private boolean aborting;
+    private State state = State.ENTERED;
     private boolean parentCancelRequested;
     private final Set<Task<?>> tasks = new LinkedHashSet<>();
     private List<Throwable> errors = new ArrayList<>();
@@ -113,7 +125,11 @@ public final class TaskGroup {
         } catch (Throwable t) {
             failure = tg.parent.asCancellation(t); // a JDK call broken by the cancellation's nudge
         }
-        tg.exit(failure);
+        try {
+            tg.exit(failure);
+        } finally {
+            tg.state = State.FINISHED;
+        }
         return value;
     }
 
@@ -122,7 +138,7 @@ public final class TaskGroup {
     /**
      * Creates a child task of this group (through the loop's task factory).
      *
-     * @throws IllegalStateException if the group is finished or shutting down after a failure
+     * @throws IllegalStateException if the group is finished, or aborting after a failure or a cancellation
      */
     public <T> Task<T> createTask(Callable<T> body) {
         return createTask(body, null);
@@ -155,12 +171,17 @@ public final class TaskGroup {
         return createTask(Aio.asCallable(body), name);
     }
 
+    /** The state, where an EXITING group with no child left counts as FINISHED (asyncio's rule). */
+    private State visibleState() {
+        return state == State.EXITING && tasks.isEmpty() ? State.FINISHED : state;
+    }
+
     private void checkOpen() {
-        if (exiting && tasks.isEmpty()) {
-            throw new IllegalStateException("TaskGroup " + this + " is finished");
+        if (visibleState() == State.FINISHED) {
+            throw new IllegalStateException("createTask() on a finished group: " + this);
         }
-        if (aborting) {
-            throw new IllegalStateException("TaskGroup " + this + " is shutting down");
+        if (state == State.ABORTING) {
+            throw new IllegalStateException("createTask() on an aborting group: " + this);
         }
     }
 
@@ -197,15 +218,16 @@ public final class TaskGroup {
                     + parent + " is already completed", e, task, null, task.getName()));
             return;
         }
-        if (!aborting && !parentCancelRequested) {
+        if (state != State.ABORTING && !parentCancelRequested) {
             abort();
             parentCancelRequested = true;
             parent.cancel();
         }
     }
 
+    /** Enters ABORTING: cancels every child. */
     private void abort() {
-        aborting = true;
+        state = State.ABORTING;
         for (Task<?> t : tasks) {
             if (!t.done()) {
                 t.cancel();
@@ -217,12 +239,14 @@ public final class TaskGroup {
 
     /** asyncio's {@code __aexit__}: {@code failure} is what left the body, or null. */
     private void exit(Throwable failure) {
-        exiting = true;
+        if (state == State.ENTERED) {
+            state = State.EXITING;
+        }
         if (failure instanceof Error err && baseError == null) {
             baseError = err;
         }
         CancelledError propagate = failure instanceof CancelledError ce ? ce : null;
-        if (failure != null && !aborting) {
+        if (failure != null && state != State.ABORTING) {
             abort();
         }
         while (!tasks.isEmpty()) {
@@ -232,7 +256,7 @@ public final class TaskGroup {
             try {
                 onCompleted.await();
             } catch (CancelledError e) {
-                if (!aborting) {
+                if (state != State.ABORTING) {
                     propagate = e;
                     abort();
                 }
@@ -270,7 +294,7 @@ public final class TaskGroup {
         if (errors != null && !errors.isEmpty()) {
             sb.append(", errors=").append(errors.size());
         }
-        sb.append(aborting ? ", cancelling" : exiting ? ", exiting" : ", entered");
+        sb.append(", ").append(visibleState().name().toLowerCase(java.util.Locale.ROOT));
         return sb.append(']').toString();
     }
 }

@@ -273,7 +273,8 @@ class TaskGroupTest {
             });
         }));
         assertThat(errorTypes(e)).containsExactly(ArithmeticException.class);
-        assertThat(refused.get()).hasMessageContaining("is shutting down");
+        assertThat(refused.get()).hasMessageStartingWith("createTask() on an aborting group: TaskGroup[tasks=")
+                .hasMessageEndingWith(", aborting]");
     }
 
     @Test
@@ -282,7 +283,7 @@ class TaskGroupTest {
         AtomicReference<TaskGroup> escaped = new AtomicReference<>();
         TaskGroup.run(escaped::set);
         assertThatThrownBy(() -> escaped.get().createTask(() -> 1)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("is finished");
+                .hasMessage("createTask() on a finished group: TaskGroup[tasks=0, finished]");
     }
 
     @Test
@@ -513,6 +514,23 @@ class TaskGroupTest {
             tg.createTask(() -> Aio.sleep(Duration.ofMillis(1)));
             assertThat(tg.toString()).isEqualTo("TaskGroup[tasks=1, entered]");
         });
+    }
+
+    @Test
+    void toStringNamesTheStatesOfTheLifecycleDiagram() {
+        AtomicReference<TaskGroup> group = new AtomicReference<>();
+        List<String> seen = new ArrayList<>();
+        TaskGroup.run(tg -> {
+            group.set(tg);
+            seen.add(tg.toString());
+            tg.createTask(() -> {
+                Aio.sleep(Duration.ofMillis(1)); // the body has returned meanwhile
+                seen.add(tg.toString());
+            });
+        });
+        seen.add(group.get().toString());
+        assertThat(seen).containsExactly("TaskGroup[tasks=0, entered]", "TaskGroup[tasks=1, exiting]",
+                "TaskGroup[tasks=0, finished]");
     }
 
     @Test
