@@ -30,9 +30,22 @@ import javax.net.ssl.SSLSession;
  * <h2>Implementation notes</h2>
  *
  * <pre>
+ *   the connection (State):
  *   HANDSHAKING --FINISHED--> WRAPPED --close()/close_notify--> SHUTDOWN --raw lost--> CLOSED
  *        \---error/timeout/raw lost---------------------------------------------------^
+ *
+ *   the application protocol's side (AppState):
+ *   WAITING --handshake done: connectionMade--> CONNECTED --eofReceived--> EOF_RECEIVED
+ *      |                                           |                            |
+ *      |                                           +-------close()/abort()------+--> CLOSING
+ *      |                                           |                            |       |
+ *      +--close()/abort(), error, raw lost-------> CLOSED <--error/raw lost: connectionLost
  * </pre>
+ *
+ * <p>The application gets connectionMade once, and connectionLost once if and only if it got
+ * connectionMade (states CONNECTED, EOF_RECEIVED, CLOSING); eofReceived at most once and never
+ * after it closed its transport, as asyncio's {@code AppProtocolState} guarantees. Data reaches
+ * it only while connected.
  *
  * <p>{@code netIn} accumulates ciphertext from the raw transport (write mode); {@code appIn}
  * receives plaintext from {@code unwrap} (write mode) and is emptied into {@code dataReceived}
@@ -49,6 +62,9 @@ import javax.net.ssl.SSLSession;
 final class Tls implements Protocol {
 
     enum State { HANDSHAKING, WRAPPED, SHUTDOWN, CLOSED }
+
+    /** The application protocol's side of the connection (see the second diagram). */
+    enum AppState { WAITING, CONNECTED, EOF_RECEIVED, CLOSING, CLOSED }
 
     /**
      * How a new connection handshakes: the context, the side, the name the client verifies and
@@ -88,9 +104,7 @@ final class Tls implements Protocol {
 
     private Transport raw;
     private State state = State.HANDSHAKING;
-    private boolean appConnected;
-    private boolean appClosing;
-    private boolean eofDelivered;
+    private AppState appState = AppState.WAITING;
     private TimerHandle handshakeTimer;
     private ByteBuffer netIn;
     private ByteBuffer appIn;
@@ -198,8 +212,8 @@ final class Tls implements Protocol {
 
     /** Tells the application about EOF once (close_notify and the socket's EOF both mean it). */
     private void deliverEof() {
-        if (appConnected && !eofDelivered) {
-            eofDelivered = true;
+        if (appState == AppState.CONNECTED) {
+            appState = AppState.EOF_RECEIVED;
             try {
                 app.eofReceived();
             } catch (RuntimeException e) {
@@ -216,24 +230,45 @@ final class Tls implements Protocol {
         if (was == State.HANDSHAKING) {
             completeWaiter(error != null ? error : new SSLHandshakeException("Connection lost during the TLS handshake"));
         }
-        if (appConnected) {
-            appConnected = false;
-            app.connectionLost(error);
-        }
+        appLost(error);
     }
 
     @Override
     public void pauseWriting() {
-        if (appConnected) {
+        if (appConnected()) {
             app.pauseWriting();
         }
     }
 
     @Override
     public void resumeWriting() {
-        if (appConnected) {
+        if (appConnected()) {
             app.resumeWriting();
         }
+    }
+
+    /** True between the application's connectionMade and its connectionLost. */
+    private boolean appConnected() {
+        return appState == AppState.CONNECTED || appState == AppState.EOF_RECEIVED || appState == AppState.CLOSING;
+    }
+
+    /** True once the application closed or aborted its transport, or lost the connection. */
+    private boolean appClosed() {
+        return appState == AppState.CLOSING || appState == AppState.CLOSED;
+    }
+
+    /** Enters CLOSED; a connected application gets connectionLost. */
+    private void appLost(Throwable error) {
+        boolean connected = appConnected();
+        appState = AppState.CLOSED;
+        if (connected) {
+            app.connectionLost(error);
+        }
+    }
+
+    /** The application closed or aborted its transport: CLOSING, or CLOSED if it never connected. */
+    private void appCloses() {
+        appState = appState == AppState.WAITING ? AppState.CLOSED : AppState.CLOSING;
     }
 
     // ------------------------------------------------------------------ the engine
@@ -271,7 +306,7 @@ final class Tls implements Protocol {
             }
             switch (r.getStatus()) {
                 case BUFFER_OVERFLOW -> {
-                    if (appConnected && appIn.position() > 0) {
+                    if (appConnected() && appIn.position() > 0) {
                         deliver();
                     } else {
                         appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
@@ -336,7 +371,11 @@ final class Tls implements Protocol {
     private void onHandshakeDone() {
         state = State.WRAPPED;
         cancelTimer();
-        appConnected = true;
+        if (appState != AppState.WAITING) {
+            completeWaiter(null); // the application closed its side during the handshake
+            return;
+        }
+        appState = AppState.CONNECTED;
         app.connectionMade(appTransport);
         while (!pending.isEmpty() && state == State.WRAPPED) {
             ByteBuffer b = pending.poll();
@@ -347,7 +386,7 @@ final class Tls implements Protocol {
     }
 
     private void deliver() {
-        if (!appConnected || appIn.position() == 0) {
+        if (!appConnected() || appIn.position() == 0) {
             return;
         }
         appIn.flip();
@@ -405,10 +444,7 @@ final class Tls implements Protocol {
             // the alert is best effort
         }
         state = State.CLOSED;
-        if (appConnected) {
-            appConnected = false;
-            app.connectionLost(error);
-        }
+        appLost(error);
         if (raw != null) {
             // Abort, as asyncio's sslproto does: a graceful close would wait for the peer to read
             // what is buffered (a whole handshake flight), which a stalled or hostile peer never does.
@@ -444,7 +480,7 @@ final class Tls implements Protocol {
 
         @Override
         public void write(ByteBuffer data) {
-            if (!data.hasRemaining() || appClosing && state != State.WRAPPED) {
+            if (!data.hasRemaining() || appClosed() && state != State.WRAPPED) {
                 return;
             }
             if (state == State.HANDSHAKING) {
@@ -482,10 +518,10 @@ final class Tls implements Protocol {
 
         @Override
         public void close() {
-            if (appClosing) {
+            if (appClosed()) {
                 return;
             }
-            appClosing = true;
+            appCloses();
             if (state == State.HANDSHAKING) {
                 raw.close();
             } else {
@@ -495,13 +531,15 @@ final class Tls implements Protocol {
 
         @Override
         public void abort() {
-            appClosing = true;
+            if (!appClosed()) {
+                appCloses();
+            }
             raw.abort();
         }
 
         @Override
         public boolean isClosing() {
-            return appClosing || raw.isClosing();
+            return appClosed() || raw.isClosing();
         }
 
         @Override
@@ -567,7 +605,8 @@ final class Tls implements Protocol {
 
         @Override
         public String toString() {
-            return "TlsTransport[" + state.name().toLowerCase() + ", " + raw + "]";
+            return "TlsTransport[" + state.name().toLowerCase() + ", app " + appState.name().toLowerCase() + ", " + raw
+                    + "]";
         }
     }
 

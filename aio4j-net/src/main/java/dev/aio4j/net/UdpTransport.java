@@ -12,11 +12,25 @@ import java.util.Objects;
 /**
  * The transport of a {@link DatagramChannel} (asyncio's {@code _SelectorDatagramTransport}).
  *
- * <p>Notes: {@code out} queues (datagram, address) pairs the socket would not take; the
- * writer callback is registered exactly while it is not empty. One receive per readiness event.
- * Water marks as for streams (64 KiB / 16 KiB).
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ *   OPEN --close()--> CLOSING --queue sent: connectionLost--> CLOSED
+ *     |     (queue empty: connectionLost scheduled)  \            ^
+ *     |                                               v            |
+ *     +--abort() / fatal error------------------->  ENDING --------+
+ * </pre>
+ *
+ * <p>OPEN receives and sends; CLOSING receives nothing and sends what is queued; ENDING has
+ * connectionLost scheduled and sends nothing more; CLOSED has run it and closed the channel.
+ * {@code out} queues (datagram, address) pairs the socket would not take; the writer callback
+ * is registered exactly while it is not empty. One receive per readiness event. Water marks as
+ * for streams (64 KiB / 16 KiB).
  */
 final class UdpTransport implements DatagramTransport {
+
+    /** The transport's lifecycle (see the diagram in the class notes). */
+    enum State { OPEN, CLOSING, ENDING, CLOSED }
 
     private record Pending(ByteBuffer data, SocketAddress address) {
     }
@@ -30,8 +44,7 @@ final class UdpTransport implements DatagramTransport {
     private final ArrayDeque<Pending> out = new ArrayDeque<>();
     private final ByteBuffer in = ByteBuffer.allocate(MAX_DATAGRAM);
     private long buffered;
-    private boolean closing;
-    private boolean lost;
+    private State state = State.OPEN;
     private boolean writingPaused;
     private final int high = 64 * 1024;
     private final int low = 16 * 1024;
@@ -47,7 +60,7 @@ final class UdpTransport implements DatagramTransport {
     void start(dev.aio4j.Future<Void> waiter) {
         loop.callSoon(() -> protocol.connectionMade(this));
         loop.callSoon(() -> {
-            if (!closing) {
+            if (state == State.OPEN) {
                 loop.addReader(channel, this::onReadable);
             }
         });
@@ -59,7 +72,7 @@ final class UdpTransport implements DatagramTransport {
     }
 
     private void onReadable() {
-        if (closing) {
+        if (state != State.OPEN) {
             return;
         }
         in.clear();
@@ -95,7 +108,7 @@ final class UdpTransport implements DatagramTransport {
         if (peer == null && address == null) {
             throw new IllegalArgumentException("address is required on an unconnected endpoint");
         }
-        if (lost || closing) {
+        if (state != State.OPEN) {
             return;
         }
         ByteBuffer b = ByteBuffer.wrap(data);
@@ -138,20 +151,20 @@ final class UdpTransport implements DatagramTransport {
             writingPaused = false;
             protocol.resumeWriting();
         }
-        if (closing) {
+        if (state != State.OPEN) {
             callConnectionLost(null);
         }
     }
 
     @Override
     public void close() {
-        if (closing) {
+        if (state != State.OPEN) {
             return;
         }
-        closing = true;
+        state = State.CLOSING;
         loop.removeReader(channel);
         if (out.isEmpty()) {
-            lost = true;
+            state = State.ENDING;
             loop.callSoon(() -> callConnectionLost(null));
         }
     }
@@ -167,7 +180,7 @@ final class UdpTransport implements DatagramTransport {
     }
 
     private void forceClose(Throwable error) {
-        if (lost) {
+        if (state == State.ENDING || state == State.CLOSED) {
             return;
         }
         if (!out.isEmpty()) {
@@ -175,20 +188,16 @@ final class UdpTransport implements DatagramTransport {
             buffered = 0;
             loop.removeWriter(channel);
         }
-        closing = true;
         loop.removeReader(channel);
-        lost = true;
+        state = State.ENDING;
         loop.callSoon(() -> callConnectionLost(error));
     }
 
-    private boolean closed;
-
     private void callConnectionLost(Throwable error) {
-        if (closed) {
+        if (state == State.CLOSED) {
             return;
         }
-        closed = true;
-        lost = true;
+        state = State.CLOSED;
         try {
             protocol.connectionLost(error);
         } finally {
@@ -205,7 +214,7 @@ final class UdpTransport implements DatagramTransport {
 
     @Override
     public boolean isClosing() {
-        return closing;
+        return state != State.OPEN;
     }
 
     @Override
@@ -231,6 +240,6 @@ final class UdpTransport implements DatagramTransport {
 
     @Override
     public String toString() {
-        return "UdpTransport[" + (closing ? "closing" : "open") + ", peer=" + peer + ", queued=" + out.size() + "]";
+        return "UdpTransport[" + state.name().toLowerCase() + ", peer=" + peer + ", queued=" + out.size() + "]";
     }
 }

@@ -43,6 +43,28 @@ class DatagramTest {
     }
 
     @Test
+    void theTransportNamesTheStatesOfItsLifecycle() {
+        List<String> seen = run(() -> {
+            List<String> states = new ArrayList<>();
+            dev.aio4j.Future<Void> lost = Aio.getRunningLoop().createFuture();
+            DatagramTransport t = Net.createDatagramEndpoint(() -> new DatagramProtocol() {
+                @Override
+                public void connectionLost(Throwable error) {
+                    lost.setResult(null);
+                }
+            }, local(), null);
+            states.add(t.toString());
+            t.close();
+            states.add(t.toString());
+            lost.await();
+            states.add(t.toString());
+            return states;
+        });
+        assertThat(seen).extracting(s -> s.substring(0, s.indexOf(',')))
+                .containsExactly("UdpTransport[open", "UdpTransport[ending", "UdpTransport[closed");
+    }
+
+    @Test
     void anEmptyDatagramIsSentAndReceived() {
         int length = run(() -> {
             DatagramEndpoint a = Net.openDatagramEndpoint(local(), null);

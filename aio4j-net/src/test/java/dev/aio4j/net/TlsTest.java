@@ -147,6 +147,22 @@ class TlsTest {
     }
 
     @Test
+    void theTransportNamesTheConnectionsAndTheApplicationsStates() {
+        run(() -> {
+            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Connection c = Net.openConnection("localhost", s.port(), tls(client));
+            Transport t = c.writer().transport();
+            assertThat(t.toString()).startsWith("TlsTransport[wrapped, app connected, SocketTransport[open");
+            c.writer().close();
+            assertThat(t.toString()).startsWith("TlsTransport[shutdown, app closing, SocketTransport[closing");
+            c.writer().waitClosed();
+            assertThat(t.toString()).startsWith("TlsTransport[closed, app closed, SocketTransport[closed");
+            s.close();
+            s.waitClosed();
+        });
+    }
+
+    @Test
     void largeTransfersSurviveRecordBoundaries() {
         byte[] payload = new byte[2 * 1024 * 1024 + 3];
         for (int i = 0; i < payload.length; i++) {
