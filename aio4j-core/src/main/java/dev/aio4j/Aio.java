@@ -440,22 +440,23 @@ public final class Aio {
 
     /**
      * {@link #createTask(Callable, String)} with the start chosen for this task (asyncio 3.14's
-     * {@code eager_start}): {@code eager} runs the first step inside this call (see
-     * {@link Task#createEager}); {@code false} starts it the usual way even when the loop's
-     * factory is {@link TaskFactory#EAGER}. Another task factory of the loop is used only when
-     * {@code eager} is false.
+     * {@code eager_start}): {@link TaskStart#EAGER} runs the first step inside this call (see
+     * {@link Task#createEager}); {@link TaskStart#QUEUED} starts it the usual way even when the
+     * loop's factory is {@link TaskFactory#EAGER}. Another task factory of the loop is used only
+     * for {@code QUEUED}.
      */
-    public static <T> Task<T> createTask(Callable<T> body, String name, boolean eager) {
+    public static <T> Task<T> createTask(Callable<T> body, String name, TaskStart start) {
+        Objects.requireNonNull(start, "start");
         EventLoop loop = getRunningLoop();
-        if (eager) {
+        if (start == TaskStart.EAGER) {
             return Task.createEager(loop, body, name);
         }
         return loop.getTaskFactory() == TaskFactory.EAGER ? Task.create(loop, body, name) : loop.createTask(body, name);
     }
 
-    /** {@link #createTask(Callable, String, boolean)} for a body that returns nothing. */
-    public static Task<Void> createTask(CheckedRunnable body, String name, boolean eager) {
-        return createTask(asCallable(body), name, eager);
+    /** {@link #createTask(Callable, String, TaskStart)} for a body that returns nothing. */
+    public static Task<Void> createTask(CheckedRunnable body, String name, TaskStart start) {
+        return createTask(asCallable(body), name, start);
     }
 
     static Callable<Void> asCallable(CheckedRunnable body) {

@@ -45,7 +45,9 @@ import java.util.concurrent.Callable;
  * splices a TimeoutError into its {@code __context__} chain; Java chains cannot be rewritten, so
  * the TimeoutError is added to it as a suppressed exception. A checked exception of the body is
  * thrown wrapped in a {@link java.util.concurrent.CompletionException}, as {@link Future#await}
- * does. {@link #moveOnAfter} and {@link #failAfter} are Trio's names.
+ * does. {@link #moveOnAfter} is Trio's {@code move_on_after}; Trio's {@code fail_after} is
+ * {@link #after(Duration, Callable)} itself, so it has no second name here: one spelling per
+ * meaning.
  *
  * <h2>Implementation notes</h2>
  *
@@ -141,16 +143,6 @@ public final class Timeout {
     /** Runs {@code body} with the deadline {@code when} (loop seconds). */
     public static void at(double when, CheckedRunnable body) {
         at(when).run(body);
-    }
-
-    /** Trio's name for {@link #after(Duration, Callable)}: a TimeoutError if the deadline passes. */
-    public static <T> T failAfter(Duration delay, Callable<T> body) {
-        return after(delay, body);
-    }
-
-    /** Trio's name for {@link #after(Duration, CheckedRunnable)}. */
-    public static void failAfter(Duration delay, CheckedRunnable body) {
-        after(delay, body);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Eager tasks: {@code TaskFactory.EAGER} and {@code Aio.createTask(body, name, true)} (asyncio 3.12+). */
+/** Eager tasks: {@code TaskFactory.EAGER} and {@code Aio.createTask(body, name, TaskStart.EAGER)} (asyncio 3.12+). */
 class EagerTaskTest {
 
     private static <T> T runEager(Callable<T> body) {
@@ -150,14 +150,14 @@ class EagerTaskTest {
         // test_eager_start_false (3.14)
         runEager(() -> {
             List<String> order = new ArrayList<>();
-            Task<Boolean> lazy = Aio.createTask(() -> order.add("lazy ran"), null, false);
+            Task<Boolean> lazy = Aio.createTask(() -> order.add("lazy ran"), null, TaskStart.QUEUED);
             order.add("after create");
             lazy.await();
             assertThat(order).containsExactly("after create", "lazy ran");
             return null;
         });
         runLazy(() -> {
-            Task<Integer> eager = Aio.createTask(() -> 5, "e", true);
+            Task<Integer> eager = Aio.createTask(() -> 5, "e", TaskStart.EAGER);
             assertThat(eager.done()).isTrue();
             assertThat(eager.getName()).isEqualTo("e");
             return null;

@@ -155,7 +155,7 @@ class TaskContextTest {
                 cv.set(3);
                 steps[1] = true;
                 return null;
-            }, null, true);
+            }, null, TaskStart.EAGER);
             assertThat(steps[0]).isTrue();
             assertThat(steps[1]).isFalse();
             assertThat(cv.get()).isEqualTo(1);

@@ -438,7 +438,7 @@ class TimeoutTest {
     @Test
     void moveOnAfterLetsAnInnerScopesTimeoutErrorThrough() {
         assertThatThrownBy(() -> Timeout.moveOnAfter(Duration.ofSeconds(10),
-                () -> Timeout.failAfter(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1), "x"))))
+                () -> Timeout.after(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1), "x"))))
                 .isInstanceOf(TimeoutError.class);
     }
 
@@ -453,8 +453,8 @@ class TimeoutTest {
     }
 
     @Test
-    void failAfterRaisesTimeoutError() {
-        assertThatThrownBy(() -> Timeout.failAfter(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1))))
+    void afterRaisesTimeoutErrorWhereTrioSaysFailAfter() {
+        assertThatThrownBy(() -> Timeout.after(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1))))
                 .isInstanceOf(TimeoutError.class);
     }
 }

@@ -5,6 +5,7 @@ import dev.aio4j.AsCompleted;
 import dev.aio4j.Future;
 import dev.aio4j.Task;
 import dev.aio4j.TaskGroup;
+import dev.aio4j.TaskStart;
 import dev.aio4j.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ public class StructuredBench {
     @OperationsPerInvocation(SPAWNS)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int spawnLazy100k() {
-        return running.call(() -> spawn(false));
+        return running.call(() -> spawn(TaskStart.QUEUED));
     }
 
     /** The same tasks started eagerly: each is done when createTask returns. */
@@ -141,13 +142,13 @@ public class StructuredBench {
     @OperationsPerInvocation(SPAWNS)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int spawnEager100k() {
-        return running.call(() -> spawn(true));
+        return running.call(() -> spawn(TaskStart.EAGER));
     }
 
-    static int spawn(boolean eager) {
+    static int spawn(TaskStart start) {
         Task<?>[] tasks = new Task<?>[SPAWNS];
         for (int i = 0; i < SPAWNS; i++) {
-            tasks[i] = Aio.createTask(StructuredBench::one, null, eager);
+            tasks[i] = Aio.createTask(StructuredBench::one, null, start);
         }
         int n = 0;
         for (Task<?> t : tasks) {
