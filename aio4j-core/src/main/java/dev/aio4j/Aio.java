@@ -79,6 +79,16 @@ public final class Aio {
     }
 
     /**
+     * True if the caller may touch {@code loop}'s loop-affine state: it is a task or callback of
+     * {@code loop}, or {@code loop} is not running (before it starts, between runs, while it
+     * closes), the rule {@code loop}'s own methods enforce. Meant for assertions at the top of
+     * loop-only code, as Netty's {@code assert inEventLoop()}: {@code assert Aio.inLoop(loop);}.
+     */
+    public static boolean inLoop(EventLoop loop) {
+        return loop.onLoop() || !loop.isRunning();
+    }
+
+    /**
      * The task running on this thread, or null inside a loop callback.
      *
      * @throws IllegalStateException if no loop runs this thread

@@ -59,7 +59,7 @@ public final class AsCompleted<T> implements Iterable<Future<T>> {
         for (Future<T> f : futures) {
             Objects.requireNonNull(f, "futures contains null");
             if (f.loop != loop) {
-                throw new IllegalArgumentException("The future belongs to a different loop: " + f);
+                throw new IllegalArgumentException("future of another loop: " + f);
             }
             todo.add(f);
         }

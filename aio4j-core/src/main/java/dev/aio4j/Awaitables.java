@@ -17,7 +17,7 @@ final class Awaitables {
     static Future<?> ensureFuture(Object aw, EventLoop loop) {
         if (aw instanceof Future<?> f) {
             if (loop != null && f.loop != loop) {
-                throw new IllegalArgumentException("The future belongs to a different loop: " + f + " is not bound to " + loop);
+                throw new IllegalArgumentException("future of another loop than " + loop + ": " + f);
             }
             return f;
         }
@@ -28,7 +28,7 @@ final class Awaitables {
         if (aw instanceof CheckedRunnable r) {
             return l.createTask(Aio.asCallable(r));
         }
-        throw new IllegalArgumentException("a Future, a Callable or a CheckedRunnable is required, not "
+        throw new IllegalArgumentException("awaitable not a Future, Callable or CheckedRunnable: "
                 + (aw == null ? "null" : aw.getClass().getName()));
     }
 }

@@ -98,11 +98,11 @@ public final class ContextVar<T> {
             throw new IllegalStateException(token + " has already been used once");
         }
         if (token.var != this) {
-            throw new IllegalArgumentException(token + " was created by a different ContextVar than " + this);
+            throw new IllegalArgumentException("token of another ContextVar than " + this + ": " + token);
         }
         Context ctx = Context.current();
         if (token.context != ctx) {
-            throw new IllegalArgumentException(token + " was created in a different Context");
+            throw new IllegalArgumentException("token of another Context: " + token);
         }
         ctx.vars = token.oldValue == PersistentArrayMap.MISSING ? ctx.vars.without(this) : ctx.vars.with(this, token.oldValue);
         token.used = true;

@@ -30,12 +30,12 @@ final class Wait {
         for (F f : futures) {
             Objects.requireNonNull(f, "futures contains null");
             if (f.loop != loop) {
-                throw new IllegalArgumentException("The future belongs to a different loop: " + f);
+                throw new IllegalArgumentException("future of another loop: " + f);
             }
             fs.add(f);
         }
         if (fs.isEmpty()) {
-            throw new IllegalArgumentException("Set of Tasks/Futures is empty.");
+            throw new IllegalArgumentException("futures is empty");
         }
         Future<Void> waiter = loop.createFuture();
         int[] counter = {fs.size()};

@@ -39,6 +39,25 @@ class ThreadBridgeTest {
     }
 
     @Test
+    void inLoopHoldsOnTheLoopAndWhileItDoesNotRunButNotOnAnotherThreadWhileItRuns() {
+        EventLoop idle = EventLoop.newEventLoop();
+        try {
+            assertThat(Aio.inLoop(idle)).as("a loop that does not run").isTrue();
+        } finally {
+            idle.close();
+        }
+        runReal(() -> {
+            EventLoop loop = Aio.getRunningLoop();
+            assertThat(Aio.inLoop(loop)).as("a task").isTrue();
+            assertThat(Aio.toThread(() -> Aio.inLoop(loop))).as("a thread of the executor").isFalse();
+            Future<Boolean> inCallback = loop.createFuture();
+            loop.callSoon(() -> inCallback.setResult(Aio.inLoop(loop)));
+            assertThat(inCallback.await()).as("a callback").isTrue();
+            return null;
+        });
+    }
+
+    @Test
     void toThreadPropagatesTheException() {
         runReal(() -> {
             assertThatThrownBy(() -> Aio.toThread(() -> {

@@ -75,7 +75,8 @@ class GatherTest {
         try (EventLoop other = EventLoop.newEventLoop()) {
             Future<Integer> foreign = other.createFuture();
             Future<Integer> mine = Aio.getRunningLoop().createFuture();
-            assertThatThrownBy(() -> Aio.gather(mine, foreign)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Aio.gather(mine, foreign)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("future of another loop than EventLoop");
         }
     }
 

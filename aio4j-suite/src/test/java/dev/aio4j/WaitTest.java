@@ -152,7 +152,7 @@ class WaitTest {
     void anEmptyCollectionIsRejected() {
         // test_wait_errors
         assertThatThrownBy(() -> Aio.wait(List.<Future<?>>of())).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("empty");
+                .hasMessage("futures is empty");
         Task<Integer> sleeper = sleeper(1, 1);
         assertThatThrownBy(() -> Aio.wait(List.of(sleeper), null)).isInstanceOf(NullPointerException.class);
         sleeper.await();

@@ -119,12 +119,12 @@ public final class Headers {
     private static void checkName(String name) {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("empty header name");
+            throw new IllegalArgumentException("name is empty");
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                throw new IllegalArgumentException("invalid header name: " + name);
+                throw new IllegalArgumentException("name not an HTTP token: " + name);
             }
         }
     }
@@ -135,7 +135,7 @@ public final class Headers {
             char c = value.charAt(i);
             // CR, LF and NUL would let a value start a new field or end the head (response splitting).
             if (c == '\r' || c == '\n' || c == 0) {
-                throw new IllegalArgumentException("header value contains CR, LF or NUL: " + value.replace("\r", "\\r").replace("\n", "\\n"));
+                throw new IllegalArgumentException("value contains CR, LF or NUL: " + value.replace("\r", "\\r").replace("\n", "\\n"));
             }
         }
     }

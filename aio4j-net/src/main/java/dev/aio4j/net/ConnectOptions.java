@@ -33,10 +33,10 @@ public record ConnectOptions(int limit, InetSocketAddress localAddress, SSLConte
             throw new IllegalArgumentException("interleave < 0: " + interleave);
         }
         if (serverHostname != null && ssl == null) {
-            throw new IllegalArgumentException("serverHostname is only meaningful with ssl");
+            throw new IllegalArgumentException("serverHostname without ssl: " + serverHostname);
         }
         if (sslHandshakeTimeout != null && ssl == null) {
-            throw new IllegalArgumentException("sslHandshakeTimeout is only meaningful with ssl");
+            throw new IllegalArgumentException("sslHandshakeTimeout without ssl: " + sslHandshakeTimeout);
         }
         if (sslHandshakeTimeout != null && !sslHandshakeTimeout.isPositive()) {
             throw new IllegalArgumentException("sslHandshakeTimeout <= 0: " + sslHandshakeTimeout);

@@ -101,7 +101,7 @@ final class Connector {
      */
     static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
+            throw new IllegalArgumentException("port not in 0..65535: " + port);
         }
         InetAddress[] found;
         if (isIpLiteral(host)) {

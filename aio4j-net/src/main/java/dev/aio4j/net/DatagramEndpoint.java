@@ -1,5 +1,6 @@
 package dev.aio4j.net;
 
+import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
@@ -66,6 +67,7 @@ public final class DatagramEndpoint implements AutoCloseable {
     }
 
     void setTransport(DatagramTransport t) {
+        assert Aio.inLoop(loop);
         this.transport = t;
     }
 

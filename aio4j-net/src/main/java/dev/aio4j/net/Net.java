@@ -180,7 +180,7 @@ public final class Net {
             ConnectOptions options) throws IOException {
         Objects.requireNonNull(path, "path");
         if (options.ssl() != null && options.serverHostname() == null) {
-            throw new IllegalArgumentException("you have to pass serverHostname when using ssl over a Unix socket");
+            throw new IllegalArgumentException("ssl without serverHostname over a Unix socket");
         }
         EventLoop loop = Aio.getRunningLoop();
         SocketChannel ch = Connector.connectOne(UnixDomainSocketAddress.of(path), options);
@@ -197,6 +197,7 @@ public final class Net {
      */
     static SocketTransport startTransport(EventLoop loop, SocketChannel channel, Protocol app, Tls.Setup tls,
             Server server, Future<Void> waiter) throws IOException {
+        assert Aio.inLoop(loop);
         SocketTransport t;
         try {
             Protocol p = tls == null ? app : tls.create(loop, app, waiter);
@@ -235,7 +236,7 @@ public final class Net {
             ServerOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
+            throw new IllegalArgumentException("port not in 0..65535: " + port);
         }
         EventLoop loop = Aio.getRunningLoop();
         List<InetSocketAddress> addrs = host == null || host.isEmpty()
@@ -330,7 +331,7 @@ public final class Net {
             throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (localAddress == null && remoteAddress == null) {
-            throw new IllegalArgumentException("unexpected address family: give a local or a remote address");
+            throw new IllegalArgumentException("localAddress and remoteAddress both null");
         }
         EventLoop loop = Aio.getRunningLoop();
         InetSocketAddress local = resolved(localAddress);

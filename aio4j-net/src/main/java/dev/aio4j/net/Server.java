@@ -97,6 +97,7 @@ public final class Server implements AutoCloseable {
     }
 
     void setUnixPath(Path path) {
+        assert Aio.inLoop(loop);
         this.unixPath = path;
         try {
             this.unixFileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
@@ -137,6 +138,7 @@ public final class Server implements AutoCloseable {
     }
 
     void startListening() {
+        assert Aio.inLoop(loop);
         if (state != State.NOT_SERVING) {
             return;
         }
@@ -339,10 +341,12 @@ public final class Server implements AutoCloseable {
     }
 
     void attach(SocketTransport t) {
+        assert Aio.inLoop(loop);
         clients.add(t);
     }
 
     void detach(SocketTransport t) {
+        assert Aio.inLoop(loop);
         clients.remove(t);
         apps.remove(t);
         wakeIfDone();

@@ -28,7 +28,7 @@ public record ServerOptions(int limit, int backlog, boolean reuseAddress, boolea
             throw new IllegalArgumentException("backlog <= 0: " + backlog);
         }
         if (sslHandshakeTimeout != null && ssl == null) {
-            throw new IllegalArgumentException("sslHandshakeTimeout is only meaningful with ssl");
+            throw new IllegalArgumentException("sslHandshakeTimeout without ssl: " + sslHandshakeTimeout);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aio4j.net;
 
+import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
 import dev.aio4j.ExceptionContext;
 import dev.aio4j.Future;
@@ -84,6 +85,7 @@ final class SocketTransport implements Transport {
     private final AutoCloseable releaseOnLoopClose = this::releaseOnLoopClose;
 
     SocketTransport(EventLoop loop, SocketChannel channel, Protocol protocol, Server server) {
+        assert Aio.inLoop(loop);
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
@@ -109,6 +111,7 @@ final class SocketTransport implements Transport {
      * with callSoon as asyncio does.
      */
     void start(Future<Void> waiter) {
+        assert Aio.inLoop(loop);
         loop.callSoon(() -> {
             try {
                 protocol.connectionMade(this);
@@ -416,6 +419,7 @@ final class SocketTransport implements Transport {
 
     /** An I/O error ends the connection; any other error is reported to the exception handler. */
     void fatalError(Throwable e, String message) {
+        assert Aio.inLoop(loop);
         if (!(e instanceof IOException)) {
             loop.callExceptionHandler(new ExceptionContext(message + " (" + this + ")", e, null, null, null));
         } else if (loop.getDebug()) {

@@ -1,5 +1,6 @@
 package dev.aio4j.net;
 
+import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.ExceptionContext;
@@ -45,6 +46,7 @@ final class StreamProtocol implements BufferedProtocol {
     private final ArrayDeque<Future<Void>> closeWaiters = new ArrayDeque<>();
 
     StreamProtocol(EventLoop loop, StreamReader reader, ClientHandler handler) {
+        assert Aio.inLoop(loop);
         this.loop = loop;
         this.reader = reader;
         this.handler = handler;
@@ -107,6 +109,7 @@ final class StreamProtocol implements BufferedProtocol {
 
     /** Cancels the server-side handler's task if it still runs; false if there is none. */
     boolean cancelHandler(String message) {
+        assert Aio.inLoop(loop);
         if (handlerTask == null || handlerTask.done()) {
             return false;
         }
@@ -116,6 +119,7 @@ final class StreamProtocol implements BufferedProtocol {
 
     /** The next connectionMade comes from a TLS layer put under this protocol by startTls. */
     void expectUpgrade() {
+        assert Aio.inLoop(loop);
         upgrading = true;
     }
 

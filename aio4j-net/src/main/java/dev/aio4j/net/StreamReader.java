@@ -71,7 +71,7 @@ public final class StreamReader {
      */
     public StreamReader(int limit) {
         if (limit <= 0) {
-            throw new IllegalArgumentException("Limit cannot be <= 0: " + limit);
+            throw new IllegalArgumentException("limit <= 0: " + limit);
         }
         this.limit = limit;
         this.loop = Aio.getRunningLoop();
@@ -85,6 +85,7 @@ public final class StreamReader {
     // ------------------------------------------------------------------ the transport side
 
     void setTransport(Transport transport) {
+        assert Aio.inLoop(loop);
         this.transport = transport;
     }
 
@@ -224,7 +225,7 @@ public final class StreamReader {
      */
     public byte[] readExactly(int n) throws IOException {
         if (n < 0) {
-            throw new IllegalArgumentException("readExactly size can not be less than zero: " + n);
+            throw new IllegalArgumentException("n < 0: " + n);
         }
         throwIfFailed();
         if (n == 0) {
@@ -278,14 +279,14 @@ public final class StreamReader {
      */
     public byte[] readUntil(byte[]... separators) throws IOException {
         if (separators.length == 0) {
-            throw new IllegalArgumentException("Separator should contain at least one element");
+            throw new IllegalArgumentException("separators is empty");
         }
         byte[][] seps = separators.clone();
         Arrays.sort(seps, Comparator.comparingInt(s -> s.length));
         int minLen = seps[0].length;
         int maxLen = seps[seps.length - 1].length;
         if (minLen == 0) {
-            throw new IllegalArgumentException("Separator should be at least one-byte string");
+            throw new IllegalArgumentException("separator is empty");
         }
         throwIfFailed();
         int offset = 0;

@@ -1,5 +1,6 @@
 package dev.aio4j.net;
 
+import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
 import dev.aio4j.ExceptionContext;
 import dev.aio4j.Future;
@@ -114,6 +115,7 @@ final class Tls implements Protocol {
 
     Tls(EventLoop loop, SSLContext context, Protocol app, boolean serverSide, String serverHostname, int port,
             Duration handshakeTimeout, Future<Void> waiter) {
+        assert Aio.inLoop(loop);
         this.loop = loop;
         this.context = Objects.requireNonNull(context, "context");
         this.app = app;

@@ -1,5 +1,6 @@
 package dev.aio4j.net;
 
+import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
 import dev.aio4j.ExceptionContext;
 import java.io.IOException;
@@ -50,6 +51,7 @@ final class UdpTransport implements DatagramTransport {
     private final int low = 16 * 1024;
 
     UdpTransport(EventLoop loop, DatagramChannel channel, DatagramProtocol protocol, SocketAddress peer) {
+        assert Aio.inLoop(loop);
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
@@ -58,6 +60,7 @@ final class UdpTransport implements DatagramTransport {
     }
 
     void start(dev.aio4j.Future<Void> waiter) {
+        assert Aio.inLoop(loop);
         loop.callSoon(() -> protocol.connectionMade(this));
         loop.callSoon(() -> {
             if (state == State.OPEN) {
@@ -103,10 +106,10 @@ final class UdpTransport implements DatagramTransport {
     public void sendTo(byte[] data, SocketAddress address) {
         Objects.requireNonNull(data, "data");
         if (peer != null && address != null && !address.equals(peer)) {
-            throw new IllegalArgumentException("Invalid address: must be null or " + peer + ": " + address);
+            throw new IllegalArgumentException("address not the connected peer " + peer + ": " + address);
         }
         if (peer == null && address == null) {
-            throw new IllegalArgumentException("address is required on an unconnected endpoint");
+            throw new IllegalArgumentException("address null on an unconnected endpoint");
         }
         if (state != State.OPEN) {
             return;

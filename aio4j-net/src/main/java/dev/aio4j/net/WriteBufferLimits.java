@@ -15,8 +15,11 @@ public record WriteBufferLimits(int high, int low) {
 
     /** @throws IllegalArgumentException unless high >= low >= 0 */
     public WriteBufferLimits {
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
+        if (low < 0) {
+            throw new IllegalArgumentException("low < 0: " + low);
+        }
+        if (high < low) {
+            throw new IllegalArgumentException("high < low: " + high + " < " + low);
         }
     }
 

@@ -110,7 +110,7 @@ class DatagramTest {
         run(() -> {
             DatagramEndpoint e = Net.openDatagramEndpoint(null, new InetSocketAddress("127.0.0.1", port));
             assertThatThrownBy(() -> e.sendTo(bytes("x"), new InetSocketAddress("127.0.0.1", port + 1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid address");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("address not the connected peer /127.0.0.1:");
             e.send(bytes("anyone?"));
             assertThatThrownBy(e::recvFrom).isInstanceOf(PortUnreachableException.class);
             e.close();

@@ -26,13 +26,13 @@ public record ProcessOptions(Redirect stdin, Redirect stdout, Redirect stderr, P
         Objects.requireNonNull(stdout, "stdout");
         Objects.requireNonNull(stderr, "stderr");
         if (stdin == Redirect.STDOUT) {
-            throw new IllegalArgumentException("STDOUT can only be used for stderr, not stdin");
+            throw new IllegalArgumentException("stdin is STDOUT (only stderr may be)");
         }
         if (stdout == Redirect.STDOUT) {
-            throw new IllegalArgumentException("STDOUT can only be used for stderr, not stdout");
+            throw new IllegalArgumentException("stdout is STDOUT (only stderr may be)");
         }
         if (stdin instanceof Redirect.ToFile f && f.append()) {
-            throw new IllegalArgumentException("stdin cannot append to a file: " + f.path());
+            throw new IllegalArgumentException("stdin appends to a file: " + f.path());
         }
         if (limit <= 0) {
             throw new IllegalArgumentException("limit <= 0: " + limit);

@@ -111,7 +111,7 @@ public final class Processes {
             case PIPE -> ProcessBuilder.Redirect.PIPE;
             case DEVNULL -> ProcessBuilder.Redirect.from(new File(DEV_NULL));
             case INHERIT -> ProcessBuilder.Redirect.INHERIT;
-            case STDOUT -> throw new IllegalArgumentException("STDOUT is not an input");
+            case STDOUT -> throw new IllegalArgumentException("stdin is STDOUT (only stderr may be)");
         };
     }
 
@@ -124,7 +124,7 @@ public final class Processes {
             case PIPE -> ProcessBuilder.Redirect.PIPE;
             case DEVNULL -> ProcessBuilder.Redirect.DISCARD;
             case INHERIT -> ProcessBuilder.Redirect.INHERIT;
-            case STDOUT -> throw new IllegalArgumentException("STDOUT is only for stderr");
+            case STDOUT -> throw new IllegalArgumentException("stdout is STDOUT (only stderr may be)");
         };
     }
 

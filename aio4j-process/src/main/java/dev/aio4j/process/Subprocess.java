@@ -95,6 +95,7 @@ public final class Subprocess implements AutoCloseable {
 
     /** Wraps a started process; call on its loop, from a task. */
     Subprocess(EventLoop loop, Process process, List<String> command, ProcessOptions options) {
+        assert Aio.inLoop(loop);
         this.loop = loop;
         this.process = process;
         this.command = List.copyOf(command);
@@ -364,6 +365,7 @@ public final class Subprocess implements AutoCloseable {
     // ------------------------------------------------------------------ loop callbacks
 
     private void exited() {
+        assert Aio.inLoop(loop);
         if (exitCode != null) {
             return;
         }
@@ -376,11 +378,13 @@ public final class Subprocess implements AutoCloseable {
     }
 
     private void readPipeClosed() {
+        assert Aio.inLoop(loop);
         openReadPipes--;
         tryFinish();
     }
 
     private void tryFinish() {
+        assert Aio.inLoop(loop);
         if (exitCode == null || openReadPipes > 0 || state == State.FINISHED) {
             return;
         }

@@ -81,13 +81,13 @@ class ProcessesTest {
     @Test
     void badOptionsFailWithTheValueInTheMessage() {
         assertThatThrownBy(() -> ProcessOptions.defaults().withStdout(Redirect.STDOUT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only be used for stderr");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("stdout is STDOUT (only stderr may be)");
         assertThatThrownBy(() -> ProcessOptions.defaults().withStdin(Redirect.STDOUT))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("stdin is STDOUT (only stderr may be)");
         assertThatThrownBy(() -> ProcessOptions.defaults().withLimit(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("limit <= 0: 0");
         assertThatThrownBy(() -> ProcessOptions.defaults().withStdin(Redirect.appendTo(Path.of("x"))))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("stdin appends to a file: x");
         assertThatThrownBy(() -> run(() -> Processes.exec(List.of(), ProcessOptions.defaults())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("command is empty");
     }

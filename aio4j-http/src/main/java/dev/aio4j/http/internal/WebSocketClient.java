@@ -40,16 +40,16 @@ public final class WebSocketClient {
         try {
             u = new URI(uri);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("malformed URI: " + uri, e);
+            throw new IllegalArgumentException("uri malformed: " + uri, e);
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
         boolean tls = scheme.equals("wss");
         if (!tls && !scheme.equals("ws")) {
-            throw new IllegalArgumentException("not a ws: or wss: URI: " + uri);
+            throw new IllegalArgumentException("uri scheme not ws or wss: " + uri);
         }
         String host = u.getHost();
         if (host == null) {
-            throw new IllegalArgumentException("no host in " + uri);
+            throw new IllegalArgumentException("uri has no host: " + uri);
         }
         int port = u.getPort() >= 0 ? u.getPort() : tls ? 443 : 80;
         String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())

@@ -127,7 +127,7 @@ public final class Request {
     public String pathParam(String name) {
         String v = pathParams.get(name);
         if (v == null) {
-            throw new IllegalArgumentException("no path parameter " + name + " in " + pathParams.keySet());
+            throw new IllegalArgumentException("name not a path parameter of " + pathParams.keySet() + ": " + name);
         }
         return v;
     }

@@ -181,7 +181,7 @@ public final class Router implements Handler {
         static PathPattern parse(String pattern) {
             Objects.requireNonNull(pattern, "pattern");
             if (!pattern.startsWith("/")) {
-                throw new IllegalArgumentException("pattern must start with '/': " + pattern);
+                throw new IllegalArgumentException("pattern does not start with '/': " + pattern);
             }
             String[] parts = split(pattern);
             String[] segs = new String[parts.length];
@@ -193,13 +193,13 @@ public final class Router implements Handler {
                     String name = p.substring(1, p.length() - 1);
                     if (name.endsWith("...")) {
                         if (i != parts.length - 1) {
-                            throw new IllegalArgumentException("{name...} must be the last segment: " + pattern);
+                            throw new IllegalArgumentException("pattern has {name...} before its last segment: " + pattern);
                         }
                         name = name.substring(0, name.length() - 3);
                         rest = true;
                     }
                     if (name.isEmpty()) {
-                        throw new IllegalArgumentException("empty parameter name in " + pattern);
+                        throw new IllegalArgumentException("pattern has an empty parameter name: " + pattern);
                     }
                     names[i] = name;
                 } else {

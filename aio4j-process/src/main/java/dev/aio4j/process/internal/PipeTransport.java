@@ -1,5 +1,6 @@
 package dev.aio4j.process.internal;
 
+import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
 import dev.aio4j.net.Protocol;
 import dev.aio4j.net.Transport;
@@ -12,6 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * to the loop, the single running pump, and the one {@code connectionLost}.
  *
  * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ *   OPEN --close()/abort()--> CLOSING --connectionLost--> CLOSED
+ *     \---------------the pipe is lost: connectionLost------^
+ * </pre>
  *
  * <p>Concurrency: at most one pump job runs at a time, owned through {@code pumping}: whoever
  * turns it from false to true (the loop starting a job, or a job going on after it let go)
@@ -31,10 +37,11 @@ public abstract class PipeTransport implements Transport {
     private final Runnable onLost;
     /** Loop only. */
     Protocol protocol;
-    /** Loop only: connectionLost was delivered. */
-    boolean lost;
-    /** Loop only: close or abort was called, or the pipe was lost. */
-    boolean closing;
+    /** The transport's lifecycle (see the diagram in the class notes). */
+    enum State { OPEN, CLOSING, CLOSED }
+
+    /** Loop only. */
+    private State state = State.OPEN;
     /** Set by the loop to tell the pump to stop at its next step. */
     volatile boolean stopped;
     /** True while a pump job owns the stream (see the notes). */
@@ -52,6 +59,7 @@ public abstract class PipeTransport implements Transport {
 
     /** Starts a pump job unless one runs or the pipe is finished. Loop only. */
     final void kick() {
+        assert Aio.inLoop(loop);
         if (!stopped && pumping.compareAndSet(false, true)) {
             PipePumps.executor().execute(this::pump);
         }
@@ -88,6 +96,7 @@ public abstract class PipeTransport implements Transport {
      * a running job does both when its blocked call returns. Loop only.
      */
     final void stopPump() {
+        assert Aio.inLoop(loop);
         stopped = true;
         if (pumping.compareAndSet(false, true)) {
             closeStream();
@@ -97,11 +106,11 @@ public abstract class PipeTransport implements Transport {
 
     /** Delivers the one connectionLost. Loop only. */
     final void connectionLost(Throwable error) {
-        if (lost) {
+        assert Aio.inLoop(loop);
+        if (state == State.CLOSED) {
             return;
         }
-        lost = true;
-        closing = true;
+        state = State.CLOSED;
         try {
             protocol.connectionLost(error);
         } finally {
@@ -120,9 +129,18 @@ public abstract class PipeTransport implements Transport {
         }
     }
 
+    /** close() or abort() was called: OPEN becomes CLOSING. Loop only. */
+    final void startClosing() {
+        assert Aio.inLoop(loop);
+        if (state == State.OPEN) {
+            state = State.CLOSING;
+        }
+    }
+
+    /** Loop only: close or abort was called, or the pipe was lost. */
     @Override
     public final boolean isClosing() {
-        return closing;
+        return state != State.OPEN;
     }
 
     @Override
@@ -142,6 +160,6 @@ public abstract class PipeTransport implements Transport {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + name + (lost ? ", closed" : closing ? ", closing" : "") + "]";
+        return getClass().getSimpleName() + "[" + name + ", " + state.name().toLowerCase() + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.aio4j.process.internal;
 
+import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,7 @@ public final class ReadPipeTransport extends PipeTransport {
 
     /** Starts reading. Loop only. */
     public void start() {
+        assert Aio.inLoop(loop);
         kick();
     }
 
@@ -96,7 +98,7 @@ public final class ReadPipeTransport extends PipeTransport {
     /** Loop: one chunk from the pump. */
     private void deliver(byte[] chunk) {
         inFlight.addAndGet(-chunk.length);
-        if (closing) {
+        if (isClosing()) {
             return;
         }
         protocol.dataReceived(chunk);
@@ -107,14 +109,14 @@ public final class ReadPipeTransport extends PipeTransport {
 
     @Override
     public void pauseReading() {
-        if (!closing) {
+        if (!isClosing()) {
             paused = true;
         }
     }
 
     @Override
     public void resumeReading() {
-        if (closing || !paused) {
+        if (isClosing() || !paused) {
             return;
         }
         paused = false;
@@ -125,16 +127,16 @@ public final class ReadPipeTransport extends PipeTransport {
 
     @Override
     public boolean isReading() {
-        return !paused && !closing;
+        return !paused && !isClosing();
     }
 
     /** Stops reading; the protocol gets {@code connectionLost(null)} soon. */
     @Override
     public void close() {
-        if (closing) {
+        if (isClosing()) {
             return;
         }
-        closing = true;
+        startClosing();
         stopPump();
     }
 

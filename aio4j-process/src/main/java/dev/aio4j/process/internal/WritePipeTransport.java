@@ -104,7 +104,7 @@ public final class WritePipeTransport extends PipeTransport {
     }
 
     private void enqueue(byte[] copy) {
-        if (closing) {
+        if (isClosing()) {
             return; // closed, or the child is gone: dropped, as asyncio's pipe transport does
         }
         queue.add(copy);
@@ -119,10 +119,10 @@ public final class WritePipeTransport extends PipeTransport {
     /** Closes the pipe after the queued bytes are written: the child reads EOF. */
     @Override
     public void close() {
-        if (closing) {
+        if (isClosing()) {
             return;
         }
-        closing = true;
+        startClosing();
         queue.add(END);
         kick();
     }
@@ -141,7 +141,7 @@ public final class WritePipeTransport extends PipeTransport {
     /** Drops the queued bytes and closes the pipe as soon as no write is in progress. */
     @Override
     public void abort() {
-        closing = true;
+        startClosing();
         queue.clear();
         stopPump();
     }
