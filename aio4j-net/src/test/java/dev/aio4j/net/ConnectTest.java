@@ -60,6 +60,29 @@ class ConnectTest {
     }
 
     @Test
+    void badArgumentsFailWithTheCheckAndTheValue() {
+        run(() -> {
+            assertThatThrownBy(() -> Net.getaddrinfo("127.0.0.1", 70000)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("port not in 0..65535: 70000");
+            assertThatThrownBy(() -> Net.createServer(() -> new Protocol() { }, "127.0.0.1", -1,
+                    ServerOptions.defaults())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("port not in 0..65535: -1");
+            assertThatThrownBy(() -> Net.openDatagramEndpoint(null, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("localAddress and remoteAddress both null");
+            SocketChannel unused = SocketChannel.open();
+            unused.close();
+            assertThatThrownBy(() -> Net.sockRecv(unused, -1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("n < 0: -1");
+        });
+        assertThatThrownBy(() -> ConnectOptions.defaults().withServerHostname("example.org"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("serverHostname without ssl: example.org");
+        assertThatThrownBy(() -> ConnectOptions.defaults().withLimit(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit <= 0: 0");
+        assertThatThrownBy(() -> new WriteBufferLimits(10, -2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("low < 0: -2");
+    }
+
+    @Test
     void aConnectTimeoutEndsAnAttemptThatHangs() {
         run(() -> {
             long start = System.nanoTime();
