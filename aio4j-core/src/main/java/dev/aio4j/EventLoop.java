@@ -448,6 +448,16 @@ public final class EventLoop implements AutoCloseable {
         return iterations;
     }
 
+    /** The ready queue's depth; a racy read from another thread is only a sample. */
+    int readyCallbacks() {
+        return ready.size();
+    }
+
+    /** Timers in the heap, cancelled ones not yet purged included; racy as above. */
+    int timerCount() {
+        return timers.size();
+    }
+
     boolean isIdle() {
         return loopIdle;
     }
@@ -461,18 +471,37 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void runCallback(Handle h) {
-        long start = debug ? System.nanoTime() : 0;
+        boolean timed = debug || LoopEvents.recording;
+        long start = timed ? System.nanoTime() : 0;
         try {
             Context.runCallback(loopStrand, h);
         } catch (Throwable t) {
             callExceptionHandler(new ExceptionContext("Exception in callback " + h.callback, t, null, h, null));
         }
-        if (debug) {
+        if (timed) {
             long took = System.nanoTime() - start;
             if (took >= slowCallbackNanos) {
-                LOG.log(System.Logger.Level.WARNING, "Executing " + h + " took " + (took / 1e9) + " seconds");
+                slowCallback(h, false, took);
             }
         }
+    }
+
+    /**
+     * A callback or task step held the loop {@code tookNanos}, at least the slow-callback
+     * duration: a warning in debug mode (asyncio's), a {@code dev.aio4j.SlowCallback} event when
+     * recorded.
+     */
+    void slowCallback(Object what, boolean taskStep, long tookNanos) {
+        if (debug) {
+            String text = "Executing " + what + " took " + (tookNanos / 1e9) + " seconds";
+            if (taskStep) {
+                LOG.log(System.Logger.Level.WARNING, text + " of the loop's time without waiting",
+                        new Throwable("the step ended here"));
+            } else {
+                LOG.log(System.Logger.Level.WARNING, text);
+            }
+        }
+        LoopEvents.slowCallback(this, what, taskStep, tookNanos);
     }
 
     private void drainForeign() {
@@ -1083,7 +1112,17 @@ public final class EventLoop implements AutoCloseable {
 
     public void setDebug(boolean debug) {
         this.debug = debug;
-        carrier.measureHeldTime(debug); // slow-step warnings count only time on the carrier
+        updateStepTiming();
+    }
+
+    /** Slow-step warnings and events count only time on the carrier, which it measures on demand. */
+    void updateStepTiming() {
+        carrier.measureHeldTime(debug || LoopEvents.recording);
+    }
+
+    /** True while task steps are timed: debug mode, or a Flight Recorder recording. */
+    boolean timingSteps() {
+        return debug || LoopEvents.recording;
     }
 
     /** Steps and callbacks running longer than this are logged in debug mode (default 100 ms). */

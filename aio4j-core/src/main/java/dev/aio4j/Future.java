@@ -218,6 +218,11 @@ public class Future<T> {
         return unretrieved != null;
     }
 
+    /** True if the future ended with an exception; does not retrieve it. */
+    final boolean hasExceptionUnsafe() {
+        return state == State.FINISHED && exception != null;
+    }
+
     /** Read without the thread check, for another thread's benign racy peek. */
     boolean cancelledUnsafe() {
         return state == State.CANCELLED;

@@ -69,6 +69,8 @@ public final class Task<T> extends Future<T> {
     /** Debug mode: the carrier's held-time reading when the current step started. */
     private long stepHeldStart = NOT_TIMED;
     private static final long NOT_TIMED = Long.MIN_VALUE;
+    /** When a recorded TaskLifecycle event saw the task created (System.nanoTime), else 0. */
+    private long createdNanos;
 
     Task<?> prev;
     Task<?> next;
@@ -133,6 +135,7 @@ public final class Task<T> extends Future<T> {
         Task<T> task = new Task<>(loop, body, name, context);
         loop.carrier.create(task.strand, task::run, false);
         loop.taskStarted(task);
+        task.createdNanos = LoopEvents.taskCreated(task);
         Strand creator = eager ? Strand.current() : null;
         if (creator != null && creator.loop == loop && creator.owner instanceof Task<?> && loop.isRunning()) {
             loop.carrier.startEager(creator, task.strand);
@@ -175,6 +178,7 @@ public final class Task<T> extends Future<T> {
         } else {
             fail(failure);
         }
+        LoopEvents.taskFinished(this, createdNanos);
         loop.carrier.exit(strand);
     }
 
@@ -254,24 +258,21 @@ public final class Task<T> extends Future<T> {
         loop.carrier.unpark(strand);
     }
 
-    /** Debug mode: a step starts; its length is the time it holds the loop from here. */
+    /** Debug mode or a recording: a step starts; its length is the time it holds the loop from here. */
     private void stepStarted() {
-        if (loop.getDebug()) {
-            stepHeldStart = loop.carrier.heldNanos(strand);
-        }
+        stepHeldStart = loop.timingSteps() ? loop.carrier.heldNanos(strand) : NOT_TIMED;
     }
 
     /**
-     * Debug mode: warns if the step that ends here held the loop too long. Only time on the
-     * carrier counts (carrier mode): a JDK wait inside the step, which suspends only this task,
-     * does not.
+     * Debug mode or a recording: reports the step that ends here if it held the loop too long.
+     * Only time on the carrier counts (carrier mode): a JDK wait inside the step, which suspends
+     * only this task, does not.
      */
     private void checkSlowStep() {
-        if (stepHeldStart != NOT_TIMED && loop.getDebug()) {
+        if (stepHeldStart != NOT_TIMED) {
             long took = loop.carrier.heldNanos(strand) - stepHeldStart;
             if (took >= loop.slowCallbackNanos()) {
-                LOG.log(System.Logger.Level.WARNING, "Executing " + this + " took " + (took / 1e9)
-                        + " seconds of the loop's time without waiting", new Throwable("the step ended here"));
+                loop.slowCallback(this, true, took);
             }
         }
     }
