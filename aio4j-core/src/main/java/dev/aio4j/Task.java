@@ -53,7 +53,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Task<T> extends Future<T> {
 
     private static final AtomicLong COUNTER = new AtomicLong();
-    private static final System.Logger LOG = System.getLogger("dev.aio4j");
 
     final Strand strand;
     private Callable<T> body;
@@ -71,6 +70,8 @@ public final class Task<T> extends Future<T> {
     private static final long NOT_TIMED = Long.MIN_VALUE;
     /** When a recorded TaskLifecycle event saw the task created (System.nanoTime), else 0. */
     private long createdNanos;
+    /** Debug mode: where the last cancellation reached this task (see SwallowedCancellation), or null. */
+    SwallowedCancellation swallowed;
 
     Task<?> prev;
     Task<?> next;
@@ -210,6 +211,9 @@ public final class Task<T> extends Future<T> {
 
     /** Parks this task until {@code fut} is done, delivering cancellation as asyncio's step does. */
     void waitFor(Future<?> fut) {
+        if (numCancelsRequested > 0 && !mustCancel) {
+            SwallowedCancellation.beforeWait(this);
+        }
         futWaiter = fut;
         fut.addWaiter(this);
         if (mustCancel && fut.cancel(cancelMessage)) {
@@ -220,6 +224,9 @@ public final class Task<T> extends Future<T> {
             suspend();
         }
         futWaiter = null;
+        if (numCancelsRequested > 0 && (mustCancel || fut.state == State.CANCELLED)) {
+            SwallowedCancellation.delivered(this);
+        }
         deliverCancellation();
     }
 
@@ -238,10 +245,16 @@ public final class Task<T> extends Future<T> {
 
     /** Lets every ready task and callback run once, then delivers a pending cancellation. */
     void yieldStep() {
+        if (numCancelsRequested > 0 && !mustCancel) {
+            SwallowedCancellation.beforeWait(this);
+        }
         checkSlowStep();
         loop.carrier.yieldNow(strand);
         Thread.interrupted();
         stepStarted();
+        if (numCancelsRequested > 0 && mustCancel) {
+            SwallowedCancellation.delivered(this);
+        }
         deliverCancellation();
     }
 
