@@ -117,8 +117,13 @@ public final class EventLoop implements AutoCloseable {
     /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
     private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
-    /** Resources closed with the loop (see addCloseable); insertion order. */
-    private final Set<AutoCloseable> closeables = new LinkedHashSet<>();
+    /**
+     * Resources closed with the loop (see addCloseable), in insertion order, each with where it
+     * was registered in debug mode ({@link #QUIET} for the library's own; else null).
+     */
+    private final java.util.LinkedHashMap<AutoCloseable, Throwable> closeables = new java.util.LinkedHashMap<>();
+    private static final Throwable QUIET = new Throwable("not reported", null, false, false) {
+    };
 
     private ExceptionHandler exceptionHandler;
     private volatile boolean debug;
@@ -307,23 +312,49 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException if the loop is closed
      */
     public void addCloseable(AutoCloseable resource) {
+        addCloseable(resource, true);
+    }
+
+    /** {@link #addCloseable}; {@code report} false for a registration that is not a resource of the user's. */
+    void addCloseable(AutoCloseable resource, boolean report) {
         Objects.requireNonNull(resource, "resource");
         checkThread();
         checkNotClosed();
-        closeables.add(resource);
+        closeables.put(resource, !report ? QUIET : debug ? Debug.creationSite("Registered at:", true) : null);
     }
 
     /** Forgets a resource registered with {@link #addCloseable}; returns whether it was there. */
     public boolean removeCloseable(AutoCloseable resource) {
         checkThread();
-        return closeables.remove(resource);
+        if (!closeables.containsKey(resource)) {
+            return false;
+        }
+        closeables.remove(resource);
+        return true;
     }
 
-    /** Closes the registered resources, newest first; call only from close(). */
+    /**
+     * Closes the registered resources, newest first; call only from close(). In debug mode each
+     * one registered then is reported first, as asyncio's "unclosed transport" ResourceWarning:
+     * the loop holds its resources strongly, so they are never garbage while it is open, and
+     * closing the loop is the moment they are known to have been left open.
+     */
     private void closeCloseables() {
-        List<AutoCloseable> all = new ArrayList<>(closeables);
+        List<AutoCloseable> all = new ArrayList<>(closeables.keySet());
+        List<Throwable> sites = new ArrayList<>(closeables.values());
         closeables.clear();
         for (int i = all.size() - 1; i >= 0; i--) {
+            Throwable site = sites.get(i);
+            if (site != null && site != QUIET) {
+                AutoCloseable r = all.get(i);
+                // A library's registration is often a lambda: name the class that registered it.
+                String what = r.getClass().isHidden() && site.getStackTrace().length > 0
+                        ? "resource of " + site.getStackTrace()[0].getClassName() : "resource " + r;
+                LOG.log(System.Logger.Level.WARNING, Debug.appendSite(new StringBuilder("Unclosed ")
+                        .append(what).append(" closed with its loop ").append(this)
+                        .append(": close transports, servers and subprocesses before their loop closes."), site)
+                        .toString());
+            }
             try {
                 all.get(i).close();
             } catch (Throwable t) {

@@ -3,7 +3,6 @@ package dev.aio4j;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.CodeSource;
 import java.util.List;
 import java.util.Set;
 
@@ -120,7 +119,7 @@ final class SwallowedCancellation {
     /** The frames from the first one outside the library outward. */
     private static List<StackWalker.StackFrame> userFrames(List<StackWalker.StackFrame> all) {
         for (int i = 0; i < all.size(); i++) {
-            if (!isLibrary(all.get(i).getDeclaringClass())) {
+            if (!Debug.isLibrary(all.get(i).getDeclaringClass())) {
                 return all.subList(i, all.size());
             }
         }
@@ -140,21 +139,6 @@ final class SwallowedCancellation {
             }
         }
         return true;
-    }
-
-    /** aio4j's own code (core, net, process, http, test), not its tests or examples. */
-    static boolean isLibrary(Class<?> c) {
-        Module m = c.getModule();
-        if (m.isNamed()) {
-            return m.getName().startsWith("dev.aio4j") && !m.getName().equals("dev.aio4j.examples");
-        }
-        String pkg = c.getPackageName();
-        if (!pkg.equals("dev.aio4j") && !pkg.startsWith("dev.aio4j.") || pkg.startsWith("dev.aio4j.examples")
-                || pkg.startsWith("dev.aio4j.bench")) {
-            return false;
-        }
-        CodeSource cs = c.getProtectionDomain().getCodeSource();
-        return cs == null || !cs.getLocation().toString().endsWith("/test-classes/");
     }
 
     // ------------------------------------------------------------------ the catching frame

@@ -387,6 +387,11 @@ public final class Task<T> extends Future<T> {
     }
 
     @Override
+    String kind() {
+        return "Task";
+    }
+
+    @Override
     String describeForReport() {
         return "Task exception was never retrieved";
     }
