@@ -59,6 +59,17 @@ final class LoopEvents {
     }
 
     private static void updateRecording() {
+        refreshRecording();
+        for (EventLoop loop : Watchdog.runningLoops()) {
+            loop.updateStepTiming();
+        }
+    }
+
+    /**
+     * Sets {@link #recording} from the recorder's state, without initialising the recorder; for
+     * a loop that starts running before {@link #register} (a recording started with the JVM).
+     */
+    static void refreshRecording() {
         boolean any = false;
         if (FlightRecorder.isInitialized()) {
             for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
@@ -66,9 +77,6 @@ final class LoopEvents {
             }
         }
         recording = any;
-        for (EventLoop loop : Watchdog.runningLoops()) {
-            loop.updateStepTiming();
-        }
     }
 
     // ------------------------------------------------------------------ tasks

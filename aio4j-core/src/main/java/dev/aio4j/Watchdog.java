@@ -67,7 +67,12 @@ final class Watchdog implements Runnable {
     /** Starts watching a loop that starts running; starts the watchdog thread the first time. */
     static void watch(EventLoop loop) {
         WATCHED.put(loop, new Watch());
-        loop.updateStepTiming(); // a recording may have started while the loop was stopped
+        try {
+            LoopEvents.refreshRecording(); // a recording may have started while the loop was stopped
+        } catch (LinkageError noRecorder) {
+            // a runtime without jdk.jfr: nothing records
+        }
+        loop.updateStepTiming();
         synchronized (Watchdog.class) {
             if (thread == null) {
                 thread = Thread.ofPlatform().daemon(true).name("aio4j-watchdog").start(new Watchdog());

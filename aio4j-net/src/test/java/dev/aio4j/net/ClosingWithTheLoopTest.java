@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A loop that closes with connections and servers still open closes their sockets. */
+/**
+ * A loop that closes with connections and servers still open closes their sockets; in debug
+ * mode it names each one left open, with where it was made.
+ */
 class ClosingWithTheLoopTest {
 
     private static final boolean LONG = Boolean.getBoolean("aio4j.long");
@@ -53,5 +56,62 @@ class ClosingWithTheLoopTest {
             }
             Aio.sleep(java.time.Duration.ofMillis(10));
         }, RunOptions.defaults().withSigintHandling(false));
+    }
+
+    @Test
+    void inDebugModeEachTransportAndServerLeftOpenIsReportedWithWhereItWasMade() {
+        List<String> log = captureLog(() -> Aio.run(() -> {
+            Server server = Net.startServer((reader, writer) -> {
+                reader.read(1); // waits until cancelled
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            c.writer().write(new byte[] {1});
+            DatagramEndpoint udp = Net.openDatagramEndpoint(new java.net.InetSocketAddress("127.0.0.1", 0), null);
+            while (server.clientCount() < 1) {
+                Aio.sleep(java.time.Duration.ofMillis(1));
+            }
+            return udp;
+        }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
+        List<String> unclosed = log.stream().filter(m -> m.startsWith("Unclosed ")).toList();
+        assertThat(unclosed).as("log: %s", log)
+                .anySatisfy(m -> assertThat(m).startsWith("Unclosed resource of dev.aio4j.net.Server closed with its loop")
+                        .contains("Registered at:").contains("ClosingWithTheLoopTest"))
+                .anySatisfy(m -> assertThat(m).startsWith("Unclosed resource of dev.aio4j.net.SocketTransport")
+                        .contains("ClosingWithTheLoopTest"))
+                .anySatisfy(m -> assertThat(m).startsWith("Unclosed resource sun.nio.ch.DatagramChannelImpl")
+                        .contains("ClosingWithTheLoopTest"));
+    }
+
+    @Test
+    void outsideDebugModeNothingIsReported() {
+        List<String> log = captureLog(() -> oneRound(2));
+        assertThat(log).noneMatch(m -> m.startsWith("Unclosed "));
+    }
+
+    /** Runs {@code body} and returns what the "dev.aio4j" logger logged meanwhile. */
+    static List<String> captureLog(Runnable body) {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.aio4j");
+        List<String> messages = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                messages.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(h);
+        try {
+            body.run();
+        } finally {
+            jul.removeHandler(h);
+        }
+        return new ArrayList<>(messages);
     }
 }
