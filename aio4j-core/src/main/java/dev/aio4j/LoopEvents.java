@@ -37,6 +37,10 @@ final class LoopEvents {
     /** True while any Flight Recorder recording runs: steps and callbacks are timed. */
     static volatile boolean recording;
 
+    static {
+        refreshRecording(); // the first loop's constructor: sees a recording started with the JVM
+    }
+
     private static boolean registered; // guarded by LoopEvents.class
 
     /** Steps and time of each loop at its previous statistics sample; the periodic thread only. */
