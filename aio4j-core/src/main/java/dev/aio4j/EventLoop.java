@@ -307,7 +307,10 @@ public final class EventLoop implements AutoCloseable {
      * to finish) releases their sockets and descriptors. The resource's {@code close()} then runs
      * on the closing thread with the loop already closed: it must release at once, without
      * scheduling anything. asyncio has no such registry: its transports are closed by their
-     * destructors, which Java does not have. Loop-affine.
+     * destructors, which Java does not have. In debug mode the registration records where it was
+     * made, and a resource still registered when the loop closes is first reported to the
+     * exception handler ("Unclosed resource ... Registered at:"), as asyncio's "unclosed
+     * transport" ResourceWarning. Loop-affine.
      *
      * @throws IllegalStateException if the loop is closed
      */
@@ -335,7 +338,8 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Closes the registered resources, newest first; call only from close(). In debug mode each
-     * one registered then is reported first, as asyncio's "unclosed transport" ResourceWarning:
+     * one registered then is first reported to the exception handler, as asyncio's "unclosed
+     * transport" ResourceWarning:
      * the loop holds its resources strongly, so they are never garbage while it is open, and
      * closing the loop is the moment they are known to have been left open.
      */
@@ -350,10 +354,10 @@ public final class EventLoop implements AutoCloseable {
                 // A library's registration is often a lambda: name the class that registered it.
                 String what = r.getClass().isHidden() && site.getStackTrace().length > 0
                         ? "resource of " + site.getStackTrace()[0].getClassName() : "resource " + r;
-                LOG.log(System.Logger.Level.WARNING, Debug.appendSite(new StringBuilder("Unclosed ")
+                callExceptionHandler(new ExceptionContext(Debug.appendSite(new StringBuilder("Unclosed ")
                         .append(what).append(" closed with its loop ").append(this)
                         .append(": close transports, servers and subprocesses before their loop closes."), site)
-                        .toString());
+                        .toString(), null, null, null, null));
             }
             try {
                 all.get(i).close();

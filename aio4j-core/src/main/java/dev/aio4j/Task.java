@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Representation: {@code futWaiter} is the future the task is parked on (asyncio's
  * {@code _fut_waiter}); {@code mustCancel} a cancellation to deliver at the next resumption;
  * {@code prev}/{@code next} link the task into its loop's list of unfinished tasks.
+ * Diagnostics: {@code createdNanos} is set only when a recording has
+ * {@code dev.aio4j.TaskLifecycle} on; {@code swallowed} only in debug mode, once a cancellation
+ * reached the task (see {@link SwallowedCancellation}).
  *
  * <p>Invariants:
  * <ol>

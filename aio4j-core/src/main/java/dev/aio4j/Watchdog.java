@@ -21,6 +21,10 @@ import java.util.concurrent.locks.LockSupport;
  *       suspended only the task.
  * </ul>
  *
+ * <p>While a Flight Recorder recording wants it, a hold that reaches the stall threshold (1 s;
+ * debug mode: ten times the slow-callback duration) becomes a {@code dev.aio4j.LoopStall} event,
+ * committed when the hold ends with its whole length, whatever the log settings.
+ *
  * <p>A report names the frame the task is in; when that is a native call or a class
  * initialiser, which block the loop's thread instead of suspending the task, it says so in one
  * line with the remedy.
