@@ -17,9 +17,11 @@ import jdk.jfr.RecordingState;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Registration: the periodic statistics hook and a recorder listener are registered once,
- * from the watchdog thread when the first loop runs, because {@code addPeriodicEvent} loads the
- * recorder's machinery (about 0.2 s) and no program should pay that on its first run.
+ * <p>Registration: a recorder listener, registered by the watchdog thread when the first loop
+ * runs, keeps {@link #recording} up to date without starting the recorder. The periodic
+ * statistics hook is added by the watchdog thread once a recording runs, not before:
+ * {@code addPeriodicEvent} loads the recorder's machinery (about 0.2 s of CPU), which a program
+ * that records nothing should never pay, and the listener may not call back into the recorder.
  *
  * <p>Step timing: a task step's length counts only the time it held the carrier, which the
  * carrier measures only when asked. {@link #recording} (true while any recording runs) asks for
@@ -46,13 +48,12 @@ final class LoopEvents {
     /** Steps and time of each loop at its previous statistics sample; the periodic thread only. */
     private static final Map<EventLoop, long[]> LAST_SAMPLE = new WeakHashMap<>();
 
-    /** Registers the statistics hook and the recording listener; idempotent, any thread. */
+    /** Registers the recording listener (cheap: it does not start the recorder); idempotent, any thread. */
     static synchronized void register() {
         if (registered) {
             return;
         }
         registered = true;
-        FlightRecorder.addPeriodicEvent(LoopStatisticsEvent.class, LoopEvents::emitStatistics);
         FlightRecorder.addListener(new FlightRecorderListener() {
             @Override
             public void recordingStateChanged(Recording r) {
@@ -60,6 +61,19 @@ final class LoopEvents {
             }
         });
         updateRecording();
+    }
+
+    private static boolean periodicAdded; // guarded by LoopEvents.class
+
+    /**
+     * Adds the statistics hook once a recording runs; called by the watchdog thread every round
+     * (and by tests), never from the listener, which runs inside the recorder's own calls.
+     */
+    static synchronized void addPeriodicIfRecording() {
+        if (recording && !periodicAdded) {
+            periodicAdded = true;
+            FlightRecorder.addPeriodicEvent(LoopStatisticsEvent.class, LoopEvents::emitStatistics);
+        }
     }
 
     private static void updateRecording() {

@@ -97,7 +97,7 @@ final class Watchdog implements Runnable {
     @Override
     public void run() {
         try {
-            LoopEvents.register(); // here, off every loop: it loads the recorder's machinery
+            LoopEvents.register(); // here, off every loop
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.DEBUG, "Flight Recorder events unavailable", t);
         }
@@ -109,6 +109,13 @@ final class Watchdog implements Runnable {
                 }
             }
             LockSupport.parkNanos(interval); // never interrupted: nothing else knows this thread
+            if (LoopEvents.recording) {
+                try {
+                    LoopEvents.addPeriodicIfRecording();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(System.Logger.Level.DEBUG, "Flight Recorder statistics unavailable", e);
+                }
+            }
             long now = System.nanoTime();
             for (Map.Entry<EventLoop, Watch> e : WATCHED.entrySet()) {
                 try {

@@ -30,6 +30,7 @@ class LoopEventsTest {
             recording.enable("dev.aio4j.TaskLifecycle"); // off by default
             recording.enable("dev.aio4j.LoopStatistics").withPeriod(Duration.ofMillis(100));
             recording.start();
+            LoopEvents.addPeriodicIfRecording(); // the watchdog thread does it within 100 ms
             runReal(() -> {
                 EventLoop loop = Aio.getRunningLoop();
                 assertThat(loop.getDebug()).isFalse();
