@@ -56,10 +56,11 @@ class LoopEventsTest {
         List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
                 .filter(e -> loopName[0].equals(e.getString("loop"))).toList();
 
-        List<RecordedEvent> stalls = ofType(events, "dev.aio4j.LoopStall");
+        // Only the hog's hold is certain: a loaded machine may also hold the loop's own thread.
+        List<RecordedEvent> stalls = ofType(events, "dev.aio4j.LoopStall").stream()
+                .filter(e -> e.getString("holder").startsWith("Task[hog")).toList();
         assertThat(stalls).as("stalls in %s", events).hasSize(1);
         RecordedEvent stall = stalls.get(0);
-        assertThat(stall.getString("holder")).startsWith("Task[hog");
         assertThat(stall.getDuration("held")).isBetween(Duration.ofMillis(1_000), Duration.ofSeconds(30));
         assertThat(stall.getString("topFrames")).contains("spin");
         assertThat(stall.getThread("holderThread")).isNotNull();
