@@ -1,6 +1,7 @@
 /** aio4j: Python's asyncio for Java, with tasks as virtual threads scheduled by their loop. */
 module dev.aio4j {
     requires jdk.unsupported; // sun.misc.Signal: loop signal handlers and the run's cancel signals
+    requires jdk.jfr; // the loop's Flight Recorder events (internal.jfr)
 
     exports dev.aio4j;
     exports dev.aio4j.sync;

@@ -278,7 +278,7 @@ public final class Aio {
             // If the loop closes before the task ends, the caller hears it rather than waiting forever.
             AutoCloseable failOnClose = () -> result.completeExceptionally(
                     new IllegalStateException("Event loop is closed before " + task + " finished"));
-            loop.addCloseable(failOnClose);
+            loop.addCloseable(failOnClose, false);
             task.addDoneCallback(f -> {
                 loop.removeCloseable(failOnClose);
                 task.copyTo(result);

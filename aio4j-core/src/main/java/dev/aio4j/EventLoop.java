@@ -117,8 +117,13 @@ public final class EventLoop implements AutoCloseable {
     /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
     private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
-    /** Resources closed with the loop (see addCloseable); insertion order. */
-    private final Set<AutoCloseable> closeables = new LinkedHashSet<>();
+    /**
+     * Resources closed with the loop (see addCloseable), in insertion order, each with where it
+     * was registered in debug mode ({@link #QUIET} for the library's own; else null).
+     */
+    private final java.util.LinkedHashMap<AutoCloseable, Throwable> closeables = new java.util.LinkedHashMap<>();
+    private static final Throwable QUIET = new Throwable("not reported", null, false, false) {
+    };
 
     private ExceptionHandler exceptionHandler;
     private volatile boolean debug;
@@ -302,28 +307,58 @@ public final class EventLoop implements AutoCloseable {
      * to finish) releases their sockets and descriptors. The resource's {@code close()} then runs
      * on the closing thread with the loop already closed: it must release at once, without
      * scheduling anything. asyncio has no such registry: its transports are closed by their
-     * destructors, which Java does not have. Loop-affine.
+     * destructors, which Java does not have. In debug mode the registration records where it was
+     * made, and a resource still registered when the loop closes is first reported to the
+     * exception handler ("Unclosed resource ... Registered at:"), as asyncio's "unclosed
+     * transport" ResourceWarning. Loop-affine.
      *
      * @throws IllegalStateException if the loop is closed
      */
     public void addCloseable(AutoCloseable resource) {
+        addCloseable(resource, true);
+    }
+
+    /** {@link #addCloseable}; {@code report} false for a registration that is not a resource of the user's. */
+    void addCloseable(AutoCloseable resource, boolean report) {
         Objects.requireNonNull(resource, "resource");
         checkThread();
         checkNotClosed();
-        closeables.add(resource);
+        closeables.put(resource, !report ? QUIET : debug ? Debug.creationSite("Registered at:", true) : null);
     }
 
     /** Forgets a resource registered with {@link #addCloseable}; returns whether it was there. */
     public boolean removeCloseable(AutoCloseable resource) {
         checkThread();
-        return closeables.remove(resource);
+        if (!closeables.containsKey(resource)) {
+            return false;
+        }
+        closeables.remove(resource);
+        return true;
     }
 
-    /** Closes the registered resources, newest first; call only from close(). */
+    /**
+     * Closes the registered resources, newest first; call only from close(). In debug mode each
+     * one registered then is first reported to the exception handler, as asyncio's "unclosed
+     * transport" ResourceWarning:
+     * the loop holds its resources strongly, so they are never garbage while it is open, and
+     * closing the loop is the moment they are known to have been left open.
+     */
     private void closeCloseables() {
-        List<AutoCloseable> all = new ArrayList<>(closeables);
+        List<AutoCloseable> all = new ArrayList<>(closeables.keySet());
+        List<Throwable> sites = new ArrayList<>(closeables.values());
         closeables.clear();
         for (int i = all.size() - 1; i >= 0; i--) {
+            Throwable site = sites.get(i);
+            if (site != null && site != QUIET) {
+                AutoCloseable r = all.get(i);
+                // A library's registration is often a lambda: name the class that registered it.
+                String what = r.getClass().isHidden() && site.getStackTrace().length > 0
+                        ? "resource of " + site.getStackTrace()[0].getClassName() : "resource " + r;
+                callExceptionHandler(new ExceptionContext(Debug.appendSite(new StringBuilder("Unclosed ")
+                        .append(what).append(" closed with its loop ").append(this)
+                        .append(": close transports, servers and subprocesses before their loop closes."), site)
+                        .toString(), null, null, null, null));
+            }
             try {
                 all.get(i).close();
             } catch (Throwable t) {
@@ -448,6 +483,16 @@ public final class EventLoop implements AutoCloseable {
         return iterations;
     }
 
+    /** The ready queue's depth; a racy read from another thread is only a sample. */
+    int readyCallbacks() {
+        return ready.size();
+    }
+
+    /** Timers in the heap, cancelled ones not yet purged included; racy as above. */
+    int timerCount() {
+        return timers.size();
+    }
+
     boolean isIdle() {
         return loopIdle;
     }
@@ -461,18 +506,37 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void runCallback(Handle h) {
-        long start = debug ? System.nanoTime() : 0;
+        boolean timed = debug || LoopEvents.recording;
+        long start = timed ? System.nanoTime() : 0;
         try {
             Context.runCallback(loopStrand, h);
         } catch (Throwable t) {
             callExceptionHandler(new ExceptionContext("Exception in callback " + h.callback, t, null, h, null));
         }
-        if (debug) {
+        if (timed) {
             long took = System.nanoTime() - start;
             if (took >= slowCallbackNanos) {
-                LOG.log(System.Logger.Level.WARNING, "Executing " + h + " took " + (took / 1e9) + " seconds");
+                slowCallback(h, false, took);
             }
         }
+    }
+
+    /**
+     * A callback or task step held the loop {@code tookNanos}, at least the slow-callback
+     * duration: a warning in debug mode (asyncio's), a {@code dev.aio4j.SlowCallback} event when
+     * recorded.
+     */
+    void slowCallback(Object what, boolean taskStep, long tookNanos) {
+        if (debug) {
+            String text = "Executing " + what + " took " + (tookNanos / 1e9) + " seconds";
+            if (taskStep) {
+                LOG.log(System.Logger.Level.WARNING, text + " of the loop's time without waiting",
+                        new Throwable("the step ended here"));
+            } else {
+                LOG.log(System.Logger.Level.WARNING, text);
+            }
+        }
+        LoopEvents.slowCallback(this, what, taskStep, tookNanos);
     }
 
     private void drainForeign() {
@@ -1083,7 +1147,17 @@ public final class EventLoop implements AutoCloseable {
 
     public void setDebug(boolean debug) {
         this.debug = debug;
-        carrier.measureHeldTime(debug); // slow-step warnings count only time on the carrier
+        updateStepTiming();
+    }
+
+    /** Slow-step warnings and events count only time on the carrier, which it measures on demand. */
+    void updateStepTiming() {
+        carrier.measureHeldTime(debug || LoopEvents.recording);
+    }
+
+    /** True while task steps are timed: debug mode, or a Flight Recorder recording. */
+    boolean timingSteps() {
+        return debug || LoopEvents.recording;
     }
 
     /** Steps and callbacks running longer than this are logged in debug mode (default 100 ms). */

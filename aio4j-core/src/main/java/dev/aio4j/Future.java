@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  *
  * <p>{@code callbacks} and {@code waiters} hold null, one element, or an ArrayList, so that the
  * common case of one waiter allocates nothing. An exception nobody retrieved is reported to the
- * loop's exception handler when the future is garbage-collected, as asyncio does.
+ * loop's exception handler when the future is garbage-collected, as asyncio does; in debug mode
+ * the report adds where the future was created (asyncio's {@code _source_traceback}), a stack
+ * taken by the constructor only then.
  *
  * <p>Differs from asyncio: {@code result()} and {@code await()} throw a checked exception of the
  * future wrapped in a {@link java.util.concurrent.CompletionException} (Java methods must
@@ -48,9 +50,17 @@ public class Future<T> {
     private Object callbacks;
     private Object waiters;
     private Unretrieved unretrieved;
+    /** Debug mode: where the future was created (asyncio's {@code _source_traceback}); else null. */
+    private final Throwable creationSite;
 
     Future(EventLoop loop) {
         this.loop = loop;
+        this.creationSite = loop.getDebug() ? Debug.creationSite(kind() + " created at (most recent call first):", false) : null;
+    }
+
+    /** "Future" or "Task", for reports. */
+    String kind() {
+        return "Future";
     }
 
     /** The loop this future is bound to. */
@@ -99,7 +109,11 @@ public class Future<T> {
     final void fail(Throwable exception) {
         this.exception = exception;
         state = State.FINISHED;
-        unretrieved = new Unretrieved(loop, exception, describeForReport(), taskNameForReport(),
+        String message = describeForReport();
+        if (creationSite != null) {
+            message = Debug.appendSite(new StringBuilder(message), creationSite).toString();
+        }
+        unretrieved = new Unretrieved(loop, exception, message, taskNameForReport(),
                 this instanceof Task<?> task ? task.getContext() : null);
         unretrieved.cleanable = CLEANER.register(this, unretrieved);
         scheduleCallbacks();
@@ -216,6 +230,11 @@ public class Future<T> {
      */
     public boolean hasUnretrievedException() {
         return unretrieved != null;
+    }
+
+    /** True if the future ended with an exception; does not retrieve it. */
+    final boolean hasExceptionUnsafe() {
+        return state == State.FINISHED && exception != null;
     }
 
     /** Read without the thread check, for another thread's benign racy peek. */

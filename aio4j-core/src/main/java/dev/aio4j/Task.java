@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Representation: {@code futWaiter} is the future the task is parked on (asyncio's
  * {@code _fut_waiter}); {@code mustCancel} a cancellation to deliver at the next resumption;
  * {@code prev}/{@code next} link the task into its loop's list of unfinished tasks.
+ * Diagnostics: {@code createdNanos} is set only when a recording has
+ * {@code dev.aio4j.TaskLifecycle} on; {@code swallowed} only in debug mode, once a cancellation
+ * reached the task (see {@link SwallowedCancellation}).
  *
  * <p>Invariants:
  * <ol>
@@ -53,7 +56,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Task<T> extends Future<T> {
 
     private static final AtomicLong COUNTER = new AtomicLong();
-    private static final System.Logger LOG = System.getLogger("dev.aio4j");
 
     final Strand strand;
     private Callable<T> body;
@@ -69,6 +71,10 @@ public final class Task<T> extends Future<T> {
     /** Debug mode: the carrier's held-time reading when the current step started. */
     private long stepHeldStart = NOT_TIMED;
     private static final long NOT_TIMED = Long.MIN_VALUE;
+    /** When a recorded TaskLifecycle event saw the task created (System.nanoTime), else 0. */
+    private long createdNanos;
+    /** Debug mode: where the last cancellation reached this task (see SwallowedCancellation), or null. */
+    SwallowedCancellation swallowed;
 
     Task<?> prev;
     Task<?> next;
@@ -133,6 +139,7 @@ public final class Task<T> extends Future<T> {
         Task<T> task = new Task<>(loop, body, name, context);
         loop.carrier.create(task.strand, task::run, false);
         loop.taskStarted(task);
+        task.createdNanos = LoopEvents.taskCreated(task);
         Strand creator = eager ? Strand.current() : null;
         if (creator != null && creator.loop == loop && creator.owner instanceof Task<?> && loop.isRunning()) {
             loop.carrier.startEager(creator, task.strand);
@@ -175,6 +182,7 @@ public final class Task<T> extends Future<T> {
         } else {
             fail(failure);
         }
+        LoopEvents.taskFinished(this, createdNanos);
         loop.carrier.exit(strand);
     }
 
@@ -206,6 +214,9 @@ public final class Task<T> extends Future<T> {
 
     /** Parks this task until {@code fut} is done, delivering cancellation as asyncio's step does. */
     void waitFor(Future<?> fut) {
+        if (numCancelsRequested > 0 && !mustCancel) {
+            SwallowedCancellation.beforeWait(this);
+        }
         futWaiter = fut;
         fut.addWaiter(this);
         if (mustCancel && fut.cancel(cancelMessage)) {
@@ -216,6 +227,9 @@ public final class Task<T> extends Future<T> {
             suspend();
         }
         futWaiter = null;
+        if (numCancelsRequested > 0 && (mustCancel || fut.state == State.CANCELLED)) {
+            SwallowedCancellation.delivered(this);
+        }
         deliverCancellation();
     }
 
@@ -234,10 +248,16 @@ public final class Task<T> extends Future<T> {
 
     /** Lets every ready task and callback run once, then delivers a pending cancellation. */
     void yieldStep() {
+        if (numCancelsRequested > 0 && !mustCancel) {
+            SwallowedCancellation.beforeWait(this);
+        }
         checkSlowStep();
         loop.carrier.yieldNow(strand);
         Thread.interrupted();
         stepStarted();
+        if (numCancelsRequested > 0 && mustCancel) {
+            SwallowedCancellation.delivered(this);
+        }
         deliverCancellation();
     }
 
@@ -254,24 +274,21 @@ public final class Task<T> extends Future<T> {
         loop.carrier.unpark(strand);
     }
 
-    /** Debug mode: a step starts; its length is the time it holds the loop from here. */
+    /** Debug mode or a recording: a step starts; its length is the time it holds the loop from here. */
     private void stepStarted() {
-        if (loop.getDebug()) {
-            stepHeldStart = loop.carrier.heldNanos(strand);
-        }
+        stepHeldStart = loop.timingSteps() ? loop.carrier.heldNanos(strand) : NOT_TIMED;
     }
 
     /**
-     * Debug mode: warns if the step that ends here held the loop too long. Only time on the
-     * carrier counts (carrier mode): a JDK wait inside the step, which suspends only this task,
-     * does not.
+     * Debug mode or a recording: reports the step that ends here if it held the loop too long.
+     * Only time on the carrier counts (carrier mode): a JDK wait inside the step, which suspends
+     * only this task, does not.
      */
     private void checkSlowStep() {
-        if (stepHeldStart != NOT_TIMED && loop.getDebug()) {
+        if (stepHeldStart != NOT_TIMED) {
             long took = loop.carrier.heldNanos(strand) - stepHeldStart;
             if (took >= loop.slowCallbackNanos()) {
-                LOG.log(System.Logger.Level.WARNING, "Executing " + this + " took " + (took / 1e9)
-                        + " seconds of the loop's time without waiting", new Throwable("the step ended here"));
+                loop.slowCallback(this, true, took);
             }
         }
     }
@@ -370,6 +387,11 @@ public final class Task<T> extends Future<T> {
                     + (s != null ? " (a loop callback cannot wait)" : " (this thread runs no task of any loop)"));
         }
         return t;
+    }
+
+    @Override
+    String kind() {
+        return "Task";
     }
 
     @Override

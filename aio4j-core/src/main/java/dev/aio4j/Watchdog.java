@@ -2,6 +2,7 @@ package dev.aio4j;
 
 import dev.aio4j.internal.Carriers;
 import dev.aio4j.internal.Strand;
+import dev.aio4j.internal.jfr.LoopStallEvent;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  *       a socket) for more than 100 ms, once per task; in carrier mode that wait would have
  *       suspended only the task.
  * </ul>
+ *
+ * <p>While a Flight Recorder recording wants it, a hold that reaches the stall threshold (1 s;
+ * debug mode: ten times the slow-callback duration) becomes a {@code dev.aio4j.LoopStall} event,
+ * committed when the hold ends with its whole length, whatever the log settings.
  *
  * <p>A report names the frame the task is in; when that is a native call or a class
  * initialiser, which block the loop's thread instead of suspending the task, it says so in one
@@ -53,6 +58,8 @@ final class Watchdog implements Runnable {
         long steps = -1;
         long sinceNanos;
         boolean reported;
+        /** The stall in progress, for a recording that wants dev.aio4j.LoopStall; else null. */
+        LoopStallEvent stall;
     }
 
     private static final Map<EventLoop, Watch> WATCHED = new ConcurrentHashMap<>();
@@ -64,6 +71,12 @@ final class Watchdog implements Runnable {
     /** Starts watching a loop that starts running; starts the watchdog thread the first time. */
     static void watch(EventLoop loop) {
         WATCHED.put(loop, new Watch());
+        try {
+            LoopEvents.refreshRecording(); // a recording may have started while the loop was stopped
+        } catch (LinkageError noRecorder) {
+            // a runtime without jdk.jfr: nothing records
+        }
+        loop.updateStepTiming();
         synchronized (Watchdog.class) {
             if (thread == null) {
                 thread = Thread.ofPlatform().daemon(true).name("aio4j-watchdog").start(new Watchdog());
@@ -76,8 +89,18 @@ final class Watchdog implements Runnable {
         WATCHED.remove(loop);
     }
 
+    /** The loops running now (a weakly consistent view). Any thread. */
+    static Iterable<EventLoop> runningLoops() {
+        return WATCHED.keySet();
+    }
+
     @Override
     public void run() {
+        try {
+            LoopEvents.register(); // here, off every loop
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.DEBUG, "Flight Recorder events unavailable", t);
+        }
         while (true) {
             long interval = CHECK_NANOS;
             for (EventLoop loop : WATCHED.keySet()) {
@@ -86,6 +109,13 @@ final class Watchdog implements Runnable {
                 }
             }
             LockSupport.parkNanos(interval); // never interrupted: nothing else knows this thread
+            if (LoopEvents.recording) {
+                try {
+                    LoopEvents.addPeriodicIfRecording();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(System.Logger.Level.DEBUG, "Flight Recorder statistics unavailable", e);
+                }
+            }
             long now = System.nanoTime();
             for (Map.Entry<EventLoop, Watch> e : WATCHED.entrySet()) {
                 try {
@@ -105,12 +135,20 @@ final class Watchdog implements Runnable {
         long steps = loop.carrier.steps();
         Thread holder = loop.carrier.runningThread();
         if (steps != w.steps || holder == null || !loop.isRunning()) {
+            if (w.stall != null) {
+                LoopEvents.stallEnded(w.stall, now - w.sinceNanos);
+                w.stall = null;
+            }
             w.steps = steps;
             w.sinceNanos = now;
             w.reported = false;
             return;
         }
         long held = now - w.sinceNanos;
+        if (w.stall == null && held >= (loop.getDebug() ? debugLimit(loop) : HOLD_NANOS) && LoopEvents.stallWanted()) {
+            Strand s = holder.getUncaughtExceptionHandler() instanceof Strand st ? st : null;
+            w.stall = LoopEvents.stallStarted(loop, s != null ? s.owner : null, holder, holder.getStackTrace());
+        }
         if (w.reported || held < PORTABLE_WAIT_NANOS) {
             return;
         }

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A loop that closes with connections and servers still open closes their sockets. */
+/**
+ * A loop that closes with connections and servers still open closes their sockets; in debug
+ * mode it names each one left open, with where it was made.
+ */
 class ClosingWithTheLoopTest {
 
     private static final boolean LONG = Boolean.getBoolean("aio4j.long");
@@ -53,5 +56,44 @@ class ClosingWithTheLoopTest {
             }
             Aio.sleep(java.time.Duration.ofMillis(10));
         }, RunOptions.defaults().withSigintHandling(false));
+    }
+
+    @Test
+    void inDebugModeEachTransportAndServerLeftOpenIsReportedWithWhereItWasMade() {
+        List<String> reports = new ArrayList<>();
+        Aio.run(() -> {
+            Aio.getRunningLoop().setExceptionHandler((loop, ctx) -> reports.add(ctx.message()));
+            Server server = Net.startServer((reader, writer) -> {
+                reader.read(1); // waits until cancelled
+            }, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            c.writer().write(new byte[] {1});
+            DatagramEndpoint udp = Net.openDatagramEndpoint(new java.net.InetSocketAddress("127.0.0.1", 0), null);
+            while (server.clientCount() < 1) {
+                Aio.sleep(java.time.Duration.ofMillis(1));
+            }
+            return udp;
+        }, RunOptions.defaults().withDebug(true).withSigintHandling(false));
+        List<String> unclosed = reports.stream().filter(m -> m.startsWith("Unclosed ")).toList();
+        assertThat(unclosed).as("reports: %s", reports)
+                .anySatisfy(m -> assertThat(m).startsWith("Unclosed resource of dev.aio4j.net.Server closed with its loop")
+                        .contains("Registered at:").contains("ClosingWithTheLoopTest"))
+                .anySatisfy(m -> assertThat(m).startsWith("Unclosed resource of dev.aio4j.net.SocketTransport")
+                        .contains("ClosingWithTheLoopTest"))
+                .anySatisfy(m -> assertThat(m).startsWith("Unclosed resource sun.nio.ch.DatagramChannelImpl")
+                        .contains("ClosingWithTheLoopTest"));
+    }
+
+    @Test
+    void outsideDebugModeNothingIsReported() {
+        List<String> reports = new ArrayList<>();
+        Aio.run(() -> {
+            Aio.getRunningLoop().setExceptionHandler((loop, ctx) -> reports.add(ctx.message()));
+            Server server = Net.startServer((reader, writer) -> {
+                reader.read(1);
+            }, "127.0.0.1", 0);
+            return Net.openConnection("127.0.0.1", server.port());
+        }, RunOptions.defaults().withDebug(false).withSigintHandling(false));
+        assertThat(reports).noneMatch(m -> m.startsWith("Unclosed "));
     }
 }

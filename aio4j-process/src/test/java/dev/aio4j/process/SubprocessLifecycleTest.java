@@ -331,4 +331,16 @@ class SubprocessLifecycleTest {
         assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
         assertThat(PipePumps.liveThreads()).as("live pump threads, 8 children at a time").isLessThanOrEqualTo(3 * 8 + 4);
     }
+
+    @Test
+    void inDebugModeASubprocessLeftOpenIsReportedWithWhereItWasStarted() {
+        List<String> reports = new ArrayList<>();
+        Aio.run(() -> {
+            Aio.getRunningLoop().setExceptionHandler((loop, ctx) -> reports.add(ctx.message()));
+            return Processes.exec("sleep", "30").pid(); // never closed
+        }, dev.aio4j.RunOptions.defaults().withDebug(true).withSigintHandling(false));
+        assertThat(reports).as("reports: %s", reports).anySatisfy(m -> assertThat(m)
+                .startsWith("Unclosed resource of dev.aio4j.process.Subprocess closed with its loop")
+                .contains("Registered at:").contains("SubprocessLifecycleTest"));
+    }
 }
