@@ -364,7 +364,7 @@ public final class EventLoop implements AutoCloseable {
         drainForeign();
         purgeCancelledTimers();
         long timeout;
-        if (!ready.isEmpty() || stopping || carrier.othersReady()) {
+        if (!ready.isEmpty() || stopping || carrier.strandsReady()) {
             timeout = 0;
         } else if (timers.isEmpty()) {
             timeout = -1;
@@ -419,7 +419,7 @@ public final class EventLoop implements AutoCloseable {
         // the set itself rather than at what this select counted.
         if (!selector.selectedKeys().isEmpty()) {
             processSelectedKeys();
-        } else if (jumpAfterQuietIo != null && ready.isEmpty() && !carrier.othersReady() && mayJump()) {
+        } else if (jumpAfterQuietIo != null && ready.isEmpty() && !carrier.strandsReady() && mayJump()) {
             jumpAfterQuietIo.advanceTo(timers.peek().whenNanos);
         }
         long now = clock.nanoTime();
@@ -429,18 +429,32 @@ public final class EventLoop implements AutoCloseable {
             if (t.cancelled) {
                 cancelledTimers--;
             } else {
-                ready.addLast(t);
+                enqueue(t);
             }
         }
-        for (int n = ready.size(); n > 0; n--) {
-            Handle h = ready.pollFirst();
+        runReady(carrier.nextReadySeq());
+        iterations++; // single writer: the loop strand
+    }
+
+    /**
+     * Runs, in ready-number order, every callback and task step numbered below {@code end}: what
+     * was ready when this iteration started. Callbacks run here; when a task step comes first,
+     * the carrier runs the steps up to the next callback and gives this strand back.
+     */
+    private void runReady(long end) {
+        while (true) {
+            Handle h = ready.peekFirst();
+            long nextCallback = h != null && h.readySeq < end ? h.readySeq : end;
+            if (carrier.firstReadySeq() < nextCallback) {
+                carrier.runStrandsBefore(loopStrand, nextCallback);
+            }
+            if (nextCallback == end) {
+                return;
+            }
+            ready.pollFirst();
             if (!h.cancelled) {
                 runCallback(h);
             }
-        }
-        iterations++; // single writer: the loop strand
-        if (carrier.othersReady()) {
-            carrier.yieldNow(loopStrand);
         }
     }
 
@@ -475,10 +489,18 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Takes in what other threads made ready: callbacks, then task strands, numbering both. */
     private void drainForeign() {
         for (Handle h; (h = foreignReady.poll()) != null; ) {
-            ready.addLast(h);
+            enqueue(h);
         }
+        carrier.admitForeignStrands();
+    }
+
+    /** Puts a callback at the end of the ready order. */
+    private void enqueue(Handle h) {
+        h.readySeq = carrier.takeReadySeq();
+        ready.addLast(h);
     }
 
     // ------------------------------------------------------------------ callbacks and timers
@@ -494,20 +516,20 @@ public final class EventLoop implements AutoCloseable {
         checkThread();
         checkNotClosed();
         Handle h = new Handle(callback);
-        ready.addLast(h);
+        enqueue(h);
         wakeIfIdle();
         return h;
     }
 
     /** {@link #callSoon} without the thread check, for the library's own callbacks on the loop. */
     void callSoonOnLoop(Runnable callback) {
-        ready.addLast(new Handle(callback));
+        enqueue(new Handle(callback));
         wakeIfIdle();
     }
 
     /** {@link #callSoonOnLoop(Runnable)} running in {@code context} (a done callback's). */
     void callSoonOnLoop(Runnable callback, Context context) {
-        ready.addLast(new Handle(callback, context));
+        enqueue(new Handle(callback, context));
         wakeIfIdle();
     }
 
@@ -527,6 +549,9 @@ public final class EventLoop implements AutoCloseable {
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
+        if (onLoop()) {
+            return callSoon(callback); // in order with what this strand schedules, as asyncio
+        }
         return submitThreadsafe(new Handle(callback));
     }
 
@@ -851,10 +876,10 @@ public final class EventLoop implements AutoCloseable {
                 continue;
             }
             if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && interest.reader != null) {
-                ready.addLast(new Handle(interest.reader, interest.readerContext));
+                enqueue(new Handle(interest.reader, interest.readerContext));
             }
             if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && interest.writer != null) {
-                ready.addLast(new Handle(interest.writer, interest.writerContext));
+                enqueue(new Handle(interest.writer, interest.writerContext));
             }
         }
     }

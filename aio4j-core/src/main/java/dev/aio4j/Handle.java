@@ -13,6 +13,8 @@ public class Handle {
      */
     Context context;
     boolean cancelled;
+    /** Its place in the loop's one ready order, given when it became ready (loop only). */
+    long readySeq;
 
     Handle(Runnable callback) {
         this(callback, Context.captureForSchedule());

@@ -14,9 +14,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: {@code ready} is a FIFO of strands waiting for the baton; {@code busy} is
- * true while some strand holds it. A strand holds the baton from the moment it is granted until
- * it parks, yields or exits, when it hands the baton straight to the head of {@code ready}.
+ * <p>Representation: {@code ready} is a FIFO of task strands waiting for the baton, each with its
+ * ready number ({@link Carrier}, "One ready order"), in number order; {@code busy} is true while
+ * some strand holds the baton. A strand holds the baton from the moment it is granted until it
+ * parks, yields or exits, when it hands it straight to the next strand: the head of {@code ready},
+ * or the loop strand if it waits in {@link #runStrandsBefore} and the head's number is not below
+ * its limit ({@code loopPending}, {@code loopLimit}). The loop strand enters {@code ready} only to
+ * take the baton back after an idle wait, when nothing else is ready.
  *
  * <p>Invariants:
  * <ol>
@@ -24,6 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code busy} from false to true, grants it.
  *   <li>A strand is in {@code ready} at most once ({@code Strand.queued}); being queued while it
  *       runs acts as an unpark permit.
+ *   <li>Ready numbers are given by the baton holder, or by the thread that owns the loop while the
+ *       loop is stopped (the loop strand then holds the baton and waits): one thread at a time,
+ *       each hand-off ordering it after the previous one.
  *   <li>The loop strand keeps the baton while the loop is stopped, so nothing runs then; it gives
  *       the baton up during an idle wait, in which it touches no loop state.
  * </ol>
@@ -50,6 +57,14 @@ public final class BatonCarrier implements Carrier {
      */
     private final java.util.ArrayDeque<Strand> eagerCreators = new java.util.ArrayDeque<>();
     private final String name;
+    /** The loop strand, set when it is created. */
+    private Strand loopStrand;
+    /** The next ready number; see invariant 4 for who takes one. */
+    private long nextReadySeq;
+    /** True while the loop strand waits in runStrandsBefore; touched only by the baton holder. */
+    private boolean loopPending;
+    /** While {@code loopPending}: strands numbered below this run before the loop strand. */
+    private long loopLimit;
     /** The strand holding the baton, or null while it is free; for the watchdog. */
     private volatile Strand holder;
     /** Grants so far; for the watchdog. Written only by whoever grants (one at a time). */
@@ -67,12 +82,15 @@ public final class BatonCarrier implements Carrier {
     }
 
     @Override
-    public void create(Strand strand, Runnable body, boolean loopStrand) {
+    public void create(Strand strand, Runnable body, boolean isLoopStrand) {
         Runnable run = () -> {
             awaitGrant(strand);
             body.run();
         };
-        strand.thread = loopStrand
+        if (isLoopStrand) {
+            loopStrand = strand;
+        }
+        strand.thread = isLoopStrand
                 ? Thread.ofPlatform().name(name).daemon(true).uncaughtExceptionHandler(strand).unstarted(run)
                 : Thread.ofVirtual().inheritInheritableThreadLocals(false).uncaughtExceptionHandler(strand).unstarted(run);
     }
@@ -101,6 +119,8 @@ public final class BatonCarrier implements Carrier {
     @Override
     public void unpark(Strand strand) {
         if (strand.markQueued()) {
+            // The loop strand comes back from an idle wait only, when nothing else is ready.
+            strand.readySeq = strand == loopStrand ? Strand.NO_READY_SEQ : nextReadySeq++;
             ready.offer(strand);
             if (!busy.get()) {
                 dispatch();
@@ -116,8 +136,37 @@ public final class BatonCarrier implements Carrier {
     }
 
     @Override
-    public boolean othersReady() {
+    public long nextReadySeq() {
+        return nextReadySeq;
+    }
+
+    @Override
+    public long takeReadySeq() {
+        return nextReadySeq++;
+    }
+
+    @Override
+    public void admitForeignStrands() {
+        // Strands are made ready only by the baton holder or the stopped loop's owner.
+    }
+
+    @Override
+    public boolean strandsReady() {
         return !ready.isEmpty();
+    }
+
+    @Override
+    public long firstReadySeq() {
+        Strand head = ready.peek();
+        return head == null ? Long.MAX_VALUE : head.readySeq;
+    }
+
+    @Override
+    public void runStrandsBefore(Strand loop, long limit) {
+        loopLimit = limit;
+        loopPending = true;
+        release();
+        awaitGrant(loop);
     }
 
     @Override
@@ -215,8 +264,14 @@ public final class BatonCarrier implements Carrier {
             grant(creator); // an eager strand's first step ended: its creator continues
             return;
         }
-        Strand next = ready.poll();
+        Strand next = ready.peek();
+        if (loopPending && (next == null || next.readySeq >= loopLimit)) {
+            loopPending = false;
+            grant(loopStrand); // every strand numbered below the loop's limit has run
+            return;
+        }
         if (next != null) {
+            ready.poll();
             grant(next);
             return;
         }

@@ -3,14 +3,27 @@ package dev.aio4j.internal;
 import java.nio.channels.Selector;
 
 /**
- * How one event loop runs its strands so that exactly one runs at a time, in FIFO order.
+ * How one event loop runs its strands so that exactly one runs at a time, in asyncio's order.
  *
  * <p>Two implementations: {@link LoopCarrier} makes the loop the scheduler of its tasks' virtual
  * threads (needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}); {@link BatonCarrier} runs
  * them on the JDK's default scheduler and passes a baton so that only one runs at a time.
  *
- * <p>Threading: {@link #unpark} and {@link #wakeIdle} may be called from any thread; every other
- * method is called by the strand that currently runs on this carrier.
+ * <h2>One ready order</h2>
+ *
+ * <p>asyncio keeps callbacks and task steps in one ready queue. Here callbacks wait in the loop's
+ * deque and task steps with the carrier, but every entry of either gets a ready number from one
+ * counter when it becomes ready ({@link #takeReadySeq} for callbacks; the carrier numbers a strand
+ * when it is started, unparked or yields), so together they form asyncio's single queue. The loop
+ * strand runs callbacks in number order and, when a strand is next, calls
+ * {@link #runStrandsBefore} with the number of its next callback: the carrier runs the ready
+ * strands numbered below it, in order, then gives the loop strand back. A switch to the loop
+ * strand is thus paid only where callbacks and steps interleave.
+ *
+ * <p>Threading: {@link #wakeIdle} may be called from any thread. {@link #start}, {@link #unpark}
+ * and {@link #takeReadySeq} are called by the strand that runs on this carrier, or by the thread
+ * that owns the loop while it is stopped (the order of what that thread schedules is kept). Every
+ * other method is called by the strand that currently runs on this carrier.
  */
 public interface Carrier {
 
@@ -26,14 +39,33 @@ public interface Carrier {
     /** Suspends the calling strand until {@link #unpark}ed; may return spuriously. */
     void park(Strand self);
 
-    /** Makes a strand ready (or gives it a permit if it is running). Any thread. */
+    /** Makes a strand ready, numbering it (or gives it a permit if it is running). */
     void unpark(Strand strand);
 
-    /** Lets every ready strand run once, then continues. */
+    /** Puts the calling task's strand at the end of the ready order and lets the others run. */
     void yieldNow(Strand self);
 
-    /** True if some strand other than the caller is ready to run. */
-    boolean othersReady();
+    /** The ready number the next entry will get: every entry ready now has a smaller one. */
+    long nextReadySeq();
+
+    /** Numbers a callback that becomes ready. */
+    long takeReadySeq();
+
+    /** Loop strand only: numbers the strands made ready by other threads since the last call. */
+    void admitForeignStrands();
+
+    /** True if some task strand is ready to run, or about to be admitted. */
+    boolean strandsReady();
+
+    /** The ready number of the first ready strand, or {@code Long.MAX_VALUE} if none is. */
+    long firstReadySeq();
+
+    /**
+     * Loop strand only: runs the ready strands numbered below {@code limit}, in number order,
+     * and returns once none is left. Strands they make ready get numbers of at least
+     * {@link #nextReadySeq()}, so they wait, when {@code limit} is at most that, for the next call.
+     */
+    void runStrandsBefore(Strand loop, long limit);
 
     /**
      * Loop strand only: waits until the selector has ready keys, {@link #wakeIdle} is called, or

@@ -36,6 +36,16 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
     /** Baton mode: set by the dispatcher when this strand is given the baton; cleared by the strand. */
     volatile boolean granted;
 
+    /** No ready number: see {@link #readySeq}. */
+    static final long NO_READY_SEQ = Long.MIN_VALUE;
+
+    /**
+     * The strand's ready number while it waits to run (see {@link Carrier}, "One ready order"):
+     * in portable mode for every wait in the ready queue; in carrier mode only when the thread
+     * that owns a stopped loop made it ready (the carrier numbers the others itself).
+     */
+    long readySeq = NO_READY_SEQ;
+
     /** Carrier mode, debug mode: time this strand's continuations have held the carrier. */
     long heldNanos;
 
