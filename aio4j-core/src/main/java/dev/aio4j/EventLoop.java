@@ -45,37 +45,77 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Representation: {@code ready} holds callbacks in FIFO order; {@code foreignReady} holds
  * callbacks from other threads until the loop moves them to {@code ready}; {@code timers} is a
  * heap ordered by deadline, then by scheduling order, with cancelled timers removed lazily.
- * Task steps are not in {@code ready}: a woken task's continuation goes to the carrier's FIFO,
- * and the loop strand yields to it after each iteration.
+ * Task steps wait with the carrier, not in {@code ready}; every callback and every task step
+ * gets a ready number from the carrier's one counter when it becomes ready, so that the two
+ * queues together keep asyncio's single ready order (see {@link Carrier}, "One ready order").
  *
  * <p>One iteration ({@link #runOnce}), as asyncio's {@code _run_once}:
  * <pre>
- *   move foreign callbacks to ready
+ *   take in what other threads made ready (callbacks, task steps), numbering it
  *   timeout = 0 if anything is ready (callbacks or task steps) or a stop is pending,
  *             else until the next timer, else none
  *   wait for I/O, a wake-up or the timeout (the virtual clock jumps instead, when it may)
  *   queue callbacks of ready channels, then of due timers
- *   run the callbacks that were ready at this point (not the ones they schedule)
- *   yield to every ready task
+ *   end = the next ready number: run, in number order, every callback and task step numbered
+ *         below end (not the ones they make ready); the carrier runs the steps that come
+ *         before the next callback, then gives the loop strand back
  * </pre>
  *
- * <p>Lifecycle: {@code IDLE -> RUNNING -> IDLE -> ... -> CLOSED}; {@code runForever} moves
- * IDLE to RUNNING, {@code stop} back at the end of the iteration, {@code close} from IDLE to
- * CLOSED.
+ * <p>Lifecycle ({@link State}, shown by {@code toString()}):
+ * <pre>
+ *              runForever()                 idle wait: I/O, a timer or a wake-up
+ *   STOPPED ─────────────────▶ RUNNING ◀─────────────────────────────▶ WAITING
+ *    ▲  │  │                      │ stop()
+ *    │  │  │ stop()               ▼
+ *    │  │  └─▶ STOP_REQUESTED ──runForever()──▶ STOPPING    (one last iteration)
+ *    │  │            │                             │
+ *    └──┼────────────┼────── the iteration ends ◀──┘   (runForever returns)
+ *       │ close()    │ close()
+ *       ▼            ▼
+ *             CLOSED
+ * </pre>
+ * "Running" ({@link #isRunning()}) is RUNNING, WAITING or STOPPING; the error messages keep
+ * asyncio's wording ("This event loop is already running", "Event loop is closed").
  *
  * <p>Invariants:
  * <ol>
  *   <li>Only the strand that runs (the loop strand, a task, or the thread that owns the stopped
- *       loop) touches {@code ready}, {@code timers} and the task list.
- *   <li>{@code loopIdle} is true only while the loop strand waits in the carrier; whoever makes
- *       work for it then wakes it ({@link Carrier#wakeIdle}).
+ *       loop) touches {@code ready}, {@code timers} and the task list; package-private helpers
+ *       that touch them assert {@link #mayTouchState()}.
+ *   <li>While the loop runs, only the loop strand and the strands it lets run write
+ *       {@code state}; while it is stopped, only the owning thread does.
+ *   <li>WAITING holds only while the loop strand waits in the carrier; whoever makes work for it
+ *       then wakes it ({@link Carrier#wakeIdle}).
  *   <li>The loop keeps a strong reference to every task that has not finished.
  * </ol>
+ *
+ * <p>Races handled: the hand-off between {@code runForever} and the loop strand. runForever
+ * writes {@code runCaller}, then the state (RUNNING, or STOPPING after a stop request), then
+ * resumes the loop strand through the carrier; the loop strand reads the state after every
+ * wake-up, so an early or spurious wake-up finds STOPPED and suspends again. A new run that
+ * resumes the loop strand before it has suspended after the previous run finds it still looping:
+ * it sees the new state and runs (the carrier's draining flag, cleared by the suspend, is set
+ * again when the loop strand wakes). At the end of a run the loop strand writes {@code runFailure},
+ * then STOPPED, then unparks {@code runCaller}; runForever waits for the state, not for the
+ * unpark, so a permit left by an earlier run cannot end it early, and it reads
+ * {@code runFailure} only after seeing STOPPED. After writing STOPPED the loop strand numbers
+ * nothing, so the owning thread may schedule at once.
  */
 public final class EventLoop implements AutoCloseable {
 
-    /** The loop's lifecycle. */
-    enum State { IDLE, RUNNING, CLOSED }
+    /** The loop's lifecycle; see the diagram in the class notes. */
+    enum State {
+        STOPPED, STOP_REQUESTED, RUNNING, WAITING, STOPPING, CLOSED;
+
+        boolean running() {
+            return this == RUNNING || this == WAITING || this == STOPPING;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+    }
 
     private static final AtomicInteger LOOP_COUNTER = new AtomicInteger();
     private static final System.Logger LOG = System.getLogger("dev.aio4j");
@@ -96,13 +136,10 @@ public final class EventLoop implements AutoCloseable {
     private int cancelledTimers;
     private long timerSequence;
 
-    private volatile State state = State.IDLE;
-    private volatile boolean loopIdle;
-    private volatile boolean runRequested;
-    private volatile boolean stopping;
-    private volatile boolean closing;
-    private volatile boolean runDone;
+    private volatile State state = State.STOPPED;
+    /** The thread in runForever; written before the state moves to a running one. */
     private volatile Thread runCaller;
+    /** What ended the last run abnormally; written before the state moves back to STOPPED. */
     private volatile Throwable runFailure;
     /** Iterations completed. */
     private volatile long iterations;
@@ -167,7 +204,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public void runForever() {
         checkNotClosed();
-        if (state == State.RUNNING) {
+        if (state.running()) {
             throw new IllegalStateException("This event loop is already running");
         }
         Strand current = Strand.current();
@@ -175,15 +212,13 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("Cannot run the event loop while another loop is running"
                     + " (called from a task or callback of " + current.loop + ")");
         }
-        state = State.RUNNING;
-        runDone = false;
         runFailure = null;
         runCaller = Thread.currentThread();
-        runRequested = true;
+        state = state == State.STOP_REQUESTED ? State.STOPPING : State.RUNNING;
         carrier.resumeLoop(loopStrand);
         Watchdog.watch(this);
         boolean interrupted = false;
-        while (!runDone) {
+        while (state.running()) {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;
@@ -236,12 +271,16 @@ public final class EventLoop implements AutoCloseable {
      */
     public void stop() {
         checkThread();
-        stopping = true;
+        switch (state) {
+            case RUNNING, WAITING -> state = State.STOPPING;
+            case STOPPED -> state = State.STOP_REQUESTED; // the next run makes one iteration (asyncio)
+            default -> { } // STOP_REQUESTED, STOPPING: already asked; CLOSED: nothing runs
+        }
     }
 
     /** True between {@code runForever} starting and returning. Any thread. */
     public boolean isRunning() {
-        return state == State.RUNNING;
+        return state.running();
     }
 
     /** True once {@link #close()} was called. Any thread. */
@@ -261,7 +300,7 @@ public final class EventLoop implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (state == State.RUNNING) {
+        if (state.running()) {
             throw new IllegalStateException("Cannot close a running event loop");
         }
         if (state == State.CLOSED) {
@@ -269,7 +308,6 @@ public final class EventLoop implements AutoCloseable {
         }
         // From here on a submission either reaches the drain below or is taken back and refused
         // (see callSoonThreadsafe): none is accepted and then dropped.
-        closing = true;
         state = State.CLOSED;
         for (Handle h; (h = foreignReady.poll()) != null; ) {
             if (!h.cancelled) {
@@ -333,38 +371,41 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** The loop strand's body: waits for a run request, runs iterations until stopped, repeats. */
+    /**
+     * The loop strand's body: waits for runForever to move the state to a running one, runs
+     * iterations until STOPPING, moves back to STOPPED, repeats; ends once CLOSED. See "Races
+     * handled" in the class notes.
+     */
     private void loopMain() {
         while (true) {
-            while (!runRequested && !closing) {
+            State s;
+            while (!(s = state).running() && s != State.CLOSED) {
                 carrier.suspendLoop(loopStrand);
             }
-            if (closing) {
+            if (s == State.CLOSED) {
                 carrier.exit(loopStrand);
                 return;
             }
-            runRequested = false;
             try {
                 do {
                     runOnce();
-                } while (!stopping);
+                } while (state != State.STOPPING);
             } catch (Throwable t) {
                 runFailure = t;
             }
-            stopping = false;
-            state = closing ? State.CLOSED : State.IDLE;
             Thread caller = runCaller;
-            runDone = true;
+            state = State.STOPPED;
             LockSupport.unpark(caller);
         }
     }
 
     /** One iteration; see the class notes. */
     private void runOnce() throws IOException {
+        assert Strand.current() == loopStrand;
         drainForeign();
         purgeCancelledTimers();
         long timeout;
-        if (!ready.isEmpty() || stopping || carrier.strandsReady()) {
+        if (!ready.isEmpty() || state == State.STOPPING || carrier.strandsReady()) {
             timeout = 0;
         } else if (timers.isEmpty()) {
             timeout = -1;
@@ -408,9 +449,9 @@ public final class EventLoop implements AutoCloseable {
         }
         int selected;
         if (timeout != 0) {
-            loopIdle = true;
+            state = State.WAITING;
             selected = foreignReady.isEmpty() ? carrier.idle(loopStrand, selector, timeout) : -1;
-            loopIdle = false;
+            state = State.RUNNING; // nothing of this loop ran meanwhile: no stop() to keep
             drainForeign();
         } else {
             selected = selector.keys().isEmpty() ? 0 : selector.selectNow();
@@ -442,6 +483,7 @@ public final class EventLoop implements AutoCloseable {
      * the carrier runs the steps up to the next callback and gives this strand back.
      */
     private void runReady(long end) {
+        assert Strand.current() == loopStrand;
         while (true) {
             Handle h = ready.peekFirst();
             long nextCallback = h != null && h.readySeq < end ? h.readySeq : end;
@@ -451,6 +493,7 @@ public final class EventLoop implements AutoCloseable {
             if (nextCallback == end) {
                 return;
             }
+            assert carrier.firstReadySeq() >= nextCallback : "strands before the next callback did not run";
             ready.pollFirst();
             if (!h.cancelled) {
                 runCallback(h);
@@ -460,10 +503,6 @@ public final class EventLoop implements AutoCloseable {
 
     long iterations() {
         return iterations;
-    }
-
-    boolean isIdle() {
-        return loopIdle;
     }
 
     String name() {
@@ -499,6 +538,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Puts a callback at the end of the ready order. */
     private void enqueue(Handle h) {
+        assert mayTouchState();
         h.readySeq = carrier.takeReadySeq();
         ready.addLast(h);
     }
@@ -523,18 +563,20 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@link #callSoon} without the thread check, for the library's own callbacks on the loop. */
     void callSoonOnLoop(Runnable callback) {
+        assert mayTouchState();
         enqueue(new Handle(callback));
         wakeIfIdle();
     }
 
     /** {@link #callSoonOnLoop(Runnable)} running in {@code context} (a done callback's). */
     void callSoonOnLoop(Runnable callback, Context context) {
+        assert mayTouchState();
         enqueue(new Handle(callback, context));
         wakeIfIdle();
     }
 
     private void wakeIfIdle() {
-        if (loopIdle) {
+        if (state == State.WAITING) {
             carrier.wakeIdle(loopStrand, selector);
         }
     }
@@ -559,13 +601,14 @@ public final class EventLoop implements AutoCloseable {
     private Handle submitThreadsafe(Handle h) {
         checkNotClosed();
         foreignReady.offer(h);
-        // close() sets closing, then drains foreignReady. Seeing closing here, take the handle
-        // back: whoever removes it first decides. Removed here means refused; gone already means
+        // close() sets CLOSED, then drains foreignReady. Seeing CLOSED here, take the handle back:
+        // whoever removes it first decides. Removed here means refused; gone already means
         // close() has it and runs it.
-        if (closing && foreignReady.remove(h)) {
+        State s = state;
+        if (s == State.CLOSED && foreignReady.remove(h)) {
             throw new IllegalStateException("Event loop is closed");
         }
-        if (loopIdle) {
+        if (s == State.WAITING) {
             carrier.wakeIdle(loopStrand, selector);
         }
         return h;
@@ -615,6 +658,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Called by a timer when it is cancelled while still in the heap. */
     void timerCancelled() {
+        assert mayTouchState();
         cancelledTimers++;
         if (cancelledTimers > 100 && cancelledTimers * 2 > timers.size()) {
             timers.removeIf(t -> {
@@ -748,6 +792,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     void taskStarted(Task<?> t) {
+        assert mayTouchState();
         Task<?> last = taskList.prev;
         t.prev = last;
         t.next = taskList;
@@ -757,6 +802,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     void taskFinished(Task<?> t) {
+        assert mayTouchState();
         if (t.prev != null) {
             t.prev.next = t.next;
             t.next.prev = t.prev;
@@ -996,15 +1042,18 @@ public final class EventLoop implements AutoCloseable {
 
     /** Called on the loop when a result from another thread has arrived. */
     void externalDone() {
+        assert mayTouchState();
         pendingExternal--;
     }
 
     /** Called on the loop when work is handed to another thread. */
     void externalStarted() {
+        assert mayTouchState();
         pendingExternal++;
     }
 
     ExecutorService defaultExecutor() {
+        assert mayTouchState();
         ExecutorService e = defaultExecutor;
         if (e == null) {
             if (executorShutdown) {
@@ -1133,11 +1182,19 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * True if the caller may touch this loop's state: a strand of this loop, or any thread while
+     * the loop is not running. Loop-only helpers assert it (Netty's {@code assert inEventLoop()}).
+     */
+    boolean mayTouchState() {
+        return !state.running() || onLoop();
+    }
+
+    /**
      * Fails unless the caller may touch this loop's state: a strand of this loop, or any thread
      * while the loop is not running.
      */
     void checkThread() {
-        if (state == State.RUNNING && !onLoop()) {
+        if (state.running() && !onLoop()) {
             throw new WrongThreadException("loop-affine call on " + this + " from " + Thread.currentThread()
                     + "; use callSoonThreadsafe or Aio.runCoroutineThreadsafe from other threads");
         }
@@ -1163,6 +1220,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     List<Task<?>> snapshotTasks() {
+        assert mayTouchState();
         List<Task<?>> list = new ArrayList<>(liveTasks);
         for (Task<?> t = taskList.next; t != taskList; t = t.next) {
             list.add(t);
@@ -1172,7 +1230,7 @@ public final class EventLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EventLoop[" + name + ", " + state.name().toLowerCase() + ", " + carrier.mode() + " mode, tasks="
+        return "EventLoop[" + name + ", " + state + ", " + carrier.mode() + " mode, tasks="
                 + liveTasks + (debug ? ", debug]" : "]");
     }
 }

@@ -163,6 +163,7 @@ public final class BatonCarrier implements Carrier {
 
     @Override
     public void runStrandsBefore(Strand loop, long limit) {
+        assert holder == loop && loop == loopStrand;
         loopLimit = limit;
         loopPending = true;
         release();
@@ -171,6 +172,7 @@ public final class BatonCarrier implements Carrier {
 
     @Override
     public int idle(Strand loop, Selector selector, long timeoutNanos) throws IOException {
+        assert holder == loop && loop == loopStrand;
         if (timeoutNanos == 0) {
             return selector.selectNow();
         }

@@ -522,6 +522,7 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void admitForeignStrands() {
+        assert onCarrier() && Strand.current() == loopStrand;
         admitForeign();
     }
 
@@ -537,6 +538,7 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void runStrandsBefore(Strand loop, long limit) {
+        assert onCarrier() && Strand.current() == loopStrand;
         loopLimit = limit;
         loopWait = LoopWait.YIELDED;
         Thread.yield();
@@ -545,6 +547,7 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public int idle(Strand loop, Selector sel, long timeoutNanos) throws IOException {
+        assert onCarrier() && Strand.current() == loopStrand;
         if (timeoutNanos == 0) {
             return sel.selectNow();
         }
@@ -564,6 +567,7 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void suspendLoop(Strand loop) {
+        assert onCarrier() && Strand.current() == loopStrand;
         loopWait = LoopWait.SUSPENDED;
         draining = false;
         LockSupport.park();
