@@ -4,16 +4,10 @@ import dev.aio4j.internal.Carrier;
 import dev.aio4j.internal.Carriers;
 import dev.aio4j.internal.Strand;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -23,9 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -60,6 +51,11 @@ import java.util.concurrent.locks.LockSupport;
  *         below end (not the ones they make ready); the carrier runs the steps that come
  *         before the next callback, then gives the loop strand back
  * </pre>
+ *
+ * <p>Split as asyncio splits {@code base_events.py} and {@code selector_events.py}: this class
+ * keeps the iteration, callbacks, timers and tasks; {@link Readiness} the selector and the
+ * reader/writer callbacks of each channel; {@link ExecutorBridge} {@code runInExecutor} and the
+ * default executor; the carrier ({@link Carrier}) the task steps.
  *
  * <p>Lifecycle ({@link State}, shown by {@code toString()}):
  * <pre>
@@ -127,7 +123,7 @@ public final class EventLoop implements AutoCloseable {
     final Clock clock;
     final Carrier carrier;
     final Strand loopStrand;
-    private final Selector selector;
+    private final Readiness readiness = new Readiness();
     private final String name;
 
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
@@ -151,6 +147,8 @@ public final class EventLoop implements AutoCloseable {
     int parkedTasks;
     /** Work handed to other threads whose result has not come back (blocks autojump). */
     int pendingExternal;
+    /** Set by virtualClockTimeout: jump to the next timer if the wait brings no I/O (loop strand only). */
+    private VirtualClock jumpAfterQuietIo;
     /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
     private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
@@ -161,18 +159,13 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean debug;
     private long slowCallbackNanos = TimeUnit.MILLISECONDS.toNanos(100);
     private TaskFactory taskFactory;
-    private volatile ExecutorService defaultExecutor;
-    private volatile boolean executorShutdown;
+    /** runInExecutor's plumbing and the default executor. */
+    private final ExecutorBridge executors = new ExecutorBridge(this);
 
     private EventLoop(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.name = "aio4j-loop-" + LOOP_COUNTER.incrementAndGet();
         this.carrier = Carriers.create(name);
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector", e);
-        }
         this.loopStrand = new Strand(this, this);
         carrier.create(loopStrand, this::loopMain, true);
         carrier.start(loopStrand);
@@ -318,17 +311,10 @@ public final class EventLoop implements AutoCloseable {
         SignalDispatch.removeAll(this);
         ready.clear();
         timers.clear();
-        ExecutorService executor = defaultExecutor;
-        if (executor != null) {
-            executor.shutdown();
-        }
+        executors.shutdownDefaultNow();
         carrier.resumeLoop(loopStrand);
         carrier.shutdown();
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the selector failed", e);
-        }
+        readiness.close();
     }
 
     // ------------------------------------------------------------------ resources the loop owns
@@ -404,62 +390,27 @@ public final class EventLoop implements AutoCloseable {
         assert Strand.current() == loopStrand;
         drainForeign();
         purgeCancelledTimers();
-        long timeout;
-        if (!ready.isEmpty() || state == State.STOPPING || carrier.strandsReady()) {
-            timeout = 0;
-        } else if (timers.isEmpty()) {
-            timeout = -1;
-        } else {
-            timeout = Math.min(MAX_POLL_NANOS, Math.max(0, timers.peek().whenNanos - clock.nanoTime()));
-        }
+        long timeout = pollTimeout();
         if (timeout != 0 && !blockedWaiters.isEmpty() && mayJump()) {
-            // Every task waits: this is where a virtual clock would jump. Unless I/O is ready
-            // already, wake the tasks that asked to see this moment instead.
-            if (!selector.keys().isEmpty()) {
-                selector.selectNow();
-            }
-            if (selector.selectedKeys().isEmpty()) {
-                for (Future<Void> w : blockedWaiters) {
-                    if (!w.done()) {
-                        w.complete(null);
-                    }
-                }
-                blockedWaiters.clear();
-            }
+            wakeBlockedWaiters();
             timeout = 0;
         }
-        VirtualClock jumpAfterQuietIo = null;
+        jumpAfterQuietIo = null;
         if (timeout != 0 && clock instanceof VirtualClock vc) {
-            boolean everyTaskWaits = mayJump();
-            if (vc.isAutojump() && everyTaskWaits && !timers.isEmpty()) {
-                if (selector.keys().isEmpty()) {
-                    vc.advanceTo(timers.peek().whenNanos);
-                    timeout = 0;
-                } else {
-                    // Channels are watched: a peer may answer in real time. Jump only if no I/O
-                    // arrives within a short real-time wait (Trio's autojump threshold).
-                    jumpAfterQuietIo = vc;
-                    timeout = IO_QUIET_NANOS;
-                }
-            } else if (timeout > 0 || !everyTaskWaits) {
-                // Virtual deadlines do not pass in real time: poll until the clock is advanced
-                // or the outside work comes back.
-                timeout = VIRTUAL_POLL_NANOS;
-            }
+            timeout = virtualClockTimeout(vc, timeout);
         }
-        int selected;
         if (timeout != 0) {
             state = State.WAITING;
-            selected = foreignReady.isEmpty() ? carrier.idle(loopStrand, selector, timeout) : -1;
+            if (foreignReady.isEmpty()) {
+                carrier.idle(loopStrand, readiness.selector(), timeout);
+            }
             state = State.RUNNING; // nothing of this loop ran meanwhile: no stop() to keep
             drainForeign();
         } else {
-            selected = selector.keys().isEmpty() ? 0 : selector.selectNow();
+            readiness.selectNow();
         }
-        // Keys can also be waiting from a select made while registering a channel, so look at
-        // the set itself rather than at what this select counted.
-        if (!selector.selectedKeys().isEmpty()) {
-            processSelectedKeys();
+        if (readiness.hasSelected()) {
+            readiness.queueReadyCallbacks(this::enqueue);
         } else if (jumpAfterQuietIo != null && ready.isEmpty() && !carrier.strandsReady() && mayJump()) {
             jumpAfterQuietIo.advanceTo(timers.peek().whenNanos);
         }
@@ -475,6 +426,57 @@ public final class EventLoop implements AutoCloseable {
         }
         runReady(carrier.nextReadySeq());
         iterations++; // single writer: the loop strand
+    }
+
+    /** How long this iteration may wait: 0 if anything is ready or a stop is pending, else until the next timer, else -1 (no limit). */
+    private long pollTimeout() {
+        if (!ready.isEmpty() || state == State.STOPPING || carrier.strandsReady()) {
+            return 0;
+        }
+        if (timers.isEmpty()) {
+            return -1;
+        }
+        return Math.min(MAX_POLL_NANOS, Math.max(0, timers.peek().whenNanos - clock.nanoTime()));
+    }
+
+    /**
+     * Every task waits: this is where a virtual clock would jump. Unless I/O is ready already,
+     * wakes the tasks in {@link #waitAllTasksBlocked} instead.
+     */
+    private void wakeBlockedWaiters() throws IOException {
+        readiness.selectNow();
+        if (!readiness.hasSelected()) {
+            for (Future<Void> w : blockedWaiters) {
+                if (!w.done()) {
+                    w.complete(null);
+                }
+            }
+            blockedWaiters.clear();
+        }
+    }
+
+    /**
+     * On a virtual clock, the wait chosen instead of {@code timeout} (which is not 0): with
+     * autojump, when every task waits in the library, the clock jumps to the next timer and the
+     * loop does not wait (with channels registered, a peer may answer in real time, so the jump
+     * comes only after a short real-time wait without I/O, Trio's autojump threshold: it sets
+     * {@code jumpAfterQuietIo}); otherwise virtual deadlines do not pass in real time, so the
+     * loop polls until the clock is advanced or outside work comes back.
+     */
+    private long virtualClockTimeout(VirtualClock vc, long timeout) {
+        boolean everyTaskWaits = mayJump();
+        if (vc.isAutojump() && everyTaskWaits && !timers.isEmpty()) {
+            if (!readiness.hasChannels()) {
+                vc.advanceTo(timers.peek().whenNanos);
+                return 0;
+            }
+            jumpAfterQuietIo = vc;
+            return IO_QUIET_NANOS;
+        }
+        if (timeout > 0 || !everyTaskWaits) {
+            return VIRTUAL_POLL_NANOS;
+        }
+        return timeout;
     }
 
     /**
@@ -577,7 +579,7 @@ public final class EventLoop implements AutoCloseable {
 
     private void wakeIfIdle() {
         if (state == State.WAITING) {
-            carrier.wakeIdle(loopStrand, selector);
+            carrier.wakeIdle(loopStrand, readiness.selector());
         }
     }
 
@@ -609,7 +611,7 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("Event loop is closed");
         }
         if (s == State.WAITING) {
-            carrier.wakeIdle(loopStrand, selector);
+            carrier.wakeIdle(loopStrand, readiness.selector());
         }
         return h;
     }
@@ -820,114 +822,32 @@ public final class EventLoop implements AutoCloseable {
      * Replaces a reader already registered for the channel.
      */
     public void addReader(SelectableChannel channel, Runnable callback) {
-        register(channel, callback, true);
+        checkThread();
+        checkNotClosed();
+        readiness.register(channel, callback, true);
     }
 
     /** Calls {@code callback} whenever {@code channel} can be written (or has connected). */
     public void addWriter(SelectableChannel channel, Runnable callback) {
-        register(channel, callback, false);
+        checkThread();
+        checkNotClosed();
+        readiness.register(channel, callback, false);
     }
 
-    /** Stops watching {@code channel} for reading; returns whether it was watched. */
+    /**
+     * Stops watching {@code channel} for reading; returns whether it was watched. The channel
+     * stays registered with the loop's selector, without interest, until it is closed: watching
+     * it again costs no re-registration.
+     */
     public boolean removeReader(SelectableChannel channel) {
-        return unregister(channel, true);
+        checkThread();
+        return readiness.unregister(channel, true);
     }
 
     /** Stops watching {@code channel} for writing; returns whether it was watched. */
     public boolean removeWriter(SelectableChannel channel) {
-        return unregister(channel, false);
-    }
-
-    /** The reader and writer callbacks of one channel: the key's attachment. */
-    private static final class Interest {
-        Runnable reader;
-        Runnable writer;
-        /** Copies of the contexts the callbacks were registered from; each event runs in the same one (asyncio). */
-        Context readerContext;
-        Context writerContext;
-    }
-
-    private void register(SelectableChannel channel, Runnable callback, boolean read) {
-        Objects.requireNonNull(callback, "callback");
         checkThread();
-        checkNotClosed();
-        SelectionKey key = channel.keyFor(selector);
-        try {
-            if (key == null || !key.isValid()) {
-                if (key != null) {
-                    selector.selectNow(); // flush the cancelled key before registering again
-                }
-                channel.configureBlocking(false);
-                key = channel.register(selector, 0, new Interest());
-            }
-        } catch (ClosedChannelException e) {
-            throw new IllegalStateException("channel is closed: " + channel, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Interest interest = (Interest) key.attachment();
-        if (read) {
-            interest.reader = callback;
-            interest.readerContext = Context.copyContext();
-        } else {
-            interest.writer = callback;
-            interest.writerContext = Context.copyContext();
-        }
-        key.interestOps(opsOf(channel, interest));
-    }
-
-    private boolean unregister(SelectableChannel channel, boolean read) {
-        checkThread();
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null || !key.isValid()) {
-            return false;
-        }
-        Interest interest = (Interest) key.attachment();
-        boolean had = read ? interest.reader != null : interest.writer != null;
-        if (read) {
-            interest.reader = null;
-        } else {
-            interest.writer = null;
-        }
-        if (interest.reader == null && interest.writer == null) {
-            key.cancel();
-        } else {
-            key.interestOps(opsOf(channel, interest));
-        }
-        return had;
-    }
-
-    private static int opsOf(SelectableChannel channel, Interest interest) {
-        int valid = channel.validOps();
-        int ops = 0;
-        if (interest.reader != null) {
-            ops |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
-        }
-        if (interest.writer != null) {
-            ops |= valid & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
-        }
-        return ops;
-    }
-
-    private void processSelectedKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Interest interest = (Interest) key.attachment();
-            int ops;
-            try {
-                ops = key.readyOps();
-            } catch (CancelledKeyException e) {
-                continue;
-            }
-            if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && interest.reader != null) {
-                enqueue(new Handle(interest.reader, interest.readerContext));
-            }
-            if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && interest.writer != null) {
-                enqueue(new Handle(interest.writer, interest.writerContext));
-            }
-        }
+        return readiness.unregister(channel, false);
     }
 
     // ------------------------------------------------------------------ signals
@@ -985,59 +905,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(fn, "fn");
         checkThread();
         checkNotClosed();
-        Executor target = executor != null ? executor : defaultExecutor();
-        Future<T> future = new Future<>(this);
-        ExecutorCall<T> call = new ExecutorCall<>(this, future, fn);
-        pendingExternal++;
-        try {
-            target.execute(call);
-        } catch (RejectedExecutionException e) {
-            pendingExternal--;
-            future.setException(e);
-        }
-        return future;
-    }
-
-    /** Hands a result computed on another thread back to the loop. */
-    private static final class ExecutorCall<T> implements Runnable {
-        private final EventLoop loop;
-        private final Future<T> future;
-        private final Callable<T> fn;
-
-        ExecutorCall(EventLoop loop, Future<T> future, Callable<T> fn) {
-            this.loop = loop;
-            this.future = future;
-            this.fn = fn;
-        }
-
-        @Override
-        public void run() {
-            T value = null;
-            Throwable failure = null;
-            if (!future.cancelledUnsafe()) { // benign race: at worst fn runs for a cancelled future
-                try {
-                    value = fn.call();
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            }
-            T v = value;
-            Throwable f = failure;
-            try {
-                loop.callSoonThreadsafe(() -> {
-                    loop.pendingExternal--;
-                    if (!future.done()) {
-                        if (f != null) {
-                            future.setException(f);
-                        } else {
-                            future.setResult(v);
-                        }
-                    }
-                });
-            } catch (IllegalStateException closed) {
-                // The loop closed while fn ran: nobody is left to receive the result.
-            }
-        }
+        return executors.run(executor, fn);
     }
 
     /** Called on the loop when a result from another thread has arrived. */
@@ -1052,28 +920,10 @@ public final class EventLoop implements AutoCloseable {
         pendingExternal++;
     }
 
-    ExecutorService defaultExecutor() {
-        assert mayTouchState();
-        ExecutorService e = defaultExecutor;
-        if (e == null) {
-            if (executorShutdown) {
-                throw new IllegalStateException("Executor shutdown has been called");
-            }
-            int max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-            AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(),
-                    r -> Thread.ofPlatform().daemon(true).name(name + "-executor-" + n.incrementAndGet()).unstarted(r));
-            pool.allowCoreThreadTimeOut(true);
-            defaultExecutor = e = pool;
-        }
-        return e;
-    }
-
     /** Sets the executor {@code runInExecutor(null, ...)} and {@code Aio.toThread} use. */
     public void setDefaultExecutor(ExecutorService executor) {
         checkThread();
-        this.defaultExecutor = Objects.requireNonNull(executor, "executor");
+        executors.setDefault(Objects.requireNonNull(executor, "executor"));
     }
 
     /**
@@ -1084,18 +934,7 @@ public final class EventLoop implements AutoCloseable {
      * @return true if every thread finished in time
      */
     public boolean shutdownDefaultExecutor(Duration timeout) {
-        executorShutdown = true;
-        ExecutorService e = defaultExecutor;
-        if (e == null) {
-            return true;
-        }
-        e.shutdown();
-        try {
-            return e.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return executors.shutdownDefault(timeout);
     }
 
     // ------------------------------------------------------------------ errors and debug
