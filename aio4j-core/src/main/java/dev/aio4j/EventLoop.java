@@ -1,7 +1,7 @@
 package dev.aio4j;
 
-import dev.aio4j.internal.Carrier;
-import dev.aio4j.internal.Carriers;
+import dev.aio4j.internal.Scheduler;
+import dev.aio4j.internal.Schedulers;
 import dev.aio4j.internal.Strand;
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
@@ -36,9 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Representation: {@code ready} holds callbacks in FIFO order; {@code foreignReady} holds
  * callbacks from other threads until the loop moves them to {@code ready}; {@code timers} is a
  * heap ordered by deadline, then by scheduling order, with cancelled timers removed lazily.
- * Task steps wait with the carrier, not in {@code ready}; every callback and every task step
- * gets a ready number from the carrier's one counter when it becomes ready, so that the two
- * queues together keep asyncio's single ready order (see {@link Carrier}, "One ready order").
+ * Task steps wait with the scheduler, not in {@code ready}; every callback and every task step
+ * gets a ready number from the scheduler's one counter when it becomes ready, so that the two
+ * queues together keep asyncio's single ready order (see {@link Scheduler}, "One ready order").
  *
  * <p>One iteration ({@link #runOnce}), as asyncio's {@code _run_once}:
  * <pre>
@@ -48,14 +48,14 @@ import java.util.concurrent.locks.LockSupport;
  *   wait for I/O, a wake-up or the timeout (the virtual clock jumps instead, when it may)
  *   queue callbacks of ready channels, then of due timers
  *   end = the next ready number: run, in number order, every callback and task step numbered
- *         below end (not the ones they make ready); the carrier runs the steps that come
+ *         below end (not the ones they make ready); the scheduler runs the steps that come
  *         before the next callback, then gives the loop strand back
  * </pre>
  *
  * <p>Split as asyncio splits {@code base_events.py} and {@code selector_events.py}: this class
  * keeps the iteration, callbacks, timers and tasks; {@link Readiness} the selector and the
  * reader/writer callbacks of each channel; {@link ExecutorBridge} {@code runInExecutor} and the
- * default executor; the carrier ({@link Carrier}) the task steps.
+ * default executor; the {@link Scheduler} the task steps.
  *
  * <p>Lifecycle ({@link State}, shown by {@code toString()}):
  * <pre>
@@ -80,17 +80,17 @@ import java.util.concurrent.locks.LockSupport;
  *       that touch them assert {@link #mayTouchState()}.
  *   <li>While the loop runs, only the loop strand and the strands it lets run write
  *       {@code state}; while it is stopped, only the owning thread does.
- *   <li>WAITING holds only while the loop strand waits in the carrier; whoever makes work for it
- *       then wakes it ({@link Carrier#wakeIdle}).
+ *   <li>WAITING holds only while the loop strand waits in the scheduler; whoever makes work for it
+ *       then wakes it ({@link Scheduler#wakeIdle}).
  *   <li>The loop keeps a strong reference to every task that has not finished.
  * </ol>
  *
  * <p>Races handled: the hand-off between {@code runForever} and the loop strand. runForever
  * writes {@code runCaller}, then the state (RUNNING, or STOPPING after a stop request), then
- * resumes the loop strand through the carrier; the loop strand reads the state after every
+ * resumes the loop strand through the scheduler; the loop strand reads the state after every
  * wake-up, so an early or spurious wake-up finds STOPPED and suspends again. A new run that
  * resumes the loop strand before it has suspended after the previous run finds it still looping:
- * it sees the new state and runs (the carrier's draining flag, cleared by the suspend, is set
+ * it sees the new state and runs (carrier mode's draining flag, cleared by the suspend, is set
  * again when the loop strand wakes). At the end of a run the loop strand writes {@code runFailure},
  * then STOPPED, then unparks {@code runCaller}; runForever waits for the state, not for the
  * unpark, so a permit left by an earlier run cannot end it early, and it reads
@@ -121,7 +121,7 @@ public final class EventLoop implements AutoCloseable {
     private static final long IO_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     final Clock clock;
-    final Carrier carrier;
+    final Scheduler scheduler;
     final Strand loopStrand;
     private final Readiness readiness = new Readiness();
     private final String name;
@@ -165,10 +165,10 @@ public final class EventLoop implements AutoCloseable {
     private EventLoop(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.name = "aio4j-loop-" + LOOP_COUNTER.incrementAndGet();
-        this.carrier = Carriers.create(name);
-        this.loopStrand = new Strand(this, this);
-        carrier.create(loopStrand, this::loopMain, true);
-        carrier.start(loopStrand);
+        this.scheduler = Schedulers.create(name);
+        this.loopStrand = new Strand(null, this);
+        scheduler.create(loopStrand, this::loopMain, true);
+        scheduler.start(loopStrand);
         setDebug(Debug.enabledByDefault());
     }
 
@@ -184,13 +184,13 @@ public final class EventLoop implements AutoCloseable {
 
     /** "carrier" when tasks are virtual threads scheduled by this loop, "portable" otherwise. */
     public String mode() {
-        return carrier.mode();
+        return scheduler.mode();
     }
 
     // ------------------------------------------------------------------ running
 
     /**
-     * Runs the loop on its own carrier until {@link #stop()} is called; the calling thread waits.
+     * Runs the loop on its own thread until {@link #stop()} is called; the calling thread waits.
      *
      * @throws IllegalStateException if the loop is closed or running, or if called from a task
      *     or callback of any loop
@@ -208,7 +208,7 @@ public final class EventLoop implements AutoCloseable {
         runFailure = null;
         runCaller = Thread.currentThread();
         state = state == State.STOP_REQUESTED ? State.STOPPING : State.RUNNING;
-        carrier.resumeLoop(loopStrand);
+        scheduler.resumeLoop(loopStrand);
         Watchdog.watch(this);
         boolean interrupted = false;
         while (state.running()) {
@@ -287,7 +287,7 @@ public final class EventLoop implements AutoCloseable {
      * (so a {@link Aio#runCoroutineThreadsafe} not yet started fails with "Event loop is
      * closed"); then every resource registered with {@link #addCloseable} is closed, ready
      * callbacks and timers are dropped, the default executor is shut down without waiting and
-     * the carrier ends. Tasks that have not finished never run again. Idempotent.
+     * the scheduler stops. Tasks that have not finished never run again. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -312,8 +312,8 @@ public final class EventLoop implements AutoCloseable {
         ready.clear();
         timers.clear();
         executors.shutdownDefaultNow();
-        carrier.resumeLoop(loopStrand);
-        carrier.shutdown();
+        scheduler.resumeLoop(loopStrand);
+        scheduler.shutdown();
         readiness.close();
     }
 
@@ -366,10 +366,10 @@ public final class EventLoop implements AutoCloseable {
         while (true) {
             State s;
             while (!(s = state).running() && s != State.CLOSED) {
-                carrier.suspendLoop(loopStrand);
+                scheduler.suspendLoop(loopStrand);
             }
             if (s == State.CLOSED) {
-                carrier.exit(loopStrand);
+                scheduler.exit(loopStrand);
                 return;
             }
             try {
@@ -402,7 +402,7 @@ public final class EventLoop implements AutoCloseable {
         if (timeout != 0) {
             state = State.WAITING;
             if (foreignReady.isEmpty()) {
-                carrier.idle(loopStrand, readiness.selector(), timeout);
+                scheduler.idle(loopStrand, readiness.selector(), timeout);
             }
             state = State.RUNNING; // nothing of this loop ran meanwhile: no stop() to keep
             drainForeign();
@@ -411,7 +411,7 @@ public final class EventLoop implements AutoCloseable {
         }
         if (readiness.hasSelected()) {
             readiness.queueReadyCallbacks(this::enqueue);
-        } else if (jumpAfterQuietIo != null && ready.isEmpty() && !carrier.strandsReady() && mayJump()) {
+        } else if (jumpAfterQuietIo != null && ready.isEmpty() && !scheduler.strandsReady() && mayJump()) {
             jumpAfterQuietIo.advanceTo(timers.peek().whenNanos);
         }
         long now = clock.nanoTime();
@@ -424,13 +424,13 @@ public final class EventLoop implements AutoCloseable {
                 enqueue(t);
             }
         }
-        runReady(carrier.nextReadySeq());
+        runReady(scheduler.nextReadySeq());
         iterations++; // single writer: the loop strand
     }
 
     /** How long this iteration may wait: 0 if anything is ready or a stop is pending, else until the next timer, else -1 (no limit). */
     private long pollTimeout() {
-        if (!ready.isEmpty() || state == State.STOPPING || carrier.strandsReady()) {
+        if (!ready.isEmpty() || state == State.STOPPING || scheduler.strandsReady()) {
             return 0;
         }
         if (timers.isEmpty()) {
@@ -482,20 +482,20 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Runs, in ready-number order, every callback and task step numbered below {@code end}: what
      * was ready when this iteration started. Callbacks run here; when a task step comes first,
-     * the carrier runs the steps up to the next callback and gives this strand back.
+     * the scheduler runs the steps up to the next callback and gives this strand back.
      */
     private void runReady(long end) {
         assert Strand.current() == loopStrand;
         while (true) {
             Handle h = ready.peekFirst();
             long nextCallback = h != null && h.readySeq < end ? h.readySeq : end;
-            if (carrier.firstReadySeq() < nextCallback) {
-                carrier.runStrandsBefore(loopStrand, nextCallback);
+            if (scheduler.firstReadySeq() < nextCallback) {
+                scheduler.runStrandsBefore(loopStrand, nextCallback);
             }
             if (nextCallback == end) {
                 return;
             }
-            assert carrier.firstReadySeq() >= nextCallback : "strands before the next callback did not run";
+            assert scheduler.firstReadySeq() >= nextCallback : "strands before the next callback did not run";
             ready.pollFirst();
             if (!h.cancelled) {
                 runCallback(h);
@@ -535,13 +535,13 @@ public final class EventLoop implements AutoCloseable {
         for (Handle h; (h = foreignReady.poll()) != null; ) {
             enqueue(h);
         }
-        carrier.admitForeignStrands();
+        scheduler.admitForeignStrands();
     }
 
     /** Puts a callback at the end of the ready order. */
     private void enqueue(Handle h) {
         assert mayTouchState();
-        h.readySeq = carrier.takeReadySeq();
+        h.readySeq = scheduler.takeReadySeq();
         ready.addLast(h);
     }
 
@@ -579,7 +579,7 @@ public final class EventLoop implements AutoCloseable {
 
     private void wakeIfIdle() {
         if (state == State.WAITING) {
-            carrier.wakeIdle(loopStrand, readiness.selector());
+            scheduler.wakeIdle(loopStrand, readiness.selector());
         }
     }
 
@@ -611,7 +611,7 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("Event loop is closed");
         }
         if (s == State.WAITING) {
-            carrier.wakeIdle(loopStrand, readiness.selector());
+            scheduler.wakeIdle(loopStrand, readiness.selector());
         }
         return h;
     }
@@ -996,7 +996,7 @@ public final class EventLoop implements AutoCloseable {
 
     public void setDebug(boolean debug) {
         this.debug = debug;
-        carrier.measureHeldTime(debug); // slow-step warnings count only time on the carrier
+        scheduler.measureHeldTime(debug); // slow-step warnings count only time on the carrier
     }
 
     /** Steps and callbacks running longer than this are logged in debug mode (default 100 ms). */
@@ -1069,7 +1069,7 @@ public final class EventLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EventLoop[" + name + ", " + state + ", " + carrier.mode() + " mode, tasks="
+        return "EventLoop[" + name + ", " + state + ", " + scheduler.mode() + " mode, tasks="
                 + liveTasks + (debug ? ", debug]" : "]");
     }
 }

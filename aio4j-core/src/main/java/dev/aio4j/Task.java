@@ -66,7 +66,7 @@ public final class Task<T> extends Future<T> {
     private boolean inWait;
     /** True once cancel() interrupted the thread to break a JDK blocking call. */
     private boolean nudged;
-    /** Debug mode: the carrier's held-time reading when the current step started. */
+    /** Debug mode: the scheduler's held-time reading when the current step started. */
     private long stepHeldStart = NOT_TIMED;
     private static final long NOT_TIMED = Long.MIN_VALUE;
 
@@ -131,13 +131,13 @@ public final class Task<T> extends Future<T> {
 
     static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager, Context context) {
         Task<T> task = new Task<>(loop, body, name, context);
-        loop.carrier.create(task.strand, task::run, false);
+        loop.scheduler.create(task.strand, task::run, false);
         loop.taskStarted(task);
         Strand creator = eager ? Strand.current() : null;
-        if (creator != null && creator.loop == loop && creator.owner instanceof Task<?> && loop.isRunning()) {
-            loop.carrier.startEager(creator, task.strand);
+        if (creator != null && creator.loop == loop && creator.task != null && loop.isRunning()) {
+            loop.scheduler.startEager(creator, task.strand);
         } else {
-            loop.carrier.start(task.strand);
+            loop.scheduler.start(task.strand);
         }
         return task;
     }
@@ -175,7 +175,7 @@ public final class Task<T> extends Future<T> {
         } else {
             fail(failure);
         }
-        loop.carrier.exit(strand);
+        loop.scheduler.exit(strand);
     }
 
     /**
@@ -225,7 +225,7 @@ public final class Task<T> extends Future<T> {
         EventLoop l = loop;
         inWait = true;
         l.parkedTasks++;
-        l.carrier.park(strand);
+        l.scheduler.park(strand);
         l.parkedTasks--;
         inWait = false;
         Thread.interrupted(); // a nudge meant for a JDK call that already ended
@@ -235,7 +235,7 @@ public final class Task<T> extends Future<T> {
     /** Lets every ready task and callback run once, then delivers a pending cancellation. */
     void yieldStep() {
         checkSlowStep();
-        loop.carrier.yieldNow(strand);
+        loop.scheduler.yieldNow(strand);
         Thread.interrupted();
         stepStarted();
         deliverCancellation();
@@ -251,13 +251,13 @@ public final class Task<T> extends Future<T> {
 
     /** Makes this task runnable; called on the loop when what it waits for is done. */
     void wake() {
-        loop.carrier.unpark(strand);
+        loop.scheduler.unpark(strand);
     }
 
     /** Debug mode: a step starts; its length is the time it holds the loop from here. */
     private void stepStarted() {
         if (loop.getDebug()) {
-            stepHeldStart = loop.carrier.heldNanos(strand);
+            stepHeldStart = loop.scheduler.heldNanos(strand);
         }
     }
 
@@ -268,7 +268,7 @@ public final class Task<T> extends Future<T> {
      */
     private void checkSlowStep() {
         if (stepHeldStart != NOT_TIMED && loop.getDebug()) {
-            long took = loop.carrier.heldNanos(strand) - stepHeldStart;
+            long took = loop.scheduler.heldNanos(strand) - stepHeldStart;
             if (took >= loop.slowCallbackNanos()) {
                 LOG.log(System.Logger.Level.WARNING, "Executing " + this + " took " + (took / 1e9)
                         + " seconds of the loop's time without waiting", new Throwable("the step ended here"));
@@ -359,7 +359,7 @@ public final class Task<T> extends Future<T> {
     /** The task running on the current thread, or null (in a callback, or off any loop). */
     static Task<?> current() {
         Strand s = Strand.current();
-        return s != null && s.owner instanceof Task<?> t ? t : null;
+        return s != null ? s.task : null;
     }
 
     static Task<?> currentOrThrow(String what) {

@@ -256,7 +256,7 @@ class EventLoopTest {
     @Test
     void theTestRunsHaveAssertionsEnabledForTheLoopOnlyChecks() {
         assertThat(EventLoop.class.desiredAssertionStatus()).isTrue();
-        assertThat(dev.aio4j.internal.Carrier.class.desiredAssertionStatus()).isTrue();
+        assertThat(dev.aio4j.internal.Scheduler.class.desiredAssertionStatus()).isTrue();
     }
 
     @Test

@@ -5,27 +5,35 @@ import java.nio.channels.Selector;
 /**
  * How one event loop runs its strands so that exactly one runs at a time, in asyncio's order.
  *
- * <p>Two implementations: {@link LoopCarrier} makes the loop the scheduler of its tasks' virtual
- * threads (needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}); {@link BatonCarrier} runs
- * them on the JDK's default scheduler and passes a baton so that only one runs at a time.
+ * <p>Words used in this package, one concept each:
+ * <ul>
+ *   <li><b>scheduler</b>: this interface, one per loop;
+ *   <li><b>mode</b>: which implementation this JVM uses, chosen once by {@link Schedulers}:
+ *       <b>carrier mode</b> ({@link CarrierScheduler}: the loop owns the platform thread that
+ *       carries its tasks' virtual threads; needs {@code --add-opens java.base/java.lang=ALL-UNNAMED})
+ *       or <b>portable mode</b> ({@link BatonScheduler}: tasks are virtual threads of the JDK's
+ *       default scheduler that pass a baton);
+ *   <li><b>carrier</b>: a platform thread that runs virtual threads, as in the JDK; in carrier
+ *       mode, the loop's own thread "aio4j-loop-N".
+ * </ul>
  *
  * <h2>One ready order</h2>
  *
  * <p>asyncio keeps callbacks and task steps in one ready queue. Here callbacks wait in the loop's
- * deque and task steps with the carrier, but every entry of either gets a ready number from one
- * counter when it becomes ready ({@link #takeReadySeq} for callbacks; the carrier numbers a strand
- * when it is started, unparked or yields), so together they form asyncio's single queue. The loop
+ * deque and task steps with the scheduler, but every entry of either gets a ready number from one
+ * counter when it becomes ready ({@link #takeReadySeq} for callbacks; the scheduler numbers a
+ * strand when it is started, unparked or yields), so together they form asyncio's single queue. The loop
  * strand runs callbacks in number order and, when a strand is next, calls
- * {@link #runStrandsBefore} with the number of its next callback: the carrier runs the ready
+ * {@link #runStrandsBefore} with the number of its next callback: the scheduler runs the ready
  * strands numbered below it, in order, then gives the loop strand back. A switch to the loop
  * strand is thus paid only where callbacks and steps interleave.
  *
  * <p>Threading: {@link #wakeIdle} may be called from any thread. {@link #start}, {@link #unpark}
- * and {@link #takeReadySeq} are called by the strand that runs on this carrier, or by the thread
- * that owns the loop while it is stopped (the order of what that thread schedules is kept). Every
- * other method is called by the strand that currently runs on this carrier.
+ * and {@link #takeReadySeq} are called by the strand that runs now, or by the thread that owns
+ * the loop while it is stopped (the order of what that thread schedules is kept). Every other
+ * method is called by the strand that runs now.
  */
-public interface Carrier {
+public interface Scheduler {
 
     /** "carrier" or "portable". */
     String mode();
@@ -91,29 +99,29 @@ public interface Carrier {
 
     /**
      * Starts a created strand at once (an eager task): {@code strand} runs before every strand
-     * already ready, and {@code creator}, the calling strand of this carrier, continues right
+     * already ready, and {@code creator}, the calling strand, continues right
      * after {@code strand} first parks, yields or exits. Returns in the creator, then.
      */
     void startEager(Strand creator, Strand strand);
 
     // ---- watching (any thread, racy by design: a watchdog samples them)
 
-    /** How many times a strand has been given the carrier so far; grows while strands switch. */
+    /** How many times a strand has been given its turn so far; grows while strands switch. */
     long steps();
 
-    /** The thread of the strand that holds the carrier now, or null while the loop waits. */
+    /** The thread of the strand that holds the loop now, or null while the loop waits. */
     Thread runningThread();
 
-    /** Debug mode: starts or stops adding each strand's time on the carrier to it. Any thread. */
+    /** Debug mode: starts or stops adding to each strand the time it holds the loop. Any thread. */
     void measureHeldTime(boolean on);
 
     /**
-     * Called by a strand on its carrier, while {@link #measureHeldTime} is on: a running total of
-     * the time it has held the carrier, counting only time in which no other strand could run.
+     * Called by a running strand, while {@link #measureHeldTime} is on: a running total of
+     * the time it has held the loop, counting only time in which no other strand could run.
      * Differences between two readings are what matter.
      */
     long heldNanos(Strand self);
 
-    /** Stops the carrier; strands that have not finished never run again. */
+    /** Stops the scheduler; strands that have not finished never run again. */
     void shutdown();
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Implementation notes</h2>
  *
  * <p>Representation: {@code ready} is a FIFO of task strands waiting for the baton, each with its
- * ready number ({@link Carrier}, "One ready order"), in number order; {@code busy} is true while
+ * ready number ({@link Scheduler}, "One ready order"), in number order; {@code busy} is true while
  * some strand holds the baton. A strand holds the baton from the moment it is granted until it
  * parks, yields or exits, when it hands it straight to the next strand: the head of {@code ready},
  * or the loop strand if it waits in {@link #runStrandsBefore} and the head's number is not below
@@ -45,7 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  * a contended monitor) holds the baton, so the whole loop waits for it, as a blocking call does
  * in asyncio.
  */
-public final class BatonCarrier implements Carrier {
+public final class BatonScheduler implements Scheduler {
 
     private static final int NOT_IDLE = 0, PARKING = 1, SELECTING = 2;
 
@@ -72,7 +72,7 @@ public final class BatonCarrier implements Carrier {
     private volatile int idleState = NOT_IDLE;
     private volatile boolean wakePending;
 
-    public BatonCarrier(String name) {
+    public BatonScheduler(String name) {
         this.name = name;
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Implementation notes</h2>
  *
  * <p>Representation: each task continuation gets a ready number when it is queued (see
- * {@link Carrier}, "One ready order") and waits in {@code ready}, a ring kept in number order
+ * {@link Scheduler}, "One ready order") and waits in {@code ready}, a ring kept in number order
  * that only the carrier's OS thread touches. Continuations submitted from other threads go to
  * {@code foreign}, a lock-free queue, wake the carrier and get their number when the carrier (or
  * the loop strand, at the start of an iteration) admits them. The loop strand's own continuation
@@ -70,7 +70,7 @@ import java.util.concurrent.locks.LockSupport;
  * then reads the state (both volatile, so one of them sees the other) and wakes the carrier with
  * a sticky signal (an unpark permit or {@code Selector.wakeup}).
  */
-public final class LoopCarrier implements Carrier, Executor {
+public final class CarrierScheduler implements Scheduler, Executor {
 
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
@@ -135,8 +135,8 @@ public final class LoopCarrier implements Carrier, Executor {
         DEFAULT_SCHEDULER = defaultScheduler;
         try {
             MethodHandles.Lookup own = MethodHandles.lookup();
-            RUNNING = own.findVarHandle(LoopCarrier.class, "running", Runnable.class);
-            STEPS = own.findVarHandle(LoopCarrier.class, "steps", long.class);
+            RUNNING = own.findVarHandle(CarrierScheduler.class, "running", Runnable.class);
+            STEPS = own.findVarHandle(CarrierScheduler.class, "steps", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -218,7 +218,7 @@ public final class LoopCarrier implements Carrier, Executor {
     /** Carrier thread only, while {@code timing}: when the current continuation started. */
     private long runStartNanos;
 
-    public LoopCarrier(String name) {
+    public CarrierScheduler(String name) {
         if (BUILDER == null) {
             throw new IllegalStateException("carrier mode unavailable: " + UNAVAILABLE);
         }
