@@ -36,20 +36,21 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Representation: {@code ready} holds callbacks in FIFO order; {@code foreignReady} holds
  * callbacks from other threads until the loop moves them to {@code ready}; {@code timers} is a
  * heap ordered by deadline, then by scheduling order, with cancelled timers removed lazily.
- * Task steps wait with the scheduler, not in {@code ready}; every callback and every task step
- * gets a ready number from the scheduler's one counter when it becomes ready, so that the two
- * queues together keep asyncio's single ready order (see {@link Scheduler}, "One ready order").
+ * Task steps wait with the scheduler, not in {@code ready}; the scheduler numbers them in the
+ * order they become ready, and each callback records how many steps became ready before it
+ * ({@code Handle.stepsBefore}), so that the two queues together keep asyncio's single ready
+ * order (see {@link Scheduler}, "One ready order").
  *
  * <p>One iteration ({@link #runOnce}), as asyncio's {@code _run_once}:
  * <pre>
- *   take in what other threads made ready (callbacks, task steps), numbering it
+ *   take in what other threads made ready (callbacks, task steps)
  *   timeout = 0 if anything is ready (callbacks or task steps) or a stop is pending,
  *             else until the next timer, else none
  *   wait for I/O, a wake-up or the timeout (the virtual clock jumps instead, when it may)
  *   queue callbacks of ready channels, then of due timers
- *   end = the next ready number: run, in number order, every callback and task step numbered
- *         below end (not the ones they make ready); the scheduler runs the steps that come
- *         before the next callback, then gives the loop strand back
+ *   run, in asyncio's order, the callbacks and task steps ready at this point (not the ones
+ *         they make ready): before each callback, the scheduler runs the steps that became
+ *         ready before it, then gives the loop strand back
  * </pre>
  *
  * <p>Split as asyncio splits {@code base_events.py} and {@code selector_events.py}: this class
@@ -424,7 +425,7 @@ public final class EventLoop implements AutoCloseable {
                 enqueue(t);
             }
         }
-        runReady(scheduler.nextReadySeq());
+        runReady();
         iterations++; // single writer: the loop strand
     }
 
@@ -480,23 +481,27 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Runs, in ready-number order, every callback and task step numbered below {@code end}: what
-     * was ready when this iteration started. Callbacks run here; when a task step comes first,
-     * the scheduler runs the steps up to the next callback and gives this strand back.
+     * Runs, in asyncio's order, the callbacks and task steps ready at this point: the first
+     * {@code callbacks} of {@code ready}, and the steps numbered below {@code steps}. Before
+     * each callback the scheduler runs the steps that became ready before it; then the last
+     * steps run.
      */
-    private void runReady(long end) {
+    private void runReady() {
         assert Strand.current() == loopStrand;
+        int callbacks = ready.size();
+        long steps = scheduler.stepsMadeReady();
         while (true) {
-            Handle h = ready.peekFirst();
-            long nextCallback = h != null && h.readySeq < end ? h.readySeq : end;
-            if (scheduler.firstReadySeq() < nextCallback) {
-                scheduler.runStrandsBefore(loopStrand, nextCallback);
+            Handle h = callbacks > 0 ? ready.peekFirst() : null;
+            long stepsBefore = h != null ? h.stepsBefore : steps;
+            if (scheduler.firstReadyStep() < stepsBefore) {
+                scheduler.runStrandsBefore(loopStrand, stepsBefore);
             }
-            if (nextCallback == end) {
+            if (h == null) {
                 return;
             }
-            assert scheduler.firstReadySeq() >= nextCallback : "strands before the next callback did not run";
+            assert scheduler.firstReadyStep() >= stepsBefore : "steps before the next callback did not run";
             ready.pollFirst();
+            callbacks--;
             if (!h.cancelled) {
                 runCallback(h);
             }
@@ -530,7 +535,7 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Takes in what other threads made ready: callbacks, then task strands, numbering both. */
+    /** Takes in what other threads made ready: callbacks, then task strands. */
     private void drainForeign() {
         for (Handle h; (h = foreignReady.poll()) != null; ) {
             enqueue(h);
@@ -541,7 +546,7 @@ public final class EventLoop implements AutoCloseable {
     /** Puts a callback at the end of the ready order. */
     private void enqueue(Handle h) {
         assert mayTouchState();
-        h.readySeq = scheduler.takeReadySeq();
+        h.stepsBefore = scheduler.stepsMadeReady();
         ready.addLast(h);
     }
 

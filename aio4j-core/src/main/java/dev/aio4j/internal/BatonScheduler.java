@@ -14,8 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: {@code ready} is a FIFO of task strands waiting for the baton, each with its
- * ready number ({@link Scheduler}, "One ready order"), in number order; {@code busy} is true while
+ * <p>Representation: {@code ready} is a FIFO of task strands waiting for the baton, each with the
+ * number of its step ({@link Scheduler}, "One ready order"), in number order; {@code busy} is true while
  * some strand holds the baton. A strand holds the baton from the moment it is granted until it
  * parks, yields or exits, when it hands it straight to the next strand: the head of {@code ready},
  * or the loop strand if it waits in {@link #runStrandsBefore} and the head's number is not below
@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code busy} from false to true, grants it.
  *   <li>A strand is in {@code ready} at most once ({@code Strand.queued}); being queued while it
  *       runs acts as an unpark permit.
- *   <li>Ready numbers are given by the baton holder, or by the thread that owns the loop while the
+ *   <li>Steps are counted by the baton holder, or by the thread that owns the loop while the
  *       loop is stopped (the loop strand then holds the baton and waits): one thread at a time,
  *       each hand-off ordering it after the previous one.
  *   <li>The loop strand keeps the baton while the loop is stopped, so nothing runs then; it gives
@@ -59,8 +59,8 @@ public final class BatonScheduler implements Scheduler {
     private final String name;
     /** The loop strand, set when it is created. */
     private Strand loopStrand;
-    /** The next ready number; see invariant 4 for who takes one. */
-    private long nextReadySeq;
+    /** Steps made ready so far: the next step's number; see invariant 4 for who counts one. */
+    private long stepsMadeReady;
     /** True while the loop strand waits in runStrandsBefore; touched only by the baton holder. */
     private boolean loopPending;
     /** While {@code loopPending}: strands numbered below this run before the loop strand. */
@@ -120,7 +120,7 @@ public final class BatonScheduler implements Scheduler {
     public void unpark(Strand strand) {
         if (strand.markQueued()) {
             // The loop strand comes back from an idle wait only, when nothing else is ready.
-            strand.readySeq = strand == loopStrand ? Strand.NO_READY_SEQ : nextReadySeq++;
+            strand.readySeq = strand == loopStrand ? Strand.NO_READY_SEQ : stepsMadeReady++;
             ready.offer(strand);
             if (!busy.get()) {
                 dispatch();
@@ -136,13 +136,8 @@ public final class BatonScheduler implements Scheduler {
     }
 
     @Override
-    public long nextReadySeq() {
-        return nextReadySeq;
-    }
-
-    @Override
-    public long takeReadySeq() {
-        return nextReadySeq++;
+    public long stepsMadeReady() {
+        return stepsMadeReady;
     }
 
     @Override
@@ -156,7 +151,7 @@ public final class BatonScheduler implements Scheduler {
     }
 
     @Override
-    public long firstReadySeq() {
+    public long firstReadyStep() {
         Strand head = ready.peek();
         return head == null ? Long.MAX_VALUE : head.readySeq;
     }

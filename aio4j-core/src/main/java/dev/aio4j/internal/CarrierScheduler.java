@@ -23,13 +23,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: each task continuation gets a ready number when it is queued (see
- * {@link Scheduler}, "One ready order") and waits in {@code ready}, a ring kept in number order
- * that only the carrier's OS thread touches. Continuations submitted from other threads go to
- * {@code foreign}, a lock-free queue, wake the carrier and get their number when the carrier (or
- * the loop strand, at the start of an iteration) admits them. The loop strand's own continuation
- * never enters {@code ready}: it waits in {@code loopContinuation}, and {@code loopWait} says how
- * the loop strand last stepped off the carrier:
+ * <p>Representation: task continuations wait in {@code ready}, a deque in the order they became
+ * ready, which only the carrier's OS thread touches; {@code stepsMadeReady} counts them (the
+ * next step's number, see {@link Scheduler}, "One ready order") and {@code firstReadyStep} is
+ * the number of the head. Continuations submitted from other threads go to {@code foreign}, a
+ * lock-free queue, wake the carrier and are counted when the carrier (or the loop strand, at the
+ * start of an iteration) admits them. The loop strand's own continuation never enters
+ * {@code ready}: it waits in {@code loopContinuation}, and {@code loopWait} says how the loop
+ * strand last stepped off the carrier:
  * <pre>
  *   RUNNING   running, or blocked in a JDK call inside a callback: ready strands run freely
  *   YIELDED   in runStrandsBefore(limit): run ready strands numbered below limit, then the loop
@@ -42,10 +43,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>The carrier thread runs only queue operations, continuations and the idle wait; it takes
  *       no lock a virtual thread could hold (the JDK calls {@code execute} while the caller is
  *       pinned, so {@code execute} never blocks and never runs anything inline).
- *   <li>{@code ready} is in number order: numbers are given in increasing order on the carrier's
- *       OS thread, an eager start reuses the number of the step that runs, and a number given off
- *       the carrier (by the thread that owns the stopped loop) is inserted in its place.
- *   <li>Numbers are given only by the strand that runs on the carrier, or, while the loop is
+ *   <li>The step at position i of {@code ready} has number {@code firstReadyStep + i}: steps are
+ *       counted as they are appended; an eager start inserts at the head and lowers
+ *       {@code firstReadyStep} instead; a step counted off the carrier (by the thread that owns
+ *       the stopped loop) is appended, in order, before any foreign step counted later.
+ *   <li>Steps are counted only by the strand that runs on the carrier, or, while the loop is
  *       stopped ({@code draining} false), by the thread that owns the loop: never by two threads
  *       at once.
  *   <li>The loop's own work runs in the loop strand, a virtual thread on this carrier. The
@@ -178,12 +180,14 @@ public final class CarrierScheduler implements Scheduler, Executor {
 
     private final Thread carrier;
     private final Thread.Builder.OfVirtual builder;
-    /** Task continuations in ready-number order. Carrier's OS thread only. */
-    private final ReadyRing ready = new ReadyRing();
-    /** The next ready number. See invariant 3 for who may take one. */
-    private long nextReadySeq;
-    /** The ready number of the continuation running now. Carrier's OS thread only. */
-    private long runningSeq;
+    /** Task continuations in the order they became ready. Carrier's OS thread only. */
+    private final java.util.ArrayDeque<Runnable> ready = new java.util.ArrayDeque<>(256);
+    /** Steps made ready so far: the next step's number. See invariant 3 for who may count one. */
+    private long stepsMadeReady;
+    /** The number of the step at the head of {@code ready}. Carrier's OS thread only. */
+    private long firstReadyStep;
+    /** Carrier's OS thread only: foreign continuations numbered after the owner-numbered ones. */
+    private final java.util.ArrayDeque<Runnable> admitting = new java.util.ArrayDeque<>();
     /** Carrier's OS thread only: where {@link #execute} puts the next local continuation (eager start). */
     private int eagerInsert;
     private static final int EAGER_HEAD = 1, EAGER_SECOND = 2;
@@ -254,7 +258,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
             } else if (eagerInsert != 0) {
                 insertEager(continuation);
             } else {
-                ready.addLast(continuation, nextReadySeq++);
+                ready.addLast(continuation);
+                stepsMadeReady++;
             }
         } else {
             foreign.offer(continuation);
@@ -291,8 +296,11 @@ public final class CarrierScheduler implements Scheduler, Executor {
                 sleep(false, NO_DEADLINE);
                 continue;
             }
-            admitForeign();
-            Runnable next = nextContinuation();
+            Runnable next = nextYieldedStep();
+            if (next == null) {
+                admitForeign();
+                next = nextContinuation();
+            }
             if (next == null) {
                 RUNNING.setOpaque(this, (Runnable) null);
                 if (loopWait == LoopWait.IDLE) {
@@ -320,11 +328,19 @@ public final class CarrierScheduler implements Scheduler, Executor {
         foreign.clear();
     }
 
+    /**
+     * The hot path: the loop strand waits in runStrandsBefore and a step below its limit is
+     * ready. Foreign submissions need not be admitted first: they would be counted above it.
+     */
+    private Runnable nextYieldedStep() {
+        return loopWait == LoopWait.YIELDED && !ready.isEmpty() && firstReadyStep < loopLimit ? pollReady() : null;
+    }
+
     /** What runs next, by the loop strand's state (see the class notes); null: nothing. */
     private Runnable nextContinuation() {
         switch (loopWait) {
             case YIELDED -> {
-                if (!ready.isEmpty() && ready.firstSeq() < loopLimit) {
+                if (!ready.isEmpty() && firstReadyStep < loopLimit) {
                     return pollReady();
                 }
                 return takeLoopContinuation();
@@ -346,7 +362,7 @@ public final class CarrierScheduler implements Scheduler, Executor {
     }
 
     private Runnable pollReady() {
-        runningSeq = ready.firstSeq();
+        firstReadyStep++;
         return ready.pollFirst();
     }
 
@@ -360,8 +376,9 @@ public final class CarrierScheduler implements Scheduler, Executor {
     }
 
     /**
-     * Moves continuations submitted from other threads into {@code ready}, numbering them. Called
-     * only while {@code draining}: the thread that owns the loop numbers nothing then.
+     * Moves continuations submitted from other threads into {@code ready}, counting them: first
+     * those the owner of the stopped loop counted already, in their order, then the others.
+     * Called only while {@code draining}: the thread that owns the loop counts nothing then.
      */
     private void admitForeign() {
         for (Runnable r; (r = foreign.poll()) != null; ) {
@@ -369,11 +386,15 @@ public final class CarrierScheduler implements Scheduler, Executor {
             if (s == loopStrand) {
                 loopContinuation = r;
             } else if (s.readySeq != Strand.NO_READY_SEQ) {
-                ready.insertInOrder(r, s.readySeq); // numbered by the owner of the stopped loop
-                s.readySeq = Strand.NO_READY_SEQ;
+                s.readySeq = Strand.NO_READY_SEQ; // counted by the owner of the stopped loop, in order
+                ready.addLast(r);
             } else {
-                ready.addLast(r, nextReadySeq++);
+                admitting.addLast(r);
             }
+        }
+        for (Runnable r; (r = admitting.pollFirst()) != null; ) {
+            ready.addLast(r);
+            stepsMadeReady++;
         }
     }
 
@@ -453,20 +474,20 @@ public final class CarrierScheduler implements Scheduler, Executor {
     }
 
     /**
-     * Called by the thread that owns the stopped loop before it makes a strand ready: numbers it
-     * now, in order with the callbacks that thread schedules, since its continuation reaches the
-     * carrier through {@code foreign}.
+     * Called by the thread that owns the stopped loop before it makes a strand ready: counts its
+     * step now, in order with the callbacks that thread schedules, since its continuation reaches
+     * the carrier through {@code foreign}.
      */
     private void numberOffCarrier(Strand strand) {
         if (strand != loopStrand && !onCarrier()) {
-            strand.readySeq = nextReadySeq++;
+            strand.readySeq = stepsMadeReady++;
         }
     }
 
     /**
      * The new strand's first continuation goes to the head of {@code ready}, then the creator
-     * yields and its continuation goes right behind it, both with the number of the step that
-     * runs, so the carrier runs the new strand's first step next and resumes the creator as soon
+     * yields and its continuation goes right behind it, both numbered below the head's, so the
+     * carrier runs the new strand's first step next and resumes the creator as soon
      * as that step ends. If the creator cannot yield (pinned), the new strand simply runs first
      * once the creator waits.
      */
@@ -481,16 +502,14 @@ public final class CarrierScheduler implements Scheduler, Executor {
 
     /** Places a continuation for {@link #startEager}. Carrier's OS thread only. */
     private void insertEager(Runnable continuation) {
-        if (eagerInsert == EAGER_HEAD) {
-            ready.addFirst(continuation, runningSeq);
-        } else if (ready.isEmpty()) {
-            ready.addFirst(continuation, runningSeq);
+        if (eagerInsert == EAGER_HEAD || ready.isEmpty()) {
+            ready.addFirst(continuation);
         } else {
-            long firstSeq = ready.firstSeq();
             Runnable first = ready.pollFirst();
-            ready.addFirst(continuation, runningSeq);
-            ready.addFirst(first, firstSeq);
+            ready.addFirst(continuation);
+            ready.addFirst(first);
         }
+        firstReadyStep--; // numbered as if made ready just before the head: the entries behind keep theirs
         eagerInsert = 0;
     }
 
@@ -511,13 +530,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
     }
 
     @Override
-    public long nextReadySeq() {
-        return nextReadySeq;
-    }
-
-    @Override
-    public long takeReadySeq() {
-        return nextReadySeq++;
+    public long stepsMadeReady() {
+        return stepsMadeReady;
     }
 
     @Override
@@ -532,8 +546,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
     }
 
     @Override
-    public long firstReadySeq() {
-        return ready.isEmpty() ? Long.MAX_VALUE : ready.firstSeq();
+    public long firstReadyStep() {
+        return ready.isEmpty() ? Long.MAX_VALUE : firstReadyStep;
     }
 
     @Override
@@ -616,87 +630,6 @@ public final class CarrierScheduler implements Scheduler, Executor {
         Selector s = selector;
         if (s != null) {
             s.wakeup();
-        }
-    }
-
-    /**
-     * Continuations with their ready numbers: a ring of two parallel arrays, so that queueing a
-     * step allocates nothing. Kept in number order by its users.
-     */
-    private static final class ReadyRing {
-        private Runnable[] items = new Runnable[256];
-        private long[] seqs = new long[256];
-        private int head;
-        private int size;
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        long firstSeq() {
-            return seqs[head];
-        }
-
-        void addLast(Runnable r, long seq) {
-            if (size == items.length) {
-                grow();
-            }
-            int i = (head + size) & (items.length - 1);
-            items[i] = r;
-            seqs[i] = seq;
-            size++;
-        }
-
-        void addFirst(Runnable r, long seq) {
-            if (size == items.length) {
-                grow();
-            }
-            head = (head - 1) & (items.length - 1);
-            items[head] = r;
-            seqs[head] = seq;
-            size++;
-        }
-
-        Runnable pollFirst() {
-            Runnable r = items[head];
-            items[head] = null;
-            head = (head + 1) & (items.length - 1);
-            size--;
-            return r;
-        }
-
-        /** Inserts behind every entry numbered at most {@code seq}. Rare: a stopped loop's owner. */
-        void insertInOrder(Runnable r, long seq) {
-            addLast(r, seq);
-            int mask = items.length - 1;
-            for (int k = size - 1; k > 0; k--) {
-                int i = (head + k) & mask, before = (head + k - 1) & mask;
-                if (seqs[before] <= seq) {
-                    break;
-                }
-                items[i] = items[before];
-                seqs[i] = seqs[before];
-                items[before] = r;
-                seqs[before] = seq;
-            }
-        }
-
-        void clear() {
-            java.util.Arrays.fill(items, null);
-            size = 0;
-        }
-
-        private void grow() {
-            int n = items.length;
-            Runnable[] newItems = new Runnable[n * 2];
-            long[] newSeqs = new long[n * 2];
-            for (int k = 0; k < size; k++) {
-                newItems[k] = items[(head + k) & (n - 1)];
-                newSeqs[k] = seqs[(head + k) & (n - 1)];
-            }
-            items = newItems;
-            seqs = newSeqs;
-            head = 0;
         }
     }
 }

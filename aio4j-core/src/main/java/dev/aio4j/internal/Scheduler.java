@@ -20,16 +20,18 @@ import java.nio.channels.Selector;
  * <h2>One ready order</h2>
  *
  * <p>asyncio keeps callbacks and task steps in one ready queue. Here callbacks wait in the loop's
- * deque and task steps with the scheduler, but every entry of either gets a ready number from one
- * counter when it becomes ready ({@link #takeReadySeq} for callbacks; the scheduler numbers a
- * strand when it is started, unparked or yields), so together they form asyncio's single queue. The loop
- * strand runs callbacks in number order and, when a strand is next, calls
- * {@link #runStrandsBefore} with the number of its next callback: the scheduler runs the ready
- * strands numbered below it, in order, then gives the loop strand back. A switch to the loop
- * strand is thus paid only where callbacks and steps interleave.
+ * deque and task steps with the scheduler, in two FIFOs that together keep asyncio's single
+ * order: the scheduler numbers task steps in the order they become ready (a strand started,
+ * unparked or yielding), and a callback records, when it becomes ready, how many steps had
+ * become ready before it ({@link #stepsMadeReady}). The loop strand runs callbacks in FIFO order
+ * and, when the first ready step's number is below the next callback's count, calls
+ * {@link #runStrandsBefore} with that count: the scheduler runs the steps numbered below it, in
+ * order, then gives the loop strand back. A switch to the loop strand is thus paid only where
+ * callbacks and steps interleave, and a queued step costs no more than before: no number is
+ * stored with it.
  *
  * <p>Threading: {@link #wakeIdle} may be called from any thread. {@link #start}, {@link #unpark}
- * and {@link #takeReadySeq} are called by the strand that runs now, or by the thread that owns
+ * and {@link #stepsMadeReady} are called by the strand that runs now, or by the thread that owns
  * the loop while it is stopped (the order of what that thread schedules is kept). Every other
  * method is called by the strand that runs now.
  */
@@ -47,31 +49,31 @@ public interface Scheduler {
     /** Suspends the calling strand until {@link #unpark}ed; may return spuriously. */
     void park(Strand self);
 
-    /** Makes a strand ready, numbering it (or gives it a permit if it is running). */
+    /** Makes a strand ready, counting its step (or gives it a permit if it is running). */
     void unpark(Strand strand);
 
     /** Puts the calling task's strand at the end of the ready order and lets the others run. */
     void yieldNow(Strand self);
 
-    /** The ready number the next entry will get: every entry ready now has a smaller one. */
-    long nextReadySeq();
+    /**
+     * Task steps made ready so far, which is also the number the next one gets. A callback made
+     * ready now records it: it runs after exactly these steps.
+     */
+    long stepsMadeReady();
 
-    /** Numbers a callback that becomes ready. */
-    long takeReadySeq();
-
-    /** Loop strand only: numbers the strands made ready by other threads since the last call. */
+    /** Loop strand only: counts the strands made ready by other threads since the last call. */
     void admitForeignStrands();
 
     /** True if some task strand is ready to run, or about to be admitted. */
     boolean strandsReady();
 
-    /** The ready number of the first ready strand, or {@code Long.MAX_VALUE} if none is. */
-    long firstReadySeq();
+    /** The number of the first ready task step, or {@code Long.MAX_VALUE} if none is. */
+    long firstReadyStep();
 
     /**
-     * Loop strand only: runs the ready strands numbered below {@code limit}, in number order,
-     * and returns once none is left. Strands they make ready get numbers of at least
-     * {@link #nextReadySeq()}, so they wait, when {@code limit} is at most that, for the next call.
+     * Loop strand only: runs the ready task steps numbered below {@code limit}, in number order,
+     * and returns once none is left. Steps they make ready get numbers of at least
+     * {@link #stepsMadeReady()}, so they wait, when {@code limit} is at most that, for a later call.
      */
     void runStrandsBefore(Strand loop, long limit);
 

@@ -42,9 +42,9 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
     static final long NO_READY_SEQ = Long.MIN_VALUE;
 
     /**
-     * The strand's ready number while it waits to run (see {@link Scheduler}, "One ready order"):
-     * in portable mode for every wait in the ready queue; in carrier mode only when the thread
-     * that owns a stopped loop made it ready (the scheduler numbers the others itself).
+     * The number of this strand's step while it waits to run (see {@link Scheduler}, "One ready
+     * order"): in portable mode for every wait in the ready queue; in carrier mode only when the
+     * thread that owns a stopped loop made it ready (the scheduler counts the others itself).
      */
     long readySeq = NO_READY_SEQ;
 
