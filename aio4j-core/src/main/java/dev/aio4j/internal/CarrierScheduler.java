@@ -186,7 +186,7 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private long stepsMadeReady;
     /** The number of the step at the head of {@code ready}. Carrier's OS thread only. */
     private long firstReadyStep;
-    /** Carrier's OS thread only: foreign continuations numbered after the owner-numbered ones. */
+    /** Carrier's OS thread only: foreign continuations, counted after those the owner counted. */
     private final java.util.ArrayDeque<Runnable> admitting = new java.util.ArrayDeque<>();
     /** Carrier's OS thread only: where {@link #execute} puts the next local continuation (eager start). */
     private int eagerInsert;
