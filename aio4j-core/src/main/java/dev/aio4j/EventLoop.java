@@ -1,19 +1,13 @@
 package dev.aio4j;
 
-import dev.aio4j.internal.Carrier;
-import dev.aio4j.internal.Carriers;
+import dev.aio4j.internal.Scheduler;
+import dev.aio4j.internal.Schedulers;
 import dev.aio4j.internal.Strand;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -23,9 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -45,37 +36,83 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Representation: {@code ready} holds callbacks in FIFO order; {@code foreignReady} holds
  * callbacks from other threads until the loop moves them to {@code ready}; {@code timers} is a
  * heap ordered by deadline, then by scheduling order, with cancelled timers removed lazily.
- * Task steps are not in {@code ready}: a woken task's continuation goes to the carrier's FIFO,
- * and the loop strand yields to it after each iteration.
+ * Task steps wait with the scheduler, not in {@code ready}; the scheduler numbers them in the
+ * order they become ready, and each callback records how many steps became ready before it
+ * ({@code Handle.stepsBefore}), so that the two queues together keep asyncio's single ready
+ * order (see {@link Scheduler}, "One ready order").
  *
  * <p>One iteration ({@link #runOnce}), as asyncio's {@code _run_once}:
  * <pre>
- *   move foreign callbacks to ready
+ *   take in what other threads made ready (callbacks, task steps)
  *   timeout = 0 if anything is ready (callbacks or task steps) or a stop is pending,
  *             else until the next timer, else none
  *   wait for I/O, a wake-up or the timeout (the virtual clock jumps instead, when it may)
  *   queue callbacks of ready channels, then of due timers
- *   run the callbacks that were ready at this point (not the ones they schedule)
- *   yield to every ready task
+ *   run, in asyncio's order, the callbacks and task steps ready at this point (not the ones
+ *         they make ready): before each callback, the scheduler runs the steps that became
+ *         ready before it, then gives the loop strand back
  * </pre>
  *
- * <p>Lifecycle: {@code IDLE -> RUNNING -> IDLE -> ... -> CLOSED}; {@code runForever} moves
- * IDLE to RUNNING, {@code stop} back at the end of the iteration, {@code close} from IDLE to
- * CLOSED.
+ * <p>Split as asyncio splits {@code base_events.py} and {@code selector_events.py}: this class
+ * keeps the iteration, callbacks, timers and tasks; {@link Readiness} the selector and the
+ * reader/writer callbacks of each channel; {@link ExecutorBridge} {@code runInExecutor} and the
+ * default executor; the {@link Scheduler} the task steps.
+ *
+ * <p>Lifecycle ({@link State}, shown by {@code toString()}):
+ * <pre>
+ *              runForever()                 idle wait: I/O, a timer or a wake-up
+ *   STOPPED ─────────────────▶ RUNNING ◀─────────────────────────────▶ WAITING
+ *    ▲  │  │                      │ stop()
+ *    │  │  │ stop()               ▼
+ *    │  │  └─▶ STOP_REQUESTED ──runForever()──▶ STOPPING    (one last iteration)
+ *    │  │            │                             │
+ *    └──┼────────────┼────── the iteration ends ◀──┘   (runForever returns)
+ *       │ close()    │ close()
+ *       ▼            ▼
+ *             CLOSED
+ * </pre>
+ * "Running" ({@link #isRunning()}) is RUNNING, WAITING or STOPPING; the error messages keep
+ * asyncio's wording ("This event loop is already running", "Event loop is closed").
  *
  * <p>Invariants:
  * <ol>
  *   <li>Only the strand that runs (the loop strand, a task, or the thread that owns the stopped
- *       loop) touches {@code ready}, {@code timers} and the task list.
- *   <li>{@code loopIdle} is true only while the loop strand waits in the carrier; whoever makes
- *       work for it then wakes it ({@link Carrier#wakeIdle}).
+ *       loop) touches {@code ready}, {@code timers} and the task list; package-private helpers
+ *       that touch them assert {@link #mayTouchState()}.
+ *   <li>While the loop runs, only the loop strand and the strands it lets run write
+ *       {@code state}; while it is stopped, only the owning thread does.
+ *   <li>WAITING holds only while the loop strand waits in the scheduler; whoever makes work for it
+ *       then wakes it ({@link Scheduler#wakeIdle}).
  *   <li>The loop keeps a strong reference to every task that has not finished.
  * </ol>
+ *
+ * <p>Races handled: the hand-off between {@code runForever} and the loop strand. runForever
+ * writes {@code runCaller}, then the state (RUNNING, or STOPPING after a stop request), then
+ * resumes the loop strand through the scheduler; the loop strand reads the state after every
+ * wake-up, so an early or spurious wake-up finds STOPPED and suspends again. A new run that
+ * resumes the loop strand before it has suspended after the previous run finds it still looping:
+ * it sees the new state and runs (carrier mode's draining flag, cleared by the suspend, is set
+ * again when the loop strand wakes). At the end of a run the loop strand writes {@code runFailure},
+ * then STOPPED, then unparks {@code runCaller}; runForever waits for the state, not for the
+ * unpark, so a permit left by an earlier run cannot end it early, and it reads
+ * {@code runFailure} only after seeing STOPPED. After writing STOPPED the loop strand numbers
+ * nothing, so the owning thread may schedule at once.
  */
 public final class EventLoop implements AutoCloseable {
 
-    /** The loop's lifecycle. */
-    enum State { IDLE, RUNNING, CLOSED }
+    /** The loop's lifecycle; see the diagram in the class notes. */
+    enum State {
+        STOPPED, STOP_REQUESTED, RUNNING, WAITING, STOPPING, CLOSED;
+
+        boolean running() {
+            return this == RUNNING || this == WAITING || this == STOPPING;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+    }
 
     private static final AtomicInteger LOOP_COUNTER = new AtomicInteger();
     private static final System.Logger LOG = System.getLogger("dev.aio4j");
@@ -85,9 +122,9 @@ public final class EventLoop implements AutoCloseable {
     private static final long IO_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     final Clock clock;
-    final Carrier carrier;
+    final Scheduler scheduler;
     final Strand loopStrand;
-    private final Selector selector;
+    private final Readiness readiness = new Readiness();
     private final String name;
 
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
@@ -96,13 +133,10 @@ public final class EventLoop implements AutoCloseable {
     private int cancelledTimers;
     private long timerSequence;
 
-    private volatile State state = State.IDLE;
-    private volatile boolean loopIdle;
-    private volatile boolean runRequested;
-    private volatile boolean stopping;
-    private volatile boolean closing;
-    private volatile boolean runDone;
+    private volatile State state = State.STOPPED;
+    /** The thread in runForever; written before the state moves to a running one. */
     private volatile Thread runCaller;
+    /** What ended the last run abnormally; written before the state moves back to STOPPED. */
     private volatile Throwable runFailure;
     /** Iterations completed. */
     private volatile long iterations;
@@ -114,6 +148,8 @@ public final class EventLoop implements AutoCloseable {
     int parkedTasks;
     /** Work handed to other threads whose result has not come back (blocks autojump). */
     int pendingExternal;
+    /** Set by virtualClockTimeout: jump to the next timer if the wait brings no I/O (loop strand only). */
+    private VirtualClock jumpAfterQuietIo;
     /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
     private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
@@ -129,21 +165,16 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean debug;
     private long slowCallbackNanos = TimeUnit.MILLISECONDS.toNanos(100);
     private TaskFactory taskFactory;
-    private volatile ExecutorService defaultExecutor;
-    private volatile boolean executorShutdown;
+    /** runInExecutor's plumbing and the default executor. */
+    private final ExecutorBridge executors = new ExecutorBridge(this);
 
     private EventLoop(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.name = "aio4j-loop-" + LOOP_COUNTER.incrementAndGet();
-        this.carrier = Carriers.create(name);
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector", e);
-        }
-        this.loopStrand = new Strand(this, this);
-        carrier.create(loopStrand, this::loopMain, true);
-        carrier.start(loopStrand);
+        this.scheduler = Schedulers.create(name);
+        this.loopStrand = new Strand(null, this);
+        scheduler.create(loopStrand, this::loopMain, true);
+        scheduler.start(loopStrand);
         setDebug(Debug.enabledByDefault());
     }
 
@@ -159,20 +190,20 @@ public final class EventLoop implements AutoCloseable {
 
     /** "carrier" when tasks are virtual threads scheduled by this loop, "portable" otherwise. */
     public String mode() {
-        return carrier.mode();
+        return scheduler.mode();
     }
 
     // ------------------------------------------------------------------ running
 
     /**
-     * Runs the loop on its own carrier until {@link #stop()} is called; the calling thread waits.
+     * Runs the loop on its own thread until {@link #stop()} is called; the calling thread waits.
      *
      * @throws IllegalStateException if the loop is closed or running, or if called from a task
      *     or callback of any loop
      */
     public void runForever() {
         checkNotClosed();
-        if (state == State.RUNNING) {
+        if (state.running()) {
             throw new IllegalStateException("This event loop is already running");
         }
         Strand current = Strand.current();
@@ -180,15 +211,13 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("Cannot run the event loop while another loop is running"
                     + " (called from a task or callback of " + current.loop + ")");
         }
-        state = State.RUNNING;
-        runDone = false;
         runFailure = null;
         runCaller = Thread.currentThread();
-        runRequested = true;
-        carrier.resumeLoop(loopStrand);
+        state = state == State.STOP_REQUESTED ? State.STOPPING : State.RUNNING;
+        scheduler.resumeLoop(loopStrand);
         Watchdog.watch(this);
         boolean interrupted = false;
-        while (!runDone) {
+        while (state.running()) {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;
@@ -241,12 +270,16 @@ public final class EventLoop implements AutoCloseable {
      */
     public void stop() {
         checkThread();
-        stopping = true;
+        switch (state) {
+            case RUNNING, WAITING -> state = State.STOPPING;
+            case STOPPED -> state = State.STOP_REQUESTED; // the next run makes one iteration (asyncio)
+            default -> { } // STOP_REQUESTED, STOPPING: already asked; CLOSED: nothing runs
+        }
     }
 
     /** True between {@code runForever} starting and returning. Any thread. */
     public boolean isRunning() {
-        return state == State.RUNNING;
+        return state.running();
     }
 
     /** True once {@link #close()} was called. Any thread. */
@@ -260,13 +293,13 @@ public final class EventLoop implements AutoCloseable {
      * (so a {@link Aio#runCoroutineThreadsafe} not yet started fails with "Event loop is
      * closed"); then every resource registered with {@link #addCloseable} is closed, ready
      * callbacks and timers are dropped, the default executor is shut down without waiting and
-     * the carrier ends. Tasks that have not finished never run again. Idempotent.
+     * the scheduler stops. Tasks that have not finished never run again. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
     @Override
     public void close() {
-        if (state == State.RUNNING) {
+        if (state.running()) {
             throw new IllegalStateException("Cannot close a running event loop");
         }
         if (state == State.CLOSED) {
@@ -274,7 +307,6 @@ public final class EventLoop implements AutoCloseable {
         }
         // From here on a submission either reaches the drain below or is taken back and refused
         // (see callSoonThreadsafe): none is accepted and then dropped.
-        closing = true;
         state = State.CLOSED;
         for (Handle h; (h = foreignReady.poll()) != null; ) {
             if (!h.cancelled) {
@@ -285,17 +317,10 @@ public final class EventLoop implements AutoCloseable {
         SignalDispatch.removeAll(this);
         ready.clear();
         timers.clear();
-        ExecutorService executor = defaultExecutor;
-        if (executor != null) {
-            executor.shutdown();
-        }
-        carrier.resumeLoop(loopStrand);
-        carrier.shutdown();
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the selector failed", e);
-        }
+        executors.shutdownDefaultNow();
+        scheduler.resumeLoop(loopStrand);
+        scheduler.shutdown();
+        readiness.close();
     }
 
     // ------------------------------------------------------------------ resources the loop owns
@@ -368,93 +393,61 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** The loop strand's body: waits for a run request, runs iterations until stopped, repeats. */
+    /**
+     * The loop strand's body: waits for runForever to move the state to a running one, runs
+     * iterations until STOPPING, moves back to STOPPED, repeats; ends once CLOSED. See "Races
+     * handled" in the class notes.
+     */
     private void loopMain() {
         while (true) {
-            while (!runRequested && !closing) {
-                carrier.suspendLoop(loopStrand);
+            State s;
+            while (!(s = state).running() && s != State.CLOSED) {
+                scheduler.suspendLoop(loopStrand);
             }
-            if (closing) {
-                carrier.exit(loopStrand);
+            if (s == State.CLOSED) {
+                scheduler.exit(loopStrand);
                 return;
             }
-            runRequested = false;
             try {
                 do {
                     runOnce();
-                } while (!stopping);
+                } while (state != State.STOPPING);
             } catch (Throwable t) {
                 runFailure = t;
             }
-            stopping = false;
-            state = closing ? State.CLOSED : State.IDLE;
             Thread caller = runCaller;
-            runDone = true;
+            state = State.STOPPED;
             LockSupport.unpark(caller);
         }
     }
 
     /** One iteration; see the class notes. */
     private void runOnce() throws IOException {
+        assert Strand.current() == loopStrand;
         drainForeign();
         purgeCancelledTimers();
-        long timeout;
-        if (!ready.isEmpty() || stopping || carrier.othersReady()) {
-            timeout = 0;
-        } else if (timers.isEmpty()) {
-            timeout = -1;
-        } else {
-            timeout = Math.min(MAX_POLL_NANOS, Math.max(0, timers.peek().whenNanos - clock.nanoTime()));
-        }
+        long timeout = pollTimeout();
         if (timeout != 0 && !blockedWaiters.isEmpty() && mayJump()) {
-            // Every task waits: this is where a virtual clock would jump. Unless I/O is ready
-            // already, wake the tasks that asked to see this moment instead.
-            if (!selector.keys().isEmpty()) {
-                selector.selectNow();
-            }
-            if (selector.selectedKeys().isEmpty()) {
-                for (Future<Void> w : blockedWaiters) {
-                    if (!w.done()) {
-                        w.complete(null);
-                    }
-                }
-                blockedWaiters.clear();
-            }
+            wakeBlockedWaiters();
             timeout = 0;
         }
-        VirtualClock jumpAfterQuietIo = null;
+        jumpAfterQuietIo = null;
         if (timeout != 0 && clock instanceof VirtualClock vc) {
-            boolean everyTaskWaits = mayJump();
-            if (vc.isAutojump() && everyTaskWaits && !timers.isEmpty()) {
-                if (selector.keys().isEmpty()) {
-                    vc.advanceTo(timers.peek().whenNanos);
-                    timeout = 0;
-                } else {
-                    // Channels are watched: a peer may answer in real time. Jump only if no I/O
-                    // arrives within a short real-time wait (Trio's autojump threshold).
-                    jumpAfterQuietIo = vc;
-                    timeout = IO_QUIET_NANOS;
-                }
-            } else if (timeout > 0 || !everyTaskWaits) {
-                // Virtual deadlines do not pass in real time: poll until the clock is advanced
-                // or the outside work comes back.
-                timeout = VIRTUAL_POLL_NANOS;
-            }
+            timeout = virtualClockTimeout(vc, timeout);
         }
-        int selected;
         if (timeout != 0) {
-            loopIdle = true;
-            selected = foreignReady.isEmpty() ? carrier.idle(loopStrand, selector, timeout) : -1;
-            loopIdle = false;
+            state = State.WAITING;
+            if (foreignReady.isEmpty()) {
+                scheduler.idle(loopStrand, readiness.selector(), timeout);
+            }
+            state = State.RUNNING; // nothing of this loop ran meanwhile: no stop() to keep
             drainForeign();
         } else {
-            selected = selector.keys().isEmpty() ? 0 : selector.selectNow();
+            readiness.selectNow();
         }
-        // Keys can also be waiting from a select made while registering a channel, so look at
-        // the set itself rather than at what this select counted.
-        if (!selector.selectedKeys().isEmpty()) {
-            processSelectedKeys();
-        } else if (jumpAfterQuietIo != null && ready.isEmpty() && !carrier.othersReady() && mayJump()) {
+        if (readiness.hasSelected()) {
+            readiness.queueReadyCallbacks(this::enqueue);
+        } else if (jumpAfterQuietIo != null && ready.isEmpty() && !scheduler.strandsReady() && mayJump()) {
             jumpAfterQuietIo.advanceTo(timers.peek().whenNanos);
         }
         long now = clock.nanoTime();
@@ -464,18 +457,89 @@ public final class EventLoop implements AutoCloseable {
             if (t.cancelled) {
                 cancelledTimers--;
             } else {
-                ready.addLast(t);
+                enqueue(t);
             }
         }
-        for (int n = ready.size(); n > 0; n--) {
-            Handle h = ready.pollFirst();
+        runReady();
+        iterations++; // single writer: the loop strand
+    }
+
+    /** How long this iteration may wait: 0 if anything is ready or a stop is pending, else until the next timer, else -1 (no limit). */
+    private long pollTimeout() {
+        if (!ready.isEmpty() || state == State.STOPPING || scheduler.strandsReady()) {
+            return 0;
+        }
+        if (timers.isEmpty()) {
+            return -1;
+        }
+        return Math.min(MAX_POLL_NANOS, Math.max(0, timers.peek().whenNanos - clock.nanoTime()));
+    }
+
+    /**
+     * Every task waits: this is where a virtual clock would jump. Unless I/O is ready already,
+     * wakes the tasks in {@link #waitAllTasksBlocked} instead.
+     */
+    private void wakeBlockedWaiters() throws IOException {
+        readiness.selectNow();
+        if (!readiness.hasSelected()) {
+            for (Future<Void> w : blockedWaiters) {
+                if (!w.done()) {
+                    w.complete(null);
+                }
+            }
+            blockedWaiters.clear();
+        }
+    }
+
+    /**
+     * On a virtual clock, the wait chosen instead of {@code timeout} (which is not 0): with
+     * autojump, when every task waits in the library, the clock jumps to the next timer and the
+     * loop does not wait (with channels registered, a peer may answer in real time, so the jump
+     * comes only after a short real-time wait without I/O, Trio's autojump threshold: it sets
+     * {@code jumpAfterQuietIo}); otherwise virtual deadlines do not pass in real time, so the
+     * loop polls until the clock is advanced or outside work comes back.
+     */
+    private long virtualClockTimeout(VirtualClock vc, long timeout) {
+        boolean everyTaskWaits = mayJump();
+        if (vc.isAutojump() && everyTaskWaits && !timers.isEmpty()) {
+            if (!readiness.hasChannels()) {
+                vc.advanceTo(timers.peek().whenNanos);
+                return 0;
+            }
+            jumpAfterQuietIo = vc;
+            return IO_QUIET_NANOS;
+        }
+        if (timeout > 0 || !everyTaskWaits) {
+            return VIRTUAL_POLL_NANOS;
+        }
+        return timeout;
+    }
+
+    /**
+     * Runs, in asyncio's order, the callbacks and task steps ready at this point: the first
+     * {@code callbacks} of {@code ready}, and the steps numbered below {@code steps}. Before
+     * each callback the scheduler runs the steps that became ready before it; then the last
+     * steps run.
+     */
+    private void runReady() {
+        assert Strand.current() == loopStrand;
+        int callbacks = ready.size();
+        long steps = scheduler.stepsMadeReady();
+        while (true) {
+            Handle h = callbacks > 0 ? ready.peekFirst() : null;
+            long stepsBefore = h != null ? h.stepsBefore : steps;
+            if (scheduler.firstReadyStep() < stepsBefore) {
+                scheduler.runStrandsBefore(loopStrand, stepsBefore);
+            }
+            if (h == null) {
+                return;
+            }
+            assert scheduler.firstReadyStep() >= stepsBefore : "steps before the next callback did not run";
+            ready.pollFirst();
+            callbacks--;
             if (!h.cancelled) {
                 runCallback(h);
             }
-        }
-        iterations++; // single writer: the loop strand
-        if (carrier.othersReady()) {
-            carrier.yieldNow(loopStrand);
         }
     }
 
@@ -491,10 +555,6 @@ public final class EventLoop implements AutoCloseable {
     /** Timers in the heap, cancelled ones not yet purged included; racy as above. */
     int timerCount() {
         return timers.size();
-    }
-
-    boolean isIdle() {
-        return loopIdle;
     }
 
     String name() {
@@ -539,10 +599,19 @@ public final class EventLoop implements AutoCloseable {
         LoopEvents.slowCallback(this, what, taskStep, tookNanos);
     }
 
+    /** Takes in what other threads made ready: callbacks, then task strands. */
     private void drainForeign() {
         for (Handle h; (h = foreignReady.poll()) != null; ) {
-            ready.addLast(h);
+            enqueue(h);
         }
+        scheduler.admitForeignStrands();
+    }
+
+    /** Puts a callback at the end of the ready order. */
+    private void enqueue(Handle h) {
+        assert mayTouchState();
+        h.stepsBefore = scheduler.stepsMadeReady();
+        ready.addLast(h);
     }
 
     // ------------------------------------------------------------------ callbacks and timers
@@ -558,26 +627,28 @@ public final class EventLoop implements AutoCloseable {
         checkThread();
         checkNotClosed();
         Handle h = new Handle(callback);
-        ready.addLast(h);
+        enqueue(h);
         wakeIfIdle();
         return h;
     }
 
     /** {@link #callSoon} without the thread check, for the library's own callbacks on the loop. */
     void callSoonOnLoop(Runnable callback) {
-        ready.addLast(new Handle(callback));
+        assert mayTouchState();
+        enqueue(new Handle(callback));
         wakeIfIdle();
     }
 
     /** {@link #callSoonOnLoop(Runnable)} running in {@code context} (a done callback's). */
     void callSoonOnLoop(Runnable callback, Context context) {
-        ready.addLast(new Handle(callback, context));
+        assert mayTouchState();
+        enqueue(new Handle(callback, context));
         wakeIfIdle();
     }
 
     private void wakeIfIdle() {
-        if (loopIdle) {
-            carrier.wakeIdle(loopStrand, selector);
+        if (state == State.WAITING) {
+            scheduler.wakeIdle(loopStrand, readiness.selector());
         }
     }
 
@@ -591,6 +662,9 @@ public final class EventLoop implements AutoCloseable {
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
+        if (onLoop()) {
+            return callSoon(callback); // in order with what this strand schedules, as asyncio
+        }
         return submitThreadsafe(new Handle(callback));
     }
 
@@ -598,14 +672,15 @@ public final class EventLoop implements AutoCloseable {
     private Handle submitThreadsafe(Handle h) {
         checkNotClosed();
         foreignReady.offer(h);
-        // close() sets closing, then drains foreignReady. Seeing closing here, take the handle
-        // back: whoever removes it first decides. Removed here means refused; gone already means
+        // close() sets CLOSED, then drains foreignReady. Seeing CLOSED here, take the handle back:
+        // whoever removes it first decides. Removed here means refused; gone already means
         // close() has it and runs it.
-        if (closing && foreignReady.remove(h)) {
+        State s = state;
+        if (s == State.CLOSED && foreignReady.remove(h)) {
             throw new IllegalStateException("Event loop is closed");
         }
-        if (loopIdle) {
-            carrier.wakeIdle(loopStrand, selector);
+        if (s == State.WAITING) {
+            scheduler.wakeIdle(loopStrand, readiness.selector());
         }
         return h;
     }
@@ -654,6 +729,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Called by a timer when it is cancelled while still in the heap. */
     void timerCancelled() {
+        assert mayTouchState();
         cancelledTimers++;
         if (cancelledTimers > 100 && cancelledTimers * 2 > timers.size()) {
             timers.removeIf(t -> {
@@ -787,6 +863,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     void taskStarted(Task<?> t) {
+        assert mayTouchState();
         Task<?> last = taskList.prev;
         t.prev = last;
         t.next = taskList;
@@ -796,6 +873,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     void taskFinished(Task<?> t) {
+        assert mayTouchState();
         if (t.prev != null) {
             t.prev.next = t.next;
             t.next.prev = t.prev;
@@ -813,114 +891,32 @@ public final class EventLoop implements AutoCloseable {
      * Replaces a reader already registered for the channel.
      */
     public void addReader(SelectableChannel channel, Runnable callback) {
-        register(channel, callback, true);
+        checkThread();
+        checkNotClosed();
+        readiness.register(channel, callback, true);
     }
 
     /** Calls {@code callback} whenever {@code channel} can be written (or has connected). */
     public void addWriter(SelectableChannel channel, Runnable callback) {
-        register(channel, callback, false);
+        checkThread();
+        checkNotClosed();
+        readiness.register(channel, callback, false);
     }
 
-    /** Stops watching {@code channel} for reading; returns whether it was watched. */
+    /**
+     * Stops watching {@code channel} for reading; returns whether it was watched. The channel
+     * stays registered with the loop's selector, without interest, until it is closed: watching
+     * it again costs no re-registration.
+     */
     public boolean removeReader(SelectableChannel channel) {
-        return unregister(channel, true);
+        checkThread();
+        return readiness.unregister(channel, true);
     }
 
     /** Stops watching {@code channel} for writing; returns whether it was watched. */
     public boolean removeWriter(SelectableChannel channel) {
-        return unregister(channel, false);
-    }
-
-    /** The reader and writer callbacks of one channel: the key's attachment. */
-    private static final class Interest {
-        Runnable reader;
-        Runnable writer;
-        /** Copies of the contexts the callbacks were registered from; each event runs in the same one (asyncio). */
-        Context readerContext;
-        Context writerContext;
-    }
-
-    private void register(SelectableChannel channel, Runnable callback, boolean read) {
-        Objects.requireNonNull(callback, "callback");
         checkThread();
-        checkNotClosed();
-        SelectionKey key = channel.keyFor(selector);
-        try {
-            if (key == null || !key.isValid()) {
-                if (key != null) {
-                    selector.selectNow(); // flush the cancelled key before registering again
-                }
-                channel.configureBlocking(false);
-                key = channel.register(selector, 0, new Interest());
-            }
-        } catch (ClosedChannelException e) {
-            throw new IllegalStateException("channel is closed: " + channel, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Interest interest = (Interest) key.attachment();
-        if (read) {
-            interest.reader = callback;
-            interest.readerContext = Context.copyContext();
-        } else {
-            interest.writer = callback;
-            interest.writerContext = Context.copyContext();
-        }
-        key.interestOps(opsOf(channel, interest));
-    }
-
-    private boolean unregister(SelectableChannel channel, boolean read) {
-        checkThread();
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null || !key.isValid()) {
-            return false;
-        }
-        Interest interest = (Interest) key.attachment();
-        boolean had = read ? interest.reader != null : interest.writer != null;
-        if (read) {
-            interest.reader = null;
-        } else {
-            interest.writer = null;
-        }
-        if (interest.reader == null && interest.writer == null) {
-            key.cancel();
-        } else {
-            key.interestOps(opsOf(channel, interest));
-        }
-        return had;
-    }
-
-    private static int opsOf(SelectableChannel channel, Interest interest) {
-        int valid = channel.validOps();
-        int ops = 0;
-        if (interest.reader != null) {
-            ops |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
-        }
-        if (interest.writer != null) {
-            ops |= valid & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
-        }
-        return ops;
-    }
-
-    private void processSelectedKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Interest interest = (Interest) key.attachment();
-            int ops;
-            try {
-                ops = key.readyOps();
-            } catch (CancelledKeyException e) {
-                continue;
-            }
-            if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && interest.reader != null) {
-                ready.addLast(new Handle(interest.reader, interest.readerContext));
-            }
-            if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && interest.writer != null) {
-                ready.addLast(new Handle(interest.writer, interest.writerContext));
-            }
-        }
+        return readiness.unregister(channel, false);
     }
 
     // ------------------------------------------------------------------ signals
@@ -978,92 +974,25 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(fn, "fn");
         checkThread();
         checkNotClosed();
-        Executor target = executor != null ? executor : defaultExecutor();
-        Future<T> future = new Future<>(this);
-        ExecutorCall<T> call = new ExecutorCall<>(this, future, fn);
-        pendingExternal++;
-        try {
-            target.execute(call);
-        } catch (RejectedExecutionException e) {
-            pendingExternal--;
-            future.setException(e);
-        }
-        return future;
-    }
-
-    /** Hands a result computed on another thread back to the loop. */
-    private static final class ExecutorCall<T> implements Runnable {
-        private final EventLoop loop;
-        private final Future<T> future;
-        private final Callable<T> fn;
-
-        ExecutorCall(EventLoop loop, Future<T> future, Callable<T> fn) {
-            this.loop = loop;
-            this.future = future;
-            this.fn = fn;
-        }
-
-        @Override
-        public void run() {
-            T value = null;
-            Throwable failure = null;
-            if (!future.cancelledUnsafe()) { // benign race: at worst fn runs for a cancelled future
-                try {
-                    value = fn.call();
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            }
-            T v = value;
-            Throwable f = failure;
-            try {
-                loop.callSoonThreadsafe(() -> {
-                    loop.pendingExternal--;
-                    if (!future.done()) {
-                        if (f != null) {
-                            future.setException(f);
-                        } else {
-                            future.setResult(v);
-                        }
-                    }
-                });
-            } catch (IllegalStateException closed) {
-                // The loop closed while fn ran: nobody is left to receive the result.
-            }
-        }
+        return executors.run(executor, fn);
     }
 
     /** Called on the loop when a result from another thread has arrived. */
     void externalDone() {
+        assert mayTouchState();
         pendingExternal--;
     }
 
     /** Called on the loop when work is handed to another thread. */
     void externalStarted() {
+        assert mayTouchState();
         pendingExternal++;
-    }
-
-    ExecutorService defaultExecutor() {
-        ExecutorService e = defaultExecutor;
-        if (e == null) {
-            if (executorShutdown) {
-                throw new IllegalStateException("Executor shutdown has been called");
-            }
-            int max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-            AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(),
-                    r -> Thread.ofPlatform().daemon(true).name(name + "-executor-" + n.incrementAndGet()).unstarted(r));
-            pool.allowCoreThreadTimeOut(true);
-            defaultExecutor = e = pool;
-        }
-        return e;
     }
 
     /** Sets the executor {@code runInExecutor(null, ...)} and {@code Aio.toThread} use. */
     public void setDefaultExecutor(ExecutorService executor) {
         checkThread();
-        this.defaultExecutor = Objects.requireNonNull(executor, "executor");
+        executors.setDefault(Objects.requireNonNull(executor, "executor"));
     }
 
     /**
@@ -1074,18 +1003,7 @@ public final class EventLoop implements AutoCloseable {
      * @return true if every thread finished in time
      */
     public boolean shutdownDefaultExecutor(Duration timeout) {
-        executorShutdown = true;
-        ExecutorService e = defaultExecutor;
-        if (e == null) {
-            return true;
-        }
-        e.shutdown();
-        try {
-            return e.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return executors.shutdownDefault(timeout);
     }
 
     // ------------------------------------------------------------------ errors and debug
@@ -1152,7 +1070,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Slow-step warnings and events count only time on the carrier, which it measures on demand. */
     void updateStepTiming() {
-        carrier.measureHeldTime(debug || LoopEvents.recording);
+        scheduler.measureHeldTime(debug || LoopEvents.recording);
     }
 
     /** True while task steps are timed: debug mode, or a Flight Recorder recording. */
@@ -1182,11 +1100,19 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * True if the caller may touch this loop's state: a strand of this loop, or any thread while
+     * the loop is not running. Loop-only helpers assert it (Netty's {@code assert inEventLoop()}).
+     */
+    boolean mayTouchState() {
+        return !state.running() || onLoop();
+    }
+
+    /**
      * Fails unless the caller may touch this loop's state: a strand of this loop, or any thread
      * while the loop is not running.
      */
     void checkThread() {
-        if (state == State.RUNNING && !onLoop()) {
+        if (state.running() && !onLoop()) {
             throw new WrongThreadException("loop-affine call on " + this + " from " + Thread.currentThread()
                     + "; use callSoonThreadsafe or Aio.runCoroutineThreadsafe from other threads");
         }
@@ -1212,6 +1138,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     List<Task<?>> snapshotTasks() {
+        assert mayTouchState();
         List<Task<?>> list = new ArrayList<>(liveTasks);
         for (Task<?> t = taskList.next; t != taskList; t = t.next) {
             list.add(t);
@@ -1221,7 +1148,7 @@ public final class EventLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EventLoop[" + name + ", " + state.name().toLowerCase() + ", " + carrier.mode() + " mode, tasks="
+        return "EventLoop[" + name + ", " + state + ", " + scheduler.mode() + " mode, tasks="
                 + liveTasks + (debug ? ", debug]" : "]");
     }
 }

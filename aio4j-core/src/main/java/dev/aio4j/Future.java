@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: every method but {@link #toCompletableFuture()} is loop-affine (see
  * {@link EventLoop}). Done callbacks never run inline: each is scheduled with {@code callSoon},
- * in the order they were added. Tasks waiting in {@link #await()} are woken directly.
+ * in the order they were added. Tasks waiting in {@link #await()} are woken directly, each in
+ * its place among the callbacks (asyncio's task wake-up is a done callback too).
  *
  * <h2>Implementation notes</h2>
  *
@@ -24,11 +25,11 @@ import java.util.function.Consumer;
  *      \------------cancel------------> CANCELLED
  * </pre>
  *
- * <p>{@code callbacks} and {@code waiters} hold null, one element, or an ArrayList, so that the
- * common case of one waiter allocates nothing. An exception nobody retrieved is reported to the
- * loop's exception handler when the future is garbage-collected, as asyncio does; in debug mode
- * the report adds where the future was created (asyncio's {@code _source_traceback}), a stack
- * taken by the constructor only then.
+ * <p>{@code callbacks} holds the done callbacks and the waiting tasks in the order they came:
+ * null, one element, or a list, so that the common case of one waiter allocates nothing. An
+ * exception nobody retrieved is reported to the loop's exception handler when the future is
+ * garbage-collected, as asyncio does; in debug mode the report adds where the future was created
+ * (asyncio's {@code _source_traceback}), a stack taken by the constructor only then.
  *
  * <p>Differs from asyncio: {@code result()} and {@code await()} throw a checked exception of the
  * future wrapped in a {@link java.util.concurrent.CompletionException} (Java methods must
@@ -47,8 +48,8 @@ public class Future<T> {
     private Throwable exception;
     private String cancelMessage;
     private CancelledError cancelledError;
+    /** Null, a DoneCallback or a waiting Task, or a CallbackList of them in the order added. */
     private Object callbacks;
-    private Object waiters;
     private Unretrieved unretrieved;
     /** Debug mode: where the future was created (asyncio's {@code _source_traceback}); else null. */
     private final Throwable creationSite;
@@ -306,18 +307,21 @@ public class Future<T> {
 
     /** Called by a task that is about to park on this future. */
     final void addWaiter(Task<?> task) {
-        Object w = waiters;
-        if (w == null) {
-            waiters = task;
-        } else if (w instanceof ArrayList<?> list) {
-            @SuppressWarnings("unchecked")
-            ArrayList<Task<?>> tasks = (ArrayList<Task<?>>) list;
-            tasks.add(task);
+        addCallbackEntry(task);
+    }
+
+    /** Appends a DoneCallback or a waiting Task to {@code callbacks}. */
+    private void addCallbackEntry(Object entry) {
+        Object c = callbacks;
+        if (c == null) {
+            callbacks = entry;
+        } else if (c instanceof CallbackList list) {
+            list.add(entry);
         } else {
-            ArrayList<Task<?>> tasks = new ArrayList<>(4);
-            tasks.add((Task<?>) w);
-            tasks.add(task);
-            waiters = tasks;
+            CallbackList list = new CallbackList();
+            list.add(c);
+            list.add(entry);
+            callbacks = list;
         }
     }
 
@@ -334,18 +338,7 @@ public class Future<T> {
             loop.callSoonOnLoop(() -> callback.accept(this));
             return;
         }
-        DoneCallback entry = new DoneCallback(callback, Context.captureForSchedule());
-        Object c = callbacks;
-        if (c == null) {
-            callbacks = entry;
-        } else if (c instanceof CallbackList list) {
-            list.add(entry);
-        } else {
-            CallbackList list = new CallbackList();
-            list.add(c);
-            list.add(entry);
-            callbacks = list;
-        }
+        addCallbackEntry(new DoneCallback(callback, Context.captureForSchedule()));
     }
 
     /** A done callback and the context it was added from, which it runs in (asyncio). */
@@ -361,10 +354,10 @@ public class Future<T> {
         }
         if (c instanceof CallbackList list) {
             int before = list.size();
-            list.removeIf(x -> ((DoneCallback) x).callback() == callback);
+            list.removeIf(x -> x instanceof DoneCallback d && d.callback() == callback);
             return before - list.size();
         }
-        if (((DoneCallback) c).callback() == callback) {
+        if (c instanceof DoneCallback d && d.callback() == callback) {
             callbacks = null;
             return 1;
         }
@@ -375,33 +368,29 @@ public class Future<T> {
     private static final class CallbackList extends ArrayList<Object> {
     }
 
-    @SuppressWarnings("unchecked")
     private void scheduleCallbacks() {
-        Object w = waiters;
-        if (w != null) {
-            waiters = null;
-            if (w instanceof ArrayList<?> list) {
-                for (Object t : list) {
-                    ((Task<?>) t).wake();
-                }
-            } else {
-                ((Task<?>) w).wake();
-            }
-        }
         Object c = callbacks;
         if (c != null) {
             callbacks = null;
             if (c instanceof CallbackList list) {
-                for (Object cb : list) {
-                    DoneCallback entry = (DoneCallback) cb;
-                    Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) entry.callback();
-                    loop.callSoonOnLoop(() -> consumer.accept(this), entry.context());
+                for (Object entry : list) {
+                    schedule(entry);
                 }
             } else {
-                DoneCallback entry = (DoneCallback) c;
-                Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) entry.callback();
-                loop.callSoonOnLoop(() -> consumer.accept(this), entry.context());
+                schedule(c);
             }
+        }
+    }
+
+    /** Makes one entry of {@code callbacks} ready, in the loop's one ready order. */
+    @SuppressWarnings("unchecked")
+    private void schedule(Object entry) {
+        if (entry instanceof Task<?> waiter) {
+            waiter.wake();
+        } else {
+            DoneCallback done = (DoneCallback) entry;
+            Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) done.callback();
+            loop.callSoonOnLoop(() -> consumer.accept(this), done.context());
         }
     }
 

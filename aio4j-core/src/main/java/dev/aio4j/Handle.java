@@ -13,6 +13,8 @@ public class Handle {
      */
     Context context;
     boolean cancelled;
+    /** Its place in the loop's one ready order: the task steps made ready before it (loop only). */
+    long stepsBefore;
 
     Handle(Runnable callback) {
         this(callback, Context.captureForSchedule());

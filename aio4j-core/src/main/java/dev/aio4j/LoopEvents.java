@@ -187,7 +187,7 @@ final class LoopEvents {
                 if (!e.isEnabled()) {
                     return;
                 }
-                long steps = loop.carrier.steps();
+                long steps = loop.scheduler.steps();
                 long[] last = LAST_SAMPLE.put(loop, new long[] {steps, now});
                 // Benign races: each count is read once, without stopping the loop.
                 e.loop = loop.name();

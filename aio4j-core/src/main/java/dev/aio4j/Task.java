@@ -68,7 +68,7 @@ public final class Task<T> extends Future<T> {
     private boolean inWait;
     /** True once cancel() interrupted the thread to break a JDK blocking call. */
     private boolean nudged;
-    /** Debug mode: the carrier's held-time reading when the current step started. */
+    /** Debug mode: the scheduler's held-time reading when the current step started. */
     private long stepHeldStart = NOT_TIMED;
     private static final long NOT_TIMED = Long.MIN_VALUE;
     /** When a recorded TaskLifecycle event saw the task created (System.nanoTime), else 0. */
@@ -137,14 +137,14 @@ public final class Task<T> extends Future<T> {
 
     static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager, Context context) {
         Task<T> task = new Task<>(loop, body, name, context);
-        loop.carrier.create(task.strand, task::run, false);
+        loop.scheduler.create(task.strand, task::run, false);
         loop.taskStarted(task);
         task.createdNanos = LoopEvents.taskCreated(task);
         Strand creator = eager ? Strand.current() : null;
-        if (creator != null && creator.loop == loop && creator.owner instanceof Task<?> && loop.isRunning()) {
-            loop.carrier.startEager(creator, task.strand);
+        if (creator != null && creator.loop == loop && creator.task != null && loop.isRunning()) {
+            loop.scheduler.startEager(creator, task.strand);
         } else {
-            loop.carrier.start(task.strand);
+            loop.scheduler.start(task.strand);
         }
         return task;
     }
@@ -183,7 +183,7 @@ public final class Task<T> extends Future<T> {
             fail(failure);
         }
         LoopEvents.taskFinished(this, createdNanos);
-        loop.carrier.exit(strand);
+        loop.scheduler.exit(strand);
     }
 
     /**
@@ -239,7 +239,7 @@ public final class Task<T> extends Future<T> {
         EventLoop l = loop;
         inWait = true;
         l.parkedTasks++;
-        l.carrier.park(strand);
+        l.scheduler.park(strand);
         l.parkedTasks--;
         inWait = false;
         Thread.interrupted(); // a nudge meant for a JDK call that already ended
@@ -252,7 +252,7 @@ public final class Task<T> extends Future<T> {
             SwallowedCancellation.beforeWait(this);
         }
         checkSlowStep();
-        loop.carrier.yieldNow(strand);
+        loop.scheduler.yieldNow(strand);
         Thread.interrupted();
         stepStarted();
         if (numCancelsRequested > 0 && mustCancel) {
@@ -271,12 +271,12 @@ public final class Task<T> extends Future<T> {
 
     /** Makes this task runnable; called on the loop when what it waits for is done. */
     void wake() {
-        loop.carrier.unpark(strand);
+        loop.scheduler.unpark(strand);
     }
 
     /** Debug mode or a recording: a step starts; its length is the time it holds the loop from here. */
     private void stepStarted() {
-        stepHeldStart = loop.timingSteps() ? loop.carrier.heldNanos(strand) : NOT_TIMED;
+        stepHeldStart = loop.timingSteps() ? loop.scheduler.heldNanos(strand) : NOT_TIMED;
     }
 
     /**
@@ -286,7 +286,7 @@ public final class Task<T> extends Future<T> {
      */
     private void checkSlowStep() {
         if (stepHeldStart != NOT_TIMED) {
-            long took = loop.carrier.heldNanos(strand) - stepHeldStart;
+            long took = loop.scheduler.heldNanos(strand) - stepHeldStart;
             if (took >= loop.slowCallbackNanos()) {
                 loop.slowCallback(this, true, took);
             }
@@ -376,7 +376,7 @@ public final class Task<T> extends Future<T> {
     /** The task running on the current thread, or null (in a callback, or off any loop). */
     static Task<?> current() {
         Strand s = Strand.current();
-        return s != null && s.owner instanceof Task<?> t ? t : null;
+        return s != null ? s.task : null;
     }
 
     static Task<?> currentOrThrow(String what) {

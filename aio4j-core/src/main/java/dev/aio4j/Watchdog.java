@@ -1,6 +1,6 @@
 package dev.aio4j;
 
-import dev.aio4j.internal.Carriers;
+import dev.aio4j.internal.Schedulers;
 import dev.aio4j.internal.Strand;
 import dev.aio4j.internal.jfr.LoopStallEvent;
 import java.util.Map;
@@ -32,9 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Implementation notes</h2>
  *
  * <p>One daemon platform thread, "aio4j-watchdog", started with the first loop that runs, checks
- * every 100 ms (more often for a debug loop with a short slow-callback duration). The carrier
- * counts the times it hands itself to a strand ({@code Carrier.steps()}) and publishes the
- * strand it runs ({@code Carrier.runningThread()}); a count that has not moved since the last
+ * every 100 ms (more often for a debug loop with a short slow-callback duration). The scheduler
+ * counts the turns it gives to strands ({@code Scheduler.steps()}) and publishes the
+ * strand it runs ({@code Scheduler.runningThread()}); a count that has not moved since the last
  * check while a strand runs is a hold, timed from the check that first saw it (so the time
  * reported is a lower bound, short by at most one interval). The watchdog reads only those two
  * racy values, the loop's debug settings and the holder's state and stack; it never touches
@@ -132,8 +132,8 @@ final class Watchdog implements Runnable {
     }
 
     private static void check(EventLoop loop, Watch w, long now) {
-        long steps = loop.carrier.steps();
-        Thread holder = loop.carrier.runningThread();
+        long steps = loop.scheduler.steps();
+        Thread holder = loop.scheduler.runningThread();
         if (steps != w.steps || holder == null || !loop.isRunning()) {
             if (w.stall != null) {
                 LoopEvents.stallEnded(w.stall, now - w.sinceNanos);
@@ -147,7 +147,7 @@ final class Watchdog implements Runnable {
         long held = now - w.sinceNanos;
         if (w.stall == null && held >= (loop.getDebug() ? debugLimit(loop) : HOLD_NANOS) && LoopEvents.stallWanted()) {
             Strand s = holder.getUncaughtExceptionHandler() instanceof Strand st ? st : null;
-            w.stall = LoopEvents.stallStarted(loop, s != null ? s.owner : null, holder, holder.getStackTrace());
+            w.stall = LoopEvents.stallStarted(loop, s == null ? null : s.task != null ? s.task : loop, holder, holder.getStackTrace());
         }
         if (w.reported || held < PORTABLE_WAIT_NANOS) {
             return;
@@ -158,7 +158,7 @@ final class Watchdog implements Runnable {
             w.reported = true; // once per task: this one has been named before
             return;
         }
-        Object owner = strand != null ? strand.owner : null;
+        Object owner = strand == null ? null : strand.task != null ? strand.task : strand.loop;
         StackTraceElement[] stack = holder.getStackTrace();
         boolean portableWait = owner instanceof Task<?> && loop.mode().equals("portable") && inJdkWait(holder, stack);
         boolean due = (debug && held >= debugLimit(loop))
@@ -180,7 +180,7 @@ final class Watchdog implements Runnable {
             return false;
         }
         for (StackTraceElement f : stack) {
-            if (f.getMethodName().equals("awaitGrant") && f.getClassName().equals("dev.aio4j.internal.BatonCarrier")) {
+            if (f.getMethodName().equals("awaitGrant") && f.getClassName().equals("dev.aio4j.internal.BatonScheduler")) {
                 return false; // waiting for the baton itself, not holding it in a JDK call
             }
         }
@@ -196,7 +196,7 @@ final class Watchdog implements Runnable {
                 .append(frame != null ? " in " + frame.getClassName() + "." + frame.getMethodName() : "")
                 .append(": no other task or callback of the loop ran meanwhile.");
         if (portableWait) {
-            sb.append("\nIn portable mode a JDK blocking call holds the loop: add ").append(Carriers.addOpensFlag())
+            sb.append("\nIn portable mode a JDK blocking call holds the loop: add ").append(Schedulers.addOpensFlag())
                     .append(" for carrier mode, where it suspends only the task, or use Aio.toThread.");
         } else if (frame != null && frame.getMethodName().equals("<clinit>")) {
             sb.append("\nA class initialiser that waits pins the task to the loop's thread: initialise the class"

@@ -233,6 +233,33 @@ class EventLoopTest {
     }
 
     @Test
+    void toStringNamesEveryStateOfTheLifecycle() {
+        EventLoop loop = EventLoop.newEventLoop();
+        assertThat(loop.toString()).contains(", stopped,");
+        loop.stop();
+        assertThat(loop.toString()).contains(", stop requested,");
+        loop.runForever();
+        assertThat(loop.toString()).contains(", stopped,");
+        String[] inside = new String[2];
+        loop.callSoon(() -> {
+            inside[0] = loop.toString();
+            loop.stop();
+            inside[1] = loop.toString();
+        });
+        loop.runForever();
+        assertThat(inside[0]).contains(", running,");
+        assertThat(inside[1]).contains(", stopping,");
+        loop.close();
+        assertThat(loop.toString()).contains(", closed,");
+    }
+
+    @Test
+    void theTestRunsHaveAssertionsEnabledForTheLoopOnlyChecks() {
+        assertThat(EventLoop.class.desiredAssertionStatus()).isTrue();
+        assertThat(dev.aio4j.internal.Scheduler.class.desiredAssertionStatus()).isTrue();
+    }
+
+    @Test
     void tasksDoNotRunWhileTheLoopIsStopped() {
         try (EventLoop loop = EventLoop.newEventLoop()) {
             List<Integer> seen = new ArrayList<>();

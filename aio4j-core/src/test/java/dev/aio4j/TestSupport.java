@@ -69,6 +69,6 @@ final class TestSupport {
     }
 
     private static final class EventLoopHolder {
-        static final String MODE = dev.aio4j.internal.Carriers.mode();
+        static final String MODE = dev.aio4j.internal.Schedulers.mode();
     }
 }

@@ -19,7 +19,7 @@ public final class Doctor {
 
     public static void main(String[] args) {
         Module m = Doctor.class.getModule();
-        String mode = Carriers.mode();
+        String mode = Schedulers.mode();
         System.out.println("aio4j doctor");
         System.out.println("  java:   " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
         System.out.println("  aio4j:  " + (m.isNamed() ? "named module " + m.getName() + " (module path)" : "class path (unnamed module)"));
@@ -29,15 +29,15 @@ public final class Doctor {
         }
         System.out.println("  mode:   " + mode);
         System.out.println("  why:    " + why(mode));
-        if (mode.equals("carrier") || Carriers.portableChosen()) {
+        if (mode.equals("carrier") || Schedulers.portableChosen()) {
             System.out.println("  fix:    nothing to do");
             return;
         }
-        System.out.println("  fix:    add " + Carriers.addOpensFlag() + " to the java command"
+        System.out.println("  fix:    add " + Schedulers.addOpensFlag() + " to the java command"
                 + (m.isNamed() ? " (on the module path =ALL-UNNAMED opens nothing to aio4j)" : ""));
         System.out.println("          Maven tests: Surefire <argLine>; mvn exec:exec (exec:java runs in Maven's own JVM,"
                 + " where no flag applies); java -jar: Add-Opens: java.base/java.lang in the jar's manifest;"
-                + " anything else: JDK_JAVA_OPTIONS=\"" + Carriers.addOpensFlag() + "\"");
+                + " anything else: JDK_JAVA_OPTIONS=\"" + Schedulers.addOpensFlag() + "\"");
         System.exit(1);
     }
 
@@ -45,10 +45,10 @@ public final class Doctor {
         if (mode.equals("carrier")) {
             return "java.lang is open to aio4j, so each loop schedules its tasks' virtual threads";
         }
-        if (Carriers.portableChosen()) {
+        if (Schedulers.portableChosen()) {
             return "-Daio4j.mode=portable chose portable mode";
         }
-        return "java.lang is not open to aio4j: " + LoopCarrier.unavailableReason()
+        return "java.lang is not open to aio4j: " + CarrierScheduler.unavailableReason()
                 + "\n          so tasks run in portable mode: JDK blocking calls hold the loop and cannot be cancelled";
     }
 }

@@ -1,6 +1,8 @@
 package dev.aio4j.internal;
 
 import dev.aio4j.Context;
+import dev.aio4j.EventLoop;
+import dev.aio4j.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -8,13 +10,13 @@ import java.lang.invoke.VarHandle;
  * One thread of control scheduled by a loop: a task's virtual thread, or the loop's own strand.
  *
  * <p>Finding the current strand: each strand is installed as its thread's uncaught-exception
- * handler when the carrier creates the thread, so {@link #current()} is one field read with no
+ * handler when the scheduler creates the thread, so {@link #current()} is one field read with no
  * per-thread map (a ThreadLocal would cost every task about 140 bytes and a map on the first
  * write). Strand bodies catch everything, so the handler itself only reports what escapes a
  * body by mistake.
  *
- * <p>{@code queued} and {@code granted} are used by {@link BatonCarrier} only, {@code heldNanos}
- * by {@link LoopCarrier} only.
+ * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only, {@code heldNanos}
+ * by {@link CarrierScheduler} only.
  */
 public final class Strand implements Thread.UncaughtExceptionHandler {
     private static final VarHandle QUEUED;
@@ -36,17 +38,27 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
     /** Baton mode: set by the dispatcher when this strand is given the baton; cleared by the strand. */
     volatile boolean granted;
 
+    /** No ready number: see {@link #readySeq}. */
+    static final long NO_READY_SEQ = Long.MIN_VALUE;
+
+    /**
+     * The number of this strand's step while it waits to run (see {@link Scheduler}, "One ready
+     * order"): in portable mode for every wait in the ready queue; in carrier mode only when the
+     * thread that owns a stopped loop made it ready (the scheduler counts the others itself).
+     */
+    long readySeq = NO_READY_SEQ;
+
     /** Carrier mode, debug mode: time this strand's continuations have held the carrier. */
     long heldNanos;
 
     /** Set by the watchdog once it has reported this strand for holding its loop. */
     public volatile boolean stallReported;
 
-    /** The object this strand runs for (a Task, or the loop); read by the loop, never by carriers. */
-    public final Object owner;
+    /** The task this strand runs, or null for the loop strand; read by the loop, never by schedulers. */
+    public final Task<?> task;
 
     /** The loop that schedules this strand. */
-    public final Object loop;
+    public final EventLoop loop;
 
     /**
      * The context this strand's code runs in: a task's own context, or, on the loop strand, the
@@ -63,8 +75,8 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
      */
     public Object waitingFor;
 
-    public Strand(Object owner, Object loop) {
-        this.owner = owner;
+    public Strand(Task<?> task, EventLoop loop) {
+        this.task = task;
         this.loop = loop;
     }
 
@@ -88,7 +100,7 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
 
     @Override
     public void uncaughtException(Thread t, Throwable e) {
-        System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + owner, e);
+        System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + (task != null ? task : loop), e);
     }
 
     public Thread thread() {

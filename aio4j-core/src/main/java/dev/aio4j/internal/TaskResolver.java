@@ -98,9 +98,8 @@ public final class TaskResolver implements InetAddressResolver {
     /** The current task, if it runs on a loop in carrier mode; else null. */
     private static Task<?> taskThatMaySuspend() {
         Strand s = Strand.current();
-        if (s != null && s.owner instanceof Task<?> task && s.loop instanceof EventLoop loop
-                && loop.mode().equals("carrier")) {
-            return task;
+        if (s != null && s.task != null && s.loop.mode().equals("carrier")) {
+            return s.task;
         }
         return null;
     }

@@ -78,10 +78,10 @@ class DoctorTest {
 
     @Test
     void theStartUpLineOfUnchosenPortableModeSaysWhatBreaksAndTheFlag() {
-        if (!Carriers.mode().equals("portable") || Carriers.portableChosen()) {
+        if (!Schedulers.mode().equals("portable") || Schedulers.portableChosen()) {
             return; // this JVM runs carrier mode; the other Surefire run checks the portable line
         }
-        assertThat(Carriers.explanation())
+        assertThat(Schedulers.explanation())
                 .contains("hold the whole loop and cannot be cancelled")
                 .contains("pools shared by tasks can deadlock")
                 .contains("add --add-opens java.base/java.lang=ALL-UNNAMED")

@@ -105,7 +105,7 @@ class TaskResolverTest {
             Aio.sleep(java.time.Duration.ZERO);
             return null;
         });
-        boolean carrier = Carriers.mode().equals("carrier");
+        boolean carrier = Schedulers.mode().equals("carrier");
         assertThat(threads).hasSize(3);
         assertThat(threads.get(0)).matches(carrier ? "aio4j-dns-\\d+" : "");
         assertThat(threads.get(1)).matches(carrier ? "aio4j-dns-\\d+" : "");

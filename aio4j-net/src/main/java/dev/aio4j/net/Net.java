@@ -529,12 +529,6 @@ public final class Net {
 
     /** Waits for one readiness event of {@code channel}; cancellation unregisters. */
     static void waitReady(EventLoop loop, SelectableChannel channel, boolean read) {
-        // A key this channel's last wait cancelled stays in the selector until the loop's next
-        // select; registering again before that costs the loop an extra selectNow (see
-        // SocketTransport's notes), so let one iteration pass first.
-        for (int i = 0; i < 2 && channel.isRegistered(); i++) {
-            Aio.sleep(java.time.Duration.ZERO);
-        }
         Future<Void> ready = loop.createFuture();
         Runnable cb = () -> {
             if (!ready.done()) {

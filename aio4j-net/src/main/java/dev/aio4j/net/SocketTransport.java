@@ -36,11 +36,8 @@ import java.util.Objects;
  * </ol>
  *
  * <p>Readiness: {@link #watch} is the only place that talks to the loop's addReader/addWriter.
- * When both callbacks of a channel are removed, the loop cancels its selection key, and the key
- * stays in the selector until the loop's next select; registering the channel again before then
- * makes the loop flush the key with an extra {@code selectNow}, whose selected keys may be left
- * waiting. So a registration that follows a full removal in the same iteration is deferred by
- * one {@code callSoon}.
+ * The loop keeps the channel registered while neither callback is present, so watching it again
+ * (reading resumed, a write buffered) takes effect at once.
  *
  * <p>Ownership: the transport is registered with its loop ({@link EventLoop#addCloseable}) from
  * construction until connectionLost, so a loop that closes first closes the socket.
@@ -73,12 +70,9 @@ final class SocketTransport implements Transport {
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private long buffered;
     /** What the transport wants watched, and what the loop watches now. */
-    private boolean wantRead;
-    private boolean wantWrite;
+    /** Whether the loop watches the channel for reading, for writing. */
     private boolean readerOn;
     private boolean writerOn;
-    private boolean syncPending;
-    private int deferrals;
     private int high = 64 * 1024;
     private int low = 16 * 1024;
     /** Registered with the loop: releases the socket if the loop closes first. */
@@ -121,7 +115,7 @@ final class SocketTransport implements Transport {
         });
         loop.callSoon(() -> {
             if (state == State.OPEN && !readingPaused) {
-                watch(true, wantWrite);
+                watch(true, writerOn);
             }
         });
         if (waiter != null) {
@@ -176,7 +170,7 @@ final class SocketTransport implements Transport {
     }
 
     private void onEof() {
-        watch(false, wantWrite);
+        watch(false, writerOn);
         boolean keepOpen = protocol.eofReceived();
         if (!keepOpen) {
             close();
@@ -189,7 +183,7 @@ final class SocketTransport implements Transport {
             return;
         }
         readingPaused = true;
-        watch(false, wantWrite);
+        watch(false, writerOn);
     }
 
     @Override
@@ -198,7 +192,7 @@ final class SocketTransport implements Transport {
             return;
         }
         readingPaused = false;
-        watch(true, wantWrite);
+        watch(true, writerOn);
     }
 
     @Override
@@ -208,45 +202,23 @@ final class SocketTransport implements Transport {
 
     // ------------------------------------------------------------------ readiness
 
-    /**
-     * Makes the loop watch the channel for reading and writing as asked. Removals happen at once;
-     * an addition waits one loop iteration when both callbacks were removed earlier in this
-     * iteration (see the class notes).
-     */
+    /** Makes the loop watch the channel for reading and writing as asked. */
     private void watch(boolean read, boolean write) {
-        wantRead = read;
-        wantWrite = write;
-        if (readerOn && !read) {
-            loop.removeReader(channel);
-            readerOn = false;
-        }
-        if (writerOn && !write) {
-            loop.removeWriter(channel);
-            writerOn = false;
-        }
-        if (read && !readerOn || write && !writerOn) {
-            if (!readerOn && !writerOn && channel.isRegistered() && deferrals < 2) {
-                if (!syncPending) {
-                    syncPending = true;
-                    deferrals++;
-                    loop.callSoon(() -> {
-                        syncPending = false;
-                        if (channel.isOpen()) {
-                            watch(wantRead, wantWrite);
-                        }
-                    });
-                }
-                return;
-            }
-            deferrals = 0;
-            if (read && !readerOn) {
+        if (readerOn != read) {
+            if (read) {
                 loop.addReader(channel, this::onReadable);
-                readerOn = true;
+            } else {
+                loop.removeReader(channel);
             }
-            if (write && !writerOn) {
+            readerOn = read;
+        }
+        if (writerOn != write) {
+            if (write) {
                 loop.addWriter(channel, this::onWritable);
-                writerOn = true;
+            } else {
+                loop.removeWriter(channel);
             }
+            writerOn = write;
         }
     }
 
@@ -283,7 +255,7 @@ final class SocketTransport implements Transport {
             if (!data.hasRemaining()) {
                 return;
             }
-            watch(wantRead, true);
+            watch(readerOn, true);
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
@@ -311,7 +283,7 @@ final class SocketTransport implements Transport {
                 out.pollFirst();
             }
         } catch (IOException e) {
-            watch(wantRead, false);
+            watch(readerOn, false);
             out.clear();
             buffered = 0;
             fatalError(e, "Fatal write error on socket transport");
@@ -319,7 +291,7 @@ final class SocketTransport implements Transport {
         }
         maybeResumeProtocol();
         if (out.isEmpty()) {
-            watch(wantRead, false);
+            watch(readerOn, false);
             if (state == State.CLOSING) {
                 callConnectionLost(null);
             } else if (eofWritten) {
@@ -405,7 +377,7 @@ final class SocketTransport implements Transport {
             return;
         }
         state = State.CLOSING;
-        watch(false, wantWrite);
+        watch(false, writerOn);
         if (out.isEmpty()) {
             lost = true;
             loop.callSoon(() -> callConnectionLost(null));

@@ -14,9 +14,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: {@code ready} is a FIFO of strands waiting for the baton; {@code busy} is
- * true while some strand holds it. A strand holds the baton from the moment it is granted until
- * it parks, yields or exits, when it hands the baton straight to the head of {@code ready}.
+ * <p>Representation: {@code ready} is a FIFO of task strands waiting for the baton, each with the
+ * number of its step ({@link Scheduler}, "One ready order"), in number order; {@code busy} is true while
+ * some strand holds the baton. A strand holds the baton from the moment it is granted until it
+ * parks, yields or exits, when it hands it straight to the next strand: the head of {@code ready},
+ * or the loop strand if it waits in {@link #runStrandsBefore} and the head's number is not below
+ * its limit ({@code loopPending}, {@code loopLimit}). The loop strand enters {@code ready} only to
+ * take the baton back after an idle wait, when nothing else is ready.
  *
  * <p>Invariants:
  * <ol>
@@ -24,6 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code busy} from false to true, grants it.
  *   <li>A strand is in {@code ready} at most once ({@code Strand.queued}); being queued while it
  *       runs acts as an unpark permit.
+ *   <li>Steps are counted by the baton holder, or by the thread that owns the loop while the
+ *       loop is stopped (the loop strand then holds the baton and waits): one thread at a time,
+ *       each hand-off ordering it after the previous one.
  *   <li>The loop strand keeps the baton while the loop is stopped, so nothing runs then; it gives
  *       the baton up during an idle wait, in which it touches no loop state.
  * </ol>
@@ -38,7 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  * a contended monitor) holds the baton, so the whole loop waits for it, as a blocking call does
  * in asyncio.
  */
-public final class BatonCarrier implements Carrier {
+public final class BatonScheduler implements Scheduler {
 
     private static final int NOT_IDLE = 0, PARKING = 1, SELECTING = 2;
 
@@ -50,6 +57,14 @@ public final class BatonCarrier implements Carrier {
      */
     private final java.util.ArrayDeque<Strand> eagerCreators = new java.util.ArrayDeque<>();
     private final String name;
+    /** The loop strand, set when it is created. */
+    private Strand loopStrand;
+    /** Steps made ready so far: the next step's number; see invariant 4 for who counts one. */
+    private long stepsMadeReady;
+    /** True while the loop strand waits in runStrandsBefore; touched only by the baton holder. */
+    private boolean loopPending;
+    /** While {@code loopPending}: strands numbered below this run before the loop strand. */
+    private long loopLimit;
     /** The strand holding the baton, or null while it is free; for the watchdog. */
     private volatile Strand holder;
     /** Grants so far; for the watchdog. Written only by whoever grants (one at a time). */
@@ -57,7 +72,7 @@ public final class BatonCarrier implements Carrier {
     private volatile int idleState = NOT_IDLE;
     private volatile boolean wakePending;
 
-    public BatonCarrier(String name) {
+    public BatonScheduler(String name) {
         this.name = name;
     }
 
@@ -67,12 +82,15 @@ public final class BatonCarrier implements Carrier {
     }
 
     @Override
-    public void create(Strand strand, Runnable body, boolean loopStrand) {
+    public void create(Strand strand, Runnable body, boolean isLoopStrand) {
         Runnable run = () -> {
             awaitGrant(strand);
             body.run();
         };
-        strand.thread = loopStrand
+        if (isLoopStrand) {
+            loopStrand = strand;
+        }
+        strand.thread = isLoopStrand
                 ? Thread.ofPlatform().name(name).daemon(true).uncaughtExceptionHandler(strand).unstarted(run)
                 : Thread.ofVirtual().inheritInheritableThreadLocals(false).uncaughtExceptionHandler(strand).unstarted(run);
     }
@@ -101,6 +119,8 @@ public final class BatonCarrier implements Carrier {
     @Override
     public void unpark(Strand strand) {
         if (strand.markQueued()) {
+            // The loop strand comes back from an idle wait only, when nothing else is ready.
+            strand.readySeq = strand == loopStrand ? Strand.NO_READY_SEQ : stepsMadeReady++;
             ready.offer(strand);
             if (!busy.get()) {
                 dispatch();
@@ -116,12 +136,38 @@ public final class BatonCarrier implements Carrier {
     }
 
     @Override
-    public boolean othersReady() {
+    public long stepsMadeReady() {
+        return stepsMadeReady;
+    }
+
+    @Override
+    public void admitForeignStrands() {
+        // Strands are made ready only by the baton holder or the stopped loop's owner.
+    }
+
+    @Override
+    public boolean strandsReady() {
         return !ready.isEmpty();
     }
 
     @Override
+    public long firstReadyStep() {
+        Strand head = ready.peek();
+        return head == null ? Long.MAX_VALUE : head.readySeq;
+    }
+
+    @Override
+    public void runStrandsBefore(Strand loop, long limit) {
+        assert holder == loop && loop == loopStrand;
+        loopLimit = limit;
+        loopPending = true;
+        release();
+        awaitGrant(loop);
+    }
+
+    @Override
     public int idle(Strand loop, Selector selector, long timeoutNanos) throws IOException {
+        assert holder == loop && loop == loopStrand;
         if (timeoutNanos == 0) {
             return selector.selectNow();
         }
@@ -215,8 +261,14 @@ public final class BatonCarrier implements Carrier {
             grant(creator); // an eager strand's first step ended: its creator continues
             return;
         }
-        Strand next = ready.poll();
+        Strand next = ready.peek();
+        if (loopPending && (next == null || next.readySeq >= loopLimit)) {
+            loopPending = false;
+            grant(loopStrand); // every strand numbered below the loop's limit has run
+            return;
+        }
         if (next != null) {
+            ready.poll();
             grant(next);
             return;
         }

@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code ALL-UNNAMED} then opens nothing to it). {@code -Daio4j.mode=portable} chooses portable
  * mode on purpose and silences the start-up line.
  */
-public final class Carriers {
+public final class Schedulers {
     private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
 
-    private Carriers() {
+    private Schedulers() {
     }
 
     /** "carrier" when the JDK lets the loop schedule virtual threads, else "portable". */
@@ -21,7 +21,7 @@ public final class Carriers {
         if (portableChosen()) {
             return "portable";
         }
-        return LoopCarrier.unavailableReason() == null ? "carrier" : "portable";
+        return CarrierScheduler.unavailableReason() == null ? "carrier" : "portable";
     }
 
     /** True if {@code -Daio4j.mode=portable} chose portable mode. */
@@ -31,7 +31,7 @@ public final class Carriers {
 
     /** The JVM option that opens what carrier mode needs to aio4j as this JVM loaded it. */
     public static String addOpensFlag() {
-        Module m = Carriers.class.getModule();
+        Module m = Schedulers.class.getModule();
         return "--add-opens java.base/java.lang=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
     }
 
@@ -43,7 +43,7 @@ public final class Carriers {
         if (portableChosen()) {
             return "portable mode, chosen by -Daio4j.mode=portable";
         }
-        String reason = LoopCarrier.unavailableReason();
+        String reason = CarrierScheduler.unavailableReason();
         return "portable mode: JDK blocking calls in tasks (sockets, sleeps, locks, JDBC, HttpClient) hold the whole"
                 + " loop and cannot be cancelled, and pools shared by tasks can deadlock; add " + addOpensFlag()
                 + " to the java command for carrier mode, or -Daio4j.mode=portable to choose this mode and silence"
@@ -51,11 +51,11 @@ public final class Carriers {
                 + (reason != null && !reason.startsWith("InaccessibleObjectException") ? " [" + reason + "]" : "");
     }
 
-    public static Carrier create(String name) {
+    public static Scheduler create(String name) {
         String mode = mode();
         if (ANNOUNCED.compareAndSet(false, true) && !Boolean.getBoolean("aio4j.quiet") && !portableChosen()) {
             System.err.println("aio4j: " + explanation());
         }
-        return mode.equals("carrier") ? new LoopCarrier(name) : new BatonCarrier(name);
+        return mode.equals("carrier") ? new CarrierScheduler(name) : new BatonScheduler(name);
     }
 }

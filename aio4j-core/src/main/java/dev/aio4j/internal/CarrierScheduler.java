@@ -8,7 +8,6 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.nio.channels.Selector;
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -18,35 +17,50 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Carrier mode: the loop is the scheduler of its strands' virtual threads.
  *
- * <p>One platform thread, the carrier, runs every continuation of the loop's virtual threads in
- * FIFO order. The JDK hands a continuation to {@link #execute} whenever one of those threads
- * starts, is unparked or yields.
+ * <p>One platform thread, the carrier, runs every continuation of the loop's virtual threads. The
+ * JDK hands a continuation to {@link #execute} whenever one of those threads starts, is unparked
+ * or yields.
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: continuations submitted on the carrier's own OS thread (a task unparking
- * another, a yield) go to {@code local}, a plain deque only the carrier touches; submissions
- * from other threads go to {@code foreign}, a lock-free queue, and wake the carrier. The carrier
- * runs in rounds: move {@code foreign} to the tail of {@code local}, then run exactly the
- * continuations present at the start of the round, so foreign work cannot starve.
+ * <p>Representation: task continuations wait in {@code ready}, a deque in the order they became
+ * ready, which only the carrier's OS thread touches; {@code stepsMadeReady} counts them (the
+ * next step's number, see {@link Scheduler}, "One ready order") and {@code firstReadyStep} is
+ * the number of the head. Continuations submitted from other threads go to {@code foreign}, a
+ * lock-free queue, wake the carrier and are counted when the carrier (or the loop strand, at the
+ * start of an iteration) admits them. The loop strand's own continuation never enters
+ * {@code ready}: it waits in {@code loopContinuation}, and {@code loopWait} says how the loop
+ * strand last stepped off the carrier:
+ * <pre>
+ *   RUNNING   running, or blocked in a JDK call inside a callback: ready strands run freely
+ *   YIELDED   in runStrandsBefore(limit): run ready strands numbered below limit, then the loop
+ *   IDLE      in idle(): nothing was ready; end the idle as soon as something is
+ *   SUSPENDED the loop is stopped: run nothing but the loop strand when it is resumed
+ * </pre>
  *
  * <p>Invariants:
  * <ol>
  *   <li>The carrier thread runs only queue operations, continuations and the idle wait; it takes
  *       no lock a virtual thread could hold (the JDK calls {@code execute} while the caller is
  *       pinned, so {@code execute} never blocks and never runs anything inline).
- *   <li>The loop's own work runs in the loop strand, a virtual thread on this carrier. When it
- *       has nothing to do it records an idle request and parks; the carrier performs the
- *       blocking {@code select} only once no continuation is queued, then unparks the loop.
- *   <li>Nothing runs while the loop is stopped ({@code draining} false): queued continuations
- *       wait for the next run.
+ *   <li>The step at position i of {@code ready} has number {@code firstReadyStep + i}: steps are
+ *       counted as they are appended; an eager start inserts at the head and lowers
+ *       {@code firstReadyStep} instead; a step counted off the carrier (by the thread that owns
+ *       the stopped loop) is appended, in order, before any foreign step counted later.
+ *   <li>Steps are counted only by the strand that runs on the carrier, or, while the loop is
+ *       stopped ({@code draining} false), by the thread that owns the loop: never by two threads
+ *       at once.
+ *   <li>The loop's own work runs in the loop strand, a virtual thread on this carrier. The
+ *       carrier performs the blocking {@code select} only while the loop strand is IDLE and no
+ *       continuation is queued, then unparks it.
  * </ol>
  *
  * <p>Threads the loop did not create: a virtual thread that a task starts with the JDK's own
  * builders or executors inherits the task's scheduler (JDK 25), so its continuations arrive here
  * too. {@link #execute} tells them apart by the continuation's thread, whose uncaught-exception
  * handler is a {@link Strand} only for threads this class created, and hands the others to the
- * JDK's default scheduler: they run in parallel with the loop, and on after it closes.
+ * JDK's default scheduler: they run in parallel with the loop, and on after it closes. A JDK on
+ * which continuations cannot be told apart gets portable mode.
  *
  * <p>Watching: the carrier publishes the continuation it runs and a count of continuations
  * started ({@link #steps}, {@link #runningThread}; two opaque stores per continuation) so that a
@@ -58,7 +72,7 @@ import java.util.concurrent.locks.LockSupport;
  * then reads the state (both volatile, so one of them sees the other) and wakes the carrier with
  * a sticky signal (an unpark permit or {@code Selector.wakeup}).
  */
-public final class LoopCarrier implements Carrier, Executor {
+public final class CarrierScheduler implements Scheduler, Executor {
 
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
@@ -85,9 +99,7 @@ public final class LoopCarrier implements Carrier, Executor {
             builder = null;
             why = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        BUILDER = builder;
         CURRENT_CARRIER = currentCarrier;
-        UNAVAILABLE = why;
         MethodHandle threadOf = null, handlerOf = null;
         Executor defaultScheduler = null;
         if (why == null) {
@@ -109,17 +121,24 @@ public final class LoopCarrier implements Carrier, Executor {
                         .findGetter(Thread.class, "uncaughtExceptionHandler", Thread.UncaughtExceptionHandler.class)
                         .asType(MethodType.methodType(Thread.UncaughtExceptionHandler.class, Thread.class));
             } catch (Throwable e) {
-                threadOf = null; // every continuation is then taken for a strand's (JDK 25's default)
-                System.getLogger("dev.aio4j").log(System.Logger.Level.DEBUG, "cannot tell foreign virtual threads apart", e);
+                threadOf = null;
+                System.getLogger("dev.aio4j").log(System.Logger.Level.DEBUG, "cannot tell continuations apart", e);
+            }
+            if (threadOf == null || handlerOf == null) {
+                // The loop strand and foreign threads must be told apart by their continuation.
+                builder = null;
+                why = "this JDK's continuations cannot be told apart";
             }
         }
-        THREAD_OF = threadOf != null && handlerOf != null ? threadOf : null;
+        BUILDER = builder;
+        UNAVAILABLE = why;
+        THREAD_OF = threadOf;
         HANDLER_OF = handlerOf;
         DEFAULT_SCHEDULER = defaultScheduler;
         try {
             MethodHandles.Lookup own = MethodHandles.lookup();
-            RUNNING = own.findVarHandle(LoopCarrier.class, "running", Runnable.class);
-            STEPS = own.findVarHandle(LoopCarrier.class, "steps", long.class);
+            RUNNING = own.findVarHandle(CarrierScheduler.class, "running", Runnable.class);
+            STEPS = own.findVarHandle(CarrierScheduler.class, "steps", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -128,11 +147,7 @@ public final class LoopCarrier implements Carrier, Executor {
         }
     }
 
-    /**
-     * The strand a continuation belongs to, or null for a virtual thread this class did not
-     * create (or if continuations cannot be told apart on this JDK, then every one is a strand's:
-     * {@link #isForeign} answers false).
-     */
+    /** The strand a continuation belongs to, or null for a virtual thread this class did not create. */
     private static Strand strandOf(Runnable continuation) {
         try {
             Thread t = (Thread) THREAD_OF.invokeExact(continuation);
@@ -142,15 +157,8 @@ public final class LoopCarrier implements Carrier, Executor {
         }
     }
 
-    private static boolean isForeign(Runnable continuation) {
-        return THREAD_OF != null && strandOf(continuation) == null;
-    }
-
-    /** The thread of a continuation, or null if that cannot be told on this JDK. */
+    /** The thread of a continuation. */
     private static Thread threadOf(Runnable continuation) {
-        if (THREAD_OF == null) {
-            return null;
-        }
         try {
             return (Thread) THREAD_OF.invokeExact(continuation);
         } catch (Throwable e) {
@@ -167,11 +175,20 @@ public final class LoopCarrier implements Carrier, Executor {
     private static final Thread.UncaughtExceptionHandler NO_STRAND = (t, e) -> { };
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
+    /** How the loop strand last stepped off the carrier (see the class notes). */
+    private enum LoopWait { RUNNING, YIELDED, IDLE, SUSPENDED }
+
     private final Thread carrier;
     private final Thread.Builder.OfVirtual builder;
-    /** Carrier thread only. */
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
-    /** Carrier thread only: where {@link #execute} puts the next local continuation (eager start). */
+    /** Task continuations in the order they became ready. Carrier's OS thread only. */
+    private final java.util.ArrayDeque<Runnable> ready = new java.util.ArrayDeque<>(256);
+    /** Steps made ready so far: the next step's number. See invariant 3 for who may count one. */
+    private long stepsMadeReady;
+    /** The number of the step at the head of {@code ready}. Carrier's OS thread only. */
+    private long firstReadyStep;
+    /** Carrier's OS thread only: foreign continuations, counted after those the owner counted. */
+    private final java.util.ArrayDeque<Runnable> admitting = new java.util.ArrayDeque<>();
+    /** Carrier's OS thread only: where {@link #execute} puts the next local continuation (eager start). */
     private int eagerInsert;
     private static final int EAGER_HEAD = 1, EAGER_SECOND = 2;
     private final ConcurrentLinkedQueue<Runnable> foreign = new ConcurrentLinkedQueue<>();
@@ -180,6 +197,18 @@ public final class LoopCarrier implements Carrier, Executor {
     private volatile boolean closed;
     /** The selector the carrier waits on; written before the sleep state is published. */
     private volatile Selector selector;
+
+    // The loop strand, as the carrier sees it: written by the loop strand and read by the
+    // carrier, both on the carrier's OS thread.
+    private Strand loopStrand;
+    /** The loop strand's continuation, once it is ready to run again; null otherwise. */
+    private Runnable loopContinuation;
+    private LoopWait loopWait = LoopWait.SUSPENDED;
+    /** YIELDED: ready strands numbered below this run before the loop strand. */
+    private long loopLimit;
+    /** IDLE: when the idle wait ends, and what the selector reported. */
+    private long idleDeadline;
+    private int idleResult;
 
     // Watching: written by the carrier thread only (opaque), read by the watchdog.
     /** The continuation running now, or null while the carrier waits. */
@@ -193,13 +222,7 @@ public final class LoopCarrier implements Carrier, Executor {
     /** Carrier thread only, while {@code timing}: when the current continuation started. */
     private long runStartNanos;
 
-    // The loop's idle request: written by the loop strand and read by the carrier, both on the
-    // carrier's OS thread.
-    private Strand idleLoop;
-    private long idleDeadline;
-    private int idleResult;
-
-    public LoopCarrier(String name) {
+    public CarrierScheduler(String name) {
         if (BUILDER == null) {
             throw new IllegalStateException("carrier mode unavailable: " + UNAVAILABLE);
         }
@@ -221,7 +244,8 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void execute(Runnable continuation) {
-        if (isForeign(continuation)) {
+        Strand strand = strandOf(continuation);
+        if (strand == null) {
             DEFAULT_SCHEDULER.execute(continuation); // a thread a task started: not the loop's
             return;
         }
@@ -229,10 +253,13 @@ public final class LoopCarrier implements Carrier, Executor {
             return; // no strand resumes after the loop closed
         }
         if (onCarrier()) {
-            if (eagerInsert != 0) {
+            if (strand == loopStrand) {
+                loopContinuation = continuation;
+            } else if (eagerInsert != 0) {
                 insertEager(continuation);
             } else {
-                local.addLast(continuation);
+                ready.addLast(continuation);
+                stepsMadeReady++;
             }
         } else {
             foreign.offer(continuation);
@@ -269,39 +296,111 @@ public final class LoopCarrier implements Carrier, Executor {
                 sleep(false, NO_DEADLINE);
                 continue;
             }
-            for (Runnable r; (r = foreign.poll()) != null; ) {
-                local.addLast(r);
+            Runnable next = nextYieldedStep();
+            if (next == null) {
+                admitForeign();
+                next = nextContinuation();
             }
-            int n = local.size();
-            if (n == 0) {
+            if (next == null) {
                 RUNNING.setOpaque(this, (Runnable) null);
-                idle();
+                if (loopWait == LoopWait.IDLE) {
+                    idle();
+                } else {
+                    sleep(false, NO_DEADLINE); // until a submission from another thread
+                }
                 continue;
             }
-            for (int i = 0; i < n && draining; i++) {
-                Runnable r = local.pollFirst();
-                RUNNING.setOpaque(this, r);
-                STEPS.setOpaque(this, (long) STEPS.getOpaque(this) + 1);
-                try {
-                    if (timing) {
-                        runTimed(r);
-                    } else {
-                        r.run();
-                    }
-                } catch (Throwable t) {
-                    // A continuation never throws; if the JDK says otherwise, keep the loop alive.
-                    System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "continuation failed", t);
+            RUNNING.setOpaque(this, next);
+            STEPS.setOpaque(this, (long) STEPS.getOpaque(this) + 1);
+            try {
+                if (timing) {
+                    runTimed(next);
+                } else {
+                    next.run();
                 }
+            } catch (Throwable t) {
+                // A continuation never throws; if the JDK says otherwise, keep the loop alive.
+                System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "continuation failed", t);
             }
         }
         RUNNING.setOpaque(this, (Runnable) null);
-        local.clear();
+        ready.clear();
         foreign.clear();
+    }
+
+    /**
+     * The hot path: the loop strand waits in runStrandsBefore and a step below its limit is
+     * ready. Foreign submissions need not be admitted first: they would be counted above it.
+     */
+    private Runnable nextYieldedStep() {
+        return loopWait == LoopWait.YIELDED && !ready.isEmpty() && firstReadyStep < loopLimit ? pollReady() : null;
+    }
+
+    /** What runs next, by the loop strand's state (see the class notes); null: nothing. */
+    private Runnable nextContinuation() {
+        switch (loopWait) {
+            case YIELDED -> {
+                if (!ready.isEmpty() && firstReadyStep < loopLimit) {
+                    return pollReady();
+                }
+                return takeLoopContinuation();
+            }
+            case IDLE -> {
+                if (loopContinuation == null && !ready.isEmpty()) {
+                    endIdle(-1); // a strand became ready from another thread: a new iteration
+                }
+                return takeLoopContinuation();
+            }
+            case SUSPENDED -> {
+                return takeLoopContinuation();
+            }
+            default -> {
+                // The loop strand is blocked in a JDK call inside a callback: the others run on.
+                return loopContinuation != null ? takeLoopContinuation() : ready.isEmpty() ? null : pollReady();
+            }
+        }
+    }
+
+    private Runnable pollReady() {
+        firstReadyStep++;
+        return ready.pollFirst();
+    }
+
+    private Runnable takeLoopContinuation() {
+        Runnable r = loopContinuation;
+        if (r != null) {
+            loopContinuation = null;
+            loopWait = LoopWait.RUNNING;
+        }
+        return r;
+    }
+
+    /**
+     * Moves continuations submitted from other threads into {@code ready}, counting them: first
+     * those the owner of the stopped loop counted already, in their order, then the others.
+     * Called only while {@code draining}: the thread that owns the loop counts nothing then.
+     */
+    private void admitForeign() {
+        for (Runnable r; (r = foreign.poll()) != null; ) {
+            Strand s = strandOf(r);
+            if (s == loopStrand) {
+                loopContinuation = r;
+            } else if (s.readySeq != Strand.NO_READY_SEQ) {
+                s.readySeq = Strand.NO_READY_SEQ; // counted by the owner of the stopped loop, in order
+                ready.addLast(r);
+            } else {
+                admitting.addLast(r);
+            }
+        }
+        for (Runnable r; (r = admitting.pollFirst()) != null; ) {
+            ready.addLast(r);
+            stepsMadeReady++;
+        }
     }
 
     /** Runs a continuation and adds its run time to its strand (debug mode). */
     private void runTimed(Runnable r) {
-        Strand s = THREAD_OF != null ? strandOf(r) : null;
+        Strand s = strandOf(r);
         long start = System.nanoTime();
         runStartNanos = start;
         r.run();
@@ -310,21 +409,21 @@ public final class LoopCarrier implements Carrier, Executor {
         }
     }
 
-    /** Nothing is queued: wait for the loop's idle request, or for any submission. */
+    /** The loop strand is IDLE and nothing is queued: wait for I/O, the deadline or a submission. */
     private void idle() {
-        Strand loop = idleLoop;
-        if (loop == null) {
-            sleep(false, NO_DEADLINE);
-            return;
-        }
         long deadline = idleDeadline;
         boolean useSelector = !selector.keys().isEmpty();
         int n = sleep(useSelector, deadline);
         if (n > 0 || (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0)) {
-            idleResult = n;
-            idleLoop = null;
-            LockSupport.unpark(loop.thread);
+            endIdle(n);
         }
+    }
+
+    /** Unparks the IDLE loop strand; its continuation comes back through {@link #execute}. */
+    private void endIdle(int selected) {
+        idleResult = selected;
+        loopWait = LoopWait.RUNNING;
+        LockSupport.unpark(loopStrand.thread);
     }
 
     /** Sleeps until woken or the deadline; returns the selector's count, or -1. */
@@ -360,21 +459,37 @@ public final class LoopCarrier implements Carrier, Executor {
     // ---- the loop side ----
 
     @Override
-    public void create(Strand strand, Runnable body, boolean loopStrand) {
+    public void create(Strand strand, Runnable body, boolean isLoopStrand) {
         strand.thread = builder.uncaughtExceptionHandler(strand).unstarted(body);
         builder.uncaughtExceptionHandler(NO_STRAND); // the builder must not keep the last task alive
+        if (isLoopStrand) {
+            loopStrand = strand;
+        }
     }
 
     @Override
     public void start(Strand strand) {
+        numberOffCarrier(strand);
         strand.thread.start();
     }
 
     /**
-     * The new strand's first continuation goes to the head of {@code local}, then the creator
-     * yields and its continuation goes right behind it, so the carrier runs the new strand's first
-     * step next and resumes the creator as soon as that step ends. If the creator cannot yield
-     * (pinned), the new strand simply runs first once the creator waits.
+     * Called by the thread that owns the stopped loop before it makes a strand ready: counts its
+     * step now, in order with the callbacks that thread schedules, since its continuation reaches
+     * the carrier through {@code foreign}.
+     */
+    private void numberOffCarrier(Strand strand) {
+        if (strand != loopStrand && !onCarrier()) {
+            strand.readySeq = stepsMadeReady++;
+        }
+    }
+
+    /**
+     * The new strand's first continuation goes to the head of {@code ready}, then the creator
+     * yields and its continuation goes right behind it, both numbered below the head's, so the
+     * carrier runs the new strand's first step next and resumes the creator as soon
+     * as that step ends. If the creator cannot yield (pinned), the new strand simply runs first
+     * once the creator waits.
      */
     @Override
     public void startEager(Strand creator, Strand strand) {
@@ -385,17 +500,16 @@ public final class LoopCarrier implements Carrier, Executor {
         eagerInsert = 0;
     }
 
-    /** Places a continuation for {@link #startEager}. Carrier thread only. */
+    /** Places a continuation for {@link #startEager}. Carrier's OS thread only. */
     private void insertEager(Runnable continuation) {
-        if (eagerInsert == EAGER_HEAD) {
-            local.addFirst(continuation);
+        if (eagerInsert == EAGER_HEAD || ready.isEmpty()) {
+            ready.addFirst(continuation);
         } else {
-            Runnable first = local.pollFirst();
-            local.addFirst(continuation);
-            if (first != null) {
-                local.addFirst(first);
-            }
+            Runnable first = ready.pollFirst();
+            ready.addFirst(continuation);
+            ready.addFirst(first);
         }
+        firstReadyStep--; // numbered as if made ready just before the head: the entries behind keep theirs
         eagerInsert = 0;
     }
 
@@ -406,6 +520,7 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void unpark(Strand strand) {
+        numberOffCarrier(strand);
         LockSupport.unpark(strand.thread);
     }
 
@@ -415,21 +530,47 @@ public final class LoopCarrier implements Carrier, Executor {
     }
 
     @Override
-    public boolean othersReady() {
-        return !local.isEmpty() || !foreign.isEmpty();
+    public long stepsMadeReady() {
+        return stepsMadeReady;
+    }
+
+    @Override
+    public void admitForeignStrands() {
+        assert onCarrier() && Strand.current() == loopStrand;
+        admitForeign();
+    }
+
+    @Override
+    public boolean strandsReady() {
+        return !ready.isEmpty() || !foreign.isEmpty();
+    }
+
+    @Override
+    public long firstReadyStep() {
+        return ready.isEmpty() ? Long.MAX_VALUE : firstReadyStep;
+    }
+
+    @Override
+    public void runStrandsBefore(Strand loop, long limit) {
+        assert onCarrier() && Strand.current() == loopStrand;
+        loopLimit = limit;
+        loopWait = LoopWait.YIELDED;
+        Thread.yield();
+        loopWait = LoopWait.RUNNING;
     }
 
     @Override
     public int idle(Strand loop, Selector sel, long timeoutNanos) throws IOException {
+        assert onCarrier() && Strand.current() == loopStrand;
         if (timeoutNanos == 0) {
             return sel.selectNow();
         }
         selector = sel;
         idleDeadline = timeoutNanos < 0 ? NO_DEADLINE : System.nanoTime() + timeoutNanos;
         idleResult = -1;
-        idleLoop = loop;
+        loopWait = LoopWait.IDLE;
         LockSupport.park();
-        idleLoop = null;
+        loopWait = LoopWait.RUNNING; // also when a permit made park return at once
         return idleResult;
     }
 
@@ -440,11 +581,14 @@ public final class LoopCarrier implements Carrier, Executor {
 
     @Override
     public void suspendLoop(Strand loop) {
+        assert onCarrier() && Strand.current() == loopStrand;
+        loopWait = LoopWait.SUSPENDED;
         draining = false;
         LockSupport.park();
         // A new run may have set draining before this strand cleared it (resumeLoop races the
         // end of the previous run); the loop strand runs again, so the carrier must drain.
         draining = true;
+        loopWait = LoopWait.RUNNING;
     }
 
     @Override
