@@ -1,4 +1,5 @@
 /** aio4j: Python's asyncio for Java, with tasks as virtual threads scheduled by their loop. */
+@SuppressWarnings("module") // dev.aio4j.net, the target of a qualified export, is built after the core
 module dev.aio4j {
     requires jdk.unsupported; // sun.misc.Signal: loop signal handlers and the run's cancel signals
 
@@ -6,6 +7,9 @@ module dev.aio4j {
     exports dev.aio4j.sync;
     exports dev.aio4j.queue;
     exports dev.aio4j.file;
+
+    // The wait queue every primitive parks on; net's streams and servers park on it too.
+    exports dev.aio4j.internal to dev.aio4j.net;
 
     // Host name lookups made by a task wait off the loop (see internal.TaskResolver).
     provides java.net.spi.InetAddressResolverProvider with dev.aio4j.internal.TaskResolverProvider;

@@ -1,8 +1,7 @@
 package dev.aio4j.net;
 
-import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
+import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -24,7 +23,8 @@ public final class DatagramEndpoint implements AutoCloseable {
     private final EventLoop loop;
     private final ArrayDeque<Datagram> queue = new ArrayDeque<>();
     private DatagramTransport transport;
-    private Future<Void> waiter;
+    /** The task waiting in recvFrom(), at most one. */
+    private final WaitQueue waiter = new WaitQueue(this);
     private IOException error;
     private boolean lost;
     private int dropped;
@@ -70,13 +70,7 @@ public final class DatagramEndpoint implements AutoCloseable {
     }
 
     private void wake() {
-        Future<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            if (!w.done()) {
-                w.setResult(null);
-            }
-        }
+        waiter.unparkAll();
     }
 
     /**
@@ -100,19 +94,10 @@ public final class DatagramEndpoint implements AutoCloseable {
             if (lost) {
                 throw new java.nio.channels.ClosedChannelException();
             }
-            if (waiter != null) {
+            if (waiter.parked() > 0) {
                 throw new IllegalStateException("recvFrom() called while another task is already waiting: " + this);
             }
-            Future<Void> w = loop.createFuture();
-            waiter = w;
-            try {
-                w.await();
-            } catch (CancelledError e) {
-                if (waiter == w) {
-                    waiter = null;
-                }
-                throw e;
-            }
+            waiter.park(loop);
         }
     }
 
@@ -148,7 +133,7 @@ public final class DatagramEndpoint implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DatagramEndpoint[queued=" + queue.size() + (waiter != null ? ", waiter" : "") + (lost ? ", closed" : "")
+        return "DatagramEndpoint[queued=" + queue.size() + (waiter.parked() > 0 ? ", waiter" : "") + (lost ? ", closed" : "")
                 + "]";
     }
 }

@@ -6,6 +6,7 @@ import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
 import dev.aio4j.Task;
 import dev.aio4j.TimerHandle;
+import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -768,19 +769,15 @@ public final class Net {
         for (int i = 0; i < 2 && channel.isRegistered(); i++) {
             Aio.sleep(java.time.Duration.ZERO);
         }
-        Future<Void> ready = loop.createFuture();
-        Runnable cb = () -> {
-            if (!ready.done()) {
-                ready.setResult(null);
-            }
-        };
+        WaitQueue ready = new WaitQueue(channel); // the task waits for this channel
+        Runnable cb = ready::unparkAll;
         if (read) {
             loop.addReader(channel, cb);
         } else {
             loop.addWriter(channel, cb);
         }
         try {
-            ready.await();
+            ready.park(loop);
         } finally {
             if (read) {
                 loop.removeReader(channel);
