@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class WaitQueueTest {
 
+    /** Virtual time: a wake-up that never comes fails the test instead of hanging it. */
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
     private static <T> T run(Callable<T> body) {
         return Aio.run(body, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false));
     }
@@ -54,7 +57,7 @@ class WaitQueueTest {
             assertThat(q.unpark(5)).isEqualTo(2);
             assertThat(q.unparkOne()).as("nobody is left to wake").isFalse();
             for (Task<Void> t : tasks) {
-                t.await();
+                t.awaitWithin(BOUND);
             }
             return order;
         });
@@ -72,7 +75,7 @@ class WaitQueueTest {
             assertThat(q.size()).isEqualTo(1);
             assertThat(q.parked()).isZero();
             assertThat(q.hasLiveWaiter()).as("woken, not resumed: still has a claim").isTrue();
-            a.await();
+            a.awaitWithin(BOUND);
             assertThat(q.size()).isZero();
             assertThat(q.hasLiveWaiter()).isFalse();
             return null;
@@ -91,7 +94,7 @@ class WaitQueueTest {
             assertThat(q.hasLiveWaiter()).isTrue();
             assertThat(q.unparkOne()).isTrue(); // b, not the cancelled a
             assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
-            b.await();
+            b.awaitWithin(BOUND);
             assertThat(q.size()).isZero();
             return order;
         });
@@ -116,7 +119,7 @@ class WaitQueueTest {
             q[0].unparkOne(); // wakes a
             a.cancel();       // before a resumes: its wake-up must reach b
             assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
-            b.await();
+            b.awaitWithin(BOUND);
             assertThat(handOns[0]).isEqualTo(1);
             assertThat(q[0].size()).isZero();
             return order;
@@ -176,7 +179,7 @@ class WaitQueueTest {
             settle();
             q[0].unparkOne();
             assertThatThrownBy(a::await).isInstanceOf(IllegalStateException.class);
-            b.await();
+            b.awaitWithin(BOUND);
             return order;
         });
         assertThat(woke).containsExactly("b");
@@ -221,7 +224,7 @@ class WaitQueueTest {
             settle();
             assertThat(strand[0].waitingFor).isSameAs(owner);
             q.unparkAll();
-            t.await();
+            t.awaitWithin(BOUND);
             assertThat(afterwards[0]).isNull();
             assertThat(strand[0].waitingFor).isNull();
             return null;
