@@ -26,8 +26,8 @@ import java.util.concurrent.CompletionException;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the wait queue
- * (the core's internal WaitQueue) of the one task waiting for data. The buffer grows by what arrives (reads that do not fit land
+ * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the wait queue of the one
+ * task waiting for data (the core's WaitQueue). The buffer grows by what arrives (reads that do not fit land
  * in a per-loop scratch buffer first) and is dropped when it empties if it is over 1 KiB, so an
  * idle connection costs no read buffer (asyncio's bytearray behaves alike). Invariants: (1) after {@code eof} no data is fed; (2) a read
  * that waits consumes nothing until it can return, so a read cancelled while waiting loses no
