@@ -149,11 +149,7 @@ public final class Aio {
         }
         EventLoop loop = task.loop;
         Future<Void> done = new Future<>(loop);
-        TimerHandle timer = loop.callLater(delay, () -> {
-            if (!done.done()) {
-                done.complete(null);
-            }
-        });
+        TimerHandle timer = loop.callLater(delay, () -> done.trySetResult(null));
         try {
             done.await();
         } finally {
@@ -199,12 +195,10 @@ public final class Aio {
         loop.externalStarted();
         stage.whenComplete((value, error) -> loop.callSoonThreadsafe(() -> {
             loop.externalDone();
-            if (!future.done()) {
-                if (error != null) {
-                    future.fail(Futures.unwrap(error));
-                } else {
-                    future.complete(value);
-                }
+            if (error != null) {
+                future.trySetException(Futures.unwrap(error));
+            } else {
+                future.trySetResult(value);
             }
         }));
         try {

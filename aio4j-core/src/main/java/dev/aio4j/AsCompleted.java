@@ -1,5 +1,6 @@
 package dev.aio4j;
 
+import dev.aio4j.internal.WaitQueue;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -37,7 +38,8 @@ import java.util.Set;
  * <p>Representation: {@code todo} holds the futures not yet done, each with
  * {@link #onCompletion} as a done callback; {@code done} queues the finished ones in completion
  * order, then one {@code TIMED_OUT} marker per future left when the timer fires; {@code getters}
- * are the futures of tasks waiting in {@code next()}, woken one per queued item.
+ * is the wait queue of the tasks waiting in {@code next()} (internal.WaitQueue), one woken per
+ * queued item; a woken getter cancelled before it resumes hands its item's wake-up on.
  * {@code left} counts the steps not yet taken. Loop-affine.
  */
 public final class AsCompleted<T> implements Iterable<Future<T>> {
@@ -47,7 +49,7 @@ public final class AsCompleted<T> implements Iterable<Future<T>> {
     private final EventLoop loop;
     private final Set<Future<T>> todo = new LinkedHashSet<>();
     private final ArrayDeque<Object> done = new ArrayDeque<>();
-    private final ArrayDeque<Future<Void>> getters = new ArrayDeque<>();
+    private final WaitQueue getters = new WaitQueue(this, this::wakeOne);
     private int left;
     private TimerHandle timer;
     /** One instance, so that removeDoneCallback finds it. */
@@ -133,17 +135,7 @@ public final class AsCompleted<T> implements Iterable<Future<T>> {
             throw new IllegalStateException("asCompleted of " + loop + " iterated from a task of " + task.loop);
         }
         while (done.isEmpty()) {
-            Future<Void> getter = loop.createFuture();
-            getters.addLast(getter);
-            try {
-                getter.await();
-            } catch (CancelledError e) {
-                getters.remove(getter);
-                if (!getter.cancelled()) {
-                    wakeOne(); // woken, then cancelled: pass the wake-up on
-                }
-                throw e;
-            }
+            getters.park(loop);
         }
         return done.pollFirst();
     }
@@ -153,13 +145,10 @@ public final class AsCompleted<T> implements Iterable<Future<T>> {
         wakeOne();
     }
 
+    /** Wakes the oldest waiting task if an item is queued (also the hand-on of a woken one). */
     private void wakeOne() {
-        while (!getters.isEmpty() && !done.isEmpty()) {
-            Future<Void> g = getters.pollFirst();
-            if (!g.done()) {
-                g.complete(null);
-                return;
-            }
+        if (!done.isEmpty()) {
+            getters.unparkOne();
         }
     }
 

@@ -84,6 +84,24 @@ public class Future<T> {
         complete(value);
     }
 
+    /**
+     * Completes the future with {@code value} unless it is already done, and returns whether it
+     * did: {@code if (!f.done()) f.setResult(value)} in one call, for a completer that may find
+     * the future cancelled or completed by a rival (a timer racing a readiness callback, a
+     * wake-up racing its waiter's cancellation). Not in asyncio, whose code writes that guard;
+     * {@link CompletableFuture#complete} is the java.util.concurrent form.
+     *
+     * @return true if this call completed the future, false if it was already done
+     */
+    public boolean trySetResult(T value) {
+        loop.checkThread();
+        if (state != State.PENDING) {
+            return false;
+        }
+        complete(value);
+        return true;
+    }
+
     /** The state transition to FINISHED with a result, shared with tasks. */
     final void complete(T value) {
         result = value;
@@ -104,6 +122,22 @@ public class Future<T> {
             throw new InvalidStateError("setException() on a done future: " + this);
         }
         fail(exception);
+    }
+
+    /**
+     * Completes the future with {@code exception} unless it is already done, and returns whether
+     * it did; see {@link #trySetResult}.
+     *
+     * @return true if this call completed the future, false if it was already done
+     */
+    public boolean trySetException(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        loop.checkThread();
+        if (state != State.PENDING) {
+            return false;
+        }
+        fail(exception);
+        return true;
     }
 
     /** The state transition to FINISHED with an exception, shared with tasks. */

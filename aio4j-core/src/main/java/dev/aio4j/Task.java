@@ -352,6 +352,18 @@ public final class Task<T> extends Future<T> {
         throw new UnsupportedOperationException("Task does not support setException()");
     }
 
+    /** Tasks complete themselves: always throws. */
+    @Override
+    public boolean trySetResult(T value) {
+        throw new UnsupportedOperationException("Task does not support trySetResult()");
+    }
+
+    /** Tasks complete themselves: always throws. */
+    @Override
+    public boolean trySetException(Throwable exception) {
+        throw new UnsupportedOperationException("Task does not support trySetException()");
+    }
+
     // ------------------------------------------------------------------ identity
 
     /** The task's name: the one given, or "Task-N". */

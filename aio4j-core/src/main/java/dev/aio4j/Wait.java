@@ -39,7 +39,7 @@ final class Wait {
         }
         Future<Void> waiter = loop.createFuture();
         int[] counter = {fs.size()};
-        TimerHandle timer = timeout == null ? null : loop.callLater(timeout, () -> release(waiter));
+        TimerHandle timer = timeout == null ? null : loop.callLater(timeout, () -> waiter.trySetResult(null));
         Consumer<Future<?>> onCompletion = f -> {
             counter[0]--;
             if (counter[0] <= 0 || when == ReturnWhen.FIRST_COMPLETED
@@ -47,7 +47,7 @@ final class Wait {
                 if (timer != null) {
                     timer.cancel();
                 }
-                release(waiter);
+                waiter.trySetResult(null);
             }
         };
         for (F f : fs) {
@@ -69,11 +69,5 @@ final class Wait {
             (f.done() ? done : pending).add(f);
         }
         return new DoneAndPending<>(done, pending);
-    }
-
-    private static void release(Future<Void> waiter) {
-        if (!waiter.done()) {
-            waiter.complete(null);
-        }
     }
 }

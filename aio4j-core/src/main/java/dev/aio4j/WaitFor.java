@@ -43,11 +43,7 @@ final class WaitFor {
             return fut.result();
         }
         Future<Void> waiter = fut.loop.createFuture();
-        java.util.function.Consumer<Future<T>> release = f -> {
-            if (!waiter.done()) {
-                waiter.complete(null);
-            }
-        };
+        java.util.function.Consumer<Future<T>> release = f -> waiter.trySetResult(null);
         fut.addDoneCallback(release);
         try {
             fut.cancel();

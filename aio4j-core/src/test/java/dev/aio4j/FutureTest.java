@@ -36,6 +36,35 @@ class FutureTest {
     }
 
     @Test
+    void trySetResultCompletesAPendingFutureAndLeavesADoneOneAlone() {
+        runReal(() -> {
+            EventLoop loop = Aio.getRunningLoop();
+            Future<Integer> f = loop.createFuture();
+            assertThat(f.trySetResult(1)).isTrue();
+            assertThat(f.trySetResult(2)).isFalse();
+            assertThat(f.trySetException(new IllegalStateException("late"))).isFalse();
+            assertThat(f.result()).isEqualTo(1);
+
+            Future<Integer> failed = loop.createFuture();
+            IllegalArgumentException boom = new IllegalArgumentException("boom");
+            assertThat(failed.trySetException(boom)).isTrue();
+            assertThat(failed.trySetResult(3)).isFalse();
+            assertThat(failed.exception()).isSameAs(boom);
+
+            Future<Integer> cancelled = loop.createFuture();
+            cancelled.cancel();
+            assertThat(cancelled.trySetResult(4)).isFalse();
+            assertThat(cancelled.cancelled()).isTrue();
+            assertThatThrownBy(() -> loop.createFuture().trySetException(null)).isInstanceOf(NullPointerException.class);
+
+            Task<Void> task = Aio.createTask(() -> null);
+            assertThatThrownBy(() -> task.trySetResult(null)).isInstanceOf(UnsupportedOperationException.class);
+            task.await();
+            return null;
+        });
+    }
+
+    @Test
     void anExceptionIsThrownByResultAndAwaitAsItIs() {
         runReal(() -> {
             Future<Integer> f = Aio.getRunningLoop().createFuture();

@@ -2,10 +2,10 @@ package dev.aio4j.queue;
 
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
 import dev.aio4j.Timeout;
 import dev.aio4j.TimeoutError;
 import dev.aio4j.internal.LoopBinding;
+import dev.aio4j.internal.WaitQueue;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -54,20 +54,20 @@ import java.util.Objects;
 public class Queue<E> implements Iterable<E> {
 
     /*
-     * Implementation notes. Algorithm: asyncio's, two FIFO deques of waiter futures.
+     * Implementation notes. Algorithm: asyncio's, two FIFO wait queues of waiters.
      *
      * Representation: the items live in the storage hooks (an ArrayDeque here); `getters` and
-     * `putters` hold one loop future per task parked in get() or put(), oldest first. Waking a
-     * waiter removes its future from the deque and completes it; the woken task then re-checks
-     * (a newcomer may have taken the slot or item first, so it may wait again). A waiter that
-     * leaves by an exception removes its own future and, if it had been woken and the
-     * condition still holds, wakes the next one. `joiners` are the futures of tasks in join().
+     * `putters` are the wait queues of the tasks parked in get() and put() (internal.WaitQueue).
+     * A woken waiter re-checks (a newcomer may have taken the slot or item first, so it may park
+     * again, at the back). A woken waiter cancelled before it resumes hands its wake-up to the
+     * next one if the item or slot is still there. `joiners` are the tasks in join(), all woken
+     * when unfinished reaches 0.
      *
      * Invariants:
      *  1. Every field is touched only on the bound loop.
-     *  2. A pending future in `getters` means the queue was empty when it was added; one in
-     *     `putters`, full. Each put wakes one getter, each get one putter.
-     *  3. unfinished >= 0, and `joiners` is empty while unfinished == 0.
+     *  2. A task parked in `getters` parked while the queue was empty; one in `putters`, while
+     *     it was full. Each put wakes one getter, each get one putter.
+     *  3. unfinished >= 0, and no task is parked in `joiners` while unfinished == 0.
      */
 
     /** The loop this queue is bound to; null until first use. */
@@ -78,14 +78,14 @@ public class Queue<E> implements Iterable<E> {
     /** The default storage: FIFO. Unused by subclasses that override the hooks. */
     private final ArrayDeque<E> items;
 
-    /** Futures of the tasks parked in get(), oldest first. */
-    private final ArrayDeque<Future<Void>> getters = new ArrayDeque<>();
+    /** The tasks parked in get(), oldest first. */
+    private final WaitQueue getters = new WaitQueue(this, this::handOnToGetter);
 
-    /** Futures of the tasks parked in put(), oldest first. */
-    private final ArrayDeque<Future<Void>> putters = new ArrayDeque<>();
+    /** The tasks parked in put(), oldest first. */
+    private final WaitQueue putters = new WaitQueue(this, this::handOnToPutter);
 
-    /** Futures of the tasks parked in join(); all completed when unfinished reaches 0. */
-    private final ArrayDeque<Future<Void>> joiners = new ArrayDeque<>();
+    /** The tasks parked in join(); all woken when unfinished reaches 0. */
+    private final WaitQueue joiners = new WaitQueue(this);
 
     /** Items put and not yet matched by taskDone(). */
     private int unfinished;
@@ -169,18 +169,7 @@ public class Queue<E> implements Iterable<E> {
             if (shutdown) {
                 throw new QueueShutDownException("put() on a shut-down " + this);
             }
-            Future<Void> putter = l.createFuture();
-            putters.addLast(putter);
-            try {
-                putter.await();
-            } catch (Throwable t) {
-                putter.cancel();
-                putters.remove(putter);
-                if (!full() && !putter.cancelled()) {
-                    wakeUpNext(putters); // we were woken, but leave: pass the free slot on
-                }
-                throw t;
-            }
+            putters.park(l);
         }
         putNowait(item);
     }
@@ -204,7 +193,7 @@ public class Queue<E> implements Iterable<E> {
         }
         addItem(item);
         unfinished++;
-        wakeUpNext(getters);
+        getters.unparkOne();
     }
 
     // ------------------------------------------------------------------ getting
@@ -241,18 +230,7 @@ public class Queue<E> implements Iterable<E> {
             if (shutdown) {
                 throw new QueueShutDownException("get() on a shut-down and empty " + this);
             }
-            Future<Void> getter = l.createFuture();
-            getters.addLast(getter);
-            try {
-                getter.await();
-            } catch (Throwable t) {
-                getter.cancel();
-                getters.remove(getter);
-                if (!empty() && !getter.cancelled()) {
-                    wakeUpNext(getters); // we were woken, but leave: pass the item on
-                }
-                throw t;
-            }
+            getters.park(l);
         }
         return getNowait();
     }
@@ -290,7 +268,7 @@ public class Queue<E> implements Iterable<E> {
             throw new QueueEmptyException("getNowait() on an empty " + this);
         }
         E item = removeItem();
-        wakeUpNext(putters);
+        putters.unparkOne();
         return item;
     }
 
@@ -328,13 +306,7 @@ public class Queue<E> implements Iterable<E> {
         if (unfinished == 0) {
             return;
         }
-        Future<Void> joiner = l.createFuture();
-        joiners.addLast(joiner);
-        try {
-            joiner.await();
-        } finally {
-            joiners.remove(joiner);
-        }
+        joiners.park(l);
     }
 
     /** The number of items put and not yet marked done. */
@@ -343,11 +315,7 @@ public class Queue<E> implements Iterable<E> {
     }
 
     private void finishJoiners() {
-        for (Future<Void> f : joiners) {
-            if (!f.done()) {
-                f.setResult(null);
-            }
-        }
+        joiners.unparkAll();
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -381,8 +349,8 @@ public class Queue<E> implements Iterable<E> {
                 finishJoiners();
             }
         }
-        wakeAll(getters);
-        wakeAll(putters);
+        getters.unparkAll();
+        putters.unparkAll();
     }
 
     /** True once {@link #shutdown(boolean)} was called. */
@@ -434,23 +402,17 @@ public class Queue<E> implements Iterable<E> {
 
     // ------------------------------------------------------------------ waiters
 
-    /** Removes the first pending future of {@code waiters} and completes it. */
-    private static void wakeUpNext(ArrayDeque<Future<Void>> waiters) {
-        Future<Void> f;
-        while ((f = waiters.pollFirst()) != null) {
-            if (!f.done()) {
-                f.setResult(null);
-                return;
-            }
+    /** A woken getter was cancelled before it resumed: the item goes to the next getter. */
+    private void handOnToGetter() {
+        if (!empty()) {
+            getters.unparkOne();
         }
     }
 
-    private static void wakeAll(ArrayDeque<Future<Void>> waiters) {
-        Future<Void> f;
-        while ((f = waiters.pollFirst()) != null) {
-            if (!f.done()) {
-                f.setResult(null);
-            }
+    /** A woken putter was cancelled before it resumed: the free slot goes to the next putter. */
+    private void handOnToPutter() {
+        if (!full()) {
+            putters.unparkOne();
         }
     }
 
@@ -460,19 +422,19 @@ public class Queue<E> implements Iterable<E> {
 
     /** The number of tasks parked in {@link #get()}. */
     public final int getters() {
-        return getters.size();
+        return getters.parked();
     }
 
     /** The number of tasks parked in {@link #put}. */
     public final int putters() {
-        return putters.size();
+        return putters.parked();
     }
 
     /** {@code Queue[maxsize=10, size=3, getters=0, putters=0, unfinished=3]}, plus ", shutdown". */
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[maxsize=" + maxsize + ", size=" + itemCount() + ", getters="
-                + getters.size() + ", putters=" + putters.size() + ", unfinished=" + unfinished
+                + getters.parked() + ", putters=" + putters.parked() + ", unfinished=" + unfinished
                 + (shutdown ? ", shutdown]" : "]");
     }
 }

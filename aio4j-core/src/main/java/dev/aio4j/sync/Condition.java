@@ -2,9 +2,8 @@ package dev.aio4j.sync;
 
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
 import dev.aio4j.internal.LoopBinding;
-import java.util.ArrayDeque;
+import dev.aio4j.internal.WaitQueue;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -42,14 +41,15 @@ public final class Condition {
      * Implementation notes.
      *
      * Representation: `lock` is the underlying lock (possibly shared with other conditions);
-     * `waiters` holds one loop future per task parked in await(), oldest first. A signal
-     * completes a future; each waiter removes its own future when it resumes.
+     * `waiters` is the wait queue of the tasks parked in await() (internal.WaitQueue). A
+     * signal wakes the oldest parked waiters; re-acquiring the lock is part of the wait, so a
+     * signalled waiter that leaves by an exception, while parked or while re-acquiring, hands
+     * its signal to the next waiter (handOn).
      *
      * Invariants:
      *  1. Every field is touched only on the bound loop.
      *  2. Every exit from await() holds the lock.
-     *  3. A waiter that exits await() by an exception signals one other waiter, so a signal it
-     *     may have consumed is not lost (at the price of a possible spurious wake-up).
+     *  3. A signal is used once: by a waiter returning from await(), or handed on.
      */
 
     /** The loop this condition is bound to; null until first use. */
@@ -58,8 +58,8 @@ public final class Condition {
     /** The lock that await() releases and re-acquires. */
     private final Lock lock;
 
-    /** Futures of the tasks parked in await(), oldest first. */
-    private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
+    /** The tasks parked in await(), oldest first. */
+    private final WaitQueue waiters;
 
     /** A condition with a new lock of its own. */
     public Condition() {
@@ -68,7 +68,13 @@ public final class Condition {
 
     /** A condition over {@code lock}, which other conditions may share. */
     public Condition(Lock lock) {
+        this(lock, null);
+    }
+
+    /** A condition whose waiters are shown by diagnostics as waiting for {@code owner}. */
+    Condition(Lock lock, Object owner) {
         this.lock = Objects.requireNonNull(lock, "lock");
+        this.waiters = new WaitQueue(owner == null ? this : owner, this::handOn);
     }
 
     /** Acquires the underlying lock; see {@link Lock#acquire()}. */
@@ -105,34 +111,24 @@ public final class Condition {
         if (!lock.locked()) {
             throw new IllegalStateException("await() called without holding the lock of " + this);
         }
-        Future<Void> fut = l.createFuture();
         lock.release();
-        try {
+        waiters.park(l, this::reacquire);
+    }
+
+    /** Takes the lock back, waiting through cancellations; then rethrows the last one. */
+    private void reacquire() {
+        // The caller's finally blocks expect the lock held, whatever happened to the wait.
+        CancelledError cancelled = null;
+        while (true) {
             try {
-                waiters.addLast(fut);
-                try {
-                    fut.await();
-                } finally {
-                    waiters.remove(fut);
-                }
-            } finally {
-                // Re-acquire whatever happened: the caller's finally blocks expect the lock held.
-                CancelledError cancelled = null;
-                while (true) {
-                    try {
-                        lock.acquire();
-                        break;
-                    } catch (CancelledError e) {
-                        cancelled = e;
-                    }
-                }
-                if (cancelled != null) {
-                    throw cancelled;
-                }
+                lock.acquire();
+                break;
+            } catch (CancelledError e) {
+                cancelled = e;
             }
-        } catch (Throwable t) {
-            wake(1); // we may have consumed a signal: pass it on
-            throw t;
+        }
+        if (cancelled != null) {
+            throw cancelled;
         }
     }
 
@@ -166,7 +162,7 @@ public final class Condition {
         if (!lock.locked()) {
             throw new IllegalStateException("signal() called without holding the lock of " + this);
         }
-        wake(n);
+        waiters.unpark(n);
     }
 
     /** Wakes one waiting task: {@code signal(1)}. */
@@ -179,18 +175,9 @@ public final class Condition {
         signal(waiters.size());
     }
 
-    /** Completes up to n pending waiter futures, oldest first. Call only on the loop. */
-    private void wake(int n) {
-        int woken = 0;
-        for (Future<Void> f : waiters) {
-            if (woken >= n) {
-                break;
-            }
-            if (!f.done()) {
-                woken++;
-                f.setResult(null);
-            }
-        }
+    /** A signalled waiter left by an exception: its signal goes to the next waiter. */
+    private void handOn() {
+        waiters.unparkOne();
     }
 
     /** The number of tasks parked in {@link #await()}, including woken ones not yet resumed. */

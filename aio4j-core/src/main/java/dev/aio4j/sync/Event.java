@@ -2,9 +2,8 @@ package dev.aio4j.sync;
 
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
 import dev.aio4j.internal.LoopBinding;
-import java.util.ArrayDeque;
+import dev.aio4j.internal.WaitQueue;
 
 /**
  * A flag that tasks of one event loop can wait for (asyncio's Event). It starts clear;
@@ -23,14 +22,15 @@ public final class Event {
     /*
      * Implementation notes.
      *
-     * Representation: `value` is the flag; `waiters` holds one loop future per task parked in
-     * await(), oldest first. set() completes every future that is not done; each waiter
-     * removes its own future when it resumes. A shared future would be cheaper, but cancelling
-     * one waiter would cancel it for all (a task's cancellation cancels the future it awaits).
+     * Representation: `value` is the flag; `waiters` is the wait queue of the tasks parked in
+     * await() (internal.WaitQueue); set() wakes all of them. A wake-up is a broadcast, so a
+     * woken waiter cancelled before it resumes hands nothing on. A shared future would be
+     * cheaper, but cancelling one waiter would cancel it for all (a task's cancellation cancels
+     * the future it awaits).
      *
      * Invariants:
      *  1. Every field is touched only on the bound loop.
-     *  2. While `value` is true, no future in `waiters` is pending.
+     *  2. While `value` is true, no task is parked in `waiters` without a wake-up.
      */
 
     /** The loop this event is bound to; null until first use. */
@@ -39,8 +39,8 @@ public final class Event {
     /** The flag. */
     private boolean value;
 
-    /** Futures of the tasks parked in await(), oldest first. */
-    private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
+    /** The tasks parked in await(), oldest first. */
+    private final WaitQueue waiters = new WaitQueue(this);
 
     /** A clear event. */
     public Event() {
@@ -61,11 +61,7 @@ public final class Event {
         loop = LoopBinding.check(loop, this);
         if (!value) {
             value = true;
-            for (Future<Void> f : waiters) {
-                if (!f.done()) {
-                    f.setResult(null);
-                }
-            }
+            waiters.unparkAll();
         }
     }
 
@@ -94,13 +90,7 @@ public final class Event {
         if (value) {
             return;
         }
-        Future<Void> fut = l.createFuture();
-        waiters.addLast(fut);
-        try {
-            fut.await();
-        } finally {
-            waiters.remove(fut);
-        }
+        waiters.park(l);
     }
 
     /** The number of tasks parked in {@link #await()}, including woken ones not yet resumed. */

@@ -2,9 +2,8 @@ package dev.aio4j.sync;
 
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
 import dev.aio4j.internal.LoopBinding;
-import java.util.ArrayDeque;
+import dev.aio4j.internal.WaitQueue;
 
 /**
  * A mutual-exclusion lock for the tasks of one event loop (asyncio's Lock).
@@ -41,18 +40,18 @@ public final class Lock implements Held.Releasable {
     /*
      * Implementation notes.
      *
-     * Representation: `locked` is the lock's state; `waiters` holds one loop future per task
-     * parked in acquire(), oldest first. A waiter's future is completed (with null) to hand it
-     * the wake-up, or cancelled when its task is cancelled; each waiter removes its own future
-     * when it resumes, whatever the outcome.
+     * Representation: `locked` is the lock's state; `waiters` is the wait queue of the tasks
+     * parked in acquire() (internal.WaitQueue, which also keeps the hand-on rule). release()
+     * leaves the lock unlocked and wakes the oldest waiter, which takes it when it resumes; a
+     * woken waiter cancelled before it resumes hands the wake-up to the next one (handOn).
      *
      * Invariants:
      *  1. Every field is touched only on the bound loop.
-     *  2. If the lock is unlocked and a waiter is live (its future not cancelled), the first
-     *     waiter's future is done or about to be: release() completes it, and a cancelled
-     *     waiter that was woken calls wakeUpFirst() on its way out.
-     *  3. A completed (woken) future stays in `waiters` until its task resumes, so the fast path
-     *     of acquire() sees a live waiter and queues instead of barging.
+     *  2. If the lock is unlocked and a live waiter exists (parked and not cancelled, or woken
+     *     and not resumed), one waiter is woken and not resumed: release() wakes one, and a
+     *     woken waiter that leaves by an exception wakes the next.
+     *  3. A woken waiter counts as live until its task resumes, so the fast path of acquire()
+     *     queues behind it instead of barging.
      *
      * Not guaranteed: fairness among tasks that never waited (a fast-path acquire between two
      * releases takes the lock if nobody waits, as in asyncio).
@@ -64,8 +63,8 @@ public final class Lock implements Held.Releasable {
     /** True while some task holds the lock. */
     private boolean locked;
 
-    /** Futures of the tasks parked in acquire(), oldest first; created on first contention. */
-    private ArrayDeque<Future<Void>> waiters;
+    /** The tasks parked in acquire(), oldest first. */
+    private final WaitQueue waiters = new WaitQueue(this, this::handOn);
 
     /** An unlocked lock. */
     public Lock() {
@@ -83,29 +82,9 @@ public final class Lock implements Held.Releasable {
      */
     public Held acquire() {
         EventLoop l = loop = LoopBinding.check(loop, this);
-        if (!locked && !hasLiveWaiter()) {
-            locked = true;
-            return new Held(this);
+        if (locked || waiters.hasLiveWaiter()) {
+            waiters.park(l);
         }
-        ArrayDeque<Future<Void>> ws = waiters;
-        if (ws == null) {
-            ws = waiters = new ArrayDeque<>();
-        }
-        Future<Void> fut = l.createFuture();
-        ws.addLast(fut);
-        try {
-            fut.await();
-        } catch (CancelledError e) {
-            ws.remove(fut);
-            if (!locked) {
-                wakeUpFirst(); // we may have been handed the wake-up: pass it on
-            }
-            throw e;
-        } catch (RuntimeException | Error e) {
-            ws.remove(fut);
-            throw e;
-        }
-        ws.remove(fut);
         locked = true;
         return new Held(this);
     }
@@ -118,7 +97,7 @@ public final class Lock implements Held.Releasable {
      */
     public Held tryAcquire() {
         loop = LoopBinding.check(loop, this);
-        if (!locked && !hasLiveWaiter()) {
+        if (!locked && !waiters.hasLiveWaiter()) {
             locked = true;
             return new Held(this);
         }
@@ -139,7 +118,14 @@ public final class Lock implements Held.Releasable {
             throw new IllegalStateException("release() called on an unlocked " + this);
         }
         locked = false;
-        wakeUpFirst();
+        waiters.unparkOne();
+    }
+
+    /** A woken waiter was cancelled before it took the lock: the next one takes its turn. */
+    private void handOn() {
+        if (!locked) {
+            waiters.unparkOne();
+        }
     }
 
     /** True if some task holds the lock. */
@@ -147,35 +133,9 @@ public final class Lock implements Held.Releasable {
         return locked;
     }
 
-    /** Completes the first waiter's future unless it is already done. Call only on the loop. */
-    private void wakeUpFirst() {
-        ArrayDeque<Future<Void>> ws = waiters;
-        if (ws == null) {
-            return;
-        }
-        Future<Void> first = ws.peekFirst();
-        if (first != null && !first.done()) {
-            first.setResult(null);
-        }
-    }
-
-    private boolean hasLiveWaiter() {
-        ArrayDeque<Future<Void>> ws = waiters;
-        if (ws == null || ws.isEmpty()) {
-            return false;
-        }
-        for (Future<Void> f : ws) {
-            if (!f.cancelled()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The number of tasks parked in {@link #acquire()}, including woken ones not yet resumed. */
     public int waiters() {
-        ArrayDeque<Future<Void>> ws = waiters;
-        return ws == null ? 0 : ws.size();
+        return waiters.size();
     }
 
     /** {@code Lock[locked, waiters=2]}. */

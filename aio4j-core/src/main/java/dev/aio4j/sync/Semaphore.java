@@ -2,9 +2,8 @@ package dev.aio4j.sync;
 
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
 import dev.aio4j.internal.LoopBinding;
-import java.util.ArrayDeque;
+import dev.aio4j.internal.WaitQueue;
 
 /**
  * A counter of permits for the tasks of one event loop (asyncio's Semaphore): {@link #acquire()}
@@ -33,15 +32,15 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
     /*
      * Implementation notes.
      *
-     * Representation: `value` counts free permits; `waiters` holds one loop future per task
-     * parked in acquire(), oldest first. Waking a waiter takes a permit on its behalf
-     * (value--) and completes its future with null; the waiter removes its own future when it
-     * resumes.
+     * Representation: `value` counts free permits; `waiters` is the wait queue of the tasks
+     * parked in acquire() (internal.WaitQueue). Waking a waiter takes a permit on its behalf
+     * (value--); a woken waiter cancelled before it resumes gives the permit back (handOn),
+     * and the exit of acquire() passes it on.
      *
      * Invariants:
      *  1. Every field is touched only on the bound loop.
-     *  2. value >= 0, and a completed future in `waiters` owns exactly one permit until its task
-     *     resumes (and keeps it) or is cancelled (and gives it back: value++).
+     *  2. value >= 0, and a woken waiter owns exactly one permit until its task resumes (and
+     *     keeps it) or is cancelled (and gives it back: value++).
      *  3. On every exit from acquire(), waiters are woken while value > 0, so no permit sits
      *     unused while a live task waits.
      */
@@ -52,8 +51,8 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
     /** Free permits; never negative. */
     private int value;
 
-    /** Futures of the tasks parked in acquire(), oldest first; created on first contention. */
-    private ArrayDeque<Future<Void>> waiters;
+    /** The tasks parked in acquire(), oldest first. */
+    private final WaitQueue waiters = new WaitQueue(this, this::giveBackPermit);
 
     /**
      * A semaphore with {@code value} permits.
@@ -87,23 +86,8 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
             value--;
             return new Held(this);
         }
-        ArrayDeque<Future<Void>> ws = waiters;
-        if (ws == null) {
-            ws = waiters = new ArrayDeque<>();
-        }
-        Future<Void> fut = l.createFuture();
-        ws.addLast(fut);
         try {
-            try {
-                fut.await();
-            } finally {
-                ws.remove(fut);
-            }
-        } catch (CancelledError e) {
-            if (fut.done() && !fut.cancelled()) {
-                value++; // woken, then cancelled before resuming: give the permit back
-            }
-            throw e;
+            waiters.park(l);
         } finally {
             while (value > 0 && wakeUpNext()) {
                 // hand every free permit to a live waiter
@@ -150,18 +134,7 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
      * (asyncio 3.11+).
      */
     public boolean locked() {
-        if (value == 0) {
-            return true;
-        }
-        ArrayDeque<Future<Void>> ws = waiters;
-        if (ws != null) {
-            for (Future<Void> f : ws) {
-                if (!f.cancelled()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return value == 0 || waiters.hasLiveWaiter();
     }
 
     /** The number of free permits. */
@@ -171,24 +144,21 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
 
     /** The number of tasks parked in {@link #acquire()}, including woken ones not yet resumed. */
     public int waiters() {
-        ArrayDeque<Future<Void>> ws = waiters;
-        return ws == null ? 0 : ws.size();
+        return waiters.size();
     }
 
-    /** Wakes the first waiter that is not done, taking a permit for it. Call only on the loop. */
+    /** Wakes the first waiter still parked, taking a permit for it. Call only on the loop. */
     private boolean wakeUpNext() {
-        ArrayDeque<Future<Void>> ws = waiters;
-        if (ws == null) {
-            return false;
-        }
-        for (Future<Void> f : ws) {
-            if (!f.done()) {
-                value--;
-                f.setResult(null);
-                return true;
-            }
+        if (waiters.unparkOne()) {
+            value--;
+            return true;
         }
         return false;
+    }
+
+    /** A woken waiter was cancelled before it resumed: its permit is free again. */
+    private void giveBackPermit() {
+        value++;
     }
 
     /** {@code Semaphore[unlocked, value=2, waiters=0]}. */

@@ -3,7 +3,7 @@ package dev.aio4j.net;
 import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
+import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -25,7 +25,8 @@ public final class DatagramEndpoint implements AutoCloseable {
     private final EventLoop loop;
     private final ArrayDeque<Datagram> queue = new ArrayDeque<>();
     private DatagramTransport transport;
-    private Future<Void> waiter;
+    /** The task waiting in recvFrom(), at most one. */
+    private final WaitQueue waiter = new WaitQueue(this);
     private IOException error;
     private boolean lost;
     private int dropped;
@@ -72,13 +73,7 @@ public final class DatagramEndpoint implements AutoCloseable {
     }
 
     private void wake() {
-        Future<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            if (!w.done()) {
-                w.setResult(null);
-            }
-        }
+        waiter.unparkAll();
     }
 
     /**
@@ -102,19 +97,10 @@ public final class DatagramEndpoint implements AutoCloseable {
             if (lost) {
                 throw new java.nio.channels.ClosedChannelException();
             }
-            if (waiter != null) {
+            if (waiter.parked() > 0) {
                 throw new IllegalStateException("recvFrom() called while another task is already waiting: " + this);
             }
-            Future<Void> w = loop.createFuture();
-            waiter = w;
-            try {
-                w.await();
-            } catch (CancelledError e) {
-                if (waiter == w) {
-                    waiter = null;
-                }
-                throw e;
-            }
+            waiter.park(loop);
         }
     }
 
@@ -150,7 +136,7 @@ public final class DatagramEndpoint implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DatagramEndpoint[queued=" + queue.size() + (waiter != null ? ", waiter" : "") + (lost ? ", closed" : "")
+        return "DatagramEndpoint[queued=" + queue.size() + (waiter.parked() > 0 ? ", waiter" : "") + (lost ? ", closed" : "")
                 + "]";
     }
 }

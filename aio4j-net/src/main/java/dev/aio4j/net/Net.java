@@ -3,6 +3,7 @@ package dev.aio4j.net;
 import dev.aio4j.Aio;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -529,19 +530,15 @@ public final class Net {
 
     /** Waits for one readiness event of {@code channel}; cancellation unregisters. */
     static void waitReady(EventLoop loop, SelectableChannel channel, boolean read) {
-        Future<Void> ready = loop.createFuture();
-        Runnable cb = () -> {
-            if (!ready.done()) {
-                ready.setResult(null);
-            }
-        };
+        WaitQueue ready = new WaitQueue(channel); // the task waits for this channel
+        Runnable cb = ready::unparkAll;
         if (read) {
             loop.addReader(channel, cb);
         } else {
             loop.addWriter(channel, cb);
         }
         try {
-            ready.await();
+            ready.park(loop);
         } finally {
             if (read) {
                 loop.removeReader(channel);

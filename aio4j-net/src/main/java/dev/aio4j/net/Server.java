@@ -5,8 +5,8 @@ import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.ExceptionContext;
 import dev.aio4j.Future;
-import dev.aio4j.ReturnWhen;
 import dev.aio4j.Task;
+import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -73,7 +72,8 @@ public final class Server implements AutoCloseable {
     /** The application protocol of each client, to reach a stream handler's task. */
     private final Map<SocketTransport, Protocol> apps = new HashMap<>();
     private long served;
-    private final ArrayDeque<Future<Void>> closeWaiters = new ArrayDeque<>();
+    /** Tasks in waitClosed(), all woken once the server is closed and every client is gone. */
+    private final WaitQueue closeWaiters = new WaitQueue(this);
     private State state = State.NOT_SERVING;
     private Future<Void> servingForever;
     private Path unixPath;
@@ -208,8 +208,8 @@ public final class Server implements AutoCloseable {
             }
         }
         closeSockets();
-        if (servingForever != null && !servingForever.done()) {
-            servingForever.cancel();
+        if (servingForever != null) {
+            servingForever.cancel(); // does nothing if it is done
         }
         wakeIfDone();
     }
@@ -298,16 +298,7 @@ public final class Server implements AutoCloseable {
         if (state == State.CLOSED && clients.isEmpty()) {
             return;
         }
-        Future<Void> w = loop.createFuture();
-        closeWaiters.add(w);
-        try {
-            Aio.wait(List.of(w), timeout, ReturnWhen.ALL_COMPLETED);
-        } finally {
-            if (!w.done()) {
-                closeWaiters.remove(w);
-                w.cancel();
-            }
-        }
+        closeWaiters.parkAtMost(loop, timeout);
     }
 
     /** The number of client connections not yet gone. */
@@ -320,23 +311,12 @@ public final class Server implements AutoCloseable {
         if (state == State.CLOSED && clients.isEmpty()) {
             return;
         }
-        Future<Void> w = loop.createFuture();
-        closeWaiters.add(w);
-        try {
-            w.await();
-        } catch (CancelledError e) {
-            closeWaiters.remove(w);
-            throw e;
-        }
+        closeWaiters.park(loop);
     }
 
     private void wakeIfDone() {
         if (state == State.CLOSED && clients.isEmpty()) {
-            for (Future<Void> w; (w = closeWaiters.poll()) != null; ) {
-                if (!w.done()) {
-                    w.setResult(null);
-                }
-            }
+            closeWaiters.unparkAll();
         }
     }
 

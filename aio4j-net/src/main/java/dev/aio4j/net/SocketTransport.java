@@ -119,11 +119,7 @@ final class SocketTransport implements Transport {
             }
         });
         if (waiter != null) {
-            loop.callSoon(() -> {
-                if (!waiter.done()) {
-                    waiter.setResult(null);
-                }
-            });
+            loop.callSoon(() -> waiter.trySetResult(null));
         }
     }
 

@@ -4,18 +4,18 @@ import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.ExceptionContext;
-import dev.aio4j.Future;
 import dev.aio4j.Task;
+import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
 import java.net.SocketException;
-import java.util.ArrayDeque;
 
 /**
  * The protocol between a transport and a {@link StreamReader}/{@link StreamWriter} pair
  * (asyncio's {@code StreamReaderProtocol} with its {@code FlowControlMixin}).
  *
- * <p>Notes: drain waiters and close waiters are completed with a null result and read the
- * outcome from the fields, so no future ever holds an exception nobody retrieves. On the server
+ * <p>Notes: drain waiters and close waiters park in wait queues (the core's internal
+ * WaitQueue), are woken all at once and read the outcome from the fields, so no future ever
+ * holds an exception nobody retrieves. On the server
  * side {@code handler} is set and {@code connectionMade} starts the handler's task; a second
  * {@code connectionMade} (after startTls) only swaps the transport. A handler that fails because
  * its peer reset or left (see {@link #isPeerFault}) is logged at DEBUG in one line with the peer
@@ -42,8 +42,10 @@ final class StreamProtocol implements BufferedProtocol {
     private boolean writePaused;
     private boolean lost;
     private Throwable lossError;
-    private final ArrayDeque<Future<Void>> drainWaiters = new ArrayDeque<>();
-    private final ArrayDeque<Future<Void>> closeWaiters = new ArrayDeque<>();
+    /** Tasks in drain() while writing is paused; the protocol is what they wait for. */
+    private final WaitQueue drainWaiters = new WaitQueue(this);
+    /** Tasks waiting for the connection to be lost. */
+    private final WaitQueue closeWaiters = new WaitQueue(this);
 
     StreamProtocol(EventLoop loop, StreamReader reader, ClientHandler handler) {
         assert Aio.inLoop(loop);
@@ -154,8 +156,8 @@ final class StreamProtocol implements BufferedProtocol {
         }
         lost = true;
         lossError = error;
-        wakeAll(drainWaiters);
-        wakeAll(closeWaiters);
+        drainWaiters.unparkAll();
+        closeWaiters.unparkAll();
     }
 
     @Override
@@ -166,15 +168,7 @@ final class StreamProtocol implements BufferedProtocol {
     @Override
     public void resumeWriting() {
         writePaused = false;
-        wakeAll(drainWaiters);
-    }
-
-    private static void wakeAll(ArrayDeque<Future<Void>> waiters) {
-        for (Future<Void> w; (w = waiters.poll()) != null; ) {
-            if (!w.done()) {
-                w.setResult(null);
-            }
-        }
+        drainWaiters.unparkAll();
     }
 
     /** Waits while writing is paused; throws the loss error once the connection is lost. */
@@ -185,14 +179,7 @@ final class StreamProtocol implements BufferedProtocol {
         if (!writePaused) {
             return;
         }
-        Future<Void> w = loop.createFuture();
-        drainWaiters.add(w);
-        try {
-            w.await();
-        } catch (CancelledError e) {
-            drainWaiters.remove(w);
-            throw e;
-        }
+        drainWaiters.park(loop);
         if (lost && lossError != null) {
             throw lossError(null);
         }
@@ -201,14 +188,7 @@ final class StreamProtocol implements BufferedProtocol {
     /** Waits for connectionLost; throws the error the connection was lost with, if any. */
     void awaitClosed() throws IOException {
         if (!lost) {
-            Future<Void> w = loop.createFuture();
-            closeWaiters.add(w);
-            try {
-                w.await();
-            } catch (CancelledError e) {
-                closeWaiters.remove(w);
-                throw e;
-            }
+            closeWaiters.park(loop);
         }
         if (lossError != null) {
             throw lossError(null);

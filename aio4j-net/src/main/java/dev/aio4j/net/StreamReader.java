@@ -1,9 +1,8 @@
 package dev.aio4j.net;
 
 import dev.aio4j.Aio;
-import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
+import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -27,8 +26,8 @@ import java.util.concurrent.CompletionException;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the future of the one
- * task waiting for data, else null. The buffer grows by what arrives (reads that do not fit land
+ * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the wait queue of the one
+ * task waiting for data (the core's WaitQueue). The buffer grows by what arrives (reads that do not fit land
  * in a per-loop scratch buffer first) and is dropped when it empties if it is over 1 KiB, so an
  * idle connection costs no read buffer (asyncio's bytearray behaves alike). Invariants: (1) after {@code eof} no data is fed; (2) a read
  * that waits consumes nothing until it can return, so a read cancelled while waiting loses no
@@ -54,7 +53,8 @@ public final class StreamReader {
     private int end;
     private boolean eof;
     private Throwable exception;
-    private Future<Void> waiter;
+    /** The task waiting for data, at most one; its wake-up is a broadcast (nothing to hand on). */
+    private final WaitQueue waiter = new WaitQueue(this);
     private Transport transport;
     private boolean paused;
 
@@ -155,13 +155,7 @@ public final class StreamReader {
     /** Makes every later read throw {@code error}; wakes the waiting reader. */
     public void setException(Throwable error) {
         this.exception = error;
-        Future<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            if (!w.done()) {
-                w.setResult(null);
-            }
-        }
+        wakeWaiter();
     }
 
     /** The error set by {@link #setException}, or null. */
@@ -175,13 +169,7 @@ public final class StreamReader {
     }
 
     private void wakeWaiter() {
-        Future<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            if (!w.done()) {
-                w.setResult(null);
-            }
-        }
+        waiter.unparkAll();
     }
 
     // ------------------------------------------------------------------ reading
@@ -363,24 +351,14 @@ public final class StreamReader {
     // ------------------------------------------------------------------ machinery
 
     private void waitForData(String op) throws IOException {
-        if (waiter != null) {
+        if (waiter.parked() > 0) {
             throw new IllegalStateException(op + "() called while another task is already waiting for incoming data: " + this);
         }
         if (paused) {
             paused = false;
             transport.resumeReading();
         }
-        Future<Void> w = loop.createFuture();
-        waiter = w;
-        try {
-            w.await();
-        } catch (CancelledError e) {
-            throw e;
-        } finally {
-            if (waiter == w) {
-                waiter = null;
-            }
-        }
+        waiter.park(loop);
         throwIfFailed();
     }
 
@@ -499,7 +477,7 @@ public final class StreamReader {
         if (limit != DEFAULT_LIMIT) {
             sb.append(", limit=").append(limit);
         }
-        if (waiter != null) {
+        if (waiter.parked() > 0) {
             sb.append(", waiter");
         }
         if (exception != null) {

@@ -67,11 +67,7 @@ final class UdpTransport implements DatagramTransport {
                 loop.addReader(channel, this::onReadable);
             }
         });
-        loop.callSoon(() -> {
-            if (!waiter.done()) {
-                waiter.setResult(null);
-            }
-        });
+        loop.callSoon(() -> waiter.trySetResult(null));
     }
 
     private void onReadable() {

@@ -3,8 +3,8 @@ package dev.aio4j.process;
 import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
-import dev.aio4j.Future;
 import dev.aio4j.Signal;
+import dev.aio4j.internal.WaitQueue;
 import dev.aio4j.net.Net;
 import dev.aio4j.net.StreamReader;
 import dev.aio4j.net.StreamWriter;
@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -88,8 +87,8 @@ public final class Subprocess implements AutoCloseable {
     private volatile Integer exitCode;
     /** Loop only: read pipes not yet at EOF. */
     private int openReadPipes;
-    /** Loop only: tasks in waitFor(). */
-    private final ArrayDeque<Future<Integer>> waiters = new ArrayDeque<>();
+    /** Loop only: tasks in waitFor(), all woken at FINISHED. */
+    private final WaitQueue waiters = new WaitQueue(this);
     /** Loop only: close() was called. */
     private boolean closed;
 
@@ -185,14 +184,8 @@ public final class Subprocess implements AutoCloseable {
         if (state == State.FINISHED) {
             return exitCode;
         }
-        Future<Integer> waiter = loop.createFuture();
-        waiters.add(waiter);
-        try {
-            return waiter.await();
-        } catch (CancelledError e) {
-            waiters.remove(waiter);
-            throw e;
-        }
+        waiters.park(loop);
+        return exitCode;
     }
 
     /** The same as {@link #waitFor()}: aio4j's word for asyncio's {@code wait()}. */
@@ -390,11 +383,7 @@ public final class Subprocess implements AutoCloseable {
         }
         state = State.FINISHED;
         loop.removeCloseable(onLoopClose);
-        for (Future<Integer> w; (w = waiters.poll()) != null; ) {
-            if (!w.done()) {
-                w.setResult(exitCode);
-            }
-        }
+        waiters.unparkAll();
     }
 
     @Override

@@ -358,9 +358,7 @@ public final class WebSocketImpl implements WebSocket {
         if (deflate != null) {
             deflate.close();
         }
-        if (!closed.done()) {
-            closed.setResult(null);
-        }
+        closed.trySetResult(null);
     }
 
     /** After the Close exchange: the server closes TCP; the client waits for the server to. */
