@@ -114,6 +114,10 @@ public final class EventLoop implements AutoCloseable {
     int parkedTasks;
     /** Work handed to other threads whose result has not come back (blocks autojump). */
     int pendingExternal;
+    /** Callbacks run plus task resumptions: the deadlock detector's sign of life (loop only). */
+    long activity;
+    /** Reports tasks that can never wake; asked at the idle point. */
+    private final DeadlockDetector deadlocks = new DeadlockDetector(this);
     /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
     private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
@@ -406,6 +410,9 @@ public final class EventLoop implements AutoCloseable {
                 timeout = VIRTUAL_POLL_NANOS;
             }
         }
+        if (timeout < 0 && liveTasks > 0 && mayJump() && !watchesChannels()) {
+            timeout = deadlocks.stuck(activity); // every task waits and nothing can wake one
+        }
         int selected;
         if (timeout != 0) {
             loopIdle = true;
@@ -460,7 +467,18 @@ public final class EventLoop implements AutoCloseable {
         return parkedTasks == liveTasks && pendingExternal == 0 && foreignReady.isEmpty();
     }
 
+    /** True if some channel is watched for an event (loop only). */
+    private boolean watchesChannels() {
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.interestOps() != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void runCallback(Handle h) {
+        activity++;
         long start = debug ? System.nanoTime() : 0;
         try {
             Context.runCallback(loopStrand, h);
@@ -969,14 +987,44 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Called on the loop when a result from another thread has arrived. */
-    void externalDone() {
+    /**
+     * Tells the loop that work is out on another thread and will come back through
+     * {@link #callSoonThreadsafe}: until the matching {@link #externalDone()}, a
+     * {@link VirtualClock} does not jump and the deadlock detector does not count the loop as
+     * stuck. The library does this itself for {@code toThread}, {@code runInExecutor} and
+     * {@code Aio.await} of a CompletionStage; call it for a thread of your own that a task waits
+     * for. Loop-affine.
+     */
+    public void externalStarted() {
+        checkThread();
+        pendingExternal++;
+    }
+
+    /** The work announced by {@link #externalStarted()} has come back. Loop-affine. */
+    public void externalDone() {
+        checkThread();
         pendingExternal--;
     }
 
-    /** Called on the loop when work is handed to another thread. */
-    void externalStarted() {
-        pendingExternal++;
+    /**
+     * Makes a deadlock (every task waiting, nothing left that could wake one, for a second of
+     * real time: see docs/debugging.md) end the loop's run with a {@link DeadlockError} naming
+     * the cycle, as debug mode does, instead of a warning logged once. aio4j-test's extension
+     * turns it on for every test. Loop-affine.
+     */
+    public void setFailOnDeadlock(boolean fail) {
+        checkThread();
+        deadlocks.setFailOnDeadlock(fail);
+    }
+
+    /** Whether {@link #setFailOnDeadlock} asked for failing (debug mode fails regardless). */
+    public boolean getFailOnDeadlock() {
+        return deadlocks.failOnDeadlock();
+    }
+
+    /** How long the loop must stay stuck before the deadlock detector reports (tests). */
+    void setDeadlockGrace(Duration grace) {
+        deadlocks.setGrace(grace);
     }
 
     ExecutorService defaultExecutor() {
@@ -1135,6 +1183,67 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         defaultExceptionHandler(context);
+    }
+
+    // ------------------------------------------------------------------ seeing inside
+
+    /**
+     * A snapshot of this loop's unfinished tasks, who awaits whom and what each waits on, taken
+     * on the loop; see {@link TaskTree}. From a task or callback of this loop, or while the loop
+     * is stopped, it is taken at once; from another thread while the loop runs, it is taken
+     * through {@link #callSoonThreadsafe} and the caller waits for it. asyncio 3.14 has this only
+     * from outside the process ({@code python -m asyncio pstree PID}).
+     *
+     * @throws IllegalStateException if the loop is closed, or stops before taking it
+     */
+    public TaskTree taskTree() {
+        return taskTree(false);
+    }
+
+    /** {@link #taskTree()}, with each task's stack when {@code withStacks}. */
+    public TaskTree taskTree(boolean withStacks) {
+        checkNotClosed();
+        TaskTree tree = taskTreeWithin(withStacks, null);
+        if (tree == null) {
+            throw new IllegalStateException("the loop stopped before taking the task tree: " + this);
+        }
+        return tree;
+    }
+
+    /**
+     * {@link #taskTree(boolean)} waiting at most {@code limit} (null: no limit) for a running loop
+     * to take it; null if the loop did not answer in time (a task holds it) or was closed.
+     */
+    TaskTree taskTreeWithin(boolean withStacks, Duration limit) {
+        if (onLoop() || state == State.IDLE) {
+            return TaskSnapshot.take(this, withStacks);
+        }
+        java.util.concurrent.CompletableFuture<TaskTree> answer = new java.util.concurrent.CompletableFuture<>();
+        try {
+            callSoonThreadsafe(() -> answer.complete(TaskSnapshot.take(this, withStacks)));
+        } catch (IllegalStateException closed) {
+            return null;
+        }
+        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                // In slices: a loop that stops before running the callback would never answer.
+                return answer.get(Math.min(TimeUnit.MILLISECONDS.toNanos(50), Math.max(0, deadline - System.nanoTime())),
+                        TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException late) {
+                if (state != State.RUNNING && !answer.isDone()) {
+                    return state == State.IDLE ? TaskSnapshot.take(this, withStacks) : null;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return null;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw Futures.unchecked(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     List<Task<?>> snapshotTasks() {

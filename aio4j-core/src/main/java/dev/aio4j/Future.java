@@ -352,6 +352,34 @@ public class Future<T> {
         return 0;
     }
 
+    /** The awaiters recorded by done callbacks that stand for await edges (gather, TaskGroup); for the task tree. */
+    final void collectAwaitedBy(List<Object> into) {
+        Object c = callbacks;
+        if (c instanceof CallbackList list) {
+            for (Object cb : list) {
+                if (((DoneCallback) cb).callback() instanceof AwaitedBy a) {
+                    into.add(a.awaiter());
+                }
+            }
+        } else if (c != null && ((DoneCallback) c).callback() instanceof AwaitedBy a) {
+            into.add(a.awaiter());
+        }
+    }
+
+    /** The tasks parked in {@link #await()} on this future; for the task tree. */
+    final List<Task<?>> waitingTasks() {
+        Object w = waiters;
+        if (w == null) {
+            return List.of();
+        }
+        if (w instanceof ArrayList<?> list) {
+            @SuppressWarnings("unchecked")
+            List<Task<?>> tasks = (List<Task<?>>) list;
+            return List.copyOf(tasks);
+        }
+        return List.of((Task<?>) w);
+    }
+
     /** A list of callbacks, distinct from a user's Consumer that happens to be an ArrayList. */
     private static final class CallbackList extends ArrayList<Object> {
     }

@@ -69,6 +69,8 @@ public final class Task<T> extends Future<T> {
     /** Debug mode: the carrier's held-time reading when the current step started. */
     private long stepHeldStart = NOT_TIMED;
     private static final long NOT_TIMED = Long.MIN_VALUE;
+    /** System.nanoTime() at creation, for the age the task tree shows. */
+    final long createdNanos = System.nanoTime();
 
     Task<?> prev;
     Task<?> next;
@@ -227,6 +229,7 @@ public final class Task<T> extends Future<T> {
         l.parkedTasks++;
         l.carrier.park(strand);
         l.parkedTasks--;
+        l.activity++;
         inWait = false;
         Thread.interrupted(); // a nudge meant for a JDK call that already ended
         stepStarted();
@@ -349,6 +352,21 @@ public final class Task<T> extends Future<T> {
     /** The context the task runs in (asyncio's {@code get_context()}); see {@link Context}. */
     public Context getContext() {
         return Context.currentOf(strand);
+    }
+
+    /** The task's number, unique in the process: the N of "Task-N". */
+    long id() {
+        return number;
+    }
+
+    /** The future this task is parked on, or null; loop only. */
+    Future<?> futWaiter() {
+        return futWaiter;
+    }
+
+    /** True while the task is parked in one of the library's waits; loop only. */
+    boolean inWait() {
+        return inWait;
     }
 
     /** The task's virtual thread (or the thread that runs it in portable mode). */

@@ -3,7 +3,9 @@ package dev.aio4j.sync;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
+import dev.aio4j.internal.HasHolder;
 import dev.aio4j.internal.LoopBinding;
+import dev.aio4j.internal.Strand;
 import java.util.ArrayDeque;
 
 /**
@@ -36,7 +38,7 @@ import java.util.ArrayDeque;
  * instead of True, and releasing an unlocked lock throws IllegalStateException (asyncio:
  * RuntimeError). There is no timeout argument; compose with a timeout scope or cancellation.
  */
-public final class Lock implements Held.Releasable {
+public final class Lock implements Held.Releasable, HasHolder {
 
     /*
      * Implementation notes.
@@ -64,6 +66,9 @@ public final class Lock implements Held.Releasable {
     /** True while some task holds the lock. */
     private boolean locked;
 
+    /** The task that acquired the lock while it is locked, for the deadlock detector; else null. */
+    private Object holder;
+
     /** Futures of the tasks parked in acquire(), oldest first; created on first contention. */
     private ArrayDeque<Future<Void>> waiters;
 
@@ -85,6 +90,7 @@ public final class Lock implements Held.Releasable {
         EventLoop l = loop = LoopBinding.check(loop, this);
         if (!locked && !hasLiveWaiter()) {
             locked = true;
+            holder = currentOwner();
             return new Held(this);
         }
         ArrayDeque<Future<Void>> ws = waiters;
@@ -107,6 +113,7 @@ public final class Lock implements Held.Releasable {
         }
         ws.remove(fut);
         locked = true;
+        holder = currentOwner();
         return new Held(this);
     }
 
@@ -120,6 +127,7 @@ public final class Lock implements Held.Releasable {
         loop = LoopBinding.check(loop, this);
         if (!locked && !hasLiveWaiter()) {
             locked = true;
+            holder = currentOwner();
             return new Held(this);
         }
         return null;
@@ -139,7 +147,18 @@ public final class Lock implements Held.Releasable {
             throw new IllegalStateException("release() called on an unlocked " + this);
         }
         locked = false;
+        holder = null;
         wakeUpFirst();
+    }
+
+    private static Object currentOwner() {
+        Strand s = Strand.current();
+        return s == null ? null : s.owner;
+    }
+
+    @Override
+    public Object holder() {
+        return holder;
     }
 
     /** True if some task holds the lock. */
