@@ -121,7 +121,7 @@ final class DeadlockDetector {
                     sb.append(" held by task \"").append(tree.task(n.heldBy()).name()).append('"');
                 }
             }
-            if (!n.awaits().isEmpty()) {
+            if (!n.awaits().isEmpty() && (n.waitingOn() == null || !n.waitingOn().startsWith("task \""))) {
                 List<String> names = new ArrayList<>();
                 for (long id : n.awaits()) {
                     names.add('"' + tree.task(id).name() + '"');
