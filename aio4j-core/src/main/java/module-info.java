@@ -1,5 +1,6 @@
 /** aio4j: Python's asyncio for Java, with tasks as virtual threads scheduled by their loop. */
 module dev.aio4j {
+    requires java.management; // each loop's EventLoopMXBean (./aio4j ps and pstree read it)
     requires jdk.unsupported; // sun.misc.Signal: loop signal handlers and the run's cancel signals
 
     exports dev.aio4j;

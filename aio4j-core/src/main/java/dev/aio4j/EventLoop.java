@@ -116,6 +116,10 @@ public final class EventLoop implements AutoCloseable {
     int pendingExternal;
     /** Callbacks run plus task resumptions: the deadlock detector's sign of life (loop only). */
     long activity;
+    /** The longest hold of the loop the watchdog has seen (written by the watchdog only). */
+    volatile long slowestHoldNanos;
+    /** True once the loop's MBean has been asked for (first run). */
+    private boolean managed;
     /** Reports tasks that can never wake; asked at the idle point. */
     private final DeadlockDetector deadlocks = new DeadlockDetector(this);
     /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
@@ -178,6 +182,10 @@ public final class EventLoop implements AutoCloseable {
         if (current != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running"
                     + " (called from a task or callback of " + current.loop + ")");
+        }
+        if (!managed) {
+            managed = true;
+            LoopManagement.register(this);
         }
         state = State.RUNNING;
         runDone = false;
@@ -282,6 +290,9 @@ public final class EventLoop implements AutoCloseable {
         }
         closeCloseables();
         SignalDispatch.removeAll(this);
+        if (managed) {
+            LoopManagement.unregister(this);
+        }
         ready.clear();
         timers.clear();
         ExecutorService executor = defaultExecutor;
@@ -461,6 +472,28 @@ public final class EventLoop implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /** Callbacks ready now; racy from other threads (JMX). */
+    int readyCount() {
+        return ready.size();
+    }
+
+    /** Timers in the heap; racy from other threads (JMX). */
+    int timerCount() {
+        return timers.size();
+    }
+
+    /** Channels registered with the selector; racy from other threads (JMX). */
+    int channelCount() {
+        return selector.isOpen() ? selector.keys().size() : 0;
+    }
+
+    /** Called by the watchdog, its only writer, with a hold of the loop it measured. */
+    void recordHold(long nanos) {
+        if (nanos > slowestHoldNanos) {
+            slowestHoldNanos = nanos;
+        }
     }
 
     private boolean mayJump() {

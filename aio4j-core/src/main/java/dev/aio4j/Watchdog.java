@@ -111,6 +111,7 @@ final class Watchdog implements Runnable {
             return;
         }
         long held = now - w.sinceNanos;
+        loop.recordHold(held);
         if (w.reported || held < PORTABLE_WAIT_NANOS) {
             return;
         }
