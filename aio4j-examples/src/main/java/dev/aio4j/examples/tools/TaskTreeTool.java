@@ -39,8 +39,8 @@ public final class TaskTreeTool {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the tool; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs the tool with {@code args} as on the command line; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length < 2 || !(args[0].equals("ps") || args[0].equals("pstree"))
                 || (args.length == 3 && !args[2].equals("--stacks")) || args.length > 3) {
             err.println("usage: aio4j ps PID | aio4j pstree PID [--stacks]");
