@@ -82,8 +82,8 @@ final class CancelOnSignal implements SignalDispatch.Action {
         } catch (RuntimeException | Error e) {
             tree = null;
         }
-        StringBuilder sb = new StringBuilder("aio4j: second ").append(signal.signalName()).append(" before the main task ")
-                .append(main.getName()).append(" finished; exiting with status ").append(128 + signal.number());
+        StringBuilder sb = new StringBuilder("aio4j: second ").append(signal.signalName()).append(" before the main task \"")
+                .append(main.getName()).append("\" finished; exiting with status ").append(128 + signal.number());
         if (tree != null) {
             sb.append(". The tasks still running:\n").append(tree.toTreeString(true));
         } else {

@@ -76,7 +76,7 @@ final class TaskSnapshot {
             Long heldBy = holder instanceof Task<?> ht && awaits.containsKey(ht) ? ht.id() : null;
             nodes.add(new TaskTree.Node(t.id(), t.getName(), stateOf(t, current), Duration.ofNanos(now - t.createdNanos),
                     t.inWait() ? describeWait(t) : null, awaitIds, awaitedBy.getOrDefault(t, List.of()), heldBy,
-                    withStacks ? stackOf(t) : List.of()));
+                    withStacks ? stackOf(t, t == current) : List.of()));
         }
         return new TaskTree(loop.toString(), nodes);
     }
@@ -121,7 +121,7 @@ final class TaskSnapshot {
     }
 
     /** The task's stack from the library call it waits in down to its body. */
-    static List<StackTraceElement> stackOf(Task<?> t) {
+    static List<StackTraceElement> stackOf(Task<?> t, boolean taking) {
         Thread thread = t.thread();
         if (thread == null) {
             return List.of();
@@ -129,7 +129,8 @@ final class TaskSnapshot {
         StackTraceElement[] frames = thread.getStackTrace();
         boolean libraryWait = t.inWait();
         int from = 0;
-        while (from < frames.length && isMachinery(frames[from].getClassName(), libraryWait)) {
+        while (from < frames.length && (isMachinery(frames[from].getClassName(), libraryWait)
+                || taking && isSnapshot(frames[from].getClassName()))) {
             from++;
         }
         int to = frames.length;
@@ -140,6 +141,11 @@ final class TaskSnapshot {
             }
         }
         return from < to ? List.of(frames).subList(from, to) : List.of(frames);
+    }
+
+    /** The task taking the snapshot: the frames of taking it (Thread.getStackTrace, this class, the loop's taskTree). */
+    private static boolean isSnapshot(String cls) {
+        return cls.startsWith("java.") || cls.equals(TaskSnapshot.class.getName()) || cls.equals(EventLoop.class.getName());
     }
 
     /**

@@ -169,7 +169,7 @@ class SignalHandlerTest {
             p.kill(Signal.INT);
             assertThat(p.exitStatus()).as("output: %s", p.lines()).isEqualTo(130);
             String out = String.join("\n", p.lines());
-            assertThat(out).contains("aio4j: second SIGINT before the main task main finished; exiting with status 130");
+            assertThat(out).contains("aio4j: second SIGINT before the main task \"main\" finished; exiting with status 130");
             // The tree: main awaits the sleeper, which waits for its timer; the stacks name the code.
             assertThat(out).containsPattern("└── \\(T\\) main  waiting [^\\n]* waits for task \"sleeper\"");
             assertThat(out).containsPattern("    └── \\(T\\) sleeper  waiting [^\\n]* waits for a timer due in");
