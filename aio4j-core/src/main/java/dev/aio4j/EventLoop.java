@@ -114,6 +114,8 @@ public final class EventLoop implements AutoCloseable {
     int parkedTasks;
     /** Work handed to other threads whose result has not come back (blocks autojump). */
     int pendingExternal;
+    /** The loop's time when the latest iteration looked at its timers: a task's birth time, cheaply. */
+    long iterationNanos;
     /** Callbacks run plus task resumptions: the deadlock detector's sign of life (loop only). */
     long activity;
     /** The longest hold of the loop the watchdog has seen (written by the watchdog only). */
@@ -148,6 +150,7 @@ public final class EventLoop implements AutoCloseable {
         carrier.create(loopStrand, this::loopMain, true);
         carrier.start(loopStrand);
         setDebug(Debug.enabledByDefault());
+        iterationNanos = clock.nanoTime();
     }
 
     /** A new loop on the real clock (asyncio's {@code new_event_loop()}). */
@@ -187,6 +190,7 @@ public final class EventLoop implements AutoCloseable {
             managed = true;
             LoopManagement.register(this);
         }
+        iterationNanos = clock.nanoTime(); // tasks created before the first iteration are born now
         state = State.RUNNING;
         runDone = false;
         runFailure = null;
@@ -441,6 +445,7 @@ public final class EventLoop implements AutoCloseable {
             jumpAfterQuietIo.advanceTo(timers.peek().whenNanos);
         }
         long now = clock.nanoTime();
+        iterationNanos = now;
         while (!timers.isEmpty() && timers.peek().whenNanos <= now) {
             TimerHandle t = timers.poll();
             t.scheduled = false;

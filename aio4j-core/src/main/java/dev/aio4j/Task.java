@@ -69,14 +69,15 @@ public final class Task<T> extends Future<T> {
     /** Debug mode: the carrier's held-time reading when the current step started. */
     private long stepHeldStart = NOT_TIMED;
     private static final long NOT_TIMED = Long.MIN_VALUE;
-    /** System.nanoTime() at creation, for the age the task tree shows. */
-    final long createdNanos = System.nanoTime();
+    /** Loop time at creation, to the loop iteration (no clock read per task), for the task tree's age. */
+    final long createdNanos;
 
     Task<?> prev;
     Task<?> next;
 
     private Task(EventLoop loop, Callable<T> body, String name, Context context) {
         super(loop);
+        this.createdNanos = loop.iterationNanos;
         this.body = body;
         this.name = name;
         this.number = body == null ? 0 : COUNTER.incrementAndGet();

@@ -65,7 +65,7 @@ final class TaskSnapshot {
             }
         }
         Task<?> current = Task.current();
-        long now = System.nanoTime();
+        long now = loop.nanoTime();
         List<TaskTree.Node> nodes = new ArrayList<>(tasks.size());
         for (Task<?> t : tasks) {
             List<Long> awaitIds = new ArrayList<>();
@@ -74,7 +74,7 @@ final class TaskSnapshot {
             }
             Object holder = t.inWait() && t.strand.waitingFor instanceof HasHolder h ? h.holder() : null;
             Long heldBy = holder instanceof Task<?> ht && awaits.containsKey(ht) ? ht.id() : null;
-            nodes.add(new TaskTree.Node(t.id(), t.getName(), stateOf(t, current), Duration.ofNanos(now - t.createdNanos),
+            nodes.add(new TaskTree.Node(t.id(), t.getName(), stateOf(t, current), Duration.ofNanos(Math.max(0, now - t.createdNanos)),
                     t.inWait() ? describeWait(t) : null, awaitIds, awaitedBy.getOrDefault(t, List.of()), heldBy,
                     withStacks ? stackOf(t, t == current) : List.of()));
         }

@@ -45,7 +45,8 @@ public final class TaskTree {
      * @param id the task's number, unique in the process (the N of "Task-N")
      * @param name the task's name
      * @param state what it was doing
-     * @param age time since it was created (real time)
+     * @param age loop time since it was created, to the loop iteration (virtual time on a
+     *     {@link VirtualClock})
      * @param waitingOn what it waits on ({@code toString()} of the future, task, lock, queue,
      *     timer...), or null when it does not wait
      * @param awaits ids of the tasks it awaits (directly, through a gather, or as a TaskGroup's
