@@ -36,7 +36,8 @@ final class DeadlockDetector {
 
     private static final System.Logger LOG = System.getLogger("dev.aio4j");
     /** Real time the loop must stay stuck before it reports; {@code -Daio4j.deadlockGraceMillis}. */
-    static final long DEFAULT_GRACE_NANOS = Duration.ofMillis(Long.getLong("aio4j.deadlockGraceMillis", 1000)).toNanos();
+    static final long DEFAULT_GRACE_NANOS = Duration.ofMillis(Math.max(0, Long.getLong("aio4j.deadlockGraceMillis", 1000)))
+            .toNanos();
 
     private final EventLoop loop;
     private long graceNanos = DEFAULT_GRACE_NANOS;
@@ -62,6 +63,9 @@ final class DeadlockDetector {
     }
 
     void setGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace < 0: " + grace);
+        }
         this.graceNanos = grace.toNanos();
     }
 

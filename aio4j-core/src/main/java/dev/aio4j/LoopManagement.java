@@ -17,7 +17,8 @@ import javax.management.ObjectName;
  * (the first platform MBean server costs tens of milliseconds). The thread ends when idle. The
  * getters read the loop's counters racily (plain fields, written by the loop strand); a torn
  * or stale count is harmless in a monitoring view. The task tree is taken on the loop with a
- * limit, so a loop held by a task answers with a sentence instead of hanging the JMX client.
+ * limit, so a loop held by a task answers with a sentence instead of hanging the JMX client; a
+ * loop that is not running (between two runs of a Runner) is read as it is, racily.
  */
 final class LoopManagement implements EventLoopMXBean {
 
