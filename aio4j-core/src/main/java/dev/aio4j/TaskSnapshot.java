@@ -1,6 +1,6 @@
 package dev.aio4j;
 
-import dev.aio4j.internal.HasHolder;
+import dev.aio4j.internal.Holders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,7 +72,7 @@ final class TaskSnapshot {
             for (Task<?> child : awaits.get(t)) {
                 awaitIds.add(child.id());
             }
-            Object holder = t.inWait() && t.strand.waitingFor instanceof HasHolder h ? h.holder() : null;
+            Object holder = t.inWait() && t.strand.waitingFor != null ? Holders.holderOf(t.strand.waitingFor) : null;
             Long heldBy = holder instanceof Task<?> ht && awaits.containsKey(ht) ? ht.id() : null;
             nodes.add(new TaskTree.Node(t.id(), t.getName(), stateOf(t, current), Duration.ofNanos(Math.max(0, now - t.createdNanos)),
                     t.inWait() ? describeWait(t) : null, awaitIds, awaitedBy.getOrDefault(t, List.of()), heldBy,

@@ -89,6 +89,35 @@ class DeadlockDetectorTest {
         }
     }
 
+    /** What a lock's wait records once lock waits record it; here the test records it itself. */
+    @Test
+    void aRecordedLockWaitIsFollowedToItsHolderAndTheCycleNamed() {
+        DeadlockError e = catchThrowableOfType(DeadlockError.class, () -> runFailing(() -> {
+            Lock first = new Lock();
+            Lock second = new Lock();
+            Task<Void> a = Aio.createTask(() -> takeBothRecorded(first, second), "a");
+            Task<Void> b = Aio.createTask(() -> takeBothRecorded(second, first), "b");
+            return Aio.gather(a, b).await();
+        }));
+        assertThat(e).isNotNull();
+        assertThat(e.cycle()).containsExactly("a", "b");
+        assertThat(e.getMessage()).containsPattern("Cycle: task \"a\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by"
+                + " task \"b\"; task \"b\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by task \"a\"\\.");
+        assertThat(e.taskTree().task("a").heldBy()).isEqualTo(e.taskTree().task("b").id());
+    }
+
+    private static Void takeBothRecorded(Lock one, Lock other) {
+        try (Held h1 = one.acquire()) {
+            Aio.sleep(Duration.ZERO);
+            Task.current().strand.waitingFor = other;
+            try (Held h2 = other.acquire()) {
+                return null;
+            } finally {
+                Task.current().strand.waitingFor = null;
+            }
+        }
+    }
+
     private static Void takeBoth(Lock one, Lock other) {
         try (Held h1 = one.acquire()) {
             Aio.sleep(Duration.ZERO); // let the other task take its first lock

@@ -3,9 +3,8 @@ package dev.aio4j.sync;
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.Future;
-import dev.aio4j.internal.HasHolder;
+import dev.aio4j.internal.Holders;
 import dev.aio4j.internal.LoopBinding;
-import dev.aio4j.internal.Strand;
 import java.util.ArrayDeque;
 
 /**
@@ -38,7 +37,7 @@ import java.util.ArrayDeque;
  * instead of True, and releasing an unlocked lock throws IllegalStateException (asyncio:
  * RuntimeError). There is no timeout argument; compose with a timeout scope or cancellation.
  */
-public final class Lock implements Held.Releasable, HasHolder {
+public final class Lock implements Held.Releasable {
 
     /*
      * Implementation notes.
@@ -59,6 +58,10 @@ public final class Lock implements Held.Releasable, HasHolder {
      * Not guaranteed: fairness among tasks that never waited (a fast-path acquire between two
      * releases takes the lock if nobody waits, as in asyncio).
      */
+
+    static {
+        Holders.register(Lock.class, lock -> ((Lock) lock).holder);
+    }
 
     /** The loop this lock is bound to; null until first use. */
     private EventLoop loop;
@@ -90,7 +93,7 @@ public final class Lock implements Held.Releasable, HasHolder {
         EventLoop l = loop = LoopBinding.check(loop, this);
         if (!locked && !hasLiveWaiter()) {
             locked = true;
-            holder = currentOwner();
+            holder = Holders.currentOwner();
             return new Held(this);
         }
         ArrayDeque<Future<Void>> ws = waiters;
@@ -113,7 +116,7 @@ public final class Lock implements Held.Releasable, HasHolder {
         }
         ws.remove(fut);
         locked = true;
-        holder = currentOwner();
+        holder = Holders.currentOwner();
         return new Held(this);
     }
 
@@ -127,7 +130,7 @@ public final class Lock implements Held.Releasable, HasHolder {
         loop = LoopBinding.check(loop, this);
         if (!locked && !hasLiveWaiter()) {
             locked = true;
-            holder = currentOwner();
+            holder = Holders.currentOwner();
             return new Held(this);
         }
         return null;
@@ -149,16 +152,6 @@ public final class Lock implements Held.Releasable, HasHolder {
         locked = false;
         holder = null;
         wakeUpFirst();
-    }
-
-    private static Object currentOwner() {
-        Strand s = Strand.current();
-        return s == null ? null : s.owner;
-    }
-
-    @Override
-    public Object holder() {
-        return holder;
     }
 
     /** True if some task holds the lock. */
