@@ -1,6 +1,7 @@
 /** aio4j: Python's asyncio for Java, with tasks as virtual threads scheduled by their loop. */
 @SuppressWarnings("module") // the targets of the qualified export are built after the core
 module dev.aio4j {
+    requires java.management; // each loop's EventLoopMXBean (./aio4j ps and pstree read it)
     requires jdk.unsupported; // sun.misc.Signal: loop signal handlers and the run's cancel signals
     requires jdk.jfr; // the loop's Flight Recorder events (internal.jfr)
 

@@ -134,6 +134,17 @@ public final class Aio {
     // ------------------------------------------------------------------ waiting
 
     /**
+     * Prints the running loop's task tree ({@link EventLoop#taskTree()}: every unfinished task,
+     * who awaits whom, what each waits on) to {@code System.err}, with each task's stack.
+     *
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public static void printTaskTree() {
+        System.err.print(getRunningLoop().taskTree(true).toTreeString(true));
+        System.err.flush();
+    }
+
+    /**
      * Suspends the current task for {@code delay} of loop time. A zero or negative delay is a
      * pure yield: every task and callback that is ready runs once, then this task continues.
      *
@@ -150,9 +161,11 @@ public final class Aio {
         EventLoop loop = task.loop;
         Future<Void> done = new Future<>(loop);
         TimerHandle timer = loop.callLater(delay, () -> done.trySetResult(null));
+        task.strand.waitingFor = timer; // the task tree and the deadlock detector show the deadline
         try {
             done.await();
         } finally {
+            task.strand.waitingFor = null;
             timer.cancel();
         }
     }

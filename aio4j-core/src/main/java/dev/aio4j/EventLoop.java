@@ -150,6 +150,16 @@ public final class EventLoop implements AutoCloseable {
     int pendingExternal;
     /** Set by virtualClockTimeout: jump to the next timer if the wait brings no I/O (loop strand only). */
     private VirtualClock jumpAfterQuietIo;
+    /** The loop's time when the latest iteration looked at its timers: a task's birth time, cheaply. */
+    long iterationNanos;
+    /** Callbacks run plus task resumptions: the deadlock detector's sign of life (loop only). */
+    long activity;
+    /** The longest hold of the loop the watchdog has seen (written by the watchdog only). */
+    volatile long slowestHoldNanos;
+    /** True once the loop's MBean has been asked for (first run). */
+    private boolean managed;
+    /** Reports tasks that can never wake; asked at the idle point. */
+    private final DeadlockDetector deadlocks = new DeadlockDetector(this);
     /** Tasks in {@link #waitAllTasksBlocked}: completed when every task waits (loop only). */
     private final ArrayList<Future<Void>> blockedWaiters = new ArrayList<>();
 
@@ -176,6 +186,7 @@ public final class EventLoop implements AutoCloseable {
         scheduler.create(loopStrand, this::loopMain, true);
         scheduler.start(loopStrand);
         setDebug(Debug.enabledByDefault());
+        iterationNanos = clock.nanoTime();
     }
 
     /** A new loop on the real clock (asyncio's {@code new_event_loop()}). */
@@ -211,6 +222,11 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("Cannot run the event loop while another loop is running"
                     + " (called from a task or callback of " + current.loop + ")");
         }
+        if (!managed) {
+            managed = true;
+            LoopManagement.register(this);
+        }
+        iterationNanos = clock.nanoTime(); // tasks created before the first iteration are born now
         runFailure = null;
         runCaller = Thread.currentThread();
         state = state == State.STOP_REQUESTED ? State.STOPPING : State.RUNNING;
@@ -315,6 +331,9 @@ public final class EventLoop implements AutoCloseable {
         }
         closeCloseables();
         SignalDispatch.removeAll(this);
+        if (managed) {
+            LoopManagement.unregister(this);
+        }
         ready.clear();
         timers.clear();
         executors.shutdownDefaultNow();
@@ -435,6 +454,9 @@ public final class EventLoop implements AutoCloseable {
         if (timeout != 0 && clock instanceof VirtualClock vc) {
             timeout = virtualClockTimeout(vc, timeout);
         }
+        if (timeout < 0 && liveTasks > 0 && mayJump() && !readiness.watchesChannels()) {
+            timeout = deadlocks.stuck(activity); // every task waits and nothing can wake one
+        }
         if (timeout != 0) {
             state = State.WAITING;
             if (foreignReady.isEmpty()) {
@@ -451,6 +473,7 @@ public final class EventLoop implements AutoCloseable {
             jumpAfterQuietIo.advanceTo(timers.peek().whenNanos);
         }
         long now = clock.nanoTime();
+        iterationNanos = now;
         while (!timers.isEmpty() && timers.peek().whenNanos <= now) {
             TimerHandle t = timers.poll();
             t.scheduled = false;
@@ -561,11 +584,29 @@ public final class EventLoop implements AutoCloseable {
         return name;
     }
 
+    /** Callbacks ready now; racy from other threads (JMX). */
+    int readyCount() {
+        return ready.size();
+    }
+
+    /** Channels registered with the selector; racy from other threads (JMX). */
+    int channelCount() {
+        return readiness.channelCount();
+    }
+
+    /** Called by the watchdog, its only writer, with a hold of the loop it measured. */
+    void recordHold(long nanos) {
+        if (nanos > slowestHoldNanos) {
+            slowestHoldNanos = nanos;
+        }
+    }
+
     private boolean mayJump() {
         return parkedTasks == liveTasks && pendingExternal == 0 && foreignReady.isEmpty();
     }
 
     private void runCallback(Handle h) {
+        activity++;
         boolean timed = debug || LoopEvents.recording;
         long start = timed ? System.nanoTime() : 0;
         try {
@@ -977,16 +1018,44 @@ public final class EventLoop implements AutoCloseable {
         return executors.run(executor, fn);
     }
 
-    /** Called on the loop when a result from another thread has arrived. */
-    void externalDone() {
-        assert mayTouchState();
+    /**
+     * Tells the loop that work is out on another thread and will come back through
+     * {@link #callSoonThreadsafe}: until the matching {@link #externalDone()}, a
+     * {@link VirtualClock} does not jump and the deadlock detector does not count the loop as
+     * stuck. The library does this itself for {@code toThread}, {@code runInExecutor} and
+     * {@code Aio.await} of a CompletionStage; call it for a thread of your own that a task waits
+     * for. Loop-affine.
+     */
+    public void externalStarted() {
+        checkThread();
+        pendingExternal++;
+    }
+
+    /** The work announced by {@link #externalStarted()} has come back. Loop-affine. */
+    public void externalDone() {
+        checkThread();
         pendingExternal--;
     }
 
-    /** Called on the loop when work is handed to another thread. */
-    void externalStarted() {
-        assert mayTouchState();
-        pendingExternal++;
+    /**
+     * Makes a deadlock (every task waiting, nothing left that could wake one, for a second of
+     * real time: see docs/debugging.md) end the loop's run with a {@link DeadlockError} naming
+     * the cycle, as debug mode does, instead of a warning logged once. aio4j-test's extension
+     * turns it on for every test. Loop-affine.
+     */
+    public void setFailOnDeadlock(boolean fail) {
+        checkThread();
+        deadlocks.setFailOnDeadlock(fail);
+    }
+
+    /** Whether {@link #setFailOnDeadlock} asked for failing (debug mode fails regardless). */
+    public boolean getFailOnDeadlock() {
+        return deadlocks.failOnDeadlock();
+    }
+
+    /** How long the loop must stay stuck before the deadlock detector reports (tests). */
+    void setDeadlockGrace(Duration grace) {
+        deadlocks.setGrace(grace);
     }
 
     /** Sets the executor {@code runInExecutor(null, ...)} and {@code Aio.toThread} use. */
@@ -1135,6 +1204,67 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         defaultExceptionHandler(context);
+    }
+
+    // ------------------------------------------------------------------ seeing inside
+
+    /**
+     * A snapshot of this loop's unfinished tasks, who awaits whom and what each waits on, taken
+     * on the loop; see {@link TaskTree}. From a task or callback of this loop, or while the loop
+     * is stopped, it is taken at once; from another thread while the loop runs, it is taken
+     * through {@link #callSoonThreadsafe} and the caller waits for it. asyncio 3.14 has this only
+     * from outside the process ({@code python -m asyncio pstree PID}).
+     *
+     * @throws IllegalStateException if the loop is closed, or stops before taking it
+     */
+    public TaskTree taskTree() {
+        return taskTree(false);
+    }
+
+    /** {@link #taskTree()}, with each task's stack when {@code withStacks}. */
+    public TaskTree taskTree(boolean withStacks) {
+        checkNotClosed();
+        TaskTree tree = taskTreeWithin(withStacks, null);
+        if (tree == null) {
+            throw new IllegalStateException("the loop stopped before taking the task tree: " + this);
+        }
+        return tree;
+    }
+
+    /**
+     * {@link #taskTree(boolean)} waiting at most {@code limit} (null: no limit) for a running loop
+     * to take it; null if the loop did not answer in time (a task holds it) or was closed.
+     */
+    TaskTree taskTreeWithin(boolean withStacks, Duration limit) {
+        if (onLoop() || state == State.STOPPED) {
+            return TaskSnapshot.take(this, withStacks);
+        }
+        java.util.concurrent.CompletableFuture<TaskTree> answer = new java.util.concurrent.CompletableFuture<>();
+        try {
+            callSoonThreadsafe(() -> answer.complete(TaskSnapshot.take(this, withStacks)));
+        } catch (IllegalStateException closed) {
+            return null;
+        }
+        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                // In slices: a loop that stops before running the callback would never answer.
+                return answer.get(Math.min(TimeUnit.MILLISECONDS.toNanos(50), Math.max(0, deadline - System.nanoTime())),
+                        TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException late) {
+                if (!state.running() && !answer.isDone()) {
+                    return state == State.STOPPED ? TaskSnapshot.take(this, withStacks) : null;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return null;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw Futures.unchecked(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     List<Task<?>> snapshotTasks() {

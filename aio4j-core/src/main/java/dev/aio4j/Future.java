@@ -398,6 +398,32 @@ public class Future<T> {
         return 0;
     }
 
+    /** The awaiters recorded by done callbacks that stand for await edges (gather, TaskGroup); for the task tree. */
+    final void collectAwaitedBy(List<Object> into) {
+        for (Object entry : callbackEntries()) {
+            if (entry instanceof DoneCallback d && d.callback() instanceof AwaitedBy a) {
+                into.add(a.awaiter());
+            }
+        }
+    }
+
+    /** The tasks parked in {@link #await()} on this future; for the task tree. */
+    final List<Task<?>> waitingTasks() {
+        List<Task<?>> tasks = new ArrayList<>();
+        for (Object entry : callbackEntries()) {
+            if (entry instanceof Task<?> t) {
+                tasks.add(t);
+            }
+        }
+        return tasks;
+    }
+
+    /** The entries of {@code callbacks} (done callbacks and waiting tasks), as a list. */
+    private List<Object> callbackEntries() {
+        Object c = callbacks;
+        return c == null ? List.of() : c instanceof CallbackList list ? list : List.of(c);
+    }
+
     /** A list of callbacks, distinct from a user's Consumer that happens to be an ArrayList. */
     private static final class CallbackList extends ArrayList<Object> {
     }

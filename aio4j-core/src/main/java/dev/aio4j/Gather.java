@@ -67,13 +67,32 @@ final class Gather<T> extends Future<List<T>> {
             return empty;
         }
         Gather<T> outer = new Gather<>(loop, children, seen.size(), returnExceptions);
+        Gather<T>.ChildDone watcher = outer.new ChildDone();
         for (Future<?> f : toWatch) {
-            f.addDoneCallback(outer::childDone);
+            f.addDoneCallback(watcher);
         }
         for (Future<?> f : alreadyDone) {
             outer.childDone(f);
         }
         return outer;
+    }
+
+    /** The done callback on each child; it also tells the task tree that the child is awaited through this gather. */
+    private final class ChildDone implements java.util.function.Consumer<Future<?>>, AwaitedBy {
+        @Override
+        public void accept(Future<?> child) {
+            childDone(child);
+        }
+
+        @Override
+        public Object awaiter() {
+            return Gather.this;
+        }
+    }
+
+    /** The children, in argument order; for the task tree. */
+    List<Future<?>> children() {
+        return children;
     }
 
     /** A child is done: asyncio's {@code _done_callback}. Runs on the loop. */

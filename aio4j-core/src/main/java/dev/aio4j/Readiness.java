@@ -69,6 +69,21 @@ final class Readiness implements AutoCloseable {
         return !selector.keys().isEmpty();
     }
 
+    /** Channels registered with the selector; racy from other threads (JMX). */
+    int channelCount() {
+        return selector.isOpen() ? selector.keys().size() : 0;
+    }
+
+    /** True if some channel is watched for an event now (a non-empty interest set). */
+    boolean watchesChannels() {
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.interestOps() != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Polls without waiting; the ready keys are then in the selected set. */
     void selectNow() throws IOException {
         if (hasChannels()) {

@@ -11,7 +11,7 @@ import java.util.Set;
  * @param debug debug mode (default: {@code -Daio4j.debug=true} or {@code AIO4J_DEBUG=1})
  * @param clock the loop's clock (default: the real monotonic clock)
  * @param cancelSignals the signals that cancel the main task while it runs (default: SIGINT);
- *     a second one ends the process at once with status 128+N
+ *     a second one prints the task tree to stderr and ends the process with status 128+N
  * @param taskFactory the loop's task factory, or null for the default
  */
 public record RunOptions(boolean debug, Clock clock, Set<Signal> cancelSignals, TaskFactory taskFactory) {

@@ -49,7 +49,8 @@ public final class Runner implements AutoCloseable {
     /**
      * Runs {@code main} as a task on the runner's loop until it is done and returns its result.
      * While it runs, each of the options' {@linkplain RunOptions#cancelSignals cancel signals}
-     * (SIGINT by default) cancels it; a second one ends the process at once with status 128+N
+     * (SIGINT by default) cancels it; a second one prints the task tree (with stacks) to stderr and
+     * ends the process with status 128+N
      * (130 for SIGINT). A handler the loop adds for the same signal meanwhile takes precedence.
      *
      * @throws IllegalStateException if called from a task or callback of any loop, or after close

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Representation: {@code futWaiter} is the future the task is parked on (asyncio's
  * {@code _fut_waiter}); {@code mustCancel} a cancellation to deliver at the next resumption;
  * {@code prev}/{@code next} link the task into its loop's list of unfinished tasks.
- * Diagnostics: {@code createdNanos} is set only when a recording has
+ * Diagnostics: {@code recordedNanos} is set only when a recording has
  * {@code dev.aio4j.TaskLifecycle} on; {@code swallowed} only in debug mode, once a cancellation
  * reached the task (see {@link SwallowedCancellation}).
  *
@@ -72,15 +72,18 @@ public final class Task<T> extends Future<T> {
     private long stepHeldStart = NOT_TIMED;
     private static final long NOT_TIMED = Long.MIN_VALUE;
     /** When a recorded TaskLifecycle event saw the task created (System.nanoTime), else 0. */
-    private long createdNanos;
+    private long recordedNanos;
     /** Debug mode: where the last cancellation reached this task (see SwallowedCancellation), or null. */
     SwallowedCancellation swallowed;
+    /** Loop time at creation, to the loop iteration (no clock read per task), for the task tree's age. */
+    final long createdNanos;
 
     Task<?> prev;
     Task<?> next;
 
     private Task(EventLoop loop, Callable<T> body, String name, Context context) {
         super(loop);
+        this.createdNanos = loop.iterationNanos;
         this.body = body;
         this.name = name;
         this.number = body == null ? 0 : COUNTER.incrementAndGet();
@@ -139,7 +142,7 @@ public final class Task<T> extends Future<T> {
         Task<T> task = new Task<>(loop, body, name, context);
         loop.scheduler.create(task.strand, task::run, false);
         loop.taskStarted(task);
-        task.createdNanos = LoopEvents.taskCreated(task);
+        task.recordedNanos = LoopEvents.taskCreated(task);
         Strand creator = eager ? Strand.current() : null;
         if (creator != null && creator.loop == loop && creator.task != null && loop.isRunning()) {
             loop.scheduler.startEager(creator, task.strand);
@@ -182,7 +185,7 @@ public final class Task<T> extends Future<T> {
         } else {
             fail(failure);
         }
-        LoopEvents.taskFinished(this, createdNanos);
+        LoopEvents.taskFinished(this, recordedNanos);
         loop.scheduler.exit(strand);
     }
 
@@ -241,6 +244,7 @@ public final class Task<T> extends Future<T> {
         l.parkedTasks++;
         l.scheduler.park(strand);
         l.parkedTasks--;
+        l.activity++;
         inWait = false;
         Thread.interrupted(); // a nudge meant for a JDK call that already ended
         stepStarted();
@@ -378,6 +382,21 @@ public final class Task<T> extends Future<T> {
     /** The context the task runs in (asyncio's {@code get_context()}); see {@link Context}. */
     public Context getContext() {
         return Context.currentOf(strand);
+    }
+
+    /** The task's number, unique in the process: the N of "Task-N". */
+    long id() {
+        return number;
+    }
+
+    /** The future this task is parked on, or null; loop only. */
+    Future<?> futWaiter() {
+        return futWaiter;
+    }
+
+    /** True while the task is parked in one of the library's waits; loop only. */
+    boolean inWait() {
+        return inWait;
     }
 
     /** The task's virtual thread (or the thread that runs it in portable mode). */

@@ -91,6 +91,8 @@ public final class TaskGroup {
     private List<Throwable> errors = new ArrayList<>();
     private Error baseError;
     private Future<Boolean> onCompleted;
+    /** The done callback on every child; it also tells the task tree that the parent awaits them. */
+    private final ChildDone childDone = new ChildDone();
 
     private TaskGroup(Task<?> parent) {
         this.parent = parent;
@@ -190,12 +192,24 @@ public final class TaskGroup {
             onTaskDone(task); // an eager task that finished inside createTask
         } else {
             tasks.add(task);
-            task.addDoneCallback(this::onTaskDone);
+            task.addDoneCallback(childDone);
         }
         return task;
     }
 
     /** A child is done; runs on the loop. */
+    private final class ChildDone implements java.util.function.Consumer<Future<?>>, AwaitedBy {
+        @Override
+        public void accept(Future<?> child) {
+            onTaskDone(child);
+        }
+
+        @Override
+        public Object awaiter() {
+            return parent;
+        }
+    }
+
     private void onTaskDone(Future<?> future) {
         Task<?> task = (Task<?>) future;
         tasks.remove(task);
@@ -253,6 +267,7 @@ public final class TaskGroup {
             if (onCompleted == null) {
                 onCompleted = loop.createFuture();
             }
+            parent.strand.waitingFor = this; // the task tree shows the group, not a bare future
             try {
                 onCompleted.await();
             } catch (CancelledError e) {
@@ -260,6 +275,8 @@ public final class TaskGroup {
                     propagate = e;
                     abort();
                 }
+            } finally {
+                parent.strand.waitingFor = null;
             }
             onCompleted = null;
         }

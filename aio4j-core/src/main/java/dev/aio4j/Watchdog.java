@@ -145,6 +145,7 @@ final class Watchdog implements Runnable {
             return;
         }
         long held = now - w.sinceNanos;
+        loop.recordHold(held);
         if (w.stall == null && held >= (loop.getDebug() ? debugLimit(loop) : HOLD_NANOS) && LoopEvents.stallWanted()) {
             Strand s = holder.getUncaughtExceptionHandler() instanceof Strand st ? st : null;
             w.stall = LoopEvents.stallStarted(loop, s == null ? null : s.task != null ? s.task : loop, holder, holder.getStackTrace());

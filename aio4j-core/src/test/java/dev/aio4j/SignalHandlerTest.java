@@ -160,6 +160,23 @@ class SignalHandlerTest {
         }
     }
 
+    @Test
+    void aSecondSigintPrintsTheTaskTreeWithStacksBeforeExitingWith130() throws Exception {
+        try (ChildJvm p = ChildJvm.start(SignalMain.class, "stuck-main")) {
+            assertThat(p.readUntil("ready")).isTrue();
+            p.kill(Signal.INT);
+            assertThat(p.readUntil("sleeper ignored SIGINT")).as("output so far: %s", p.lines()).isTrue();
+            p.kill(Signal.INT);
+            assertThat(p.exitStatus()).as("output: %s", p.lines()).isEqualTo(130);
+            String out = String.join("\n", p.lines());
+            assertThat(out).contains("aio4j: second SIGINT before the main task \"main\" finished; exiting with status 130");
+            // The tree: main awaits the sleeper, which waits for its timer; the stacks name the code.
+            assertThat(out).containsPattern("└── \\(T\\) main  waiting [^\\n]* waits for task \"sleeper\"");
+            assertThat(out).containsPattern("    └── \\(T\\) sleeper  waiting [^\\n]* waits for a timer due in");
+            assertThat(out).contains("at dev.aio4j.SignalHandlerTest$SignalMain.stubbornSleeper(");
+        }
+    }
+
     /** The programs the tests above run in child JVMs. */
     public static final class SignalMain {
         public static void main(String[] args) {
@@ -181,6 +198,7 @@ class SignalHandlerTest {
                         Signal.TERM));
                 case "stubborn-service" -> Aio.run(() -> service(true), RunOptions.defaults()
                         .withCancelSignals(Signal.INT, Signal.TERM));
+                case "stuck-main" -> Aio.run(SignalMain::stuckMain);
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
@@ -212,6 +230,24 @@ class SignalHandlerTest {
             got.get();
             say("INT removed: " + loop.removeSignalHandler(Signal.INT));
             Aio.sleep(Duration.ofSeconds(120));
+        }
+
+        /** Main awaits a task that ignores cancellation, so the first SIGINT does not end the run. */
+        private static Void stuckMain() {
+            Aio.currentTask().setName("main");
+            Task<Void> sleeper = Aio.createTask(SignalMain::stubbornSleeper, "sleeper");
+            say("ready");
+            return sleeper.await();
+        }
+
+        private static Void stubbornSleeper() {
+            while (true) {
+                try {
+                    Aio.sleep(Duration.ofSeconds(120));
+                } catch (CancelledError e) {
+                    say("sleeper ignored " + e.getMessage());
+                }
+            }
         }
 
         private static void restoreHup() {

@@ -2,6 +2,7 @@ package dev.aio4j.sync;
 
 import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
+import dev.aio4j.internal.Holders;
 import dev.aio4j.internal.LoopBinding;
 import dev.aio4j.internal.WaitQueue;
 
@@ -57,11 +58,18 @@ public final class Lock implements Held.Releasable {
      * releases takes the lock if nobody waits, as in asyncio).
      */
 
+    static {
+        Holders.register(Lock.class, lock -> ((Lock) lock).holder);
+    }
+
     /** The loop this lock is bound to; null until first use. */
     private EventLoop loop;
 
     /** True while some task holds the lock. */
     private boolean locked;
+
+    /** The task that acquired the lock while it is locked, for the deadlock detector; else null. */
+    private Object holder;
 
     /** The tasks parked in acquire(), oldest first. */
     private final WaitQueue waiters = new WaitQueue(this, this::handOn);
@@ -86,6 +94,7 @@ public final class Lock implements Held.Releasable {
             waiters.park(l);
         }
         locked = true;
+        holder = Holders.currentOwner();
         return new Held(this);
     }
 
@@ -99,6 +108,7 @@ public final class Lock implements Held.Releasable {
         loop = LoopBinding.check(loop, this);
         if (!locked && !waiters.hasLiveWaiter()) {
             locked = true;
+            holder = Holders.currentOwner();
             return new Held(this);
         }
         return null;
@@ -118,6 +128,7 @@ public final class Lock implements Held.Releasable {
             throw new IllegalStateException("release() called on an unlocked " + this);
         }
         locked = false;
+        holder = null;
         waiters.unparkOne();
     }
 

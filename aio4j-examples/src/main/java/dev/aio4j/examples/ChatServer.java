@@ -49,6 +49,7 @@ public final class ChatServer {
         ChatServer chat = new ChatServer();
         // SIGTERM too: a process manager stops services with it.
         Aio.run(() -> {
+            Aio.currentTask().setName("chat-server"); // the name ./aio4j ps and pstree show
             Server server = Net.startServer(chat::serve, host, port);
             InetSocketAddress bound = (InetSocketAddress) server.addresses().get(0);
             System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());

@@ -29,15 +29,22 @@ import java.util.concurrent.CancellationException;
 
 /**
  * The showcase run by {@code ./aio4j demo}: what one event loop on one carrier thread does with
- * a lot of concurrent tasks.
+ * a lot of concurrent tasks, and how to see inside a running program (a deadlock the loop
+ * finds, the task tree of a live server).
  *
  * <pre>
  *   ./aio4j demo [--tasks N]     (N concurrent tasks, default 100,000)
  * </pre>
  */
 public final class Demo {
+    /** The mode this JVM runs loops in; the child programs of section 10 are started in the same. */
+    private static String mode = "portable";
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--deadlocking-child")) {
+            deadlockingChild();
+            return;
+        }
         ScraperDemo.run();
         int tasks = 100_000;
         for (int i = 0; i < args.length; i++) {
@@ -48,6 +55,7 @@ public final class Demo {
         int n = tasks;
         Aio.run(() -> {
             EventLoop loop = Aio.getRunningLoop();
+            mode = loop.mode();
             System.out.printf("aio4j demo: one event loop, %s mode, JDK %s, %d cores%n", loop.mode(),
                     Runtime.version().feature(), Runtime.getRuntime().availableProcessors());
             System.out.printf("%n1. %,d tasks, each sleeping a random 0-100 ms%n", n);
@@ -63,6 +71,86 @@ public final class Demo {
             processes();
             return null;
         });
+        seeingInside();
+    }
+
+    // ------------------------------------------------------------------ 10. seeing inside
+
+    /** A deadlock found by the loop in a child program, then the task tree of a live server. */
+    private static void seeingInside() throws Exception {
+        System.out.printf("%n10. seeing inside: a child program whose two tasks take two locks in opposite order%n");
+        Process child = childJvm(List.of(Demo.class.getName(), "--deadlocking-child"));
+        String report = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        child.waitFor();
+        System.out.print(report.lines().filter(l -> !l.startsWith("aio4j: ")).map(l -> "   " + l + "\n")
+                .collect(java.util.stream.Collectors.joining()));
+        System.out.printf("%n    and `./aio4j pstree PID` of a ChatServer with two clients connected:%n");
+        Process server = childJvm(List.of(ChatServer.class.getName(), "--host", "127.0.0.1", "--port", "0"));
+        List<java.net.Socket> clients = new ArrayList<>();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("listening on ")) {
+                // the mode banner
+            }
+            if (line == null) {
+                System.out.println("   (skipped: the ChatServer did not start)");
+                return;
+            }
+            int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+            for (int i = 0; i < 2; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                clients.add(s);
+                new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            }
+            java.io.ByteArrayOutputStream tree = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream to = new java.io.PrintStream(tree, true, StandardCharsets.UTF_8);
+            dev.aio4j.examples.tools.TaskTreeTool.run(new String[] {"pstree", Long.toString(server.pid())}, to, to);
+            System.out.print(tree.toString(StandardCharsets.UTF_8).indent(3));
+        } finally {
+            for (java.net.Socket s : clients) {
+                s.close();
+            }
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    /** This JVM's java, class path and mode, running {@code mainAndArgs}; stderr merged into stdout. */
+    private static Process childJvm(List<String> mainAndArgs) throws java.io.IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        if (mode.equals("carrier")) {
+            cmd.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        cmd.addAll(mainAndArgs);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    /** The child of section 10: a transfer each way, each taking its two account locks in its own order. */
+    private static void deadlockingChild() {
+        try {
+            Aio.run(() -> {
+                Aio.currentTask().setName("main");
+                dev.aio4j.sync.Lock alice = new dev.aio4j.sync.Lock();
+                dev.aio4j.sync.Lock bob = new dev.aio4j.sync.Lock();
+                Task<Void> one = Aio.createTask(() -> transfer(alice, bob), "alice->bob");
+                Task<Void> two = Aio.createTask(() -> transfer(bob, alice), "bob->alice");
+                return Aio.gather(one, two).await();
+            }, dev.aio4j.RunOptions.defaults().withDebug(true)); // debug mode: a deadlock fails the run
+        } catch (dev.aio4j.DeadlockError e) {
+            System.out.println(e.getMessage());
+        }
+    }
+
+    private static Void transfer(dev.aio4j.sync.Lock from, dev.aio4j.sync.Lock to) {
+        try (var a = from.acquire()) {
+            Aio.sleep(Duration.ofMillis(10)); // look up the balance: the other transfer starts meanwhile
+            try (var b = to.acquire()) {
+                return null;
+            }
+        }
     }
 
     /** N tasks each sleep a random 0-100 ms; a progress line counts them down. */

@@ -117,9 +117,13 @@ public final class Subprocess implements AutoCloseable {
         if (stderrPipe != null) {
             stderrPipe.start();
         }
+        loop.externalStarted(); // the exit arrives from a JDK thread: the loop is not stuck meanwhile
         process.onExit().whenComplete((p, error) -> {
             try {
-                loop.callSoonThreadsafe(this::exited);
+                loop.callSoonThreadsafe(() -> {
+                    loop.externalDone();
+                    exited();
+                });
             } catch (IllegalStateException closedLoop) {
                 // the loop's close callback already dealt with the child
             }

@@ -200,6 +200,7 @@ class AioExtensionTest {
         @Test
         void a_waitsForever() {
             Event never = new Event();
+            Aio.getRunningLoop().callLater(Duration.ofHours(1), () -> { }); // stuck, but a timer could still wake a task: no deadlock
             Task<Void> waiter = Aio.createTask(never::await, "stuck-waiter");
             waiter.await();
         }
@@ -220,6 +221,36 @@ class AioExtensionTest {
                 "timeoutSeconds = 1", "The main task was then cancelled",
                 "task \"stuck-waiter\"", "waits in Event.await", "at dev.aio4j.sync.Event.await",
                 "created at", "AioExtensionTest.java");
+        assertThat(outcomes.get("b_isClean()")).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Fixture
+    @AioTest
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    static class Deadlocked {
+        @Test
+        void a_deadlocks() {
+            java.util.concurrent.atomic.AtomicReference<Task<Void>> second = new java.util.concurrent.atomic.AtomicReference<>();
+            Task<Void> first = Aio.createTask(() -> second.get().await(), "first");
+            second.set(Aio.createTask(first::await, "second"));
+            first.await();
+        }
+
+        @Test
+        void b_isClean() {
+            Aio.sleep(Duration.ofMillis(10));
+        }
+    }
+
+    @Test
+    void aTestWhoseTasksCanNeverWakeFailsAtOnceNamingTheCycle() {
+        long start = System.nanoTime();
+        Map<String, Optional<Throwable>> outcomes = Fixtures.run(Deadlocked.class);
+        Throwable deadlock = outcomes.get("a_deadlocks()").orElseThrow();
+        assertThat(deadlock).isInstanceOf(dev.aio4j.DeadlockError.class);
+        assertThat(deadlock.getMessage()).contains("Cycle: task \"first\" awaits task \"second\"; task \"second\" awaits task \"first\".",
+                "at dev.aio4j.test.AioExtensionTest$Deadlocked.lambda$");
         assertThat(outcomes.get("b_isClean()")).isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }

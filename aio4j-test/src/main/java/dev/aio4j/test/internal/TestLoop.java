@@ -66,6 +66,7 @@ public final class TestLoop {
         this.runner = new Runner(RunOptions.defaults().withClock(clock).withSigintHandling(false)
                 .withDebug(settings.debug() || RunOptions.defaults().debug()).withTaskFactory(tracker));
         this.loop = runner.getLoop();
+        loop.setFailOnDeadlock(true); // a test whose tasks can never wake fails at once, naming the cycle
         // After the loop exists: its own descriptors, and the JDK's pollers that the first loop
         // of a process starts, are then part of the baseline.
         this.fdsBefore = checkFds && !settings.allowOpenFiles() && FdSnapshot.supported() ? FdSnapshot.take() : null;

@@ -157,12 +157,14 @@ public final class BodyBridge implements HttpResponse.BodySubscriber<BodyBridge>
     /** A read starts waiting for data: keep data coming even above the high-water mark. */
     public void readStarted() {
         readsWaiting++;
+        loop.externalStarted(); // the data comes from the JDK's threads: the loop is not stuck meanwhile
         pump();
     }
 
     /** The read that {@link #readStarted} announced has returned. */
     public void readEnded() {
         readsWaiting--;
+        loop.externalDone();
         pump();
     }
 
