@@ -735,7 +735,11 @@ public final class EventLoop implements AutoCloseable {
         return callAtNanos(saturatedAdd(clock.nanoTime(), delay), callback);
     }
 
-    /** Schedules {@code callback} at {@code when}, in the seconds of {@link #time()}. */
+    /**
+     * Schedules {@code callback} at {@code when}, in the seconds of {@link #time()} (asyncio's
+     * form). The Java forms take no double: {@link #callLater(Duration, Runnable)} for a delay from
+     * now, {@link #callAtNanos(long, Runnable)} for an exact deadline on {@link #nanoTime()}.
+     */
     public TimerHandle callAt(double when, Runnable callback) {
         if (Double.isNaN(when)) {
             throw new IllegalArgumentException("when is NaN");

@@ -145,7 +145,9 @@ public final class Runner implements AutoCloseable {
 
     private void cancelAndWait(List<Task<?>> tasks) {
         for (Task<?> t : tasks) {
-            t.cancel();
+            // The message is what awaiting such a task later says, instead of a bare CancelledError.
+            t.cancel(t.getName() + " was cancelled because its loop's run ended (Aio.run() or"
+                    + " Runner.close() cancels the tasks still running when the main task returns)");
         }
         Future<Void> all = loop.createFuture();
         int[] remaining = {tasks.size()};

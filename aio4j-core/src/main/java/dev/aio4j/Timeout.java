@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * Timeout t = Timeout.after(Duration.ofSeconds(5));     // the deadline is fixed here
  * t.run(() -> {
  *     while (more()) {
- *         t.reschedule(Aio.getRunningLoop().time() + 5); // push the deadline on progress
+ *         t.reschedule(Duration.ofSeconds(5));           // push the deadline on progress
  *         step();
  *     }
  * });
@@ -40,7 +40,11 @@ import java.util.concurrent.Callable;
  * <p>Differs from asyncio: a scope is a method taking the body as a lambda rather than an
  * {@code async with} block, because a Java try-with-resources cannot replace the exception
  * leaving its block. The deadline is a {@code double} of loop seconds as in asyncio, with
- * {@link Double#POSITIVE_INFINITY} for "none" instead of {@code None}. When an exception other
+ * {@link Double#POSITIVE_INFINITY} for "none" instead of {@code None}; the Java forms need no
+ * arithmetic on doubles: a {@link Duration} from now ({@link #after(Duration)},
+ * {@link #reschedule(Duration)}), or an absolute deadline in the loop's nanoseconds
+ * ({@link #atNanos(long)}, {@link #rescheduleNanos(long)}, on the scale of
+ * {@link EventLoop#nanoTime()}) for a deadline computed once and shared by several scopes. When an exception other
  * than CancelledError leaves an expired scope (the body failed while being cancelled), asyncio
  * splices a TimeoutError into its {@code __context__} chain; Java chains cannot be rewritten, so
  * the TimeoutError is added to it as a suppressed exception. A checked exception of the body is
@@ -123,6 +127,16 @@ public final class Timeout {
         Timeout t = new Timeout(null, toNanos(when));
         t.whenSeconds = when;
         return t;
+    }
+
+    /**
+     * A scope whose deadline is {@code whenNanos}, in the nanoseconds of
+     * {@link EventLoop#nanoTime()}; {@code Long.MAX_VALUE} means no deadline. The exact form of
+     * {@link #at(double)}: a deadline computed once ({@code loop.nanoTime() + budget}) and given
+     * to several scopes is the same instant for each, with no rounding.
+     */
+    public static Timeout atNanos(long whenNanos) {
+        return new Timeout(null, whenNanos);
     }
 
     /** Runs {@code body} with a deadline {@code delay} from now; see {@link #run(Callable)}. */
@@ -214,6 +228,19 @@ public final class Timeout {
     public void reschedule(double when) {
         rescheduleNanos(toNanos(when));
         whenSeconds = when;
+    }
+
+    /**
+     * Moves the deadline to {@code delay} from now ({@code null}: none), as {@link #after(Duration)}
+     * fixes it; a TimeoutError then says it timed out after {@code delay}. A zero or negative delay
+     * expires the scope at the task's next wait.
+     *
+     * @throws IllegalStateException unless the scope is entered and has not expired
+     */
+    public void reschedule(Duration delay) {
+        long now = loop == null ? 0 : loop.nanoTime();
+        rescheduleNanos(delay == null ? NEVER : EventLoop.saturatedAdd(now, delay));
+        this.delay = delay;
     }
 
     /** {@link #reschedule(double)} in the loop's nanoseconds ({@code Long.MAX_VALUE}: none). */

@@ -49,6 +49,21 @@ class RunnerTest {
     }
 
     @Test
+    void aTaskThatOutlivedTheRunSaysSoWhenAwaited() {
+        List<Task<Void>> left = new ArrayList<>();
+        Aio.run(() -> {
+            left.add(Aio.createTask(() -> Aio.sleep(Duration.ofHours(1)), "poller"));
+            return null;
+        }, quiet());
+        Task<Void> task = left.get(0);
+        assertThat(task.cancelled()).isTrue();
+        assertThatThrownBy(task::result).isInstanceOf(CancelledError.class)
+                .hasMessageStartingWith("poller was cancelled because its loop's run ended");
+        assertThatThrownBy(() -> Aio.run(task::await, quiet())).isInstanceOf(CancelledError.class)
+                .hasMessageContaining("loop's run ended");
+    }
+
+    @Test
     void aTaskFailingDuringShutdownIsReported() {
         List<ExceptionContext> reports = new ArrayList<>();
         try (Runner runner = new Runner(quiet())) {

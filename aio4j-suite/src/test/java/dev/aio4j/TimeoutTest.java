@@ -49,6 +49,41 @@ class TimeoutTest {
     }
 
     @Test
+    void atNanosTakesAnExactDeadlineSharedBySeveralScopes() {
+        long deadline = Aio.getRunningLoop().nanoTime() + 10_000_000L;
+        Timeout first = Timeout.atNanos(deadline);
+        first.run(() -> Aio.sleep(Duration.ofMillis(4)));
+        Timeout second = Timeout.atNanos(deadline);
+        assertThatThrownBy(() -> second.run(() -> Aio.sleep(Duration.ofSeconds(10)))).isInstanceOf(TimeoutError.class);
+        assertThat(first.whenNanos()).isEqualTo(deadline);
+        assertThat(second.whenNanos()).isEqualTo(deadline);
+        assertThat(Aio.getRunningLoop().nanoTime()).isEqualTo(deadline);
+        Timeout.atNanos(Long.MAX_VALUE).run(() -> Aio.sleep(Duration.ofHours(1)));
+    }
+
+    @Test
+    void rescheduleWithADurationMovesTheDeadlineFromNow() {
+        Timeout t = Timeout.after(Duration.ofMillis(10));
+        assertThatThrownBy(() -> t.run(() -> {
+            for (int i = 0; i < 5; i++) {
+                Aio.sleep(Duration.ofMillis(8)); // progress: each step pushes the deadline on
+                t.reschedule(Duration.ofMillis(10));
+            }
+            t.reschedule(Duration.ofMillis(30));
+            Aio.sleep(Duration.ofSeconds(1));
+        })).isInstanceOf(TimeoutError.class).hasMessageStartingWith("timed out after 30 ms");
+        assertThat(now()).isCloseTo(0.070, Offset.offset(1e-6));
+        Timeout none = Timeout.after(Duration.ofMillis(1));
+        none.run(() -> {
+            none.reschedule((Duration) null);
+            Aio.sleep(Duration.ofHours(1));
+        });
+        assertThat(none.when()).isInfinite();
+        assertThatThrownBy(() -> Timeout.after(Duration.ofSeconds(1)).reschedule(Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aBodyThatFinishesInTimeReturnsItsValueAndDoesNotExpire() {
         // test_timeout_not_called
         Timeout t = Timeout.after(Duration.ofSeconds(10));

@@ -8,5 +8,14 @@ package dev.aio4j.net;
  */
 @FunctionalInterface
 public interface ClientHandler {
+    /**
+     * Serves one connection, in the connection's own task. Returning leaves the connection as it
+     * is (close the writer to end it, as in asyncio); throwing closes it.
+     *
+     * @param reader the bytes from the client
+     * @param writer the bytes to the client
+     * @throws Exception anything: it goes to the loop's exception handler (a peer that reset or
+     *     left is only logged at DEBUG), and the server goes on serving the others
+     */
     void handle(StreamReader reader, StreamWriter writer) throws Exception;
 }

@@ -21,6 +21,13 @@ import java.util.Objects;
 public record ProcessOptions(Redirect stdin, Redirect stdout, Redirect stderr, Path cwd,
         Map<String, String> environment, int limit) {
 
+    /**
+     * Checks the options.
+     *
+     * @throws NullPointerException if a redirect is null
+     * @throws IllegalArgumentException if stdin or stdout is {@code STDOUT}, stdin appends to a
+     *     file, or the limit is not positive
+     */
     public ProcessOptions {
         Objects.requireNonNull(stdin, "stdin");
         Objects.requireNonNull(stdout, "stdout");
@@ -51,26 +58,32 @@ public record ProcessOptions(Redirect stdin, Redirect stdout, Redirect stderr, P
         return new ProcessOptions(Redirect.PIPE, Redirect.PIPE, Redirect.PIPE, null, null, StreamReader.DEFAULT_LIMIT);
     }
 
+    /** These options with another {@code stdin}. */
     public ProcessOptions withStdin(Redirect stdin) {
         return new ProcessOptions(stdin, stdout, stderr, cwd, environment, limit);
     }
 
+    /** These options with another {@code stdout}. */
     public ProcessOptions withStdout(Redirect stdout) {
         return new ProcessOptions(stdin, stdout, stderr, cwd, environment, limit);
     }
 
+    /** These options with another {@code stderr}. */
     public ProcessOptions withStderr(Redirect stderr) {
         return new ProcessOptions(stdin, stdout, stderr, cwd, environment, limit);
     }
 
+    /** These options with another working directory (null: this JVM's). */
     public ProcessOptions withCwd(Path cwd) {
         return new ProcessOptions(stdin, stdout, stderr, cwd, environment, limit);
     }
 
+    /** These options with another whole environment (null: this JVM's). */
     public ProcessOptions withEnvironment(Map<String, String> environment) {
         return new ProcessOptions(stdin, stdout, stderr, cwd, environment, limit);
     }
 
+    /** These options with another limit for the stdout and stderr StreamReaders. */
     public ProcessOptions withLimit(int limit) {
         return new ProcessOptions(stdin, stdout, stderr, cwd, environment, limit);
     }

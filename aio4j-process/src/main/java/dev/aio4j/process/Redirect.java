@@ -39,10 +39,24 @@ public sealed interface Redirect {
     }
 
     /** The constants. */
-    enum Kind implements Redirect { PIPE, DEVNULL, INHERIT, STDOUT }
+    enum Kind implements Redirect {
+        /** {@link Redirect#PIPE}. */
+        PIPE,
+        /** {@link Redirect#DEVNULL}. */
+        DEVNULL,
+        /** {@link Redirect#INHERIT}. */
+        INHERIT,
+        /** {@link Redirect#STDOUT}. */
+        STDOUT
+    }
 
     /** A file, read or written. */
     record ToFile(Path path, boolean append) implements Redirect {
+        /**
+         * Checks the path.
+         *
+         * @throws NullPointerException if {@code path} is null
+         */
         public ToFile {
             Objects.requireNonNull(path, "path");
         }

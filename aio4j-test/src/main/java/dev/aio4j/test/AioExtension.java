@@ -44,6 +44,7 @@ public final class AioExtension implements BeforeEachCallback, AfterEachCallback
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AioExtension.class);
     private static final String KEY = "loop";
 
+    /** Made by JUnit, through {@link AioTest} or {@code @ExtendWith}. */
     public AioExtension() {
     }
 

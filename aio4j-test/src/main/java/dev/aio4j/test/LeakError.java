@@ -9,6 +9,7 @@ package dev.aio4j.test;
 public final class LeakError extends AssertionError {
     private static final long serialVersionUID = 1L;
 
+    /** A leak, with what leaked. */
     public LeakError(String message) {
         super(message);
     }

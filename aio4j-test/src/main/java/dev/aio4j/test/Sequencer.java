@@ -39,6 +39,7 @@ public final class Sequencer {
     private int done;
     private String broken;
 
+    /** A sequencer at step 0: {@code step(0)} passes at once. */
     public Sequencer() {
     }
 

@@ -40,6 +40,8 @@ public final class TaskTreeTool {
     }
 
     /** Runs the tool with {@code args} as on the command line; returns the exit status. */
+    // The JMX address comes from the local JVM's own management agent (attach API), not from user input.
+    @SuppressWarnings("BanJNDI")
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length < 2 || !(args[0].equals("ps") || args[0].equals("pstree"))
                 || (args.length == 3 && !args[2].equals("--stacks")) || args.length > 3) {

@@ -8,6 +8,7 @@ package dev.aio4j.http.client;
 public class ClientConnectionError extends ClientError {
     private static final long serialVersionUID = 1L;
 
+    /** An error with its message and the I/O failure underneath. */
     public ClientConnectionError(String message, Throwable cause) {
         super(message, cause);
     }

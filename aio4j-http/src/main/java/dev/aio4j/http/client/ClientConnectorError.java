@@ -13,6 +13,12 @@ public final class ClientConnectorError extends ClientConnectionError {
     private final String host;
     private final int port;
 
+    /**
+     * The connection to {@code url}'s host and port could not be opened.
+     *
+     * @param url the request's URL, whose host and port the message names
+     * @param cause why the connection failed (refused, unreachable, DNS, TLS handshake)
+     */
     public ClientConnectorError(URI url, Throwable cause) {
         super("Cannot connect to host " + url.getHost() + ":" + port(url) + " [" + cause + "]", cause);
         this.host = url.getHost();

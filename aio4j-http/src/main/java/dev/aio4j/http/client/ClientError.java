@@ -14,10 +14,12 @@ package dev.aio4j.http.client;
 public class ClientError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An error with its message. */
     public ClientError(String message) {
         super(message);
     }
 
+    /** An error with its message and the failure underneath. */
     public ClientError(String message, Throwable cause) {
         super(message, cause);
     }

@@ -7,10 +7,12 @@ package dev.aio4j.http.client;
 public final class ClientPayloadError extends ClientError {
     private static final long serialVersionUID = 1L;
 
+    /** A malformed or truncated body, with the failure underneath. */
     public ClientPayloadError(String message, Throwable cause) {
         super(message, cause);
     }
 
+    /** A malformed or truncated body. */
     public ClientPayloadError(String message) {
         super(message);
     }

@@ -14,6 +14,14 @@ public class ClientResponseError extends ClientError {
     private final String method;
     private final URI url;
 
+    /**
+     * A refused response.
+     *
+     * @param status the response's status code
+     * @param method the request's method
+     * @param url the request's URL
+     * @param message what went wrong, usually the status line's reason
+     */
     public ClientResponseError(int status, String method, URI url, String message) {
         super(message);
         this.status = status;

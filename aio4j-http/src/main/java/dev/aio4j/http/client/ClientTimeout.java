@@ -30,6 +30,8 @@ public record ClientTimeout(Duration total, Duration connect, Duration sockRead)
     public static final ClientTimeout NONE = new ClientTimeout(null, null, null);
 
     /**
+     * Checks the deadlines.
+     *
      * @throws IllegalArgumentException if a deadline is zero or negative
      */
     public ClientTimeout {

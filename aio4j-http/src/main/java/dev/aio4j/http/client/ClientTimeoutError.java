@@ -29,6 +29,14 @@ public final class ClientTimeoutError extends TimeoutError {
     private final Kind kind;
     private final URI url;
 
+    /**
+     * A passed deadline.
+     *
+     * @param kind which deadline passed
+     * @param url the request's URL
+     * @param message the deadline and what was under way
+     * @param cause the timeout underneath (of the deadline's scope or the JDK's client), or null
+     */
     public ClientTimeoutError(Kind kind, URI url, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;

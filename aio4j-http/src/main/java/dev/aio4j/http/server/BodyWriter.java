@@ -10,5 +10,11 @@ import java.io.OutputStream;
  */
 @FunctionalInterface
 public interface BodyWriter {
+    /**
+     * Writes the body to {@code out}; returning ends the body. Do not close {@code out}.
+     *
+     * @param out the response body's stream
+     * @throws Exception anything; after the first write it aborts the connection
+     */
     void writeTo(OutputStream out) throws Exception;
 }

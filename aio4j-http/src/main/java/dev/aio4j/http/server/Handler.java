@@ -9,5 +9,13 @@ package dev.aio4j.http.server;
  */
 @FunctionalInterface
 public interface Handler {
+    /**
+     * Answers one request, in the request's own task.
+     *
+     * @param request the request, its body not yet read
+     * @return the response to send
+     * @throws Exception an {@code HttpError} is answered with its status; anything else is
+     *     logged and answered with a 500
+     */
     Response handle(Request request) throws Exception;
 }

@@ -34,9 +34,14 @@ import org.junit.jupiter.api.Test;
 @AioTest(virtualTime = true)
 public abstract class LockContract {
 
+    /** For subclasses, which JUnit makes. */
+    protected LockContract() {
+    }
+
     /** A fresh, free primitive with one permit. */
     protected abstract LockLike create();
 
+    /** Mutual exclusion: of 50 tasks, never two hold it at once. */
     @Test
     public void atMostOneTaskHoldsItAtATime() {
         LockLike lock = create();
@@ -63,6 +68,7 @@ public abstract class LockContract {
         assertEquals(1, inside[1], "the most tasks inside at once");
     }
 
+    /** FIFO: waiters get it in the order they started waiting. */
     @Test
     public void waitersAreServedInTheOrderTheyCameIn(TestClock clock) {
         LockLike lock = create();
@@ -86,6 +92,7 @@ public abstract class LockContract {
         assertEquals(List.of(0, 1, 2, 3, 4), order);
     }
 
+    /** A waiter cancelled while waiting never holds it, and the next waiter still gets it. */
     @Test
     public void cancelledWaiterNeverHoldsIt(TestClock clock) {
         LockLike lock = create();
@@ -98,6 +105,7 @@ public abstract class LockContract {
         assertFalse(lock.locked());
     }
 
+    /** A waiter cancelled after being woken, before it ran, passes its turn to the next waiter. */
     @Test
     public void wokenWaiterCancelledBeforeResumingPassesItsTurnOn(TestClock clock) {
         LockLike lock = create();
@@ -114,6 +122,7 @@ public abstract class LockContract {
         assertFalse(lock.locked());
     }
 
+    /** A waiter whose timeout passed leaves no trace: the next release is not lost on it. */
     @Test
     public void timedOutWaiterLeavesNoTrace() {
         LockLike lock = create();
@@ -127,6 +136,7 @@ public abstract class LockContract {
         }));
     }
 
+    /** Releasing a free one throws, except for a plain (unbounded) semaphore. */
     @Test
     public void releasingAFreeOneFailsUnlessItIsAPlainSemaphore() {
         LockLike lock = create();
@@ -139,6 +149,7 @@ public abstract class LockContract {
         assertFalse(lock.locked());
     }
 
+    /** No barging: a task arriving after a release does not take it from the woken waiter. */
     @Test
     public void newcomerDoesNotOvertakeAWokenWaiter(TestClock clock) {
         LockLike lock = create();
@@ -159,6 +170,7 @@ public abstract class LockContract {
         assertEquals(List.of("woken", "newcomer"), order);
     }
 
+    /** A primitive used on one loop refuses a task of another loop. */
     @Test
     public void useFromASecondLoopIsRefused() throws Exception {
         LockLike lock = create();
@@ -176,6 +188,7 @@ public abstract class LockContract {
                 "a second loop was refused: " + refused);
     }
 
+    /** A holder cancelled while it holds releases it in its finally block, and nothing stays held. */
     @Test
     public void cancellationWhileHoldingDoesNotLeakTheHold(TestClock clock) {
         LockLike lock = create();

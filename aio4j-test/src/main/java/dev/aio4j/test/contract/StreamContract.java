@@ -40,6 +40,10 @@ import org.junit.jupiter.api.Test;
 @AioTest
 public abstract class StreamContract {
 
+    /** For subclasses, which JUnit makes. */
+    protected StreamContract() {
+    }
+
     /** A place to connect to: each connection's far end runs the handler in a task of its own. */
     public interface Endpoint {
         /** Opens a connection; its far end runs the handler given to {@link #start}. */
@@ -64,12 +68,14 @@ public abstract class StreamContract {
         /** Opens a connection. */
         @FunctionalInterface
         interface Opener {
+            /** Opens a connection to the endpoint. */
             Connection open() throws Exception;
         }
 
         /** Closes an endpoint. */
         @FunctionalInterface
         interface Closer {
+            /** Closes the endpoint and what it accepted, and waits until they are closed. */
             void close() throws Exception;
         }
     }
@@ -91,6 +97,7 @@ public abstract class StreamContract {
         writer.close();
     };
 
+    /** 300 KB written in pieces come back from the echo in order. */
     @Test
     public void bytesComeBackInOrder() throws Exception {
         byte[] payload = new byte[300_000];
@@ -108,6 +115,7 @@ public abstract class StreamContract {
         endpoint.close();
     }
 
+    /** A readExactly cancelled while waiting loses no byte: the next read gets them all. */
     @Test
     public void aCancelledReadExactlyLeavesItsBytesForTheNextRead() throws Exception {
         Endpoint endpoint = start((reader, writer) -> {
@@ -134,6 +142,7 @@ public abstract class StreamContract {
         endpoint.close();
     }
 
+    /** The peer's close reads as EOF, after every byte it wrote. */
     @Test
     public void thePeersCloseIsEofAfterTheLastByte() throws Exception {
         Endpoint endpoint = start((reader, writer) -> {
@@ -149,6 +158,7 @@ public abstract class StreamContract {
         endpoint.close();
     }
 
+    /** writeEof lets the peer read EOF while the other direction stays open (skipped where not supported). */
     @Test
     public void halfCloseWorksWhereSupported() throws Exception {
         Endpoint endpoint = start((reader, writer) -> {
@@ -170,6 +180,7 @@ public abstract class StreamContract {
         endpoint.close();
     }
 
+    /** drain throws once the peer has aborted the connection. */
     @Test
     public void drainThrowsOnceTheConnectionIsGone() throws Exception {
         Endpoint endpoint = start((reader, writer) -> writer.transport().abort());
