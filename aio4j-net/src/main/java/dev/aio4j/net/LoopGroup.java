@@ -356,7 +356,10 @@ public final class LoopGroup implements AutoCloseable {
         }
     }
 
-    /** {@code t} itself if it is an IOException or unchecked, else wrapped in a CompletionException. */
+    /**
+     * Returns {@code t} if it is an IOException, for the caller to throw; throws it if it is
+     * unchecked, and anything else wrapped in a CompletionException.
+     */
     private static IOException rethrowable(Throwable t) throws IOException {
         if (t instanceof IOException io) {
             return io;
