@@ -748,7 +748,7 @@ fig.savefig(path)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="small sizes, under 3 minutes")
+    ap.add_argument("--quick", action="store_true", help="small sizes (about 10 minutes on a loaded 2-core machine)")
     ap.add_argument("--reps", type=int, default=3, help="runs of each pair (at least 3; default 3)")
     ap.add_argument("--only", help="comma-separated workloads: " + ",".join(WORKLOADS))
     ap.add_argument("--impls", help="comma-separated implementations to run")
