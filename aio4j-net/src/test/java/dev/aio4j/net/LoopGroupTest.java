@@ -246,6 +246,48 @@ class LoopGroupTest {
     }
 
     @Test
+    void aTaskOfTheGroupStartsAServerAndHearsABindErrorAsItself() throws Exception {
+        Map<EventLoop, AtomicInteger> served = new ConcurrentHashMap<>();
+        try (ServerSocketChannel taken = ServerSocketChannel.open();
+                LoopGroup group = LoopGroup.start(2)) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int takenPort = ((InetSocketAddress) taken.getLocalAddress()).getPort();
+            // from a task of loop 1: the waits suspend only that task, so loop 1 can bind its share
+            GroupServer server = group.submit(1, () -> {
+                try {
+                    group.startServer((r, w) -> { }, "127.0.0.1", takenPort);
+                    throw new AssertionError("bound a port held without SO_REUSEPORT");
+                } catch (BindException expected) {
+                    // as from a plain thread
+                }
+                return group.startServer(countingEcho(served), "127.0.0.1", 0);
+            }).get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < CONNECTIONS; i++) {
+                try (Socket s = connect(server.port())) {
+                    assertThat(roundTrip(s, "t" + i)).isEqualTo("t" + i);
+                }
+            }
+            assertThat(served.keySet()).containsExactlyInAnyOrderElementsOf(group.loops());
+        }
+    }
+
+    @Test
+    void closingAGroupServerStopsListeningEverywhereAndKeepsItsClients() throws Exception {
+        try (LoopGroup group = LoopGroup.start(2)) {
+            GroupServer server = group.startServer(countingEcho(new ConcurrentHashMap<>()), "127.0.0.1", 0);
+            try (Socket client = connect(server.port())) {
+                assertThat(roundTrip(client, "before")).isEqualTo("before");
+                server.close();
+                assertThat(group.toString()).contains("servers=0");
+                assertThatThrownBy(() -> connect(server.port()).close()).isInstanceOf(ConnectException.class);
+                assertThat(roundTrip(client, "after")).isEqualTo("after");
+            }
+            ShutdownReport report = server.shutdown(Duration.ofSeconds(5));
+            assertThat(report.served()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shutdownFromOneOfItsOwnLoopsIsRefused() throws Exception {
         try (LoopGroup group = LoopGroup.start(1)) {
             CompletableFuture<Object> f = group.submit(() -> {
