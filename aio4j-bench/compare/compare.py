@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Side-by-side runner: the same workloads as whole programs on aio4j (carrier and portable
-mode), CPython 3.13 asyncio, CPython 3.11 asyncio, uvloop, Node 20 and plain Java virtual
-threads, in one run.
+mode), CPython 3.13 asyncio, CPython 3.11 asyncio, uvloop, Node 20, Kotlin coroutines (one
+thread and Dispatchers.Default) and plain Java virtual threads, and echo servers (aio4j's
+streams and protocol paths, asyncio and uvloop protocols, Netty's native epoll, virtual
+threads) under a C load generator, in one run.
 
     ./aio4j bench compare [--quick]        (builds first, then runs this file)
     python3 aio4j-bench/compare/compare.py [--quick] [--reps N] [--only spawn,switch,...]
@@ -15,6 +17,15 @@ Workloads (full / --quick sizes):
   idle      N tasks wait on one event                            100,000 / 10,000     RSS bytes per task
   scale     spawn at 1,000 ... N tasks, for the cost-per-task plot (below 100,000 tasks each
             process reports the median of up to 20 rounds)
+  echo      each echo server pinned to core 0, the C load generator (aio4j-net/bench/echo_load.c,
+            one message in flight per connection) to core 1: 1/10/100 KiB x 10/100 connections
+            (--quick: 1 KiB x 100, 100 KiB x 10), 2 s warm-up (1 s) then 3 s (2 s)  msg/s, p99
+  loops     aio4j (streams, protocol) on a LoopGroup of 1 and 2 loops and Netty on 1 and 2
+            event loops, nothing pinned, 1 KiB x 100 (and 10 KiB x 100 in full runs): msg/s and
+            the CPU each side used, per message (what one core costs)
+
+The peak resident memory of every process (its VmHWM, from wait4) is recorded too; the
+summary's peak RSS row is the spawn workload's.
 
 Every (workload, implementation) pair runs at least 3 times, in separate processes: round after
 round of every workload, the implementations alternating within each (their order rotated
@@ -36,12 +47,16 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
 ROOT = os.path.dirname(BENCH)
 JAR = os.path.join(BENCH, "target", "benchmarks.jar")
+PEERS_JAR = os.path.join(BENCH, "peers", "target", "peers.jar")
+ECHO_LOAD_C = os.path.join(ROOT, "aio4j-net", "bench", "echo_load.c")
+VT_ECHO = os.path.join(ROOT, "aio4j-net", "bench", "VtEchoServer.java")
 OUT = os.path.join(BENCH, "target", "compare")
 DOC = os.path.join(ROOT, "docs", "PERFORMANCE.md")
 PLOT_NAME = "perf-spawn-scaling.png"
@@ -64,7 +79,13 @@ SIZES = {
     "idle": ([100_000], [10_000]),
 }
 SCALE = ([1_000, 10_000, 100_000], [1_000, 10_000])  # plus the spawn size itself
-WORKLOADS = ["spawn", "switch", "pingpong", "timers", "idle", "scale"]
+WORKLOADS = ["spawn", "switch", "pingpong", "timers", "idle", "scale", "echo", "loops"]
+MICRO = ["spawn", "switch", "pingpong", "timers", "idle", "scale"]
+# echo: (size, connections) cells, full and --quick; (warm-up s, measured s)
+ECHO_CELLS = ([(1024, 10), (1024, 100), (10240, 10), (10240, 100), (102400, 10), (102400, 100)],
+              [(1024, 100), (102400, 10)])
+ECHO_TIME = ((2, 3), (1, 2))
+LOOPS_CELLS = ([(1024, 100), (10240, 100)], [(1024, 100)])
 WHAT = {
     "spawn": "spawn: create N tasks that do nothing, then await each",
     "switch": "switch: T tasks each yield to the loop Y times (asyncio.sleep(0), Aio.sleep(ZERO), "
@@ -114,6 +135,28 @@ def apt_install(package, why):
     return "apt-get install %s failed: %s" % (package, p.stderr.strip().splitlines()[-1:] or "")
 
 
+def run_child(argv, timeout):
+    """Runs argv to the end; returns (exit code, stdout, stderr, peak RSS in bytes from wait4)."""
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = {}
+    readers = [threading.Thread(target=lambda k=k, f=f: out.__setitem__(k, f.read()), daemon=True)
+               for k, f in (("out", p.stdout), ("err", p.stderr))]
+    for t in readers:
+        t.start()
+    deadline = time.monotonic() + timeout
+    for t in readers:
+        t.join(max(0, deadline - time.monotonic()))
+    if any(t.is_alive() for t in readers):
+        p.kill()
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    for t in readers:
+        t.join(5)
+    if time.monotonic() > deadline:
+        raise subprocess.TimeoutExpired(argv, timeout)
+    return p.returncode, out.get("out", ""), out.get("err", ""), usage.ru_maxrss * 1024
+
+
 def find_java(explicit):
     candidates = [explicit] if explicit else []
     if os.environ.get("JAVA_HOME"):
@@ -148,6 +191,15 @@ def discover(args):
                           "portable mode: default-scheduler virtual threads passing a baton"))
         impls.append(Impl("virtual threads", jvm + ["dev.aio4j.bench.compare.ThreadWorkloads"],
                           "plain virtual threads on the JDK's default scheduler, no loop"))
+    if java and os.path.exists(PEERS_JAR):
+        kt = [java, "-cp", PEERS_JAR, "dev.aio4j.bench.peers.KotlinWorkloadsKt"]
+        impls.append(Impl("kotlin 1 thread", kt + ["single"],
+                          "kotlinx.coroutines on one thread (newSingleThreadContext + runBlocking)"))
+        impls.append(Impl("kotlin default", kt + ["default"],
+                          "kotlinx.coroutines on Dispatchers.Default (a worker per core, work stealing)"))
+    elif java:
+        skipped.append(("kotlin, Netty", "%s missing: build with ./aio4j bench compare (Maven profile "
+                                         "bench-peers)" % PEERS_JAR))
     script = os.path.join(HERE, "asyncio_workloads.py")
     if os.access(PY313, os.X_OK):
         versions["python 3.13"] = run_quiet([PY313, "--version"])[1]
@@ -250,7 +302,7 @@ def plan(args, impls):
     quick = 1 if args.quick else 0
     only = args.only.split(",") if args.only else WORKLOADS
     jobs = []  # (key, workload, args)
-    for w in WORKLOADS:
+    for w in MICRO:
         if w not in only:
             continue
         if w == "scale":
@@ -266,13 +318,12 @@ def fmt_duration(s):
     return "%d:%02d" % (s // 60, s % 60)
 
 
-def run_all(args, impls, jobs):
+def run_all(args, impls, jobs, share):
     results = {}  # key -> impl -> [json]
     failures = []
     total = len(jobs) * args.reps * len(impls)
     done, start = 0, time.monotonic()
     tty = sys.stderr.isatty()
-    share = CpuShare()
     stopped = None
     for rep in range(args.reps):
         for key, workload, wargs in jobs:
@@ -295,12 +346,12 @@ def run_all(args, impls, jobs):
                     continue  # failed once: do not pay its timeout again
                 t0 = time.monotonic()
                 try:
-                    p = subprocess.run(impl.command(workload, wargs), capture_output=True, text=True,
-                                       timeout=args.timeout)
-                    line = [l for l in p.stdout.splitlines() if l.startswith("{")]
-                    if p.returncode != 0 or not line:
-                        raise RuntimeError("exit %d: %s" % (p.returncode, (p.stderr.strip().splitlines() or [""])[-1]))
+                    code, stdout, stderr, peak = run_child(impl.command(workload, wargs), args.timeout)
+                    line = [l for l in stdout.splitlines() if l.startswith("{")]
+                    if code != 0 or not line:
+                        raise RuntimeError("exit %d: %s" % (code, (stderr.strip().splitlines() or [""])[-1]))
                     r = json.loads(line[-1])
+                    r["peak_rss_mb"] = peak / 1048576
                 except (subprocess.TimeoutExpired, RuntimeError, ValueError) as e:
                     failures.append((key, impl.name, str(e)[:200]))
                     log(("\r\033[K" if tty else "") + head + " FAILED: " + str(e)[:200])
@@ -318,7 +369,218 @@ def run_all(args, impls, jobs):
     if stopped:
         log("compare: " + stopped)
         failures.append(("*", "*", stopped))
-    return results, failures, share.summary(), time.monotonic() - start
+    return results, failures
+
+
+
+# ------------------------------------------------------------------ echo servers
+
+def echo_servers(args, java):
+    """(name, argv, note) of every echo server that can run here, and what was skipped."""
+    servers, skipped = [], []
+    if java and os.path.exists(JAR):
+        aio = [java, OPENS, "-Daio4j.quiet=true", "-cp", JAR, "dev.aio4j.bench.compare.EchoServers"]
+        servers.append(("aio4j streams", aio + ["streams"], "a task per client: read(64 KiB), write, drain"))
+        servers.append(("aio4j protocol", aio + ["protocol"], "a Protocol per client: write back in dataReceived"))
+    py_echo = os.path.join(HERE, "echo_server.py")
+    if os.access(PY311, os.X_OK):
+        servers.append(("asyncio 3.11 protocol", [PY311, py_echo], "asyncio.Protocol on Debian's CPython"))
+        if run_quiet([PY311, "-c", "import uvloop"])[0] == 0:
+            servers.append(("uvloop protocol", [PY311, py_echo, "--uvloop"], "the same Protocol on uvloop"))
+        else:
+            skipped.append(("uvloop echo", "import uvloop failed"))
+    if java and os.path.exists(PEERS_JAR):
+        servers.append(("Netty epoll", [java, "-cp", PEERS_JAR, "dev.aio4j.bench.peers.NettyEchoServer"],
+                        "Netty 4.2 native epoll, one event loop, write in channelRead, flush on read complete"))
+    elif java:
+        skipped.append(("Netty echo", "%s missing" % PEERS_JAR))
+    if java:
+        servers.append(("virtual threads", [java, VT_ECHO],
+                        "blocking java.net, a virtual thread per client (aio4j-net/bench/VtEchoServer.java)"))
+    if args.impls:
+        wanted = [w.strip() for w in args.impls.split(",")]
+        servers = [s for s in servers if s[0] in wanted or s[0].split()[0] in wanted]
+    return servers, skipped
+
+
+def loop_servers(java):
+    """The LoopGroup scaling runs: aio4j on 1 and 2 loops, Netty on 1 and 2 event loops."""
+    out = []
+    if java and os.path.exists(JAR):
+        aio = [java, OPENS, "-Daio4j.quiet=true", "-cp", JAR, "dev.aio4j.bench.compare.EchoServers"]
+        for path in ("streams", "protocol"):
+            for n in (1, 2):
+                out.append(("aio4j %s, %d loop%s" % (path, n, "s" if n > 1 else ""), aio + [path, "--loops", str(n)], ""))
+    if java and os.path.exists(PEERS_JAR):
+        for n in (1, 2):
+            out.append(("Netty epoll, %d event loop%s" % (n, "s" if n > 1 else ""),
+                        [java, "-cp", PEERS_JAR, "dev.aio4j.bench.peers.NettyEchoServer", "--threads", str(n)], ""))
+    return out
+
+
+def build_load_generator():
+    exe = os.path.join(OUT, "echo_load")
+    os.makedirs(OUT, exist_ok=True)
+    if not shutil.which("gcc"):
+        why = apt_install("gcc", "to build the echo load generator")
+        if not shutil.which("gcc"):
+            return None, why or "gcc missing"
+    p = subprocess.run(["gcc", "-O2", "-o", exe, ECHO_LOAD_C], capture_output=True, text=True)
+    return (exe, None) if p.returncode == 0 else (None, "gcc failed: " + p.stderr.strip()[-200:])
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process and its threads so far, from /proc/PID/stat."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_server(argv, pin):
+    cmd = (["taskset", "-c", pin] if pin is not None else []) + argv
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = p.stdout.readline()
+        if not line and p.poll() is not None:
+            break
+        m = re.search(r"listening on [^:]+:(\d+)", line or "")
+        if m:
+            return p, int(m.group(1))
+    p.kill()
+    p.wait()
+    raise RuntimeError("server did not start: %s" % " ".join(argv[-3:]))
+
+
+def echo_once(loadgen, argv, size, conns, warmup, seconds, pinned):
+    """One server, one cell: the load generator's numbers plus the CPU both sides used."""
+    server, port = start_server(argv, "0" if pinned else None)
+    try:
+        load = (["taskset", "-c", "1"] if pinned else []) + [loadgen, "127.0.0.1", str(port), str(conns),
+                                                             str(size), str(seconds), str(warmup)]
+        t0 = time.monotonic()
+        children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        child = subprocess.Popen(load, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(warmup)
+        cpu0 = cpu_seconds(server.pid)
+        t1 = time.monotonic()
+        stdout, stderr = "", ""
+        try:
+            stdout, stderr = child.communicate(timeout=seconds + 60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            raise RuntimeError("load generator timed out")
+        cpu1 = cpu_seconds(server.pid)
+        t2 = time.monotonic()
+        if child.returncode != 0:
+            raise RuntimeError("load generator: " + (stderr.strip().splitlines() or ["exit %d" % child.returncode])[-1])
+        r = dict((k, float(v)) for k, v in re.findall(r"(\w+)=([\d.]+)", stdout))
+        msgs = r.get("msgs", 0)
+        # the measured window is the generator's last `seconds`; our CPU sample spans about the same
+        r["server_cores"] = (cpu1 - cpu0) / max(1e-9, t2 - t1)
+        r["server_cpu_us_per_msg"] = (cpu1 - cpu0) * 1e6 / msgs if msgs else None
+        # the generator is the only child reaped meanwhile; its CPU covers warm-up and measurement
+        children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load_cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
+        r["load_cpu_us_per_msg"] = load_cpu * 1e6 / (msgs * (warmup + seconds) / seconds) if msgs else None
+        r["wall"] = t2 - t0
+        return r
+    finally:
+        server.kill()
+        server.wait()
+
+
+def run_echo(args, servers, cells, timing, pinned, label, share):
+    """Every server on every cell, args.reps rounds with the servers' order rotated: key -> name -> [runs]."""
+    results, failures = {}, []
+    loadgen, why = build_load_generator()
+    if not loadgen:
+        return results, [("echo", "*", why)]
+    warmup, seconds = timing
+    total, done, start = args.reps * len(cells) * len(servers), 0, time.monotonic()
+    for rep in range(args.reps):
+        for size, conns in cells:
+            key = "%s %d KiB x %d" % (label, size // 1024, conns)
+            order = servers[rep % len(servers):] + servers[:rep % len(servers)]
+            for name, argv, _ in order:
+                share.sample()
+                done += 1
+                if args.stop_after and time.monotonic() - args.t0 > args.stop_after * 60:
+                    continue
+                if any(f[0] == key and f[1] == name for f in failures):
+                    continue
+                head = "[%d/%d %s] %s rep %d/%d %s" % (done, total, fmt_duration(time.monotonic() - start), key,
+                                                       rep + 1, args.reps, name)
+                try:
+                    r = echo_once(loadgen, argv, size, conns, warmup, seconds, pinned)
+                except (RuntimeError, OSError) as e:
+                    failures.append((key, name, str(e)[:200]))
+                    log(head + " FAILED: " + str(e)[:200])
+                    continue
+                results.setdefault(key, {}).setdefault(name, []).append(r)
+                log(head + " %s msg/s p99 %s us, server %.2f cores, %s us CPU/msg" % (
+                    fmt_num(r["msgs_per_s"]), fmt_num(r["p99_us"]), r["server_cores"],
+                    fmt_num(r["server_cpu_us_per_msg"])))
+    return results, failures
+
+
+def med(runs, field):
+    vals = [r[field] for r in runs if r.get(field) is not None]
+    return statistics.median(vals) if vals else None
+
+
+def echo_table(results, servers, cells, label):
+    """Servers as rows, cells as columns (median msg/s), then p99 at 1 KiB x 100 when measured."""
+    keys = ["%s %d KiB x %d" % (label, s // 1024, c) for s, c in cells]
+    p99_key = "%s 1 KiB x 100" % label
+    head = ["server"] + ["%dK x%d msg/s" % (s // 1024, c) for s, c in cells]
+    if p99_key in keys:
+        head.append("p99 1K x100")
+    out = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for name, _, _ in servers:
+        cells_out = [fmt_num(med(results.get(k, {}).get(name, []), "msgs_per_s")) for k in keys]
+        if p99_key in keys:
+            p = med(results.get(p99_key, {}).get(name, []), "p99_us")
+            cells_out.append("-" if p is None else "%s us" % fmt_num(p))
+        out.append("| %s | %s |" % (name, " | ".join(cells_out)))
+    return "\n".join(out)
+
+
+def loops_table(results, servers, cells):
+    out = ["| server | cell | msg/s | p99 us | server cores used | server CPU us/msg | generator CPU us/msg |",
+           "|---|---|---:|---:|---:|---:|---:|"]
+    for size, conns in cells:
+        key = "loops %d KiB x %d" % (size // 1024, conns)
+        for name, _, _ in servers:
+            runs = results.get(key, {}).get(name, [])
+            if runs:
+                out.append("| %s | %d KiB x %d | %s | %s | %.2f | %s | %s |" % (
+                    name, size // 1024, conns, fmt_num(med(runs, "msgs_per_s")), fmt_num(med(runs, "p99_us")),
+                    med(runs, "server_cores"), fmt_num(med(runs, "server_cpu_us_per_msg")),
+                    fmt_num(med(runs, "load_cpu_us_per_msg"))))
+    return "\n".join(out)
+
+
+SUMMARY_ROWS = [
+    # (title, workload, field)
+    ("spawn, ns/task", "spawn", "value"),
+    ("switch, ns/yield", "switch", "value"),
+    ("queue ping-pong, ns/round trip", "pingpong", "value"),
+    ("timers, ms over the ideal", "timers", "value"),
+    ("idle memory, bytes RSS/task", "idle", "value"),
+    ("peak RSS of the spawn run, MiB", "spawn", "peak_rss_mb"),
+]
+
+
+def summary_table(results, impls):
+    names = [i.name for i in impls]
+    out = ["| row | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for title, workload, field in SUMMARY_ROWS:
+        rows = results.get(workload, {})
+        if not rows:
+            continue
+        out.append("| %s | %s |" % (title, " | ".join(fmt_num(med(rows.get(n, []), field)) for n in names)))
+    return "\n".join(out)
 
 
 def fmt_num(v):
@@ -395,8 +657,26 @@ TARGETS = [
 ]
 
 
+# (workload, field, description, limit): aio4j's median <= limit (issue 17's targets)
+ABSOLUTE_TARGETS = [
+    ("spawn", "value", "spawn <= 250 ns/task", 250),
+    ("switch", "value", "switch <= 120 ns/yield", 120),
+    ("pingpong", "value", "queue ping-pong <= 500 ns/round trip", 500),
+    ("timers", "value", "100k timers <= 100 ms over the ideal", 100),
+    ("idle", "value", "idle memory <= 1,000 bytes RSS/task", 1000),
+    ("spawn", "peak_rss_mb", "peak RSS of the spawn run <= 600 MiB", 600),
+]
+
+
 def target_lines(results):
     out = ["| target (carrier mode, medians) | aio4j | peer | needed | met? |", "|---|---:|---:|---:|---|"]
+    for workload, field, what, limit in ABSOLUTE_TARGETS:
+        own = med(results.get(workload, {}).get("aio4j", []), field)
+        if own is None:
+            out.append("| %s | - | - | - | not measured |" % what)
+        else:
+            out.append("| %s | %s | - | %s | %s |" % (what, fmt_num(own), fmt_num(limit), "yes" if own <= limit
+                                                     else "**no** (%.1fx over)" % (own / limit)))
     for workload, what, peer, factor in TARGETS:
         rows = results.get(workload, {})
         if "aio4j" not in rows or peer not in rows:
@@ -468,7 +748,7 @@ fig.savefig(path)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="small sizes, under 3 minutes")
+    ap.add_argument("--quick", action="store_true", help="small sizes (about 10 minutes on a loaded 2-core machine)")
     ap.add_argument("--reps", type=int, default=3, help="runs of each pair (at least 3; default 3)")
     ap.add_argument("--only", help="comma-separated workloads: " + ",".join(WORKLOADS))
     ap.add_argument("--impls", help="comma-separated implementations to run")
@@ -499,7 +779,28 @@ def main():
     jobs = plan(args, impls)
     log("compare: %s run, %d workloads x %d implementations x %d repetitions: %s" % (
         "quick" if args.quick else "full", len(jobs), len(impls), args.reps, ", ".join(i.name for i in impls)))
-    results, failures, share, took = run_all(args, impls, jobs)
+    args.t0 = time.monotonic()
+    cpu_share = CpuShare()
+    results, failures = run_all(args, impls, jobs, cpu_share)
+    only = args.only.split(",") if args.only else WORKLOADS
+    quick = 1 if args.quick else 0
+    java = find_java(args.java)[0]
+    echo_list, loops_list = [], []
+    if "echo" in only:
+        echo_list, echo_skipped = echo_servers(args, java)
+        skipped += echo_skipped
+        log("compare: echo, servers: " + ", ".join(n for n, _, _ in echo_list))
+        r, f = run_echo(args, echo_list, ECHO_CELLS[quick], ECHO_TIME[quick], (os.cpu_count() or 1) >= 2,
+                        "echo", cpu_share)
+        results.update(r)
+        failures += f
+    if "loops" in only:
+        loops_list = loop_servers(java)
+        log("compare: loops, servers: " + ", ".join(n for n, _, _ in loops_list))
+        r, f = run_echo(args, loops_list, LOOPS_CELLS[quick], ECHO_TIME[quick], False, "loops", cpu_share)
+        results.update(r)
+        failures += f
+    share, took = cpu_share.summary(), time.monotonic() - args.t0
 
     os.makedirs(OUT, exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
@@ -530,16 +831,39 @@ def main():
         lines.append("- Skipped %s: %s" % (what, why))
     for key, name, why in failures:
         lines.append("- Not complete: %s" % why if key == "*" else "- Failed %s on %s: %s" % (key, name, why))
-    lines.append("\n#### Targets\n")
-    lines.append(target_lines(results))
-    lines.append("")
+    if jobs:
+        lines.append("\n#### Summary (medians)\n")
+        lines.append(summary_table(results, impls))
+        lines.append("\n#### Targets\n")
+        lines.append(target_lines(results))
+        lines.append("")
+    if echo_list:
+        warm, secs = ECHO_TIME[quick]
+        lines.append("\n### Echo through the C load generator\n")
+        lines.append("Each server pinned to core 0 and `aio4j-net/bench/echo_load.c` (epoll, one message in "
+                     "flight per connection) to core 1, on 127.0.0.1; %d s warm-up, %d s measured; medians of "
+                     "msg/s and of p99 round-trip latency.\n" % (warm, secs))
+        for name, _, note in echo_list:
+            lines.append("- `%s`: %s" % (name, note))
+        lines.append("")
+        lines.append(echo_table(results, echo_list, ECHO_CELLS[quick], "echo"))
+        lines.append("")
+    if loops_list:
+        lines.append("\n### Echo on a LoopGroup of 1 and 2 loops\n")
+        lines.append("Nothing pinned: the servers and the load generator share the machine's %s cores. "
+                     "\"server cores used\" is the server's CPU time over the measured window; \"CPU us/msg\" "
+                     "is that time per echoed message; the generator's is its whole run's CPU over the messages it "
+                     "would have echoed in that time at the measured rate.\n" % os.cpu_count())
+        lines.append(loops_table(results, loops_list, LOOPS_CELLS[quick]))
+        lines.append("")
     lines.append(tables(results, impls, jobs))
-    lines.append("### Cost per task as the number of tasks grows (spawn)\n")
-    lines.append(scale_table(points, impls))
-    if plot_error:
-        lines.append("\n(no plot: %s)" % plot_error)
-    else:
-        lines.append("\n![cost per task](%s)" % (PLOT_NAME if write_docs else os.path.relpath(plot_path, ROOT)))
+    if points:
+        lines.append("### Cost per task as the number of tasks grows (spawn)\n")
+        lines.append(scale_table(points, impls))
+        if plot_error:
+            lines.append("\n(no plot: %s)" % plot_error)
+        else:
+            lines.append("\n![cost per task](%s)" % (PLOT_NAME if write_docs else os.path.relpath(plot_path, ROOT)))
     lines.append(END)
     block = "\n".join(lines) + "\n"
 

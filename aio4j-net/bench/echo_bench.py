@@ -14,6 +14,7 @@ import argparse, os, re, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.dirname(os.path.abspath(__file__))
+PY_ECHO = os.path.join(ROOT, 'aio4j-bench', 'compare', 'echo_server.py')
 
 
 def java_home():
@@ -31,8 +32,8 @@ def servers():
         'aio4j (carrier)': [java, '--add-opens', 'java.base/java.lang=ALL-UNNAMED', '-cp', cp,
                             'dev.aio4j.examples.EchoServer', '--port', '0'],
         'aio4j (portable)': [java, '-cp', cp, 'dev.aio4j.examples.EchoServer', '--port', '0'],
-        'asyncio 3.11': ['/usr/bin/python3', os.path.join(HERE, 'py_echo_server.py')],
-        'uvloop 0.17': ['/usr/bin/python3', os.path.join(HERE, 'py_echo_server.py'), '--uvloop'],
+        'asyncio 3.11': ['/usr/bin/python3', PY_ECHO, '--streams'],
+        'uvloop 0.17': ['/usr/bin/python3', PY_ECHO, '--streams', '--uvloop'],
         'virtual threads': [java, os.path.join(HERE, 'VtEchoServer.java')],
     }
 

@@ -1,12 +1,15 @@
 package dev.aio4j.examples;
 
 import dev.aio4j.Aio;
+import dev.aio4j.net.GroupServer;
+import dev.aio4j.net.LoopGroup;
 import dev.aio4j.net.Net;
 import dev.aio4j.net.Server;
 import dev.aio4j.net.StreamReader;
 import dev.aio4j.net.StreamWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The classic asyncio echo server: every byte a client sends comes back, until the client
@@ -14,15 +17,25 @@ import java.net.InetSocketAddress;
  *
  * <pre>
  *   ./aio4j example EchoServer --host 127.0.0.1 --port 0     (prints "listening on H:P")
+ *   ./aio4j example EchoServer --port 0 --loops 2            (a LoopGroup: one loop per core)
  * </pre>
+ *
+ * <p>With {@code --loops N} the same handler runs on a {@link LoopGroup} of N loops that all
+ * listen on the port (SO_REUSEPORT); the kernel spreads the clients over them. Ctrl-C shuts the
+ * group down: servers first, then the tasks left.
  */
 public final class EchoServer {
     private EchoServer() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         String host = option(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(option(args, "--port", "8888"));
+        String loops = option(args, "--loops", null);
+        if (loops != null) {
+            serveOnLoopGroup(host, port, Integer.parseInt(loops));
+            return;
+        }
         Aio.run(() -> {
             Server server = Net.startServer(EchoServer::serve, host, port);
             InetSocketAddress bound = (InetSocketAddress) server.addresses().get(0);
@@ -30,6 +43,20 @@ public final class EchoServer {
             System.out.flush();
             server.serveForever(); // until Ctrl-C cancels the main task
         });
+    }
+
+    /** The same server on every loop of a group, until Ctrl-C. */
+    private static void serveOnLoopGroup(String host, int port, int loops) throws Exception {
+        LoopGroup group = LoopGroup.start(loops);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            group.close(); // servers first (cancelling the handlers), then the tasks left, then the loops
+            stopped.countDown();
+        }));
+        GroupServer server = group.startServer(EchoServer::serve, host, port);
+        System.out.println("listening on " + host + ":" + server.port() + " with " + group.size() + " loops");
+        System.out.flush();
+        stopped.await();
     }
 
     /** One client: echo until EOF, then close our side too. A client that resets just leaves. */

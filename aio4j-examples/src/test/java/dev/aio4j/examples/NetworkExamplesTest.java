@@ -150,6 +150,31 @@ class NetworkExamplesTest {
     }
 
     @Test
+    void echoServerOnALoopGroupEchoesOnEveryConnectionAndStopsOnSigterm() throws Exception {
+        int[] port = new int[1];
+        Process p = start("EchoServer", List.of("--host", "127.0.0.1", "--port", "0", "--loops", "2"), port);
+        try {
+            List<String> got = Aio.run(() -> Timeout.after(Duration.ofSeconds(60), () -> {
+                List<String> lines = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    Connection c = Net.openConnection("127.0.0.1", port[0]);
+                    c.writer().write("hello " + i + "\n");
+                    lines.add(line(c));
+                    c.writer().close();
+                }
+                return lines;
+            }));
+            assertThat(got).hasSize(16).allSatisfy(l -> assertThat(l).startsWith("hello "));
+            p.destroy(); // SIGTERM: the shutdown hook closes the group
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(143);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void chatServerBroadcastsALineToTheOtherClients() throws Exception {
         int[] port = new int[1];
         Process p = start("ChatServer", List.of("--host", "127.0.0.1", "--port", "0"), port);
