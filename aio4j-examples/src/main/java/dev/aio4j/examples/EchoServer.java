@@ -1,12 +1,15 @@
 package dev.aio4j.examples;
 
 import dev.aio4j.Aio;
+import dev.aio4j.net.ClientHandler;
 import dev.aio4j.net.Net;
 import dev.aio4j.net.Server;
 import dev.aio4j.net.StreamReader;
 import dev.aio4j.net.StreamWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The classic asyncio echo server: every byte a client sends comes back, until the client
@@ -14,7 +17,12 @@ import java.net.InetSocketAddress;
  *
  * <pre>
  *   ./aio4j example EchoServer --host 127.0.0.1 --port 0     (prints "listening on H:P")
+ *   ./aio4j example EchoServer --port 0 --read-into          (the fewer-copies variant)
  * </pre>
+ *
+ * <p>{@code --read-into} serves with {@link #serveWithBuffer}: one direct buffer per client,
+ * filled by {@link StreamReader#readInto} and written back as it is, so no byte is copied in
+ * Java.
  */
 public final class EchoServer {
     private EchoServer() {
@@ -24,7 +32,8 @@ public final class EchoServer {
         String host = option(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(option(args, "--port", "8888"));
         Aio.run(() -> {
-            Server server = Net.startServer(EchoServer::serve, host, port);
+            ClientHandler handler = List.of(args).contains("--read-into") ? EchoServer::serveWithBuffer : EchoServer::serve;
+            Server server = Net.startServer(handler, host, port);
             InetSocketAddress bound = (InetSocketAddress) server.addresses().get(0);
             System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
             System.out.flush();
@@ -48,6 +57,21 @@ public final class EchoServer {
         } catch (IOException reset) {
             // Only this client's socket does I/O here: a reset or broken pipe, an expected event
             // for a server. The connection is gone already; nothing to report.
+        }
+    }
+
+    /** {@link #serve} through one reused direct buffer: readInto fills it, write sends it. */
+    static void serveWithBuffer(StreamReader reader, StreamWriter writer) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+        try {
+            while (reader.readInto(buffer.clear()) > 0) {
+                writer.write(buffer.flip()); // copies only what the socket does not take now
+                writer.drain();
+            }
+            writer.close();
+            writer.waitClosed();
+        } catch (IOException reset) {
+            // as in serve
         }
     }
 

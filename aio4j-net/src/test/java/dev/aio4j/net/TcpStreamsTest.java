@@ -134,6 +134,50 @@ class TcpStreamsTest {
     }
 
     @Test
+    void writelinesOfMoreArraysThanOneGatherKeepsEveryByteInOrder() {
+        List<byte[]> pieces = new ArrayList<>();
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 300; i++) {
+            byte[] p = new byte[i % 7 == 0 ? 40_000 : 1 + i];
+            Arrays.fill(p, (byte) i);
+            pieces.add(p);
+            all.write(p, 0, p.length);
+        }
+        pieces.add(new byte[0]);
+        byte[] expected = all.toByteArray();
+        byte[] got = run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            Task<byte[]> reading = Aio.createTask(() -> c.reader().readExactly(expected.length));
+            c.writer().writelines(pieces);
+            c.writer().writelines(pieces.subList(0, 3)); // while the first batch may still be buffered
+            c.writer().drain();
+            byte[] back = reading.await();
+            byte[] tail = c.reader().readExactly(pieces.get(0).length + pieces.get(1).length + pieces.get(2).length);
+            assertThat(tail[0]).isEqualTo((byte) 0);
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+            return back;
+        });
+        assertThat(Arrays.equals(got, expected)).isTrue();
+    }
+
+    @Test
+    void writelinesAfterWriteEofIsAClearError() {
+        run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            c.writer().writeEof();
+            assertThatThrownBy(() -> c.writer().writelines(List.of(bytes("x"))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("writeEof");
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
     void manyClientsAreServedConcurrently() {
         int total = run(() -> {
             Server server = Net.startServer(ECHO, "127.0.0.1", 0);
