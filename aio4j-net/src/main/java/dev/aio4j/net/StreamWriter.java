@@ -63,8 +63,8 @@ public final class StreamWriter implements AutoCloseable {
     }
 
     /**
-     * Sends every array in order, gathered into as few system calls as the socket allows (over
-     * TLS, one record stream); buffers what it does not take. Never blocks.
+     * Sends every array in order (on a plain socket, gathered into as few system calls as it
+     * takes); buffers what the socket does not take. Never blocks.
      */
     public void writelines(Iterable<byte[]> lines) {
         for (byte[] line : lines) {
