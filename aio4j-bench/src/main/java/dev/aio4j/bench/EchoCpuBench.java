@@ -15,12 +15,13 @@ import java.util.Arrays;
  * The streams echo in one loop, timed in CPU time of the loop's carrier thread per message: an
  * echo server and its clients on 127.0.0.1, one message in flight per connection. The carrier
  * does both ends, so the number is the cost of a message's two trips through aio4j (write, read,
- * echo write, read back), system calls included; on a machine loaded by other work it moves far
- * less than a wall-clock rate or an external load generator's count.
+ * echo write, read back), system calls included (the share spent in user space is printed too);
+ * on a machine loaded by other work it moves far less than a wall-clock rate or an external load
+ * generator's count.
  *
  * <pre>
- *   java --add-opens java.base/java.lang=ALL-UNNAMED -Daio4j.quiet=true \
- *       [-Decho.read=BYTES] -cp aio4j-bench/target/benchmarks.jar dev.aio4j.bench.EchoCpuBench read|readInto SIZE CONNS ROUNDS
+ *   java --add-opens java.base/java.lang=ALL-UNNAMED -Daio4j.quiet=true [-Decho.read=BYTES] \
+ *       -cp aio4j-bench/target/benchmarks.jar dev.aio4j.bench.EchoCpuBench read|readInto SIZE CONNS ROUNDS
  * </pre>
  *
  * <p>{@code read}: the server reads with {@code read(256 KiB)} and writes the arrays back (the
@@ -78,8 +79,10 @@ public final class EchoCpuBench {
             return cs;
         });
         double[] perMessage = new double[rounds];
+        double[] userShare = new double[rounds];
         for (int r = -3; r < rounds; r++) {
             long cpu0 = tmx.getThreadCpuTime(carrier.threadId());
+            long user0 = tmx.getThreadUserTime(carrier.threadId());
             long wall0 = System.nanoTime();
             running.call(() -> {
                 Task<?>[] ts = new Task<?>[conns];
@@ -100,9 +103,11 @@ public final class EchoCpuBench {
                 return 0;
             });
             long cpu = tmx.getThreadCpuTime(carrier.threadId()) - cpu0;
+            long user = tmx.getThreadUserTime(carrier.threadId()) - user0;
             long wall = System.nanoTime() - wall0;
             if (r >= 0) {
                 perMessage[r] = cpu / 1000.0 / (perRound / conns * conns);
+                userShare[r] = (double) user / cpu;
             }
             System.err.printf("round %d: %.2f us CPU/message, %.0f messages/s wall%n", r,
                     cpu / 1000.0 / (perRound / conns * conns), (perRound / conns * conns) * 1e9 / wall);
@@ -117,8 +122,9 @@ public final class EchoCpuBench {
         });
         running.close();
         Arrays.sort(perMessage);
-        System.out.printf("%s %d B x%d: median %.2f, min %.2f us of carrier CPU per message%n", args[0], size, conns,
-                perMessage[rounds / 2], perMessage[0]);
+        Arrays.sort(userShare);
+        System.out.printf("%s %d B x%d: median %.2f, min %.2f us of carrier CPU per message (%.0f %% of it in user"
+                + " space)%n", args[0], size, conns, perMessage[rounds / 2], perMessage[0], 100 * userShare[rounds / 2]);
         System.exit(0);
     }
 }

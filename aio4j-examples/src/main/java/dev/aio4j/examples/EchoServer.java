@@ -39,7 +39,9 @@ public final class EchoServer {
         String host = option(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(option(args, "--port", "8888"));
         Aio.run(() -> {
-            ClientHandler handler = List.of(args).contains("--read-into") ? EchoServer::serveWithBuffer : EchoServer::serve;
+            ClientHandler handler = List.of(args).contains("--read-into")
+                    ? EchoServer::serveWithBuffer
+                    : EchoServer::serve;
             Server server = Net.startServer(handler, host, port);
             InetSocketAddress bound = (InetSocketAddress) server.addresses().get(0);
             System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());

@@ -41,11 +41,12 @@ import java.util.concurrent.CompletionException;
  * read, which a read of at least that much takes as it is (no second copy). While a read of
  * {@code n} bytes waits on an empty buffer, the socket read asks for at most {@code n} (but at
  * least {@link #MIN_READ}), so the array fits the request; no socket read asks for more than
- * {@code 2 x limit}, so one read overshoots the pause threshold by at most that. While a {@link #readInto} waits on an
- * empty buffer, the socket reads straight into the caller's buffer ({@code into}) and nothing
- * passes through {@code buf}; {@code landed} counts those bytes until the task takes them, and
- * a readInto that fails or is cancelled after they landed puts them back in front of
- * {@code buf} and restores the caller's position, so invariant (2) holds for it too.
+ * {@code 2 x limit}, so one read overshoots the pause threshold by at most that. While a
+ * {@link #readInto} waits on an empty buffer, the socket reads straight into the caller's buffer
+ * ({@code into}) and nothing passes through {@code buf}; {@code landed} counts those bytes until
+ * the task takes them, and a readInto that fails or is cancelled after they landed puts them
+ * back in front of {@code buf} and restores the caller's position, so invariant (2) holds for it
+ * too.
  */
 public final class StreamReader {
 
