@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Echo throughput and latency: aio4j vs CPython asyncio, uvloop and virtual threads.
+"""Echo throughput and latency: aio4j (streams, and streams with readInto) vs CPython asyncio
+(streams and Protocol), uvloop and virtual threads.
 
 Each server runs pinned to core 0, the C load generator (echo_load.c) to core 1, both on
 127.0.0.1. For every message size and connection count the servers take turns; each run is
 WARMUP s unmeasured then SECONDS s measured; one message in flight per connection.
 
-  python3 aio4j-net/bench/echo_bench.py [--seconds 3] [--quick]
+  python3 aio4j-net/bench/echo_bench.py [--seconds 3] [--quick] [--only 'aio4j (carrier),asyncio protocol']
+                                        [--sizes 102400]
 
 Needs: the examples built (./aio4j example EchoServer builds them, or mvn install), gcc,
 /usr/bin/python3 with uvloop (Debian: python3-uvloop).
@@ -32,7 +34,10 @@ def servers():
         'aio4j (carrier)': [java, '--add-opens', 'java.base/java.lang=ALL-UNNAMED', '-cp', cp,
                             'dev.aio4j.examples.EchoServer', '--port', '0'],
         'aio4j (portable)': [java, '-cp', cp, 'dev.aio4j.examples.EchoServer', '--port', '0'],
+        'aio4j readInto': [java, '--add-opens', 'java.base/java.lang=ALL-UNNAMED', '-cp', cp,
+                           'dev.aio4j.examples.EchoServer', '--port', '0', '--read-into'],
         'asyncio 3.11': ['/usr/bin/python3', PY_ECHO, '--streams'],
+        'asyncio protocol': ['/usr/bin/python3', PY_ECHO],
         'uvloop 0.17': ['/usr/bin/python3', PY_ECHO, '--streams', '--uvloop'],
         'virtual threads': [java, os.path.join(HERE, 'VtEchoServer.java')],
     }
@@ -63,6 +68,8 @@ def main():
     ap.add_argument('--seconds', type=float, default=3)
     ap.add_argument('--warmup', type=float, default=2)
     ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--only', help='comma-separated server names (default: all)')
+    ap.add_argument('--sizes', help='comma-separated message sizes in bytes (default: 1024,10240,102400)')
     args = ap.parse_args()
     loadgen = '/tmp/aio4j_echo_load'
     subprocess.run(['gcc', '-O2', '-o', loadgen, os.path.join(HERE, 'echo_load.c')], check=True)
@@ -70,7 +77,11 @@ def main():
     conns = [10, 100]
     if args.quick:
         sizes, conns = [1024], [100]
+    if args.sizes:
+        sizes = [int(x) for x in args.sizes.split(',')]
     srv = servers()
+    if args.only:
+        srv = {k: v for k, v in srv.items() if k in args.only.split(',')}
     rows = []
     for size in sizes:
         for c in conns:

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 
 /** The network examples run as programs, the way a reader runs them, and talked to over TCP. */
@@ -125,10 +127,11 @@ class NetworkExamplesTest {
         return new String(c.reader().readline(), StandardCharsets.UTF_8);
     }
 
-    @Test
-    void echoServerPrintsItsAddressAndEchoesEveryByteUntilTheClientCloses() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"--read", "--read-into"})
+    void echoServerPrintsItsAddressAndEchoesEveryByteUntilTheClientCloses(String variant) throws Exception {
         int[] port = new int[1];
-        Process p = start("EchoServer", List.of("--host", "127.0.0.1", "--port", "0"), port);
+        Process p = start("EchoServer", List.of("--host", "127.0.0.1", "--port", "0", variant), port);
         try {
             List<String> got = Aio.run(() -> Timeout.after(Duration.ofSeconds(30), () -> {
                 Connection c = Net.openConnection("127.0.0.1", port[0]);

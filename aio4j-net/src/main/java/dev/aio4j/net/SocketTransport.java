@@ -42,8 +42,17 @@ import java.util.Objects;
  * <p>Ownership: the transport is registered with its loop ({@link EventLoop#addCloseable}) from
  * construction until connectionLost, so a loop that closes first closes the socket.
  *
- * <p>Reads: one {@code read} per readiness event into a per-loop 64 KiB buffer (or the
- * BufferedProtocol's own), as asyncio does; the data handed on is a fresh copy.
+ * <p>Reads: one {@code read} per readiness event of up to 256 KiB (asyncio's {@code max_size})
+ * into the loop's direct read buffer ({@link LoopBuffers}), then one copy into a {@code byte[]}
+ * of the size read for {@code dataReceived}; a BufferedProtocol's own buffer is read into
+ * instead.
+ *
+ * <p>Writes: a write into an empty buffer goes to the socket at once, and what the socket does
+ * not take is copied into {@code out}. A direct buffer is written as it is; heap bytes are
+ * gathered into the loop's direct write buffer first, so several of them (a {@code writelines},
+ * or everything {@code out} holds when the socket becomes writable) leave in one system call.
+ * A write while {@code out} holds bytes is appended (the socket is full: trying it would waste a
+ * call), as asyncio does.
  */
 final class SocketTransport implements Transport {
 
@@ -51,7 +60,6 @@ final class SocketTransport implements Transport {
 
     private static final System.Logger LOG = System.getLogger("dev.aio4j.net");
     private static final int MAX_GATHER = 64;
-    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
 
     final EventLoop loop;
     final SocketChannel channel;
@@ -59,6 +67,7 @@ final class SocketTransport implements Transport {
     private final Server server;
     private final SocketAddress peer;
     private final SocketAddress local;
+    private final LoopBuffers buffers;
 
     private State state = State.OPEN;
     private boolean lost;
@@ -94,6 +103,7 @@ final class SocketTransport implements Transport {
         }
         this.peer = p;
         this.local = l;
+        this.buffers = LoopBuffers.of(loop);
         loop.addCloseable(releaseOnLoopClose);
         if (server != null) {
             server.attach(this);
@@ -145,13 +155,12 @@ final class SocketTransport implements Transport {
                     bp.bufferUpdated(n);
                 }
             } else {
-                ByteBuffer b = READ_BUFFER.get();
+                ByteBuffer b = buffers.read;
                 b.clear();
                 n = channel.read(b);
                 if (n > 0) {
                     byte[] data = new byte[n];
-                    b.flip();
-                    b.get(data);
+                    b.get(0, data);
                     protocol.dataReceived(data);
                 }
             }
@@ -242,22 +251,127 @@ final class SocketTransport implements Transport {
             return;
         }
         if (out.isEmpty()) {
+            gather[0] = data;
             try {
-                channel.write(data);
+                send(gather, 1);
             } catch (IOException e) {
                 fatalError(e, "Fatal write error on socket transport");
                 return;
+            } finally {
+                gather[0] = null;
             }
             if (!data.hasRemaining()) {
                 return;
             }
+        }
+        keep(data);
+    }
+
+    /**
+     * Sends the arrays with as few system calls as it can (gathered into the loop's direct write
+     * buffer) and buffers what the socket does not take, in order.
+     */
+    @Override
+    public void writelines(Iterable<byte[]> lines) {
+        Objects.requireNonNull(lines, "lines");
+        if (eofWritten) {
+            throw new IllegalStateException("Cannot call writelines() after writeEof(): " + this);
+        }
+        java.util.ArrayList<ByteBuffer> all = new java.util.ArrayList<>();
+        for (byte[] line : lines) {
+            Objects.requireNonNull(line, "line");
+            if (line.length > 0) {
+                all.add(ByteBuffer.wrap(line));
+            }
+        }
+        if (lost || !out.isEmpty()) {
+            for (ByteBuffer b : all) {
+                write(b);
+            }
+            return;
+        }
+        int i = 0;
+        boolean full = false;
+        try {
+            while (!full && i < all.size()) {
+                int n = Math.min(MAX_GATHER, all.size() - i);
+                for (int k = 0; k < n; k++) {
+                    gather[k] = all.get(i + k);
+                }
+                try {
+                    send(gather, n);
+                } finally {
+                    java.util.Arrays.fill(gather, 0, n, null);
+                }
+                int end = i + n;
+                while (i < end && !all.get(i).hasRemaining()) {
+                    i++;
+                }
+                full = i < end;
+            }
+        } catch (IOException e) {
+            fatalError(e, "Fatal write error on socket transport");
+            return;
+        }
+        for (; i < all.size(); i++) {
+            keep(all.get(i));
+        }
+    }
+
+    /** Appends a copy of what is left of {@code rest} to {@code out}; the socket was full. */
+    private void keep(ByteBuffer rest) {
+        if (out.isEmpty()) {
             watch(readerOn, true);
         }
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-        copy.put(data).flip();
+        ByteBuffer copy = ByteBuffer.allocate(rest.remaining());
+        copy.put(rest).flip();
         out.addLast(copy);
         buffered += copy.remaining();
         maybePauseProtocol();
+    }
+
+    /**
+     * Writes {@code srcs[0..count)} in order as far as the socket takes them, advancing each
+     * one's position; returns the bytes written. A lone direct buffer is written as it is; else
+     * the bytes are gathered into the loop's direct write buffer, one system call per
+     * {@link LoopBuffers#SIZE} bytes, for as long as the socket takes everything.
+     */
+    private long send(ByteBuffer[] srcs, int count) throws IOException {
+        if (count == 1 && srcs[0].isDirect()) {
+            return channel.write(srcs[0]);
+        }
+        ByteBuffer d = buffers.write;
+        long total = 0;
+        int first = 0;
+        while (first < count) {
+            d.clear();
+            for (int i = first; i < count && d.hasRemaining(); i++) {
+                ByteBuffer s = srcs[i];
+                int k = Math.min(s.remaining(), d.remaining());
+                d.put(d.position(), s, s.position(), k);
+                d.position(d.position() + k);
+            }
+            d.flip();
+            int want = d.remaining();
+            int written = want == 0 ? 0 : channel.write(d);
+            total += written;
+            for (int left = written; left > 0; ) {
+                ByteBuffer s = srcs[first];
+                int k = Math.min(left, s.remaining());
+                s.position(s.position() + k);
+                left -= k;
+                if (!s.hasRemaining()) {
+                    first++;
+                }
+            }
+            while (first < count && !srcs[first].hasRemaining()) {
+                first++;
+            }
+            if (written < want) {
+                break;
+            }
+        }
+        return total;
     }
 
     private void onWritable() {
@@ -272,8 +386,12 @@ final class SocketTransport implements Transport {
                     break;
                 }
             }
-            long written = channel.write(gather, 0, n);
-            java.util.Arrays.fill(gather, 0, n, null);
+            long written;
+            try {
+                written = send(gather, n);
+            } finally {
+                java.util.Arrays.fill(gather, 0, n, null);
+            }
             buffered -= written;
             while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
                 out.pollFirst();

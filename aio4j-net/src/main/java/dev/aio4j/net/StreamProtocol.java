@@ -24,8 +24,8 @@ import java.net.SocketException;
 final class StreamProtocol implements BufferedProtocol {
 
     private static final System.Logger LOG = System.getLogger("dev.aio4j.net");
-    /** How much free space each socket read gets. */
-    private static final int READ_CHUNK = 64 * 1024;
+    /** The most one socket read takes (asyncio's {@code max_size}). */
+    private static final int READ_CHUNK = LoopBuffers.SIZE;
 
     private final EventLoop loop;
     final StreamReader reader;
@@ -130,7 +130,7 @@ final class StreamProtocol implements BufferedProtocol {
         reader.feedData(data);
     }
 
-    /** Plain sockets read straight into the reader's buffer (TLS calls dataReceived). */
+    /** Plain sockets read through the reader's freeSpace (TLS calls dataReceived). */
     @Override
     public java.nio.ByteBuffer getBuffer(int sizeHint) {
         return reader.freeSpace(READ_CHUNK);

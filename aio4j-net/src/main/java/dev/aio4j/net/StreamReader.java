@@ -5,10 +5,12 @@ import dev.aio4j.EventLoop;
 import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -26,20 +28,32 @@ import java.util.concurrent.CompletionException;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the wait queue of the one
- * task waiting for data (the core's WaitQueue). The buffer grows by what arrives (reads that do not fit land
- * in a per-loop scratch buffer first) and is dropped when it empties if it is over 1 KiB, so an
- * idle connection costs no read buffer (asyncio's bytearray behaves alike). Invariants: (1) after {@code eof} no data is fed; (2) a read
- * that waits consumes nothing until it can return, so a read cancelled while waiting loses no
- * bytes; (3) {@code paused} is true exactly while this reader has paused its transport.
+ * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the wait queue of the
+ * one task waiting for data (the core's WaitQueue). The buffer grows by what arrives and is dropped when it
+ * empties if it is over 1 KiB, so an idle connection costs no read buffer (asyncio's bytearray
+ * behaves alike). Invariants: (1) after {@code eof} no data is fed; (2) a read that waits
+ * consumes nothing until it can return, so a read cancelled while waiting loses no bytes;
+ * (3) {@code paused} is true exactly while this reader has paused its transport.
+ *
+ * <p>The byte path: a socket read lands in the loop's direct buffer ({@link LoopBuffers}) and is
+ * copied once into {@code buf}; into an empty reader that copy is an array of exactly the size
+ * read, which a read of at least that much takes as it is (no second copy). While a read of
+ * {@code n} bytes waits on an empty buffer, the socket read asks for at most {@code n} (but at
+ * least {@link #MIN_READ}), so the array fits the request; no socket read asks for more than
+ * {@code 2 x limit}, so one read overshoots the pause threshold by at most that. While a
+ * {@link #readInto} waits on an empty buffer, the socket reads straight into the caller's buffer
+ * ({@code into}) and nothing passes through {@code buf}; {@code landed} counts those bytes until
+ * the task takes them, and a readInto that fails or is cancelled after they landed puts them
+ * back in front of {@code buf} and restores the caller's position, so invariant (2) holds for it
+ * too.
  */
 public final class StreamReader {
 
     /** The default limit, 64 KiB, as asyncio's {@code _DEFAULT_LIMIT}. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
-    /** Where a read lands when the buffer has no room for it; one per loop (reads run on it). */
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+    /** The least a socket read asks for while a small read waits: small reads are served from buf. */
+    static final int MIN_READ = 16 * 1024;
     private static final byte[] EMPTY = new byte[0];
     /** A buffer larger than this is dropped when it empties: an idle connection keeps none. */
     private static final int RETAIN_EMPTY = 1024;
@@ -47,8 +61,16 @@ public final class StreamReader {
     private final EventLoop loop;
     private final int limit;
     private byte[] buf = EMPTY;
-    /** The loop's scratch buffer while a read into it is under way (freeSpace to bytesFed), else null. */
-    private byte[] scratch;
+    /** The loop's direct buffers, fetched on the first socket read. */
+    private LoopBuffers buffers;
+    /** The buffer freeSpace handed out, until bytesFed; else null. */
+    private ByteBuffer handedOut;
+    /** How many bytes the waiting read wants (a cap for the socket read), else 0. */
+    private int wanted;
+    /** The caller's buffer of a readInto waiting on an empty reader, else null. */
+    private ByteBuffer into;
+    /** Bytes the socket put straight into {@code into} that its readInto has not returned yet. */
+    private int landed;
     private int start;
     private int end;
     private boolean eof;
@@ -108,36 +130,49 @@ public final class StreamReader {
     }
 
     /**
-     * Space for the transport to read into (at least {@code min} bytes): the free end of the
-     * buffer if it has that much room, else the loop's scratch buffer, whose bytes
-     * {@link #bytesFed} then copies into a buffer grown only by what arrived. So the buffer is
-     * sized to the data, and a read that finds nothing (or EOF) allocates nothing. Follow with
-     * {@link #bytesFed}.
+     * Space for the transport to read into, at most {@code max} bytes: the buffer of a readInto
+     * waiting on an empty reader, else the loop's direct read buffer (capped by what a waiting
+     * read wants), whose bytes {@link #bytesFed} then copies into {@code buf} grown only by what
+     * arrived. So {@code buf} is sized to the data, and a read that finds nothing (or EOF)
+     * allocates nothing. Follow with {@link #bytesFed}.
      */
-    java.nio.ByteBuffer freeSpace(int min) {
+    ByteBuffer freeSpace(int max) {
         if (eof) {
             throw new IllegalStateException("freeSpace after feedEof: " + this);
         }
-        if (buf.length - end >= min) {
-            scratch = null;
-            return java.nio.ByteBuffer.wrap(buf, end, buf.length - end);
+        if (into != null && landed == 0 && size() == 0) {
+            handedOut = into;
+            return into;
         }
-        byte[] s = SCRATCH.get();
-        scratch = s;
-        return java.nio.ByteBuffer.wrap(s, 0, Math.min(min, s.length));
+        if (buffers == null) {
+            buffers = LoopBuffers.of(loop);
+        }
+        ByteBuffer b = buffers.read;
+        // At most 2 x limit per read, so a small limit also bounds what one read can overshoot.
+        int chunk = (int) Math.min(Math.min(max, b.capacity()), Math.max(2L * limit, MIN_READ));
+        if (wanted > 0) {
+            chunk = Math.min(chunk, Math.max(wanted, MIN_READ));
+        }
+        b.clear().limit(chunk);
+        handedOut = b;
+        return b;
     }
 
     /** {@code n} bytes were read into the space {@link #freeSpace} returned. */
+    @SuppressWarnings("ReferenceEquality") // which buffer was handed out: identity is the question
     void bytesFed(int n) {
-        byte[] s = scratch;
-        scratch = null;
-        if (n <= 0) {
+        ByteBuffer b = handedOut;
+        handedOut = null;
+        if (n <= 0 || b == null) {
             return;
         }
-        if (s != null) {
-            ensureCapacity(n);
-            System.arraycopy(s, 0, buf, end, n);
+        if (b == into) {
+            landed = n;
+            wakeWaiter();
+            return;
         }
+        ensureCapacity(n);
+        b.get(0, buf, end, n);
         end += n;
         wakeWaiter();
         if (transport != null && !paused && size() > 2L * limit) {
@@ -194,10 +229,97 @@ public final class StreamReader {
             }
         }
         if (size() == 0 && !eof) {
-            waitForData("read");
+            wanted = n;
+            try {
+                waitForData("read");
+            } finally {
+                wanted = 0;
+            }
         }
         int take = Math.min(n, size());
         return take(take);
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} bytes into {@code dst}, as soon as at least one is
+     * there, and advances its position by the count returned: 0 when {@code dst} has no room,
+     * -1 at EOF (as {@link java.nio.channels.ReadableByteChannel#read} does). asyncio's
+     * StreamReader has no such call; it is {@link #read(int)} without the new array per call.
+     *
+     * <p>Fewer copies: bytes already buffered are copied into {@code dst} once; when the reader
+     * is empty and the task waits, the socket reads straight into {@code dst} and they do not
+     * pass through this reader at all. A direct {@code dst} written back with
+     * {@link StreamWriter#write(ByteBuffer)} makes an echo that copies no byte in Java. TLS and
+     * in-memory streams copy once through the reader.
+     *
+     * <p>A readInto cancelled or failed while waiting leaves {@code dst} as it was and loses no
+     * bytes (any that reached {@code dst} are buffered again for the next read).
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws IllegalStateException if another task is waiting on this reader
+     * @throws IOException the error the connection was lost with
+     */
+    public int readInto(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("dst is read-only: " + dst);
+        }
+        throwIfFailed();
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (size() == 0 && !eof) {
+            int from = dst.position();
+            into = dst;
+            try {
+                while (landed == 0 && size() == 0 && !eof) {
+                    waitForData("readInto");
+                }
+            } catch (Throwable e) {
+                unland(dst, from);
+                throw e;
+            } finally {
+                into = null;
+            }
+            int n = landed;
+            if (n > 0) {
+                landed = 0;
+                return n;
+            }
+        }
+        if (size() == 0) {
+            return -1;
+        }
+        int n = Math.min(dst.remaining(), size());
+        dst.put(buf, start, n);
+        consume(n);
+        return n;
+    }
+
+    /**
+     * {@link #readInto(ByteBuffer)} into {@code b[off..off+len)}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     */
+    public int readInto(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        return readInto(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** Puts bytes that landed in {@code dst} back in front of the buffer; restores its position. */
+    private void unland(ByteBuffer dst, int from) {
+        int n = landed;
+        if (n == 0) {
+            return;
+        }
+        landed = 0;
+        byte[] back = new byte[n + size()];
+        dst.get(from, back, 0, n);
+        System.arraycopy(buf, start, back, n, size());
+        buf = back;
+        start = 0;
+        end = back.length;
+        dst.position(from);
     }
 
     /** Everything to EOF ({@code read(-1)}). */
@@ -225,7 +347,12 @@ public final class StreamReader {
                 clear();
                 throw new IncompleteReadError(partial, n);
             }
-            waitForData("readExactly");
+            wanted = n - size();
+            try {
+                waitForData("readExactly");
+            } finally {
+                wanted = 0;
+            }
         }
         return take(n);
     }

@@ -47,7 +47,11 @@ public final class StreamWriter implements AutoCloseable {
         transport.write(data);
     }
 
-    /** Buffers the remaining bytes of {@code data}. */
+    /**
+     * Sends the remaining bytes of {@code data}, buffering a copy of what the socket does not
+     * take at once; {@code data} may be reused as soon as this returns. A direct buffer goes to
+     * the socket without a copy (see {@link StreamReader#readInto(ByteBuffer)}).
+     */
     public void write(ByteBuffer data) {
         sinceYield += data.remaining();
         transport.write(data);
@@ -58,7 +62,10 @@ public final class StreamWriter implements AutoCloseable {
         write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Buffers every array in order; never blocks. */
+    /**
+     * Sends every array in order (on a plain socket, gathered into as few system calls as it
+     * takes); buffers what the socket does not take. Never blocks.
+     */
     public void writelines(Iterable<byte[]> lines) {
         for (byte[] line : lines) {
             sinceYield += line.length;

@@ -9,10 +9,13 @@ import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
 import dev.aio4j.Task;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -67,6 +70,51 @@ class StreamContractTest {
             Connection c = kind.connect(server);
             Task<byte[]> reading = Aio.createTask(() -> c.reader().readExactly(payload.length));
             c.writer().write(payload);
+            c.writer().drain();
+            byte[] back = reading.await();
+            c.writer().close();
+            c.writer().waitClosed();
+            close(server);
+            return back;
+        });
+        assertThat(Arrays.equals(got, payload)).isTrue();
+    }
+
+    /** Echoes through one direct buffer: readInto fills it, write(ByteBuffer) sends it. */
+    static final ClientHandler BUFFER_ECHO = (reader, writer) -> {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(50_000);
+        while (reader.readInto(buffer.clear()) > 0) {
+            writer.write(buffer.flip());
+            writer.drain();
+        }
+        writer.close();
+    };
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void readIntoAndBufferWritesCarryEveryByteInOrder(Kind kind) {
+        byte[] payload = new byte[700_001];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 13 + 1);
+        }
+        byte[] got = run(() -> {
+            Server server = kind.start(BUFFER_ECHO);
+            Connection c = kind.connect(server);
+            Task<byte[]> reading = Aio.createTask(() -> {
+                byte[] back = new byte[payload.length];
+                int at = 0;
+                while (at < back.length) {
+                    int n = c.reader().readInto(back, at, Math.min(30_000, back.length - at));
+                    assertThat(n).as("no EOF before the last byte").isPositive();
+                    at += n;
+                }
+                return back;
+            });
+            List<byte[]> pieces = new ArrayList<>();
+            for (int at = 0; at < payload.length; at += 100_000) {
+                pieces.add(Arrays.copyOfRange(payload, at, Math.min(payload.length, at + 100_000)));
+            }
+            c.writer().writelines(pieces);
             c.writer().drain();
             byte[] back = reading.await();
             c.writer().close();

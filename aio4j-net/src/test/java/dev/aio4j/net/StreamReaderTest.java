@@ -12,6 +12,8 @@ import dev.aio4j.Task;
 import dev.aio4j.VirtualClock;
 import java.io.IOException;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -284,6 +286,124 @@ class StreamReaderTest {
             return str(r.readExactly(10));
         });
         assertThat(got).isEqualTo("0123456789");
+    }
+
+    // ------------------------------------------------------------------ readInto
+
+    @Test
+    void readIntoCopiesWhatIsBufferedUpToTheRoomInTheBuffer() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("hello world"));
+            ByteBuffer dst = ByteBuffer.allocate(5);
+            assertThat(r.readInto(dst)).isEqualTo(5);
+            byte[] rest = new byte[20];
+            int n = r.readInto(rest, 2, 18);
+            return str(dst.array()) + "|" + n + "|" + new String(rest, 2, n, StandardCharsets.US_ASCII);
+        });
+        assertThat(got).isEqualTo("hello|6| world");
+    }
+
+    @Test
+    void readIntoWaitsForTheFirstByteAndAdvancesThePosition() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            Aio.getRunningLoop().callLater(Duration.ofSeconds(1), () -> r.feedData(bytes("late")));
+            ByteBuffer dst = ByteBuffer.allocate(16);
+            dst.put((byte) '>');
+            int n = r.readInto(dst);
+            return n + ":" + new String(dst.array(), 0, dst.position(), StandardCharsets.US_ASCII);
+        });
+        assertThat(got).isEqualTo("4:>late");
+    }
+
+    @Test
+    void readIntoIsMinusOneAtEofAndZeroForABufferWithoutRoom() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("x"));
+            r.feedEof();
+            int full = r.readInto(ByteBuffer.allocate(0));
+            int one = r.readInto(ByteBuffer.allocate(4));
+            int eof = r.readInto(ByteBuffer.allocate(4));
+            return full + "," + one + "," + eof;
+        });
+        assertThat(got).isEqualTo("0,1,-1");
+    }
+
+    @Test
+    void readIntoRejectsReadOnlyBuffersAndRangesOutsideTheArray() {
+        virtual(() -> {
+            StreamReader r = new StreamReader();
+            r.feedData(bytes("abc"));
+            assertThatThrownBy(() -> r.readInto(ByteBuffer.allocate(4).asReadOnlyBuffer()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
+            assertThatThrownBy(() -> r.readInto(new byte[4], 3, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThat(r.bufferedSize()).isEqualTo(3);
+            return null;
+        });
+    }
+
+    @Test
+    void aSocketReadLandsStraightInTheWaitingReadIntosBuffer() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            ByteBuffer dst = ByteBuffer.allocateDirect(8);
+            Task<Integer> t = Aio.createTask(() -> r.readInto(dst));
+            Aio.sleep(Duration.ZERO);
+            ByteBuffer space = r.freeSpace(64 * 1024);
+            assertThat(space).isSameAs(dst);
+            space.put(bytes("abc"));
+            r.bytesFed(3);
+            int n = t.await();
+            byte[] out = new byte[n];
+            dst.flip().get(out);
+            return n + ":" + str(out) + ":" + r.bufferedSize();
+        });
+        assertThat(got).isEqualTo("3:abc:0");
+    }
+
+    @Test
+    void aReadIntoCancelledAfterItsBytesLandedPutsThemBackAndRestoresThePosition() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            ByteBuffer dst = ByteBuffer.allocate(8);
+            dst.put((byte) '#');
+            Task<Integer> t = Aio.createTask(() -> r.readInto(dst));
+            Aio.sleep(Duration.ZERO);
+            ByteBuffer space = r.freeSpace(64 * 1024);
+            space.put(bytes("012"));
+            r.bytesFed(3);
+            r.feedData(bytes("345"));
+            t.cancel(); // before the task runs: its bytes are in dst but not yet returned
+            assertThatThrownBy(t::await).isInstanceOf(CancelledError.class);
+            assertThat(dst.position()).isEqualTo(1);
+            return str(r.readExactly(6));
+        });
+        assertThat(got).isEqualTo("012345");
+    }
+
+    @Test
+    void aReadWaitingOnAnEmptyReaderCapsTheSocketReadAtWhatItAsked() {
+        int[] caps = virtual(() -> {
+            StreamReader r = new StreamReader();
+            Task<byte[]> t = Aio.createTask(() -> r.read(100_000));
+            Aio.sleep(Duration.ZERO);
+            int waiting = r.freeSpace(256 * 1024).remaining();
+            r.bytesFed(0);
+            t.cancel();
+            Aio.sleep(Duration.ZERO);
+            Task<byte[]> small = Aio.createTask(() -> r.read(10));
+            Aio.sleep(Duration.ZERO);
+            int smallRead = r.freeSpace(256 * 1024).remaining();
+            r.bytesFed(0);
+            small.cancel();
+            Aio.sleep(Duration.ZERO);
+            int idle = r.freeSpace(256 * 1024).remaining();
+            r.bytesFed(0);
+            return new int[] {waiting, smallRead, idle};
+        });
+        assertThat(caps).containsExactly(100_000, StreamReader.MIN_READ, 2 * StreamReader.DEFAULT_LIMIT);
     }
 
     // ------------------------------------------------------------------ errors and waiters

@@ -134,6 +134,98 @@ class TcpStreamsTest {
     }
 
     @Test
+    void writelinesOfMoreArraysThanOneGatherKeepsEveryByteInOrder() {
+        List<byte[]> pieces = new ArrayList<>();
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 300; i++) {
+            byte[] p = new byte[i % 7 == 0 ? 40_000 : 1 + i];
+            Arrays.fill(p, (byte) i);
+            pieces.add(p);
+            all.write(p, 0, p.length);
+        }
+        pieces.add(new byte[0]);
+        byte[] expected = all.toByteArray();
+        byte[] got = run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            Task<byte[]> reading = Aio.createTask(() -> c.reader().readExactly(expected.length));
+            c.writer().writelines(pieces);
+            c.writer().writelines(pieces.subList(0, 3)); // while the first batch may still be buffered
+            c.writer().drain();
+            byte[] back = reading.await();
+            byte[] tail = c.reader().readExactly(pieces.get(0).length + pieces.get(1).length + pieces.get(2).length);
+            assertThat(tail[0]).isEqualTo((byte) 0);
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+            return back;
+        });
+        assertThat(Arrays.equals(got, expected)).isTrue();
+    }
+
+    @Test
+    void readIntoSuspendsOnlyItsTask() {
+        long[] result = run(() -> {
+            Server server = Net.startServer((reader, writer) -> {
+                Aio.sleep(Duration.ofMillis(300));
+                writer.write("late");
+                writer.drain();
+                reader.read();
+                writer.close();
+            }, "127.0.0.1", 0);
+            long[] lateNanos = {0};
+            boolean[] stopped = {false};
+            Task<Void> heartbeat = Aio.createTask(() -> {
+                while (!stopped[0]) {
+                    long before = System.nanoTime();
+                    Aio.sleep(Duration.ofMillis(10));
+                    lateNanos[0] = Math.max(lateNanos[0], System.nanoTime() - before - 10_000_000);
+                }
+            });
+            List<Connection> connections = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                connections.add(Net.openConnection("127.0.0.1", server.port()));
+            }
+            long start = System.nanoTime();
+            List<Task<Integer>> reads = new ArrayList<>();
+            for (Connection c : connections) {
+                reads.add(Aio.createTask(() -> c.reader().readInto(java.nio.ByteBuffer.allocateDirect(16))));
+            }
+            int total = 0;
+            for (Task<Integer> r : reads) {
+                total += r.await();
+            }
+            long took = System.nanoTime() - start;
+            stopped[0] = true;
+            heartbeat.await();
+            for (Connection c : connections) {
+                c.writer().close();
+            }
+            server.close();
+            server.waitClosed();
+            return new long[] {total, took / 1_000_000, lateNanos[0] / 1_000_000};
+        });
+        assertThat(result[0]).as("bytes read by the five readIntos").isEqualTo(20);
+        // Five 300 ms waits at once: about 300 ms in all, not 1.5 s; generous bounds for a loaded machine.
+        assertThat(result[1]).as("ms for all five").isLessThan(1_200);
+        assertThat(result[2]).as("heartbeat's worst lateness, ms").isLessThan(250);
+    }
+
+    @Test
+    void writelinesAfterWriteEofIsAClearError() {
+        run(() -> {
+            Server server = Net.startServer(ECHO, "127.0.0.1", 0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            c.writer().writeEof();
+            assertThatThrownBy(() -> c.writer().writelines(List.of(bytes("x"))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("writeEof");
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
     void manyClientsAreServedConcurrently() {
         int total = run(() -> {
             Server server = Net.startServer(ECHO, "127.0.0.1", 0);

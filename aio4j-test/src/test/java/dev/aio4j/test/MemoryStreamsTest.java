@@ -50,6 +50,31 @@ class MemoryStreamsTest {
     }
 
     @Test
+    void readIntoTakesEveryPieceInOrderWhenDataArrivesInSmallChunks(TestClock clock) throws Exception {
+        MemoryStreams.StreamPair pair = MemoryStreams.pair(5);
+        byte[] got = new byte[23];
+        Task<Integer> reading = Aio.createTask(() -> {
+            int at = 0;
+            while (at < got.length) {
+                int n = pair.right().reader().readInto(got, at, Math.min(4, got.length - at));
+                if (n < 0) {
+                    break;
+                }
+                at += n;
+            }
+            return at;
+        });
+        clock.waitAllTasksBlocked();
+        pair.left().writer().write("abcdefghijklmnopqrstuvw");
+        assertThat(reading.await()).isEqualTo(23);
+        assertThat(str(got)).isEqualTo("abcdefghijklmnopqrstuvw");
+        pair.left().writer().close();
+        assertThat(pair.right().reader().readInto(new byte[4], 0, 4)).isEqualTo(-1);
+        pair.right().writer().close();
+        pair.right().writer().waitClosed();
+    }
+
+    @Test
     void drainWaitsUntilTheOtherSideReads(TestClock clock) throws Exception {
         MemoryStreams.StreamPair pair = MemoryStreams.pair(16, 16);
         Task<Void> writer = Aio.createTask(() -> {
