@@ -12,8 +12,11 @@ module dev.aio4j {
 
     // The wait queue every primitive parks on; net's streams and servers, and subprocesses'
     // waitFor, park on it too.
-    exports dev.aio4j.internal to dev.aio4j.net, dev.aio4j.process;
+    exports dev.aio4j.internal to
+            dev.aio4j.net,
+            dev.aio4j.process;
 
     // Host name lookups made by a task wait off the loop (see internal.TaskResolver).
-    provides java.net.spi.InetAddressResolverProvider with dev.aio4j.internal.TaskResolverProvider;
+    provides java.net.spi.InetAddressResolverProvider with
+            dev.aio4j.internal.TaskResolverProvider;
 }

@@ -6,5 +6,6 @@ module dev.aio4j.test {
     exports dev.aio4j.test;
     exports dev.aio4j.test.contract;
     // JUnit reflects over the contract suites' test methods.
-    opens dev.aio4j.test.contract to org.junit.platform.commons;
+    opens dev.aio4j.test.contract to
+            org.junit.platform.commons;
 }

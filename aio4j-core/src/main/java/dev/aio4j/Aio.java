@@ -30,8 +30,7 @@ import java.util.concurrent.TimeUnit;
  * they suspend only that task.
  */
 public final class Aio {
-    private Aio() {
-    }
+    private Aio() {}
 
     // ------------------------------------------------------------------ running
 
@@ -397,7 +396,8 @@ public final class Aio {
      * @throws IllegalArgumentException if {@code futures} is empty or mixes loops
      * @throws CancelledError if the waiting task is cancelled (the futures are left alone)
      */
-    public static <F extends Future<?>> DoneAndPending<F> wait(Collection<? extends F> futures, Duration timeout, ReturnWhen when) {
+    public static <F extends Future<?>> DoneAndPending<F> wait(
+            Collection<? extends F> futures, Duration timeout, ReturnWhen when) {
         return Wait.await(futures, timeout, when);
     }
 

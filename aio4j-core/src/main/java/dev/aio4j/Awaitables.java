@@ -4,8 +4,7 @@ import java.util.concurrent.Callable;
 
 /** Turns what the combinators accept into futures of one loop (asyncio's ensure_future). */
 final class Awaitables {
-    private Awaitables() {
-    }
+    private Awaitables() {}
 
     /**
      * {@code aw} itself if it is a future; a new task of {@code loop} (the running loop when null)

@@ -17,6 +17,7 @@ import java.util.Set;
 final class CancelOnSignal implements SignalDispatch.Action {
     /** How long a second signal waits for the loop to take the task tree. */
     private static final java.time.Duration DUMP_LIMIT = java.time.Duration.ofSeconds(2);
+
     private final EventLoop loop;
     private final Task<?> main;
     private final List<Signal> installed = new ArrayList<>();
@@ -82,12 +83,17 @@ final class CancelOnSignal implements SignalDispatch.Action {
         } catch (RuntimeException | Error e) {
             tree = null;
         }
-        StringBuilder sb = new StringBuilder("aio4j: second ").append(signal.signalName()).append(" before the main task \"")
-                .append(main.getName()).append("\" finished; exiting with status ").append(128 + signal.number());
+        StringBuilder sb = new StringBuilder("aio4j: second ")
+                .append(signal.signalName())
+                .append(" before the main task \"")
+                .append(main.getName())
+                .append("\" finished; exiting with status ")
+                .append(128 + signal.number());
         if (tree != null) {
             sb.append(". The tasks still running:\n").append(tree.toTreeString(true));
         } else {
-            sb.append("; the loop did not answer within ").append(DUMP_LIMIT.toSeconds())
+            sb.append("; the loop did not answer within ")
+                    .append(DUMP_LIMIT.toSeconds())
                     .append(" s (a task holds it), so there is no task tree.\n");
         }
         System.err.print(sb);

@@ -104,7 +104,9 @@ public final class ContextVar<T> {
         if (token.context != ctx) {
             throw new IllegalArgumentException("token of another Context: " + token);
         }
-        ctx.vars = token.oldValue == PersistentArrayMap.MISSING ? ctx.vars.without(this) : ctx.vars.with(this, token.oldValue);
+        ctx.vars = token.oldValue == PersistentArrayMap.MISSING
+                ? ctx.vars.without(this)
+                : ctx.vars.with(this, token.oldValue);
         token.used = true;
     }
 

@@ -36,7 +36,8 @@ final class DeadlockDetector {
 
     private static final System.Logger LOG = System.getLogger("dev.aio4j");
     /** Real time the loop must stay stuck before it reports; {@code -Daio4j.deadlockGraceMillis}. */
-    static final long DEFAULT_GRACE_NANOS = Duration.ofMillis(Math.max(0, Long.getLong("aio4j.deadlockGraceMillis", 1000)))
+    static final long DEFAULT_GRACE_NANOS = Duration.ofMillis(
+                    Math.max(0, Long.getLong("aio4j.deadlockGraceMillis", 1000)))
             .toNanos();
 
     private final EventLoop loop;
@@ -44,10 +45,12 @@ final class DeadlockDetector {
     private boolean failOnDeadlock;
     /** SUSPECT: the loop's activity count when it was first seen stuck, and when. */
     private boolean suspect;
+
     private long activityAtSuspect;
     private long suspectSinceNanos;
     /** REPORTED: the activity count at the report; a new report needs new activity first. */
     private boolean reported;
+
     private long activityAtReport;
 
     DeadlockDetector(EventLoop loop) {
@@ -102,9 +105,12 @@ final class DeadlockDetector {
     private void report(Duration stuckFor) {
         TaskTree tree = TaskSnapshot.take(loop, true);
         List<TaskTree.Node> cycle = findCycle(tree);
-        StringBuilder sb = new StringBuilder("Deadlock: every task of ").append(loop)
+        StringBuilder sb = new StringBuilder("Deadlock: every task of ")
+                .append(loop)
                 .append(" waits and nothing can wake one: no callback is ready, no timer is set, no channel is watched,"
-                        + " no work is out on another thread (for ").append(TaskTree.formatAge(stuckFor)).append(").\n");
+                        + " no work is out on another thread (for ")
+                .append(TaskTree.formatAge(stuckFor))
+                .append(").\n");
         if (!cycle.isEmpty()) {
             sb.append("Cycle: ");
             for (int i = 0; i < cycle.size(); i++) {
@@ -118,14 +124,21 @@ final class DeadlockDetector {
         }
         sb.append("Waiting tasks:\n");
         for (TaskTree.Node n : tree.tasks()) {
-            sb.append("  task \"").append(n.name()).append("\" (").append(TaskTree.formatAge(n.age())).append(" old)");
+            sb.append("  task \"")
+                    .append(n.name())
+                    .append("\" (")
+                    .append(TaskTree.formatAge(n.age()))
+                    .append(" old)");
             if (n.waitingOn() != null) {
                 sb.append(" waits for ").append(n.waitingOn());
                 if (n.heldBy() != null) {
-                    sb.append(" held by task \"").append(tree.task(n.heldBy()).name()).append('"');
+                    sb.append(" held by task \"")
+                            .append(tree.task(n.heldBy()).name())
+                            .append('"');
                 }
             }
-            if (!n.awaits().isEmpty() && (n.waitingOn() == null || !n.waitingOn().startsWith("task \""))) {
+            if (!n.awaits().isEmpty()
+                    && (n.waitingOn() == null || !n.waitingOn().startsWith("task \""))) {
                 List<String> names = new ArrayList<>();
                 for (long id : n.awaits()) {
                     names.add('"' + tree.task(id).name() + '"');
@@ -171,7 +184,8 @@ final class DeadlockDetector {
         return List.of();
     }
 
-    private static List<TaskTree.Node> visit(TaskTree tree, TaskTree.Node n, Map<Long, Integer> color, List<TaskTree.Node> path) {
+    private static List<TaskTree.Node> visit(
+            TaskTree tree, TaskTree.Node n, Map<Long, Integer> color, List<TaskTree.Node> path) {
         color.put(n.id(), 1);
         path.add(n);
         for (long next : successors(n)) {

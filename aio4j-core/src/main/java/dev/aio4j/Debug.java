@@ -8,8 +8,7 @@ import java.util.List;
  * sites it records (asyncio's {@code _source_traceback}).
  */
 final class Debug {
-    private Debug() {
-    }
+    private Debug() {}
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
@@ -28,8 +27,10 @@ final class Debug {
      */
     static Throwable creationSite(String what, boolean keepLibraryFrames) {
         List<StackTraceElement> frames = WALKER.walk(s -> s.skip(1)
-                .dropWhile(f -> keepLibraryFrames ? f.getDeclaringClass() == EventLoop.class : isLibrary(f.getDeclaringClass()))
-                .map(StackWalker.StackFrame::toStackTraceElement).toList());
+                .dropWhile(f ->
+                        keepLibraryFrames ? f.getDeclaringClass() == EventLoop.class : isLibrary(f.getDeclaringClass()))
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .toList());
         Throwable site = new Throwable(what, null, false, true) {
             @Override
             public String toString() {
@@ -56,7 +57,8 @@ final class Debug {
             return m.getName().startsWith("dev.aio4j") && !m.getName().equals("dev.aio4j.examples");
         }
         String pkg = c.getPackageName();
-        if (!pkg.equals("dev.aio4j") && !pkg.startsWith("dev.aio4j.") || pkg.startsWith("dev.aio4j.examples")
+        if (!pkg.equals("dev.aio4j") && !pkg.startsWith("dev.aio4j.")
+                || pkg.startsWith("dev.aio4j.examples")
                 || pkg.startsWith("dev.aio4j.bench")) {
             return false;
         }

@@ -102,7 +102,12 @@ public final class EventLoop implements AutoCloseable {
 
     /** The loop's lifecycle; see the diagram in the class notes. */
     enum State {
-        STOPPED, STOP_REQUESTED, RUNNING, WAITING, STOPPING, CLOSED;
+        STOPPED,
+        STOP_REQUESTED,
+        RUNNING,
+        WAITING,
+        STOPPING,
+        CLOSED;
 
         boolean running() {
             return this == RUNNING || this == WAITING || this == STOPPING;
@@ -143,6 +148,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Tasks not yet finished: an intrusive doubly linked list headed by a sentinel. */
     final Task<?> taskList = Task.sentinel(this);
+
     int liveTasks;
     /** Tasks parked in one of the library's waits (used by the virtual clock's autojump). */
     int parkedTasks;
@@ -168,8 +174,8 @@ public final class EventLoop implements AutoCloseable {
      * was registered in debug mode ({@link #QUIET} for the library's own; else null).
      */
     private final java.util.LinkedHashMap<AutoCloseable, Throwable> closeables = new java.util.LinkedHashMap<>();
-    private static final Throwable QUIET = new Throwable("not reported", null, false, false) {
-    };
+
+    private static final Throwable QUIET = new Throwable("not reported", null, false, false) {};
 
     private ExceptionHandler exceptionHandler;
     private volatile boolean debug;
@@ -289,7 +295,7 @@ public final class EventLoop implements AutoCloseable {
         switch (state) {
             case RUNNING, WAITING -> state = State.STOPPING;
             case STOPPED -> state = State.STOP_REQUESTED; // the next run makes one iteration (asyncio)
-            default -> { } // STOP_REQUESTED, STOPPING: already asked; CLOSED: nothing runs
+            default -> {} // STOP_REQUESTED, STOPPING: already asked; CLOSED: nothing runs
         }
     }
 
@@ -397,17 +403,28 @@ public final class EventLoop implements AutoCloseable {
                 AutoCloseable r = all.get(i);
                 // A library's registration is often a lambda: name the class that registered it.
                 String what = r.getClass().isHidden() && site.getStackTrace().length > 0
-                        ? "resource of " + site.getStackTrace()[0].getClassName() : "resource " + r;
-                callExceptionHandler(new ExceptionContext(Debug.appendSite(new StringBuilder("Unclosed ")
-                        .append(what).append(" closed with its loop ").append(this)
-                        .append(": close transports, servers and subprocesses before their loop closes."), site)
-                        .toString(), null, null, null, null));
+                        ? "resource of " + site.getStackTrace()[0].getClassName()
+                        : "resource " + r;
+                callExceptionHandler(new ExceptionContext(
+                        Debug.appendSite(
+                                        new StringBuilder("Unclosed ")
+                                                .append(what)
+                                                .append(" closed with its loop ")
+                                                .append(this)
+                                                .append(
+                                                        ": close transports, servers and subprocesses before their loop closes."),
+                                        site)
+                                .toString(),
+                        null,
+                        null,
+                        null,
+                        null));
             }
             try {
                 all.get(i).close();
             } catch (Throwable t) {
-                callExceptionHandler(new ExceptionContext("Closing " + all.get(i) + " with its loop failed", t, null,
-                        null, null));
+                callExceptionHandler(
+                        new ExceptionContext("Closing " + all.get(i) + " with its loop failed", t, null, null, null));
             }
         }
     }
@@ -631,7 +648,9 @@ public final class EventLoop implements AutoCloseable {
         if (debug) {
             String text = "Executing " + what + " took " + (tookNanos / 1e9) + " seconds";
             if (taskStep) {
-                LOG.log(System.Logger.Level.WARNING, text + " of the loop's time without waiting",
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        text + " of the loop's time without waiting",
                         new Throwable("the step ended here"));
             } else {
                 LOG.log(System.Logger.Level.WARNING, text);
@@ -1102,7 +1121,8 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         // As asyncio 3.12: in the context of the failing task, else of the failing callback.
-        Context ctx = context.future() instanceof Task<?> task ? task.getContext()
+        Context ctx = context.future() instanceof Task<?> task
+                ? task.getContext()
                 : context.handle() != null ? context.handle().getContext() : null;
         try {
             if (ctx != null) {
@@ -1111,15 +1131,16 @@ public final class EventLoop implements AutoCloseable {
                 handler.handle(this, context);
             }
         } catch (Throwable t) {
-            defaultExceptionHandler(new ExceptionContext("Unhandled error in exception handler", t,
-                    context.future(), context.handle(), context.taskName()));
+            defaultExceptionHandler(new ExceptionContext(
+                    "Unhandled error in exception handler", t, context.future(), context.handle(), context.taskName()));
             defaultExceptionHandler(context);
         }
     }
 
     /** Logs {@code context} at ERROR through System.Logger "dev.aio4j", naming the task. */
     public void defaultExceptionHandler(ExceptionContext context) {
-        StringBuilder sb = new StringBuilder(context.message() == null ? "Unhandled exception in event loop" : context.message());
+        StringBuilder sb =
+                new StringBuilder(context.message() == null ? "Unhandled exception in event loop" : context.message());
         if (context.taskName() != null) {
             sb.append("\ntask: ").append(context.taskName());
         } else if (context.future() != null) {
@@ -1253,7 +1274,8 @@ public final class EventLoop implements AutoCloseable {
         while (true) {
             try {
                 // In slices: a loop that stops before running the callback would never answer.
-                return answer.get(Math.min(TimeUnit.MILLISECONDS.toNanos(50), Math.max(0, deadline - System.nanoTime())),
+                return answer.get(
+                        Math.min(TimeUnit.MILLISECONDS.toNanos(50), Math.max(0, deadline - System.nanoTime())),
                         TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException late) {
                 if (!state.running() && !answer.isDone()) {
@@ -1282,7 +1304,7 @@ public final class EventLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EventLoop[" + name + ", " + state + ", " + scheduler.mode() + " mode, tasks="
-                + liveTasks + (debug ? ", debug]" : "]");
+        return "EventLoop[" + name + ", " + state + ", " + scheduler.mode() + " mode, tasks=" + liveTasks
+                + (debug ? ", debug]" : "]");
     }
 }

@@ -91,9 +91,11 @@ final class ExecutorBridge {
             }
             int max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
             AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(),
-                    r -> Thread.ofPlatform().daemon(true).name(loop.name() + "-executor-" + n.incrementAndGet()).unstarted(r));
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    max, max, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> Thread.ofPlatform()
+                            .daemon(true)
+                            .name(loop.name() + "-executor-" + n.incrementAndGet())
+                            .unstarted(r));
             pool.allowCoreThreadTimeOut(true);
             defaultExecutor = e = pool;
         }

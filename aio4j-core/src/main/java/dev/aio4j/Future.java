@@ -38,9 +38,14 @@ import java.util.function.Consumer;
 public class Future<T> {
 
     /** The future's lifecycle, named as in asyncio. */
-    public enum State { PENDING, CANCELLED, FINISHED }
+    public enum State {
+        PENDING,
+        CANCELLED,
+        FINISHED
+    }
 
-    private static final Cleaner CLEANER = Cleaner.create(r -> Thread.ofPlatform().daemon(true).name("aio4j-cleaner").unstarted(r));
+    private static final Cleaner CLEANER = Cleaner.create(
+            r -> Thread.ofPlatform().daemon(true).name("aio4j-cleaner").unstarted(r));
 
     final EventLoop loop;
     State state = State.PENDING;
@@ -50,13 +55,15 @@ public class Future<T> {
     private CancelledError cancelledError;
     /** Null, a DoneCallback or a waiting Task, or a CallbackList of them in the order added. */
     private Object callbacks;
+
     private Unretrieved unretrieved;
     /** Debug mode: where the future was created (asyncio's {@code _source_traceback}); else null. */
     private final Throwable creationSite;
 
     Future(EventLoop loop) {
         this.loop = loop;
-        this.creationSite = loop.getDebug() ? Debug.creationSite(kind() + " created at (most recent call first):", false) : null;
+        this.creationSite =
+                loop.getDebug() ? Debug.creationSite(kind() + " created at (most recent call first):", false) : null;
     }
 
     /** "Future" or "Task", for reports. */
@@ -148,8 +155,8 @@ public class Future<T> {
         if (creationSite != null) {
             message = Debug.appendSite(new StringBuilder(message), creationSite).toString();
         }
-        unretrieved = new Unretrieved(loop, exception, message, taskNameForReport(),
-                this instanceof Task<?> task ? task.getContext() : null);
+        unretrieved = new Unretrieved(
+                loop, exception, message, taskNameForReport(), this instanceof Task<?> task ? task.getContext() : null);
         unretrieved.cleanable = CLEANER.register(this, unretrieved);
         scheduleCallbacks();
     }
@@ -331,7 +338,8 @@ public class Future<T> {
     private Task<?> awaitingTask(String call) {
         Task<?> task = Task.currentOrThrow(call);
         if (task.loop != loop) {
-            throw new IllegalStateException("Task " + task.getName() + " got Future " + this + " attached to a different loop");
+            throw new IllegalStateException(
+                    "Task " + task.getName() + " got Future " + this + " attached to a different loop");
         }
         if (task == this) {
             throw new IllegalStateException("Task cannot await on itself: " + this);
@@ -376,8 +384,7 @@ public class Future<T> {
     }
 
     /** A done callback and the context it was added from, which it runs in (asyncio). */
-    private record DoneCallback(Consumer<?> callback, Context context) {
-    }
+    private record DoneCallback(Consumer<?> callback, Context context) {}
 
     /** Removes every registration of {@code callback}; returns how many were removed. */
     public int removeDoneCallback(Consumer<? super Future<T>> callback) {
@@ -425,8 +432,7 @@ public class Future<T> {
     }
 
     /** A list of callbacks, distinct from a user's Consumer that happens to be an ArrayList. */
-    private static final class CallbackList extends ArrayList<Object> {
-    }
+    private static final class CallbackList extends ArrayList<Object> {}
 
     private void scheduleCallbacks() {
         Object c = callbacks;
@@ -502,6 +508,7 @@ public class Future<T> {
         final String taskName;
         /** The failed task's context, which the exception handler runs in (asyncio 3.12). */
         final Context context;
+
         Cleaner.Cleanable cleanable;
         volatile boolean retrieved;
 

@@ -5,8 +5,7 @@ import java.util.concurrent.ExecutionException;
 
 /** Exception plumbing shared by futures, tasks and bridges. */
 final class Futures {
-    private Futures() {
-    }
+    private Futures() {}
 
     /**
      * The exception to throw for {@code t} from a method that declares none: unchecked ones as

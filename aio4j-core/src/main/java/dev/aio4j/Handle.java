@@ -12,6 +12,7 @@ public class Handle {
      * null for an empty one, made when first asked for.
      */
     Context context;
+
     boolean cancelled;
     /** Its place in the loop's one ready order: the task steps made ready before it (loop only). */
     long stepsBefore;

@@ -33,8 +33,7 @@ import jdk.jfr.RecordingState;
  * removes, and one read of {@link #recording} per task step and per callback.
  */
 final class LoopEvents {
-    private LoopEvents() {
-    }
+    private LoopEvents() {}
 
     /** True while any Flight Recorder recording runs: steps and callbacks are timed. */
     static volatile boolean recording;
@@ -155,7 +154,9 @@ final class LoopEvents {
             return null;
         }
         e.loop = loop.name();
-        e.holder = holder instanceof Task<?> t ? t.toString() : holder == loop ? "a callback of " + loop.name() : "a thread";
+        e.holder = holder instanceof Task<?> t
+                ? t.toString()
+                : holder == loop ? "a callback of " + loop.name() : "a thread";
         e.holderThread = holderThread;
         StringBuilder frames = new StringBuilder();
         for (int i = 0; i < Math.min(8, stack.length); i++) {

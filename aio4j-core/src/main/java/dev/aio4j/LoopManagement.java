@@ -26,8 +26,12 @@ final class LoopManagement implements EventLoopMXBean {
     private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("aio4j.jmx"));
     /** How long a JMX read of the task tree waits for the loop. */
     private static final Duration TREE_LIMIT = Duration.ofSeconds(5);
-    private static final ThreadPoolExecutor REGISTRAR = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().daemon(true).name("aio4j-jmx").unstarted(r));
+
+    private static final ThreadPoolExecutor REGISTRAR =
+            new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> Thread.ofPlatform()
+                    .daemon(true)
+                    .name("aio4j-jmx")
+                    .unstarted(r));
 
     private final EventLoop loop;
 
@@ -38,7 +42,8 @@ final class LoopManagement implements EventLoopMXBean {
     /** The name a loop's MBean has: {@code dev.aio4j:type=EventLoop,name=aio4j-loop-N}. */
     static ObjectName objectName(EventLoop loop) {
         try {
-            return new ObjectName("dev.aio4j:type=EventLoop,name=" + loop.name()); // aio4j-loop-N: no character to quote
+            return new ObjectName(
+                    "dev.aio4j:type=EventLoop,name=" + loop.name()); // aio4j-loop-N: no character to quote
         } catch (JMException e) {
             throw new IllegalStateException(e);
         }
@@ -139,7 +144,8 @@ final class LoopManagement implements EventLoopMXBean {
     }
 
     private String unanswered() {
-        return loop.isClosed() ? loop + ": closed\n"
+        return loop.isClosed()
+                ? loop + ": closed\n"
                 : loop + ": the loop did not answer within " + TREE_LIMIT.toSeconds() + " s (a task holds it)\n";
     }
 }

@@ -56,6 +56,7 @@ final class Readiness implements AutoCloseable {
         Runnable writer;
         /** Copies of the contexts the callbacks were registered from; each event runs in the same one (asyncio). */
         Context readerContext;
+
         Context writerContext;
     }
 

@@ -28,6 +28,7 @@ public final class Runner implements AutoCloseable {
     private final EventLoop loop;
     /** The context every main task runs in: a copy of the caller's at the first run (asyncio). */
     private Context context;
+
     private boolean closed;
 
     public Runner() {
@@ -161,8 +162,8 @@ public final class Runner implements AutoCloseable {
         loop.runUntilComplete(all);
         for (Task<?> t : tasks) {
             if (!t.cancelled() && t.exception() != null) {
-                loop.callExceptionHandler(new ExceptionContext("unhandled exception during Aio.run() shutdown",
-                        t.exception(), t, null, t.getName()));
+                loop.callExceptionHandler(new ExceptionContext(
+                        "unhandled exception during Aio.run() shutdown", t.exception(), t, null, t.getName()));
             }
         }
     }

@@ -13,8 +13,7 @@ import java.util.function.Consumer;
  * a shielded task cannot vanish while it runs (asyncio needs the caller to keep a reference).
  */
 final class Shield {
-    private Shield() {
-    }
+    private Shield() {}
 
     static <T> Future<T> of(Future<T> inner) {
         if (inner.done()) {

@@ -15,7 +15,14 @@ import java.util.Objects;
  * when it is needed (an exit status of 128+N, say).
  */
 public enum Signal {
-    HUP, INT, QUIT, TERM, USR1, USR2, KILL, STOP;
+    HUP,
+    INT,
+    QUIT,
+    TERM,
+    USR1,
+    USR2,
+    KILL,
+    STOP;
 
     /**
      * False for the signals no process can catch (KILL, STOP). QUIT is catchable, but the JVM
@@ -52,7 +59,7 @@ public enum Signal {
                 return s;
             }
         }
-        throw new UnsupportedSignalException("unknown signal: " + name
-                + " (aio4j names HUP, INT, QUIT, TERM, USR1, USR2, KILL, STOP)");
+        throw new UnsupportedSignalException(
+                "unknown signal: " + name + " (aio4j names HUP, INT, QUIT, TERM, USR1, USR2, KILL, STOP)");
     }
 }

@@ -28,8 +28,7 @@ import java.util.Objects;
  * action must only hand off (to a loop with {@code callSoonThreadsafe}) or halt.
  */
 final class SignalDispatch {
-    private SignalDispatch() {
-    }
+    private SignalDispatch() {}
 
     /** What a signal does for one owner; runs on the JVM's signal thread. */
     interface Action {
@@ -39,8 +38,8 @@ final class SignalDispatch {
     private static final Map<Signal, Slot> slots = new EnumMap<>(Signal.class);
 
     /** Signals the JVM leaves ignored when the process started with them ignored (nohup, {@code cmd &}). */
-    private static final java.util.Set<Signal> JVM_KEEPS_IGNORED = java.util.EnumSet.of(Signal.INT, Signal.TERM,
-            Signal.HUP);
+    private static final java.util.Set<Signal> JVM_KEEPS_IGNORED =
+            java.util.EnumSet.of(Signal.INT, Signal.TERM, Signal.HUP);
 
     private static final class Entry {
         final Object owner;
@@ -101,8 +100,8 @@ final class SignalDispatch {
         try {
             slot.jvmPrevious = sun.misc.Signal.handle(jvmSignal, slot);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            throw new UnsupportedSignalException("the JVM does not let " + signal.signalName() + " be handled: "
-                    + e.getMessage());
+            throw new UnsupportedSignalException(
+                    "the JVM does not let " + signal.signalName() + " be handled: " + e.getMessage());
         }
         if (slot.jvmPrevious == sun.misc.SignalHandler.SIG_IGN && JVM_KEEPS_IGNORED.contains(signal)) {
             // The JVM reports success but installs nothing for these when they were ignored at start.

@@ -40,12 +40,17 @@ final class SwallowedCancellation {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /** The types of a {@code catch} that catches a CancelledError. */
-    private static final Set<String> CATCHERS = Set.of("dev/aio4j/CancelledError",
-            "java/util/concurrent/CancellationException", "java/lang/IllegalStateException",
-            "java/lang/RuntimeException", "java/lang/Exception", "java/lang/Throwable");
+    private static final Set<String> CATCHERS = Set.of(
+            "dev/aio4j/CancelledError",
+            "java/util/concurrent/CancellationException",
+            "java/lang/IllegalStateException",
+            "java/lang/RuntimeException",
+            "java/lang/Exception",
+            "java/lang/Throwable");
 
     /** The frames outside the library of the wait that delivered the last cancellation. */
     private final List<StackWalker.StackFrame> site;
+
     private boolean reported;
 
     private SwallowedCancellation(List<StackWalker.StackFrame> site) {
@@ -84,15 +89,18 @@ final class SwallowedCancellation {
     }
 
     static String report(Task<?> task, List<StackWalker.StackFrame> site) {
-        StringBuilder sb = new StringBuilder().append(task)
+        StringBuilder sb = new StringBuilder()
+                .append(task)
                 .append(" waits again where it was cancelled, with the cancellation still requested (cancelling() = ")
-                .append(task.cancelling()).append(", no uncancel()): its CancelledError was swallowed, and the task"
-                        + " may never end.");
+                .append(task.cancelling())
+                .append(", no uncancel()): its CancelledError was swallowed, and the task" + " may never end.");
         Catch c = null;
         for (StackWalker.StackFrame f : site) {
             c = catchIn(f);
             if (c != null) {
-                sb.append("\nCaught by catch (").append(c.type.replace('/', '.')).append(") in ")
+                sb.append("\nCaught by catch (")
+                        .append(c.type.replace('/', '.'))
+                        .append(") in ")
                         .append(f.toStackTraceElement());
                 break;
             }
@@ -101,8 +109,8 @@ final class SwallowedCancellation {
             sb.append("\nCaught in one of the frames below (no catch of CancelledError found in their class files).");
         }
         sb.append("\nFix: let CancelledError through: catch it first and rethrow it"
-                + " (catch (CancelledError e) { throw e; } before catch (Exception e)), or catch only the exceptions"
-                + " you mean; to really go on after a cancellation, call Aio.currentTask().uncancel().")
+                        + " (catch (CancelledError e) { throw e; } before catch (Exception e)), or catch only the exceptions"
+                        + " you mean; to really go on after a cancellation, call Aio.currentTask().uncancel().")
                 .append("\nThe wait that raised it:");
         for (StackWalker.StackFrame f : site) {
             sb.append("\n\tat ").append(f.toStackTraceElement());
@@ -133,8 +141,10 @@ final class SwallowedCancellation {
         for (int i = 0; i < a.size(); i++) {
             StackWalker.StackFrame x = a.get(i);
             StackWalker.StackFrame y = b.get(i);
-            if (x.getDeclaringClass() != y.getDeclaringClass() || x.getByteCodeIndex() != y.getByteCodeIndex()
-                    || !x.getMethodName().equals(y.getMethodName()) || !x.getDescriptor().equals(y.getDescriptor())) {
+            if (x.getDeclaringClass() != y.getDeclaringClass()
+                    || x.getByteCodeIndex() != y.getByteCodeIndex()
+                    || !x.getMethodName().equals(y.getMethodName())
+                    || !x.getDescriptor().equals(y.getDescriptor())) {
                 return false;
             }
         }
@@ -144,18 +154,18 @@ final class SwallowedCancellation {
     // ------------------------------------------------------------------ the catching frame
 
     /** A handler of a method's exception table that catches CancelledError. */
-    private record Catch(String type) {
-    }
+    private record Catch(String type) {}
 
     /** The first typed handler of {@code f}'s method that covers its bytecode index and catches CancelledError. */
     private static Catch catchIn(StackWalker.StackFrame f) {
         Class<?> c = f.getDeclaringClass();
-        try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
+        try (InputStream in =
+                c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
             if (in == null) {
                 return null;
             }
-            return ExceptionTable.find(new DataInputStream(in), f.getMethodName(), f.getDescriptor(),
-                    f.getByteCodeIndex());
+            return ExceptionTable.find(
+                    new DataInputStream(in), f.getMethodName(), f.getDescriptor(), f.getByteCodeIndex());
         } catch (IOException | RuntimeException e) {
             return null; // an unreadable class file: the report lists the frames instead
         }
@@ -163,8 +173,7 @@ final class SwallowedCancellation {
 
     /** Just enough of the class file format to read one method's exception table (JVMS 4). */
     private static final class ExceptionTable {
-        private ExceptionTable() {
-        }
+        private ExceptionTable() {}
 
         static Catch find(DataInputStream in, String method, String descriptor, int bci) throws IOException {
             in.readInt(); // magic

@@ -70,6 +70,7 @@ public final class Task<T> extends Future<T> {
     private boolean nudged;
     /** Debug mode: the scheduler's held-time reading when the current step started. */
     private long stepHeldStart = NOT_TIMED;
+
     private static final long NOT_TIMED = Long.MIN_VALUE;
     /** When a recorded TaskLifecycle event saw the task created (System.nanoTime), else 0. */
     private long recordedNanos;

@@ -81,7 +81,12 @@ public final class TaskGroup {
     }
 
     /** The group's lifecycle (see the diagram in the class notes). */
-    enum State { ENTERED, EXITING, ABORTING, FINISHED }
+    enum State {
+        ENTERED,
+        EXITING,
+        ABORTING,
+        FINISHED
+    }
 
     private final EventLoop loop;
     private final Task<?> parent;
@@ -228,8 +233,12 @@ public final class TaskGroup {
             baseError = err;
         }
         if (parent.done()) {
-            loop.callExceptionHandler(new ExceptionContext("Task " + task + " has errored out but its parent task "
-                    + parent + " is already completed", e, task, null, task.getName()));
+            loop.callExceptionHandler(new ExceptionContext(
+                    "Task " + task + " has errored out but its parent task " + parent + " is already completed",
+                    e,
+                    task,
+                    null,
+                    task.getName()));
             return;
         }
         if (state != State.ABORTING && !parentCancelRequested) {

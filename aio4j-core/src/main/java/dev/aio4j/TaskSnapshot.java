@@ -26,8 +26,7 @@ import java.util.Set;
  */
 final class TaskSnapshot {
 
-    private TaskSnapshot() {
-    }
+    private TaskSnapshot() {}
 
     /** The tree of {@code loop}'s unfinished tasks; call on the loop or while it is stopped. */
     static TaskTree take(EventLoop loop, boolean withStacks) {
@@ -74,8 +73,15 @@ final class TaskSnapshot {
             }
             Object holder = t.inWait() && t.strand.waitingFor != null ? Holders.holderOf(t.strand.waitingFor) : null;
             Long heldBy = holder instanceof Task<?> ht && awaits.containsKey(ht) ? ht.id() : null;
-            nodes.add(new TaskTree.Node(t.id(), t.getName(), stateOf(t, current), Duration.ofNanos(Math.max(0, now - t.createdNanos)),
-                    t.inWait() ? describeWait(t) : null, awaitIds, awaitedBy.getOrDefault(t, List.of()), heldBy,
+            nodes.add(new TaskTree.Node(
+                    t.id(),
+                    t.getName(),
+                    stateOf(t, current),
+                    Duration.ofNanos(Math.max(0, now - t.createdNanos)),
+                    t.inWait() ? describeWait(t) : null,
+                    awaitIds,
+                    awaitedBy.getOrDefault(t, List.of()),
+                    heldBy,
                     withStacks ? stackOf(t, t == current) : List.of()));
         }
         return new TaskTree(loop.toString(), nodes);
@@ -111,7 +117,8 @@ final class TaskSnapshot {
     /** {@code Lock[locked, waiters=1]@1b6d3586}: the identity tells two alike primitives apart. */
     static String describe(Object what, EventLoop loop) {
         if (what instanceof TimerHandle timer) {
-            return "a timer due in " + TaskTree.formatAge(Duration.ofNanos(Math.max(0, timer.whenNanos() - loop.nanoTime())))
+            return "a timer due in "
+                    + TaskTree.formatAge(Duration.ofNanos(Math.max(0, timer.whenNanos() - loop.nanoTime())))
                     + " (loop time " + String.format(java.util.Locale.ROOT, "%.3f", timer.when()) + ")";
         }
         if (what instanceof Task<?> other) {
@@ -129,13 +136,15 @@ final class TaskSnapshot {
         StackTraceElement[] frames = thread.getStackTrace();
         boolean libraryWait = t.inWait();
         int from = 0;
-        while (from < frames.length && (isMachinery(frames[from].getClassName(), libraryWait)
-                || taking && isSnapshot(frames[from].getClassName()))) {
+        while (from < frames.length
+                && (isMachinery(frames[from].getClassName(), libraryWait)
+                        || taking && isSnapshot(frames[from].getClassName()))) {
             from++;
         }
         int to = frames.length;
         for (int i = from; i < frames.length; i++) {
-            if (frames[i].getClassName().equals(Task.class.getName()) && frames[i].getMethodName().equals("run")) {
+            if (frames[i].getClassName().equals(Task.class.getName())
+                    && frames[i].getMethodName().equals("run")) {
                 to = i;
                 break;
             }
@@ -145,7 +154,9 @@ final class TaskSnapshot {
 
     /** The task taking the snapshot: the frames of taking it (Thread.getStackTrace, this class, the loop's taskTree). */
     private static boolean isSnapshot(String cls) {
-        return cls.startsWith("java.") || cls.equals(TaskSnapshot.class.getName()) || cls.equals(EventLoop.class.getName());
+        return cls.startsWith("java.")
+                || cls.equals(TaskSnapshot.class.getName())
+                || cls.equals(EventLoop.class.getName());
     }
 
     /**

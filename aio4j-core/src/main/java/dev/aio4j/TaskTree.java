@@ -56,8 +56,16 @@ public final class TaskTree {
      * @param stack its stack from the call that waits (or the running frame) down to its body;
      *     empty unless asked for
      */
-    public record Node(long id, String name, TaskState state, Duration age, String waitingOn, List<Long> awaits,
-            List<Long> awaitedBy, Long heldBy, List<StackTraceElement> stack) {
+    public record Node(
+            long id,
+            String name,
+            TaskState state,
+            Duration age,
+            String waitingOn,
+            List<Long> awaits,
+            List<Long> awaitedBy,
+            Long heldBy,
+            List<StackTraceElement> stack) {
         public Node {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(state, "state");
@@ -155,7 +163,13 @@ public final class TaskTree {
         return sb.toString();
     }
 
-    private void printNode(StringBuilder sb, Node n, String indent, boolean last, boolean withStacks, Set<Long> path,
+    private void printNode(
+            StringBuilder sb,
+            Node n,
+            String indent,
+            boolean last,
+            boolean withStacks,
+            Set<Long> path,
             Set<Long> printed) {
         sb.append(indent).append(last ? "└── " : "├── ").append("(T) ").append(n.name());
         describe(sb, n);
@@ -175,7 +189,10 @@ public final class TaskTree {
             Node child = byId.get(children.get(i));
             boolean lastChild = i == children.size() - 1;
             if (path.contains(child.id())) {
-                sb.append(childIndent).append(lastChild ? "└── " : "├── ").append("(T) ").append(child.name())
+                sb.append(childIndent)
+                        .append(lastChild ? "└── " : "├── ")
+                        .append("(T) ")
+                        .append(child.name())
                         .append("  (cycle)\n");
             } else {
                 printNode(sb, child, childIndent, lastChild, withStacks, path, printed);
@@ -185,12 +202,17 @@ public final class TaskTree {
     }
 
     private void describe(StringBuilder sb, Node n) {
-        sb.append("  ").append(n.state().name().toLowerCase().replace('_', ' ')).append(' ').append(formatAge(n.age()));
+        sb.append("  ")
+                .append(n.state().name().toLowerCase().replace('_', ' '))
+                .append(' ')
+                .append(formatAge(n.age()));
         if (n.waitingOn() != null) {
             sb.append("  waits for ").append(n.waitingOn());
             if (n.heldBy() != null) {
                 Node holder = byId.get(n.heldBy());
-                sb.append(" held by \"").append(holder != null ? holder.name() : "task " + n.heldBy()).append('"');
+                sb.append(" held by \"")
+                        .append(holder != null ? holder.name() : "task " + n.heldBy())
+                        .append('"');
             }
         }
     }
@@ -220,8 +242,14 @@ public final class TaskTree {
                 Node a = byId.get(id);
                 by.add(a != null ? a.name() : String.valueOf(id));
             }
-            rows.add(new String[] {String.valueOf(n.id()), n.name(), n.state().name().toLowerCase().replace('_', ' '),
-                    formatAge(n.age()), waits, by.isEmpty() ? "-" : String.join(", ", by)});
+            rows.add(new String[] {
+                String.valueOf(n.id()),
+                n.name(),
+                n.state().name().toLowerCase().replace('_', ' '),
+                formatAge(n.age()),
+                waits,
+                by.isEmpty() ? "-" : String.join(", ", by)
+            });
         }
         int[] width = new int[6];
         for (String[] r : rows) {

@@ -79,7 +79,13 @@ import java.util.concurrent.Callable;
 public final class Timeout {
 
     /** The scope's lifecycle; see the class notes. */
-    public enum State { CREATED, ENTERED, EXPIRING, EXPIRED, EXITED }
+    public enum State {
+        CREATED,
+        ENTERED,
+        EXPIRING,
+        EXPIRED,
+        EXITED
+    }
 
     private static final long NEVER = Long.MAX_VALUE;
 
@@ -92,6 +98,7 @@ public final class Timeout {
     private double whenSeconds = Double.NaN;
     /** The delay {@link #after} was given, for the TimeoutError's message; null otherwise or once rescheduled. */
     private Duration delay;
+
     private EventLoop loop;
     private Task<?> task;
     private int cancellingOnEntry;
@@ -184,9 +191,10 @@ public final class Timeout {
     public static boolean moveOnAfter(Duration delay, CheckedRunnable body) {
         Objects.requireNonNull(body, "body");
         return moveOnAfter(delay, () -> {
-            body.run();
-            return Boolean.TRUE;
-        }).isPresent();
+                    body.run();
+                    return Boolean.TRUE;
+                })
+                .isPresent();
     }
 
     // ------------------------------------------------------------------ the scope
@@ -249,7 +257,8 @@ public final class Timeout {
             if (state == State.CREATED) {
                 throw new IllegalStateException("Timeout has not been entered: " + this);
             }
-            throw new IllegalStateException("Cannot change state of " + state.name().toLowerCase() + " Timeout: " + this);
+            throw new IllegalStateException(
+                    "Cannot change state of " + state.name().toLowerCase() + " Timeout: " + this);
         }
         this.whenSeconds = Double.NaN;
         this.delay = null;
@@ -264,7 +273,9 @@ public final class Timeout {
             handle = null;
         }
         if (whenNanos != NEVER) {
-            handle = whenNanos <= loop.nanoTime() ? loop.callSoon(this::onTimeout) : loop.callAtNanos(whenNanos, this::onTimeout);
+            handle = whenNanos <= loop.nanoTime()
+                    ? loop.callSoon(this::onTimeout)
+                    : loop.callAtNanos(whenNanos, this::onTimeout);
         }
     }
 

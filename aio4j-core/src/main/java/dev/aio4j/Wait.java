@@ -18,10 +18,10 @@ import java.util.function.Consumer;
  * is already done, as in asyncio.
  */
 final class Wait {
-    private Wait() {
-    }
+    private Wait() {}
 
-    static <F extends Future<?>> DoneAndPending<F> await(Collection<? extends F> futures, Duration timeout, ReturnWhen when) {
+    static <F extends Future<?>> DoneAndPending<F> await(
+            Collection<? extends F> futures, Duration timeout, ReturnWhen when) {
         Objects.requireNonNull(futures, "futures");
         Objects.requireNonNull(when, "when");
         Task<?> task = Task.currentOrThrow("Aio.wait()");
@@ -42,7 +42,8 @@ final class Wait {
         TimerHandle timer = timeout == null ? null : loop.callLater(timeout, () -> waiter.trySetResult(null));
         Consumer<Future<?>> onCompletion = f -> {
             counter[0]--;
-            if (counter[0] <= 0 || when == ReturnWhen.FIRST_COMPLETED
+            if (counter[0] <= 0
+                    || when == ReturnWhen.FIRST_COMPLETED
                     || (when == ReturnWhen.FIRST_EXCEPTION && !f.cancelled() && f.exception() != null)) {
                 if (timer != null) {
                     timer.cancel();

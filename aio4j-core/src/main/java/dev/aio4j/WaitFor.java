@@ -18,8 +18,7 @@ import java.util.concurrent.Callable;
  * for, then its result is returned if it survived, or a TimeoutError raised.
  */
 final class WaitFor {
-    private WaitFor() {
-    }
+    private WaitFor() {}
 
     static <T> T future(Future<T> fut, Duration timeout) {
         Objects.requireNonNull(fut, "fut");

@@ -65,8 +65,7 @@ final class Watchdog implements Runnable {
     private static final Map<EventLoop, Watch> WATCHED = new ConcurrentHashMap<>();
     private static Thread thread; // guarded by Watchdog.class
 
-    private Watchdog() {
-    }
+    private Watchdog() {}
 
     /** Starts watching a loop that starts running; starts the watchdog thread the first time. */
     static void watch(EventLoop loop) {
@@ -148,7 +147,8 @@ final class Watchdog implements Runnable {
         loop.recordHold(held);
         if (w.stall == null && held >= (loop.getDebug() ? debugLimit(loop) : HOLD_NANOS) && LoopEvents.stallWanted()) {
             Strand s = holder.getUncaughtExceptionHandler() instanceof Strand st ? st : null;
-            w.stall = LoopEvents.stallStarted(loop, s == null ? null : s.task != null ? s.task : loop, holder, holder.getStackTrace());
+            w.stall = LoopEvents.stallStarted(
+                    loop, s == null ? null : s.task != null ? s.task : loop, holder, holder.getStackTrace());
         }
         if (w.reported || held < PORTABLE_WAIT_NANOS) {
             return;
@@ -181,23 +181,31 @@ final class Watchdog implements Runnable {
             return false;
         }
         for (StackTraceElement f : stack) {
-            if (f.getMethodName().equals("awaitGrant") && f.getClassName().equals("dev.aio4j.internal.BatonScheduler")) {
+            if (f.getMethodName().equals("awaitGrant")
+                    && f.getClassName().equals("dev.aio4j.internal.BatonScheduler")) {
                 return false; // waiting for the baton itself, not holding it in a JDK call
             }
         }
         return true;
     }
 
-    static String report(EventLoop loop, Object owner, StackTraceElement[] stack, long heldNanos, boolean portableWait) {
-        String who = owner instanceof Task<?> t ? t.toString() : owner == loop ? "a callback of " + loop.name() : "a thread";
+    static String report(
+            EventLoop loop, Object owner, StackTraceElement[] stack, long heldNanos, boolean portableWait) {
+        String who =
+                owner instanceof Task<?> t ? t.toString() : owner == loop ? "a callback of " + loop.name() : "a thread";
         StackTraceElement frame = blockingFrame(stack);
         StringBuilder sb = new StringBuilder()
-                .append(who).append(" has held ").append(loop.name()).append(" for ")
-                .append(TimeUnit.NANOSECONDS.toMillis(heldNanos)).append(" ms")
+                .append(who)
+                .append(" has held ")
+                .append(loop.name())
+                .append(" for ")
+                .append(TimeUnit.NANOSECONDS.toMillis(heldNanos))
+                .append(" ms")
                 .append(frame != null ? " in " + frame.getClassName() + "." + frame.getMethodName() : "")
                 .append(": no other task or callback of the loop ran meanwhile.");
         if (portableWait) {
-            sb.append("\nIn portable mode a JDK blocking call holds the loop: add ").append(Schedulers.addOpensFlag())
+            sb.append("\nIn portable mode a JDK blocking call holds the loop: add ")
+                    .append(Schedulers.addOpensFlag())
                     .append(" for carrier mode, where it suspends only the task, or use Aio.toThread.");
         } else if (frame != null && frame.getMethodName().equals("<clinit>")) {
             sb.append("\nA class initialiser that waits pins the task to the loop's thread: initialise the class"
@@ -206,7 +214,8 @@ final class Watchdog implements Runnable {
             sb.append("\nA native call (file, pipe or FIFO I/O, JNI) blocks the loop's thread instead of suspending"
                     + " the task: run it with Aio.toThread, or use aio4j's file and process APIs.");
         } else {
-            sb.append("\nA task that computes or blocks without waiting holds the loop: move the work to Aio.toThread.");
+            sb.append(
+                    "\nA task that computes or blocks without waiting holds the loop: move the work to Aio.toThread.");
         }
         for (StackTraceElement e : stack) {
             sb.append("\n\tat ").append(e);

@@ -84,7 +84,8 @@ class BlockingCallCancellationTest {
             case "SocketChannel read": {
                 ServerSocket server = listener();
                 return () -> {
-                    try (SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))) {
+                    try (SocketChannel ch = SocketChannel.open(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))) {
                         ch.read(ByteBuffer.allocate(16));
                     }
                 };
@@ -140,13 +141,24 @@ class BlockingCallCancellationTest {
     }
 
     /** Every way aio4j cancels a task's current call. */
-    static final List<String> CANCELLATIONS = List.of("task.cancel", "waitFor", "Timeout.after", "Timeout.moveOnAfter",
-            "failing TaskGroup sibling", "TaskGroup body, failing child");
+    static final List<String> CANCELLATIONS = List.of(
+            "task.cancel",
+            "waitFor",
+            "Timeout.after",
+            "Timeout.moveOnAfter",
+            "failing TaskGroup sibling",
+            "TaskGroup body, failing child");
 
     static List<Arguments> callsAndCancellations() {
         List<Arguments> all = new ArrayList<>();
-        for (String kind : List.of("Thread.sleep", "Object.wait", "BlockingQueue.take", "Socket read",
-                "SocketChannel read", "HttpClient.send", "Process.waitFor")) {
+        for (String kind : List.of(
+                "Thread.sleep",
+                "Object.wait",
+                "BlockingQueue.take",
+                "Socket read",
+                "SocketChannel read",
+                "HttpClient.send",
+                "Process.waitFor")) {
             for (String how : CANCELLATIONS) {
                 all.add(Arguments.of(kind, how));
             }
@@ -157,7 +169,8 @@ class BlockingCallCancellationTest {
     @ParameterizedTest(name = "{0} under {1}")
     @MethodSource("callsAndCancellations")
     void aCancelledBlockingCallEndsLikeACancelledSleep(String kind, String how) throws Exception {
-        assumeTrue(TestSupport.carrierMode(),
+        assumeTrue(
+                TestSupport.carrierMode(),
                 "portable mode: a JDK blocking call holds the baton, so no cancellation reaches it before it ends"
                         + " (see portableModeLetsAJdkBlockingCallRunToItsEnd)");
         assertCancelledLikeASleep(how, call(kind));
@@ -174,7 +187,9 @@ class BlockingCallCancellationTest {
                 Task<Void> t = Aio.createTask(call::block);
                 Aio.sleep(DELAY);
                 t.cancel("stop");
-                assertThatThrownBy(t::await).isExactlyInstanceOf(CancelledError.class).hasMessage("stop");
+                assertThatThrownBy(t::await)
+                        .isExactlyInstanceOf(CancelledError.class)
+                        .hasMessage("stop");
                 assertThat(t.cancelled()).isTrue();
                 yield rootCause(catchThrowable(t::result));
             }
@@ -210,7 +225,8 @@ class BlockingCallCancellationTest {
                     });
                 }));
                 assertThat(e).isInstanceOf(TaskGroupException.class);
-                assertThat(((TaskGroupException) e).exceptions()).singleElement()
+                assertThat(((TaskGroupException) e).exceptions())
+                        .singleElement()
                         .isInstanceOf(IllegalStateException.class);
                 assertThat(blocked.get(0).cancelled()).isTrue();
                 yield rootCause(catchThrowable(blocked.get(0)::result));
@@ -224,7 +240,8 @@ class BlockingCallCancellationTest {
                     call.block();
                 }));
                 assertThat(e).isInstanceOf(TaskGroupException.class);
-                assertThat(((TaskGroupException) e).exceptions()).singleElement()
+                assertThat(((TaskGroupException) e).exceptions())
+                        .singleElement()
                         .isInstanceOf(IllegalStateException.class);
                 assertThat(Aio.currentTask().cancelling()).isZero();
                 yield null;
@@ -240,14 +257,17 @@ class BlockingCallCancellationTest {
 
     @Test
     void anInterruptThatAio4jDidNotSendStaysAnError() {
-        assumeTrue(TestSupport.carrierMode(), "portable mode: the foreign interrupt is tested the same way in carrier mode only");
+        assumeTrue(
+                TestSupport.carrierMode(),
+                "portable mode: the foreign interrupt is tested the same way in carrier mode only");
         Throwable e = runReal(() -> {
             Task<Void> t = Aio.createTask(() -> Thread.sleep(30_000));
             Aio.sleep(DELAY);
             t.thread().interrupt(); // not a cancellation
             return catchThrowable(t::await);
         });
-        assertThat(e).isInstanceOf(java.util.concurrent.CompletionException.class)
+        assertThat(e)
+                .isInstanceOf(java.util.concurrent.CompletionException.class)
                 .hasCauseInstanceOf(InterruptedException.class);
     }
 
@@ -255,25 +275,31 @@ class BlockingCallCancellationTest {
     void aTaskThatRethrowsSomethingElseIsStillCancelled() {
         assumeTrue(TestSupport.carrierMode(), "portable mode: no cancellation reaches a JDK blocking call");
         Throwable e = runReal(() -> Timeout.moveOnAfter(DELAY, () -> {
-            try {
-                Thread.sleep(30_000);
-            } catch (InterruptedException ie) {
-                throw new IllegalStateException("wrapped", ie);
-            }
-        }) ? null : new AssertionError("moved on"));
+                    try {
+                        Thread.sleep(30_000);
+                    } catch (InterruptedException ie) {
+                        throw new IllegalStateException("wrapped", ie);
+                    }
+                })
+                ? null
+                : new AssertionError("moved on"));
         assertThat(e).isInstanceOf(AssertionError.class).hasMessage("moved on");
     }
 
     @Test
     void portableModeLetsAJdkBlockingCallRunToItsEnd() {
-        assumeTrue(!TestSupport.carrierMode(), "carrier mode cancels the call (aCancelledBlockingCallEndsLikeACancelledSleep)");
+        assumeTrue(
+                !TestSupport.carrierMode(),
+                "carrier mode cancels the call (aCancelledBlockingCallEndsLikeACancelledSleep)");
         // The call holds the baton: the loop cannot run the timeout's timer until it returns, and
         // by then the body is done, so the scope returns the body's value after the full second.
         long start = System.nanoTime();
-        String r = runReal(() -> Aio.waitFor(() -> {
-            Thread.sleep(1_000);
-            return "finished";
-        }, Duration.ofMillis(100)));
+        String r = runReal(() -> Aio.waitFor(
+                () -> {
+                    Thread.sleep(1_000);
+                    return "finished";
+                },
+                Duration.ofMillis(100)));
         assertThat(r).isEqualTo("finished");
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1_000));
         // A cancel() sent by another task arrives after the call has ended: the task is done.

@@ -58,7 +58,9 @@ final class ChildJvm implements AutoCloseable {
 
     /** Sends {@code signal} with {@code kill -NAME pid}. */
     void kill(Signal signal) throws Exception {
-        int status = new ProcessBuilder("kill", "-" + signal.name(), Long.toString(process.pid())).inheritIO().start()
+        int status = new ProcessBuilder("kill", "-" + signal.name(), Long.toString(process.pid()))
+                .inheritIO()
+                .start()
                 .waitFor();
         if (status != 0) {
             throw new AssertionError("kill -" + signal.name() + " failed with status " + status);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class ContextBridgeTest {
     /** Stands for SLF4J's MDC or OpenTelemetry's current Context: plain thread-bound state. */
     private static final ThreadLocal<String> MDC = new ThreadLocal<>();
+
     private static final ContextBridge<String> BRIDGE = ContextBridge.ofThreadLocal(MDC);
 
     @BeforeEach
@@ -69,7 +70,8 @@ class ContextBridgeTest {
     @Test
     void callbacksSeeTheValueWhenScheduledAndTheLoopThreadIsLeftClean() throws Exception {
         Pipe pipe = Pipe.open();
-        try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
+        try (Pipe.SourceChannel source = pipe.source();
+                Pipe.SinkChannel sink = pipe.sink()) {
             List<String> log = TestSupport.runReal(() -> {
                 EventLoop loop = Aio.getRunningLoop();
                 List<String> out = new ArrayList<>();

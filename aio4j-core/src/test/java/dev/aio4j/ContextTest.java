@@ -24,11 +24,14 @@ class ContextTest {
     void contextRun3_anExceptionLeavesRunAsItIs() {
         Context ctx = new Context();
         assertThatThrownBy(() -> ctx.run(() -> {
-            throw new ArithmeticException("/ by zero");
-        })).isInstanceOf(ArithmeticException.class);
+                    throw new ArithmeticException("/ by zero");
+                }))
+                .isInstanceOf(ArithmeticException.class);
         assertThatThrownBy(() -> ctx.run(() -> {
-            throw new IOException("checked");
-        })).isInstanceOf(CompletionException.class).hasCauseInstanceOf(IOException.class);
+                    throw new IOException("checked");
+                }))
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(IOException.class);
     }
 
     @Test
@@ -58,9 +61,10 @@ class ContextTest {
         Context ctx = new Context();
         ContextVar<String> var = new ContextVar<>("var");
         assertThatThrownBy(() -> ctx.run(() -> {
-            var.set("spam");
-            throw new IllegalStateException();
-        })).isInstanceOf(IllegalStateException.class);
+                    var.set("spam");
+                    throw new IllegalStateException();
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(var.get(null)).isNull();
         assertThat(ctx.get(var)).isEqualTo("spam");
     }
@@ -81,7 +85,8 @@ class ContextTest {
     @Test
     void contextRun7_aContextCannotBeEnteredTwice() {
         Context ctx = new Context();
-        ctx.run(() -> assertThatThrownBy(() -> ctx.run(() -> null)).isInstanceOf(IllegalStateException.class)
+        ctx.run(() -> assertThatThrownBy(() -> ctx.run(() -> null))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is already entered"));
     }
 

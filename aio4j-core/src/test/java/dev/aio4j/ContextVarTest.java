@@ -54,7 +54,8 @@ class ContextVarTest {
             assertThat(c.get()).isEqualTo(42);
 
             c.set("spam2");
-            assertThatThrownBy(() -> c.reset(t)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> c.reset(t))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("has already been used");
             assertThat(c.get()).isEqualTo("spam2");
 
@@ -84,7 +85,8 @@ class ContextVarTest {
             ContextVar<Integer> v1 = new ContextVar<>("v1");
             ContextVar<Integer> v2 = new ContextVar<>("v2");
             ContextVar.Token<Integer> t1 = v1.set(42);
-            assertThatThrownBy(() -> v2.reset(t1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> v2.reset(t1))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("token of another ContextVar than ");
         });
     }
@@ -115,7 +117,8 @@ class ContextVarTest {
             ContextVar<Integer> c = new ContextVar<>("c", 42);
             Context ctx = new Context();
             ContextVar.Token<Integer> tok = ctx.run(() -> c.set(1));
-            assertThatThrownBy(() -> c.reset(tok)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> c.reset(tok))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("token of another Context: ");
         });
     }

@@ -50,16 +50,19 @@ class DeadlockDetectorTest {
 
     @Test
     void twoTasksAwaitingEachOtherAreNamedAsACycle() {
-        DeadlockError e = catchThrowableOfType(DeadlockError.class, () -> runFailing(() -> {
-            AtomicReference<Task<Void>> bRef = new AtomicReference<>();
-            Task<Void> a = Aio.createTask(() -> bRef.get().await(), "a");
-            Task<Void> b = Aio.createTask(a::await, "b");
-            bRef.set(b);
-            return a.await();
-        }));
+        DeadlockError e = catchThrowableOfType(
+                DeadlockError.class,
+                () -> runFailing(() -> {
+                    AtomicReference<Task<Void>> bRef = new AtomicReference<>();
+                    Task<Void> a = Aio.createTask(() -> bRef.get().await(), "a");
+                    Task<Void> b = Aio.createTask(a::await, "b");
+                    bRef.set(b);
+                    return a.await();
+                }));
         assertThat(e).isNotNull();
         assertThat(e.cycle()).containsExactly("a", "b");
-        assertThat(e.getMessage()).startsWith("Deadlock: every task of EventLoop[")
+        assertThat(e.getMessage())
+                .startsWith("Deadlock: every task of EventLoop[")
                 .contains("Cycle: task \"a\" awaits task \"b\"; task \"b\" awaits task \"a\".")
                 .containsPattern("  task \"Task-\\d+\" \\(\\d+ms old\\) waits for task \"a\"\n");
         assertThat(e.getMessage()).contains("at dev.aio4j.DeadlockDetectorTest.lambda$");
@@ -68,22 +71,29 @@ class DeadlockDetectorTest {
 
     @Test
     void twoLocksTakenInOppositeOrderAreReportedWithBothTasksStacks() {
-        DeadlockError e = catchThrowableOfType(DeadlockError.class, () -> runFailing(() -> {
-            Lock first = new Lock();
-            Lock second = new Lock();
-            Task<Void> a = Aio.createTask(() -> takeBoth(first, second), "a");
-            Task<Void> b = Aio.createTask(() -> takeBoth(second, first), "b");
-            return Aio.gather(a, b).await();
-        }));
+        DeadlockError e = catchThrowableOfType(
+                DeadlockError.class,
+                () -> runFailing(() -> {
+                    Lock first = new Lock();
+                    Lock second = new Lock();
+                    Task<Void> a = Aio.createTask(() -> takeBoth(first, second), "a");
+                    Task<Void> b = Aio.createTask(() -> takeBoth(second, first), "b");
+                    return Aio.gather(a, b).await();
+                }));
         assertThat(e).isNotNull();
         String report = e.getMessage();
-        assertThat(report).contains("  task \"a\"").contains("  task \"b\"")
-                .contains("at dev.aio4j.sync.Lock.acquire(").contains("at dev.aio4j.DeadlockDetectorTest.takeBoth(");
+        assertThat(report)
+                .contains("  task \"a\"")
+                .contains("  task \"b\"")
+                .contains("at dev.aio4j.sync.Lock.acquire(")
+                .contains("at dev.aio4j.DeadlockDetectorTest.takeBoth(");
         if (e.taskTree().task("a").heldBy() != null) {
             // Lock waits record the lock: the detector follows it to its holder.
             assertThat(e.cycle()).containsExactlyInAnyOrder("a", "b");
-            assertThat(report).containsPattern("task \"a\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by task \"b\"")
-                    .containsPattern("task \"b\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by task \"a\"");
+            assertThat(report)
+                    .containsPattern("task \"a\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by task \"b\"")
+                    .containsPattern(
+                            "task \"b\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by task \"a\"");
         } else {
             assertThat(report).contains("No cycle");
         }
@@ -92,18 +102,23 @@ class DeadlockDetectorTest {
     /** What a lock's wait records once lock waits record it; here the test records it itself. */
     @Test
     void aRecordedLockWaitIsFollowedToItsHolderAndTheCycleNamed() {
-        DeadlockError e = catchThrowableOfType(DeadlockError.class, () -> runFailing(() -> {
-            Lock first = new Lock();
-            Lock second = new Lock();
-            Task<Void> a = Aio.createTask(() -> takeBothRecorded(first, second), "a");
-            Task<Void> b = Aio.createTask(() -> takeBothRecorded(second, first), "b");
-            return Aio.gather(a, b).await();
-        }));
+        DeadlockError e = catchThrowableOfType(
+                DeadlockError.class,
+                () -> runFailing(() -> {
+                    Lock first = new Lock();
+                    Lock second = new Lock();
+                    Task<Void> a = Aio.createTask(() -> takeBothRecorded(first, second), "a");
+                    Task<Void> b = Aio.createTask(() -> takeBothRecorded(second, first), "b");
+                    return Aio.gather(a, b).await();
+                }));
         assertThat(e).isNotNull();
         assertThat(e.cycle()).containsExactly("a", "b");
-        assertThat(e.getMessage()).containsPattern("Cycle: task \"a\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by"
-                + " task \"b\"; task \"b\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by task \"a\"\\.");
-        assertThat(e.taskTree().task("a").heldBy()).isEqualTo(e.taskTree().task("b").id());
+        assertThat(e.getMessage())
+                .containsPattern(
+                        "Cycle: task \"a\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by"
+                                + " task \"b\"; task \"b\" waits for Lock\\[locked, waiters=1\\]@\\p{XDigit}+ held by task \"a\"\\.");
+        assertThat(e.taskTree().task("a").heldBy())
+                .isEqualTo(e.taskTree().task("b").id());
     }
 
     private static Void takeBothRecorded(Lock one, Lock other) {
@@ -129,32 +144,41 @@ class DeadlockDetectorTest {
 
     @Test
     void aQueueGetWithNoProducerLeftIsReported() {
-        DeadlockError e = catchThrowableOfType(DeadlockError.class, () -> runFailing(() -> {
-            Queue<Integer> queue = new Queue<>();
-            Aio.createTask(() -> {
-                queue.put(1);
-                queue.put(2);
-                return null;
-            }, "producer");
-            Task<Integer> consumer = Aio.createTask(() -> queue.get() + queue.get() + queue.get(), "consumer");
-            return consumer.await();
-        }));
+        DeadlockError e = catchThrowableOfType(
+                DeadlockError.class,
+                () -> runFailing(() -> {
+                    Queue<Integer> queue = new Queue<>();
+                    Aio.createTask(
+                            () -> {
+                                queue.put(1);
+                                queue.put(2);
+                                return null;
+                            },
+                            "producer");
+                    Task<Integer> consumer = Aio.createTask(() -> queue.get() + queue.get() + queue.get(), "consumer");
+                    return consumer.await();
+                }));
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains("No cycle").contains("  task \"consumer\"")
-                .contains("at dev.aio4j.queue.Queue.get(").doesNotContain("task \"producer\"");
+        assertThat(e.getMessage())
+                .contains("No cycle")
+                .contains("  task \"consumer\"")
+                .contains("at dev.aio4j.queue.Queue.get(")
+                .doesNotContain("task \"producer\"");
     }
 
     @Test
     void awaitingAFutureNobodyCompletesIsReportedInDebugMode() {
         assertThatThrownBy(() -> {
-            try (Runner runner = new Runner(RunOptions.defaults().withSigintHandling(false).withDebug(true))) {
-                runner.getLoop().setDeadlockGrace(GRACE);
-                runner.run(() -> {
-                    Aio.currentTask().setName("main");
-                    return Aio.getRunningLoop().createFuture().await();
-                });
-            }
-        }).isInstanceOf(DeadlockError.class)
+                    try (Runner runner = new Runner(
+                            RunOptions.defaults().withSigintHandling(false).withDebug(true))) {
+                        runner.getLoop().setDeadlockGrace(GRACE);
+                        runner.run(() -> {
+                            Aio.currentTask().setName("main");
+                            return Aio.getRunningLoop().createFuture().await();
+                        });
+                    }
+                })
+                .isInstanceOf(DeadlockError.class)
                 .hasMessageContaining("  task \"main\" (")
                 .hasMessageContaining(" waits for Future[pending]")
                 .hasMessageContaining("at dev.aio4j.Future.await(");
@@ -162,32 +186,40 @@ class DeadlockDetectorTest {
 
     @Test
     void aBarrierShortOfPartiesIsReported() {
-        DeadlockError e = catchThrowableOfType(DeadlockError.class, () -> runFailing(() -> {
-            Barrier barrier = new Barrier(3);
-            Task<Integer> a = Aio.createTask(barrier::await, "party-a");
-            Task<Integer> b = Aio.createTask(barrier::await, "party-b");
-            return Aio.gather(a, b).await();
-        }));
+        DeadlockError e = catchThrowableOfType(
+                DeadlockError.class,
+                () -> runFailing(() -> {
+                    Barrier barrier = new Barrier(3);
+                    Task<Integer> a = Aio.createTask(barrier::await, "party-a");
+                    Task<Integer> b = Aio.createTask(barrier::await, "party-b");
+                    return Aio.gather(a, b).await();
+                }));
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains("  task \"party-a\"").contains("  task \"party-b\"")
+        assertThat(e.getMessage())
+                .contains("  task \"party-a\"")
+                .contains("  task \"party-b\"")
                 .contains("at dev.aio4j.sync.Barrier.await(");
     }
 
     @Test
     void joiningAQueueWhoseConsumersDiedIsReported() {
-        DeadlockError e = catchThrowableOfType(DeadlockError.class, () -> runFailing(() -> {
-            Queue<String> jobs = new Queue<>();
-            for (int i = 0; i < 3; i++) {
-                jobs.putNowait("job" + i);
-            }
-            Task<Void> consumer = Aio.createTask(() -> {
-                jobs.get();
-                throw new IllegalStateException("consumer crashed before taskDone()");
-            }, "consumer");
-            Aio.currentTask().setName("joiner");
-            jobs.join();
-            return consumer.await();
-        }));
+        DeadlockError e = catchThrowableOfType(
+                DeadlockError.class,
+                () -> runFailing(() -> {
+                    Queue<String> jobs = new Queue<>();
+                    for (int i = 0; i < 3; i++) {
+                        jobs.putNowait("job" + i);
+                    }
+                    Task<Void> consumer = Aio.createTask(
+                            () -> {
+                                jobs.get();
+                                throw new IllegalStateException("consumer crashed before taskDone()");
+                            },
+                            "consumer");
+                    Aio.currentTask().setName("joiner");
+                    jobs.join();
+                    return consumer.await();
+                }));
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("  task \"joiner\"").contains("at dev.aio4j.queue.Queue.join(");
     }
@@ -287,30 +319,32 @@ class DeadlockDetectorTest {
     @Test
     void aTaskWaitingForAThreadIsNeverReported() {
         assertThat(runFailing(() -> Aio.toThread(() -> {
-            Thread.sleep(QUIET_WAIT.toMillis());
-            return "done";
-        }))).isEqualTo("done");
+                    Thread.sleep(QUIET_WAIT.toMillis());
+                    return "done";
+                })))
+                .isEqualTo("done");
     }
 
     @Test
     void aThreadAnnouncedWithExternalStartedKeepsTheDetectorQuiet() throws Exception {
         assertThat(runFailing(() -> {
-            EventLoop loop = Aio.getRunningLoop();
-            Future<String> answer = loop.createFuture();
-            loop.externalStarted();
-            Thread.ofPlatform().start(() -> {
-                try {
-                    Thread.sleep(QUIET_WAIT.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                loop.callSoonThreadsafe(() -> {
-                    loop.externalDone();
-                    answer.setResult("answered");
-                });
-            });
-            return answer.await();
-        })).isEqualTo("answered");
+                    EventLoop loop = Aio.getRunningLoop();
+                    Future<String> answer = loop.createFuture();
+                    loop.externalStarted();
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            Thread.sleep(QUIET_WAIT.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        loop.callSoonThreadsafe(() -> {
+                            loop.externalDone();
+                            answer.setResult("answered");
+                        });
+                    });
+                    return answer.await();
+                }))
+                .isEqualTo("answered");
     }
 
     /**
@@ -320,18 +354,21 @@ class DeadlockDetectorTest {
     @Test
     void aCallbackFromAnotherThreadWithinTheGraceIsNeverReported() {
         Duration grace = Duration.ofNanos(DeadlockDetector.DEFAULT_GRACE_NANOS);
-        assertThat(runFailing(() -> {
-            EventLoop loop = Aio.getRunningLoop();
-            Future<String> answer = loop.createFuture();
-            Thread.ofPlatform().start(() -> {
-                try {
-                    Thread.sleep(grace.toMillis() / 3);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                loop.callSoonThreadsafe(() -> answer.setResult("called back"));
-            });
-            return answer.await();
-        }, grace)).isEqualTo("called back");
+        assertThat(runFailing(
+                        () -> {
+                            EventLoop loop = Aio.getRunningLoop();
+                            Future<String> answer = loop.createFuture();
+                            Thread.ofPlatform().start(() -> {
+                                try {
+                                    Thread.sleep(grace.toMillis() / 3);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                loop.callSoonThreadsafe(() -> answer.setResult("called back"));
+                            });
+                            return answer.await();
+                        },
+                        grace))
+                .isEqualTo("called back");
     }
 }

@@ -42,9 +42,11 @@ class DebugModeTest {
     }
 
     private static void createAndForget() {
-        Aio.createTask(() -> {
-            throw new IllegalStateException("lost in a task");
-        }, "forgotten");
+        Aio.createTask(
+                () -> {
+                    throw new IllegalStateException("lost in a task");
+                },
+                "forgotten");
         Future<Void> f = Aio.getRunningLoop().createFuture();
         f.setException(new IllegalStateException("lost in a future"));
     }
@@ -54,49 +56,57 @@ class DebugModeTest {
         List<ExceptionContext> reports = forgottenFailures(true);
         assertThat(reports).hasSize(2);
         assertThat(reports).anySatisfy(r -> {
-            assertThat(r.message()).startsWith("Task exception was never retrieved\nTask created at (most recent call first):"
-                    + "\n\tat dev.aio4j.DebugModeTest.createAndForget(DebugModeTest.java:");
+            assertThat(r.message())
+                    .startsWith("Task exception was never retrieved\nTask created at (most recent call first):"
+                            + "\n\tat dev.aio4j.DebugModeTest.createAndForget(DebugModeTest.java:");
             assertThat(r.taskName()).isEqualTo("forgotten");
         });
-        assertThat(reports).anySatisfy(r -> assertThat(r.message()).startsWith(
-                "Future exception was never retrieved\nFuture created at (most recent call first):"
+        assertThat(reports).anySatisfy(r -> assertThat(r.message())
+                .startsWith("Future exception was never retrieved\nFuture created at (most recent call first):"
                         + "\n\tat dev.aio4j.DebugModeTest.createAndForget(DebugModeTest.java:"));
     }
 
     @Test
     void withoutDebugModeTheReportHasNoCreationSite() {
         List<ExceptionContext> reports = forgottenFailures(false);
-        assertThat(reports).extracting(ExceptionContext::message)
-                .containsExactlyInAnyOrder("Task exception was never retrieved", "Future exception was never retrieved");
+        assertThat(reports)
+                .extracting(ExceptionContext::message)
+                .containsExactlyInAnyOrder(
+                        "Task exception was never retrieved", "Future exception was never retrieved");
     }
 
     private record Resource(String name) implements AutoCloseable {
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
     void aResourceLeftOpenIsReportedWithWhereItWasRegisteredWhenItsLoopCloses() {
-        List<String> log = captureLog(() -> Aio.run(() -> {
-            Aio.getRunningLoop().addCloseable(new Resource("left-open"));
-            Resource closed = new Resource("closed");
-            Aio.getRunningLoop().addCloseable(closed);
-            Aio.getRunningLoop().removeCloseable(closed);
-            return null;
-        }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
-        List<String> unclosed = log.stream().filter(m -> m.startsWith("Unclosed ")).toList();
+        List<String> log = captureLog(() -> Aio.run(
+                () -> {
+                    Aio.getRunningLoop().addCloseable(new Resource("left-open"));
+                    Resource closed = new Resource("closed");
+                    Aio.getRunningLoop().addCloseable(closed);
+                    Aio.getRunningLoop().removeCloseable(closed);
+                    return null;
+                },
+                RunOptions.defaults().withDebug(true).withSigintHandling(false)));
+        List<String> unclosed =
+                log.stream().filter(m -> m.startsWith("Unclosed ")).toList();
         assertThat(unclosed).hasSize(1);
-        assertThat(unclosed.get(0)).startsWith("Unclosed resource Resource[name=left-open] closed with its loop EventLoop[")
+        assertThat(unclosed.get(0))
+                .startsWith("Unclosed resource Resource[name=left-open] closed with its loop EventLoop[")
                 .contains("\nRegistered at:\n\tat dev.aio4j.DebugModeTest.lambda$");
     }
 
     @Test
     void withoutDebugModeAResourceLeftOpenIsClosedQuietly() {
-        List<String> log = captureLog(() -> Aio.run(() -> {
-            Aio.getRunningLoop().addCloseable(new Resource("left-open"));
-            return null;
-        }, RunOptions.defaults().withDebug(false).withSigintHandling(false)));
+        List<String> log = captureLog(() -> Aio.run(
+                () -> {
+                    Aio.getRunningLoop().addCloseable(new Resource("left-open"));
+                    return null;
+                },
+                RunOptions.defaults().withDebug(false).withSigintHandling(false)));
         assertThat(log).noneMatch(m -> m.startsWith("Unclosed "));
     }
 
@@ -105,10 +115,12 @@ class DebugModeTest {
         // asyncio's "Task was destroyed but it is pending!" cannot happen: the loop holds every
         // unfinished task strongly, so it stays until it ends or the loop closes.
         TestSupport.runReal(() -> {
-            WeakReference<Task<?>> ref = new WeakReference<>(Aio.createTask(() -> {
-                Aio.getRunningLoop().createFuture().await(); // a future nobody else references
-                return null;
-            }, "orphan"));
+            WeakReference<Task<?>> ref = new WeakReference<>(Aio.createTask(
+                    () -> {
+                        Aio.getRunningLoop().createFuture().await(); // a future nobody else references
+                        return null;
+                    },
+                    "orphan"));
             Aio.sleep(Duration.ofMillis(1));
             for (int i = 0; i < 3; i++) {
                 System.gc();

@@ -16,12 +16,17 @@ import org.junit.jupiter.api.Test;
 class EagerTaskTest {
 
     private static <T> T runEager(Callable<T> body) {
-        return Aio.run(body, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false)
-                .withTaskFactory(TaskFactory.EAGER));
+        return Aio.run(
+                body,
+                RunOptions.defaults()
+                        .withClock(VirtualClock.autojump())
+                        .withSigintHandling(false)
+                        .withTaskFactory(TaskFactory.EAGER));
     }
 
     private static <T> T runLazy(Callable<T> body) {
-        return Aio.run(body, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false));
+        return Aio.run(
+                body, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false));
     }
 
     @Test
@@ -193,7 +198,8 @@ class EagerTaskTest {
             });
             order.add("main after create");
             Aio.sleep(Duration.ofMillis(1));
-            assertThat(order.subList(0, 4)).containsExactly("outer start", "inner start", "outer after create", "main after create");
+            assertThat(order.subList(0, 4))
+                    .containsExactly("outer start", "inner start", "outer after create", "main after create");
             assertThat(order).hasSize(6);
             return null;
         });
@@ -251,7 +257,9 @@ class EagerTaskTest {
     void fromALoopCallbackAnEagerTaskStartsLazily() {
         runEager(() -> {
             Future<Boolean> doneAtReturn = Aio.getRunningLoop().createFuture();
-            Aio.getRunningLoop().callSoon(() -> doneAtReturn.setResult(Aio.getRunningLoop().createTask(() -> 1).done()));
+            Aio.getRunningLoop()
+                    .callSoon(() -> doneAtReturn.setResult(
+                            Aio.getRunningLoop().createTask(() -> 1).done()));
             assertThat(doneAtReturn.await()).isFalse();
             return null;
         });
@@ -259,14 +267,19 @@ class EagerTaskTest {
 
     @Test
     void eagerTasksRunInDebugModeToo() {
-        int r = Aio.run(() -> {
-            Task<Integer> done = Aio.createTask(() -> 1);
-            Task<Integer> blocked = Aio.createTask(() -> Aio.sleep(Duration.ofMillis(5), 2));
-            assertThat(done.done()).isTrue();
-            assertThat(Aio.getRunningLoop().getDebug()).isTrue();
-            return done.await() + blocked.await();
-        }, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false).withDebug(true)
-                .withTaskFactory(TaskFactory.EAGER));
+        int r = Aio.run(
+                () -> {
+                    Task<Integer> done = Aio.createTask(() -> 1);
+                    Task<Integer> blocked = Aio.createTask(() -> Aio.sleep(Duration.ofMillis(5), 2));
+                    assertThat(done.done()).isTrue();
+                    assertThat(Aio.getRunningLoop().getDebug()).isTrue();
+                    return done.await() + blocked.await();
+                },
+                RunOptions.defaults()
+                        .withClock(VirtualClock.autojump())
+                        .withSigintHandling(false)
+                        .withDebug(true)
+                        .withTaskFactory(TaskFactory.EAGER));
         assertThat(r).isEqualTo(3);
     }
 }

@@ -412,42 +412,53 @@ class EventLoopTest {
 
     @Test
     void debugModeWarnsAboutASlowCallback() {
-        List<String> warnings = TestSupport.captureLog(() -> Aio.run(() -> {
-            EventLoop loop = Aio.getRunningLoop();
-            loop.setSlowCallbackDuration(Duration.ofMillis(5));
-            loop.callSoon(() -> spin(20));
-            Aio.sleep(Duration.ofMillis(1));
-            return null;
-        }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
+        List<String> warnings = TestSupport.captureLog(() -> Aio.run(
+                () -> {
+                    EventLoop loop = Aio.getRunningLoop();
+                    loop.setSlowCallbackDuration(Duration.ofMillis(5));
+                    loop.callSoon(() -> spin(20));
+                    Aio.sleep(Duration.ofMillis(1));
+                    return null;
+                },
+                RunOptions.defaults().withDebug(true).withSigintHandling(false)));
         assertThat(warnings).anyMatch(m -> m.startsWith("Executing Handle") && m.contains("took"));
     }
 
     @Test
     void debugModeWarnsAboutASlowTaskStepNamingTheTask() {
-        List<String> warnings = TestSupport.captureLog(() -> Aio.run(() -> {
-            Aio.getRunningLoop().setSlowCallbackDuration(Duration.ofMillis(5));
-            Aio.createTask(() -> {
-                spin(20);
-                Aio.sleep(Duration.ZERO);
-            }, "hog").await();
-            return null;
-        }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
+        List<String> warnings = TestSupport.captureLog(() -> Aio.run(
+                () -> {
+                    Aio.getRunningLoop().setSlowCallbackDuration(Duration.ofMillis(5));
+                    Aio.createTask(
+                                    () -> {
+                                        spin(20);
+                                        Aio.sleep(Duration.ZERO);
+                                    },
+                                    "hog")
+                            .await();
+                    return null;
+                },
+                RunOptions.defaults().withDebug(true).withSigintHandling(false)));
         assertThat(warnings).anyMatch(m -> m.startsWith("Executing Task[hog") && m.contains("without waiting"));
     }
 
     @Test
     void debugWatchdogNamesTheTaskThatHoldsTheLoop() {
-        List<String> warnings = TestSupport.captureLog(() -> Aio.run(() -> {
-            Aio.getRunningLoop().setSlowCallbackDuration(Duration.ofMillis(20)); // watchdog at 200 ms
-            Aio.createTask(() -> {
-                spin(800); // holds the carrier: no other task or callback runs meanwhile
-                Aio.sleep(Duration.ZERO);
-            }, "busy-loop").await();
-            return null;
-        }, RunOptions.defaults().withDebug(true).withSigintHandling(false)));
-        assertThat(warnings).anyMatch(m -> m.startsWith("Task[busy-loop") && m.contains("has held aio4j-loop-")
-                && m.contains("spin"));
+        List<String> warnings = TestSupport.captureLog(() -> Aio.run(
+                () -> {
+                    Aio.getRunningLoop().setSlowCallbackDuration(Duration.ofMillis(20)); // watchdog at 200 ms
+                    Aio.createTask(
+                                    () -> {
+                                        spin(800); // holds the carrier: no other task or callback runs meanwhile
+                                        Aio.sleep(Duration.ZERO);
+                                    },
+                                    "busy-loop")
+                            .await();
+                    return null;
+                },
+                RunOptions.defaults().withDebug(true).withSigintHandling(false)));
+        assertThat(warnings)
+                .anyMatch(m ->
+                        m.startsWith("Task[busy-loop") && m.contains("has held aio4j-loop-") && m.contains("spin"));
     }
-
-
 }

@@ -22,8 +22,7 @@ class ForeignVirtualThreadTest {
     private static final long BURN_NANOS = TimeUnit.MILLISECONDS.toNanos(400);
 
     /** When a burning thread started and ended, and the carrier it ran on. */
-    record Run(long startNanos, long endNanos, String where) {
-    }
+    record Run(long startNanos, long endNanos, String where) {}
 
     private static Run burn() {
         long start = System.nanoTime();
@@ -42,14 +41,16 @@ class ForeignVirtualThreadTest {
     void virtualThreadsStartedByATaskRunInParallelWithTheLoop() throws Exception {
         AtomicLong maxLateNanos = new AtomicLong();
         List<Run> runs = runReal(() -> {
-            Task<Void> heartbeat = Aio.createTask(() -> {
-                while (true) {
-                    long t0 = System.nanoTime();
-                    Aio.sleep(Duration.ofMillis(20));
-                    long late = System.nanoTime() - t0 - TimeUnit.MILLISECONDS.toNanos(20);
-                    maxLateNanos.accumulateAndGet(late, Math::max);
-                }
-            }, "heartbeat");
+            Task<Void> heartbeat = Aio.createTask(
+                    () -> {
+                        while (true) {
+                            long t0 = System.nanoTime();
+                            Aio.sleep(Duration.ofMillis(20));
+                            long late = System.nanoTime() - t0 - TimeUnit.MILLISECONDS.toNanos(20);
+                            maxLateNanos.accumulateAndGet(late, Math::max);
+                        }
+                    },
+                    "heartbeat");
             Aio.sleep(Duration.ofMillis(50));
             AtomicReference<Run> viaBuilder = new AtomicReference<>();
             Thread t = Thread.ofVirtual().start(() -> viaBuilder.set(burn()));
@@ -70,7 +71,8 @@ class ForeignVirtualThreadTest {
         }
         Run a = runs.get(0), b = runs.get(1);
         assertThat(a.startNanos() < b.endNanos() && b.startNanos() < a.endNanos())
-                .as("the two threads overlap in time: %s, %s", a, b).isTrue();
+                .as("the two threads overlap in time: %s, %s", a, b)
+                .isTrue();
         if (TestSupport.carrierMode()) {
             assertThat(maxLateNanos.get()).as("heartbeat lateness").isLessThan(TimeUnit.MILLISECONDS.toNanos(300));
         }
@@ -95,7 +97,9 @@ class ForeignVirtualThreadTest {
             });
             return null;
         });
-        assertThat(finished.await(30, TimeUnit.SECONDS)).as("the thread finished after Aio.run returned").isTrue();
+        assertThat(finished.await(30, TimeUnit.SECONDS))
+                .as("the thread finished after Aio.run returned")
+                .isTrue();
         assertThat(where.get()).doesNotContain("aio4j-loop");
     }
 }

@@ -23,7 +23,9 @@ class FutureTest {
             Future<Integer> f = Aio.getRunningLoop().createFuture();
             assertThat(f.done()).isFalse();
             assertThatThrownBy(f::result).isInstanceOf(InvalidStateError.class).hasMessage("Result is not set.");
-            assertThatThrownBy(f::exception).isInstanceOf(InvalidStateError.class).hasMessage("Exception is not set.");
+            assertThatThrownBy(f::exception)
+                    .isInstanceOf(InvalidStateError.class)
+                    .hasMessage("Exception is not set.");
             f.setResult(3);
             assertThat(f.result()).isEqualTo(3);
             assertThat(f.exception()).isNull();
@@ -55,7 +57,8 @@ class FutureTest {
             cancelled.cancel();
             assertThat(cancelled.trySetResult(4)).isFalse();
             assertThat(cancelled.cancelled()).isTrue();
-            assertThatThrownBy(() -> loop.createFuture().trySetException(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> loop.createFuture().trySetException(null))
+                    .isInstanceOf(NullPointerException.class);
 
             Task<Void> task = Aio.createTask(() -> null);
             assertThatThrownBy(() -> task.trySetResult(null)).isInstanceOf(UnsupportedOperationException.class);
@@ -160,7 +163,8 @@ class FutureTest {
         try (EventLoop other = EventLoop.newEventLoop()) {
             Future<Integer> foreign = other.createFuture();
             runReal(() -> {
-                assertThatThrownBy(foreign::await).isInstanceOf(IllegalStateException.class)
+                assertThatThrownBy(foreign::await)
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("attached to a different loop");
                 return null;
             });
@@ -180,7 +184,8 @@ class FutureTest {
     void awaitOutsideATaskIsAClearError() {
         try (EventLoop loop = EventLoop.newEventLoop()) {
             Future<Integer> f = loop.createFuture();
-            assertThatThrownBy(f::await).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(f::await)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("must be called from a task");
         }
     }
@@ -218,7 +223,9 @@ class FutureTest {
             Aio.sleep(Duration.ofMillis(1));
             return null;
         });
-        assertThatThrownBy(() -> cfs[0].get()).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> cfs[0].get())
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(cfs[1].isCancelled() || cfs[1].isCompletedExceptionally()).isTrue();
         assertThatThrownBy(() -> cfs[1].join()).isInstanceOf(java.util.concurrent.CancellationException.class);
     }
@@ -229,9 +236,11 @@ class FutureTest {
         try (EventLoop loop = EventLoop.newEventLoop()) {
             loop.setExceptionHandler((l, ctx) -> reports.add(ctx));
             loop.runUntilComplete(() -> {
-                Aio.createTask(() -> {
-                    throw new IllegalStateException("lost");
-                }, "forgotten");
+                Aio.createTask(
+                        () -> {
+                            throw new IllegalStateException("lost");
+                        },
+                        "forgotten");
                 Aio.sleep(Duration.ofMillis(1));
                 return null;
             });

@@ -38,7 +38,9 @@ class JavaFormsTest {
     @Test
     void sleepWithANullUnitIsRejected() {
         runVirtual(() -> {
-            assertThatThrownBy(() -> Aio.sleep(1, null)).isInstanceOf(NullPointerException.class).hasMessage("unit");
+            assertThatThrownBy(() -> Aio.sleep(1, null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("unit");
             return null;
         });
     }
@@ -58,8 +60,8 @@ class JavaFormsTest {
     void awaitWithATimeoutThrowsTimeoutErrorAndLeavesTheTaskRunning() {
         runVirtual(() -> {
             Task<String> t = Aio.createTask(() -> Aio.sleep(Duration.ofSeconds(5), "late"));
-            TimeoutError e = org.junit.jupiter.api.Assertions.assertThrows(TimeoutError.class,
-                    () -> t.awaitWithin(Duration.ofMillis(100)));
+            TimeoutError e = org.junit.jupiter.api.Assertions.assertThrows(
+                    TimeoutError.class, () -> t.awaitWithin(Duration.ofMillis(100)));
             assertThat(e.getMessage()).contains("PT0.1S");
             assertThat(now()).isCloseTo(0.1, Offset.offset(1e-6));
             assertThat(t.done()).isFalse();
@@ -105,10 +107,13 @@ class JavaFormsTest {
                 Aio.sleep(Duration.ofMillis(10));
                 throw new ArithmeticException("boom");
             });
-            assertThatThrownBy(() -> failing.awaitWithin(Duration.ofSeconds(1))).isInstanceOf(ArithmeticException.class).hasMessage("boom");
+            assertThatThrownBy(() -> failing.awaitWithin(Duration.ofSeconds(1)))
+                    .isInstanceOf(ArithmeticException.class)
+                    .hasMessage("boom");
             Task<Integer> cancelled = Aio.createTask(() -> Aio.sleep(Duration.ofSeconds(10), 1));
             Aio.getRunningLoop().callLater(Duration.ofMillis(10), () -> cancelled.cancel());
-            assertThatThrownBy(() -> cancelled.awaitWithin(Duration.ofSeconds(1))).isInstanceOf(CancelledError.class);
+            assertThatThrownBy(() -> cancelled.awaitWithin(Duration.ofSeconds(1)))
+                    .isInstanceOf(CancelledError.class);
             return null;
         });
     }

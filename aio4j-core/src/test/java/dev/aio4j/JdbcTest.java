@@ -36,8 +36,10 @@ class JdbcTest {
     }
 
     private static void carrierModeOnly() {
-        assumeTrue(TestSupport.carrierMode(), "portable mode: the driver's socket reads hold the baton, as every JDK"
-                + " blocking call does there (SuspendsOnlyTheTaskTest.jdkCallsRunOneAtATimeInPortableMode)");
+        assumeTrue(
+                TestSupport.carrierMode(),
+                "portable mode: the driver's socket reads hold the baton, as every JDK"
+                        + " blocking call does there (SuspendsOnlyTheTaskTest.jdkCallsRunOneAtATimeInPortableMode)");
     }
 
     @Test
@@ -75,7 +77,9 @@ class JdbcTest {
                 }
             });
             // The interrupt closed the driver's socket: the connection is gone, as docs/BLOCKING.md says.
-            assertThat(c.isValid(5)).as("connection still usable after the cancelled query").isFalse();
+            assertThat(c.isValid(5))
+                    .as("connection still usable after the cancelled query")
+                    .isFalse();
         }
     }
 }

@@ -45,7 +45,8 @@ class LoopCloseTest {
                 f.get(0, TimeUnit.SECONDS);
                 throw new AssertionError("completed normally: " + f);
             } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(IllegalStateException.class)
+                assertThat(e.getCause())
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("vent loop is closed");
             }
         }
@@ -101,7 +102,9 @@ class LoopCloseTest {
             assertThat(t.isAlive()).isFalse();
         }
         // Every loop is closed now: whatever was accepted has run.
-        assertThat(ran.get()).as("accepted %d, rejected %d", accepted.get(), rejected.get()).isEqualTo(accepted.get());
+        assertThat(ran.get())
+                .as("accepted %d, rejected %d", accepted.get(), rejected.get())
+                .isEqualTo(accepted.get());
         assertThat(rejected.get()).isPositive();
     }
 

@@ -48,7 +48,8 @@ class LoopCloseableTest {
     void aFailingCloseGoesToTheExceptionHandlerAndTheOthersStillClose() {
         List<String> seen = new ArrayList<>();
         EventLoop loop = EventLoop.newEventLoop();
-        loop.setExceptionHandler((l, context) -> seen.add(context.message() + ": " + context.exception().getMessage()));
+        loop.setExceptionHandler((l, context) ->
+                seen.add(context.message() + ": " + context.exception().getMessage()));
         loop.runUntilComplete(() -> {
             loop.addCloseable(() -> {
                 throw new IllegalStateException("boom");
@@ -66,7 +67,8 @@ class LoopCloseableTest {
     void aClosedLoopRefusesNewResources() {
         EventLoop loop = EventLoop.newEventLoop();
         loop.close();
-        assertThatThrownBy(() -> loop.addCloseable(() -> { })).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> loop.addCloseable(() -> {}))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("Event loop is closed");
     }
 

@@ -38,13 +38,18 @@ class LoopEventsTest {
                 loop.setSlowCallbackDuration(Duration.ofMillis(50));
                 loop.callSoon(() -> spin(120));
                 Aio.sleep(Duration.ofMillis(1));
-                Aio.createTask(() -> {
-                    spin(1_400); // over the 1 s stall threshold
-                    Aio.sleep(Duration.ZERO);
-                }, "hog").await();
-                Task<Void> fails = Aio.createTask(() -> {
-                    throw new IllegalStateException("boom");
-                }, "fails");
+                Aio.createTask(
+                                () -> {
+                                    spin(1_400); // over the 1 s stall threshold
+                                    Aio.sleep(Duration.ZERO);
+                                },
+                                "hog")
+                        .await();
+                Task<Void> fails = Aio.createTask(
+                        () -> {
+                            throw new IllegalStateException("boom");
+                        },
+                        "fails");
                 Aio.sleep(Duration.ofMillis(1));
                 assertThat(fails.exception()).hasMessage("boom");
                 Aio.sleep(Duration.ofMillis(600)); // the watchdog sees the stall end; statistics are sampled
@@ -54,11 +59,13 @@ class LoopEventsTest {
             recording.dump(file);
         }
         List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
-                .filter(e -> loopName[0].equals(e.getString("loop"))).toList();
+                .filter(e -> loopName[0].equals(e.getString("loop")))
+                .toList();
 
         // Only the hog's hold is certain: a loaded machine may also hold the loop's own thread.
         List<RecordedEvent> stalls = ofType(events, "dev.aio4j.LoopStall").stream()
-                .filter(e -> e.getString("holder").startsWith("Task[hog")).toList();
+                .filter(e -> e.getString("holder").startsWith("Task[hog"))
+                .toList();
         assertThat(stalls).as("stalls in %s", events).hasSize(1);
         RecordedEvent stall = stalls.get(0);
         assertThat(stall.getDuration("held")).isBetween(Duration.ofMillis(1_000), Duration.ofSeconds(30));
@@ -112,6 +119,8 @@ class LoopEventsTest {
     }
 
     private static List<RecordedEvent> ofType(List<RecordedEvent> events, String type) {
-        return events.stream().filter(e -> e.getEventType().getName().equals(type)).toList();
+        return events.stream()
+                .filter(e -> e.getEventType().getName().equals(type))
+                .toList();
     }
 }

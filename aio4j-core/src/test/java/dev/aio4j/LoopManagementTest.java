@@ -38,17 +38,23 @@ class LoopManagementTest {
                 // JMX reads from another thread, while this task waits for it: the tree goes through the loop.
                 String[] got = Aio.toThread(() -> {
                     awaitRegistered(name, true);
-                    return new String[] {String.valueOf(SERVER.getAttribute(name, "Tasks")),
-                            String.valueOf(SERVER.getAttribute(name, "Timers")), (String) SERVER.getAttribute(name, "TaskTree"),
-                            (String) SERVER.getAttribute(name, "TaskTable"), String.valueOf(SERVER.getAttribute(name, "Running")),
-                            (String) SERVER.getAttribute(name, "TaskTreeWithStacks")};
+                    return new String[] {
+                        String.valueOf(SERVER.getAttribute(name, "Tasks")),
+                        String.valueOf(SERVER.getAttribute(name, "Timers")),
+                        (String) SERVER.getAttribute(name, "TaskTree"),
+                        (String) SERVER.getAttribute(name, "TaskTable"),
+                        String.valueOf(SERVER.getAttribute(name, "Running")),
+                        (String) SERVER.getAttribute(name, "TaskTreeWithStacks")
+                    };
                 });
                 sleeper.cancel();
                 return got;
             });
             assertThat(seen[0]).isEqualTo("2");
             assertThat(Integer.parseInt(seen[1])).isGreaterThanOrEqualTo(1);
-            assertThat(seen[2]).contains("└── (T) main  waiting").contains("waits for Future[pending]")
+            assertThat(seen[2])
+                    .contains("└── (T) main  waiting")
+                    .contains("waits for Future[pending]")
                     .contains("└── (T) sleeper  waiting");
             assertThat(seen[3]).containsPattern("\\n\\d+ +sleeper +waiting ");
             assertThat(seen[4]).isEqualTo("true");

@@ -42,8 +42,10 @@ final class PostgresServer implements AutoCloseable {
             return null;
         }
         try (Stream<Path> versions = Files.list(lib)) {
-            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.naturalOrder()).orElse(null);
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.naturalOrder())
+                    .orElse(null);
         } catch (IOException e) {
             return null;
         }
@@ -52,7 +54,8 @@ final class PostgresServer implements AutoCloseable {
     static PostgresServer start() throws IOException, InterruptedException {
         Path bin = findBin();
         if (bin == null) {
-            throw new IllegalStateException("PostgreSQL is not installed (apt-get install postgresql; ./aio4j test does it)");
+            throw new IllegalStateException(
+                    "PostgreSQL is not installed (apt-get install postgresql; ./aio4j test does it)");
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("aio4j-pg");
@@ -60,17 +63,41 @@ final class PostgresServer implements AutoCloseable {
             run(List.of("chown", "postgres", dir.toString()), false);
         }
         Path data = dir.resolve("data");
-        run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "test",
-                "--no-sync"), root);
+        run(
+                List.of(
+                        bin.resolve("initdb").toString(),
+                        "-D",
+                        data.toString(),
+                        "-A",
+                        "trust",
+                        "-U",
+                        "test",
+                        "--no-sync"),
+                root);
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort(); // PostgreSQL cannot take port 0; a free one, just released
         }
-        List<String> cmd = command(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
-                "-p", String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
-                "-c", "fsync=off", "-c", "max_connections=30"), root);
-        Process server = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile()).start();
+        List<String> cmd = command(
+                List.of(
+                        bin.resolve("postgres").toString(),
+                        "-D",
+                        data.toString(),
+                        "-p",
+                        String.valueOf(port),
+                        "-k",
+                        dir.toString(),
+                        "-c",
+                        "listen_addresses=127.0.0.1",
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "max_connections=30"),
+                root);
+        Process server = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile())
+                .start();
         PostgresServer pg = new PostgresServer(bin, dir, root, port, server);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
@@ -79,7 +106,8 @@ final class PostgresServer implements AutoCloseable {
             } catch (SQLException e) {
                 if (!server.isAlive() || System.nanoTime() > deadline) {
                     pg.close();
-                    throw new IllegalStateException("PostgreSQL did not start: " + Files.readString(dir.resolve("server.log")), e);
+                    throw new IllegalStateException(
+                            "PostgreSQL did not start: " + Files.readString(dir.resolve("server.log")), e);
                 }
                 Thread.sleep(100);
             }
@@ -100,7 +128,9 @@ final class PostgresServer implements AutoCloseable {
     }
 
     private static void run(List<String> cmd, boolean asPostgresUser) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command(cmd, asPostgresUser)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command(cmd, asPostgresUser))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
@@ -110,8 +140,16 @@ final class PostgresServer implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         try {
-            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
-                    "-w", "stop"), asPostgresUser);
+            run(
+                    List.of(
+                            bin.resolve("pg_ctl").toString(),
+                            "-D",
+                            dir.resolve("data").toString(),
+                            "-m",
+                            "immediate",
+                            "-w",
+                            "stop"),
+                    asPostgresUser);
         } catch (IllegalStateException e) {
             // not running any more
         }

@@ -27,7 +27,8 @@ class ReadinessTest {
     @Test
     void aReaderCallbackRunsWhenDataArrives() throws Exception {
         SocketChannel[] pair = socketPair();
-        try (SocketChannel a = pair[0]; SocketChannel b = pair[1]) {
+        try (SocketChannel a = pair[0];
+                SocketChannel b = pair[1]) {
             String got = TestSupport.runReal(() -> {
                 EventLoop loop = Aio.getRunningLoop();
                 Future<String> received = loop.createFuture();
@@ -57,19 +58,22 @@ class ReadinessTest {
         // delivered although later selects no longer count it.
         SocketChannel[] pair = socketPair();
         SocketChannel[] other = socketPair();
-        try (SocketChannel a = pair[0]; SocketChannel b = pair[1]; SocketChannel c = other[0]; SocketChannel d = other[1]) {
+        try (SocketChannel a = pair[0];
+                SocketChannel b = pair[1];
+                SocketChannel c = other[0];
+                SocketChannel d = other[1]) {
             a.write(ByteBuffer.wrap("x".getBytes())); // b is readable; d never is
             String got = TestSupport.runReal(() -> {
                 EventLoop loop = Aio.getRunningLoop();
                 Future<String> done = loop.createFuture();
-                loop.addReader(d, () -> { });
+                loop.addReader(d, () -> {});
                 Aio.sleep(Duration.ZERO);
                 loop.removeReader(d); // cancels d's key...
                 loop.addReader(b, () -> {
                     loop.removeReader(b);
                     done.setResult("b was read");
                 });
-                loop.addReader(d, () -> { }); // ...and registers it again: the loop selects now
+                loop.addReader(d, () -> {}); // ...and registers it again: the loop selects now
                 String r = done.await();
                 loop.removeReader(d);
                 return r;
@@ -84,7 +88,7 @@ class ReadinessTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             double elapsed = TestSupport.runVirtual(() -> {
                 EventLoop loop = Aio.getRunningLoop();
-                loop.addReader(server, () -> { }); // nobody connects
+                loop.addReader(server, () -> {}); // nobody connects
                 double t0 = loop.time();
                 Aio.sleep(Duration.ofHours(1));
                 loop.removeReader(server);

@@ -143,8 +143,22 @@ class ReadyOrderTest {
             out.add("main-end");
             return out;
         });
-        assertThat(trace).containsExactly("main0", "cb1", "a0", "cb2", "b0", "main1", "timer0", "a1", "b1", "cb3",
-                "a2", "a-done", "main-after-a", "main-end");
+        assertThat(trace)
+                .containsExactly(
+                        "main0",
+                        "cb1",
+                        "a0",
+                        "cb2",
+                        "b0",
+                        "main1",
+                        "timer0",
+                        "a1",
+                        "b1",
+                        "cb3",
+                        "a2",
+                        "a-done",
+                        "main-after-a",
+                        "main-end");
     }
 
     /**
@@ -176,8 +190,9 @@ class ReadyOrderTest {
             out.add("main-end");
             return out;
         });
-        assertThat(trace).containsExactly("soon", "x-start", "main1", "later-neg", "later0", "x-end", "main2",
-                "main-end", "later0b");
+        assertThat(trace)
+                .containsExactly(
+                        "soon", "x-start", "main1", "later-neg", "later0", "x-end", "main2", "main-end", "later0b");
     }
 
     /**
@@ -208,8 +223,9 @@ class ReadyOrderTest {
             out.add("main-end");
             return out;
         });
-        assertThat(trace).containsExactly("a", "b", "waiter-after-a", "main1", "a-done1", "a-done2", "b-done",
-                "main2", "main-end");
+        assertThat(trace)
+                .containsExactly(
+                        "a", "b", "waiter-after-a", "main1", "a-done1", "a-done2", "b-done", "main2", "main-end");
     }
 
     /**
@@ -238,8 +254,8 @@ class ReadyOrderTest {
             out.add("main-end");
             return out;
         });
-        assertThat(trace).containsExactly("w1-wait", "w2-wait", "before-set", "after-set", "w1-got", "cb", "w2-got",
-                "main-end");
+        assertThat(trace)
+                .containsExactly("w1-wait", "w2-wait", "before-set", "after-set", "w1-got", "cb", "w2-got", "main-end");
     }
 
     private static void awaitRecording(List<String> out, String name, Future<Integer> fut) {
@@ -343,8 +359,8 @@ class ReadyOrderTest {
             }
             return out;
         });
-        assertThat(trace).containsExactly("t0-0", "t199-0", "chain0", "t0-1", "t199-1", "chain1", "t0-2",
-                "t199-2", "chain2");
+        assertThat(trace)
+                .containsExactly("t0-0", "t199-0", "chain0", "t0-1", "t199-1", "chain1", "t0-2", "t199-2", "chain2");
     }
 
     private static void steps(List<String> out, String name, int n) {

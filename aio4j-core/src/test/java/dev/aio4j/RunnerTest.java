@@ -51,15 +51,19 @@ class RunnerTest {
     @Test
     void aTaskThatOutlivedTheRunSaysSoWhenAwaited() {
         List<Task<Void>> left = new ArrayList<>();
-        Aio.run(() -> {
-            left.add(Aio.createTask(() -> Aio.sleep(Duration.ofHours(1)), "poller"));
-            return null;
-        }, quiet());
+        Aio.run(
+                () -> {
+                    left.add(Aio.createTask(() -> Aio.sleep(Duration.ofHours(1)), "poller"));
+                    return null;
+                },
+                quiet());
         Task<Void> task = left.get(0);
         assertThat(task.cancelled()).isTrue();
-        assertThatThrownBy(task::result).isInstanceOf(CancelledError.class)
+        assertThatThrownBy(task::result)
+                .isInstanceOf(CancelledError.class)
                 .hasMessageStartingWith("poller was cancelled because its loop's run ended");
-        assertThatThrownBy(() -> Aio.run(task::await, quiet())).isInstanceOf(CancelledError.class)
+        assertThatThrownBy(() -> Aio.run(task::await, quiet()))
+                .isInstanceOf(CancelledError.class)
                 .hasMessageContaining("loop's run ended");
     }
 
@@ -69,18 +73,22 @@ class RunnerTest {
         try (Runner runner = new Runner(quiet())) {
             runner.getLoop().setExceptionHandler((l, c) -> reports.add(c));
             runner.run(() -> {
-                Aio.createTask(() -> {
-                    try {
-                        Aio.sleep(Duration.ofHours(1));
-                    } catch (CancelledError e) {
-                        throw new IllegalStateException("failed while cancelled");
-                    }
-                }, "bad-cleanup");
+                Aio.createTask(
+                        () -> {
+                            try {
+                                Aio.sleep(Duration.ofHours(1));
+                            } catch (CancelledError e) {
+                                throw new IllegalStateException("failed while cancelled");
+                            }
+                        },
+                        "bad-cleanup");
                 Aio.sleep(Duration.ZERO);
                 return null;
             });
         }
-        assertThat(reports).extracting(ExceptionContext::message).contains("unhandled exception during Aio.run() shutdown");
+        assertThat(reports)
+                .extracting(ExceptionContext::message)
+                .contains("unhandled exception during Aio.run() shutdown");
         assertThat(reports).extracting(ExceptionContext::taskName).contains("bad-cleanup");
     }
 
@@ -89,32 +97,41 @@ class RunnerTest {
         Runner runner = new Runner(quiet());
         runner.run(() -> Aio.toThread(() -> 1));
         runner.close();
-        assertThatThrownBy(() -> runner.getLoop().runInExecutor(null, () -> 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> runner.getLoop().runInExecutor(null, () -> 1))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void aNestedRunIsRefusedWithAClearMessage() {
-        Aio.run(() -> {
-            assertThatThrownBy(() -> Aio.run(() -> 1))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("cannot be called from a running event loop");
-            return null;
-        }, quiet());
+        Aio.run(
+                () -> {
+                    assertThatThrownBy(() -> Aio.run(() -> 1))
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("cannot be called from a running event loop");
+                    return null;
+                },
+                quiet());
     }
 
     @Test
     void theMainTasksExceptionComesOutOfRun() {
-        assertThatThrownBy(() -> Aio.run(() -> {
-            throw new UnsupportedOperationException("main failed");
-        }, quiet())).isInstanceOf(UnsupportedOperationException.class).hasMessage("main failed");
+        assertThatThrownBy(() -> Aio.run(
+                        () -> {
+                            throw new UnsupportedOperationException("main failed");
+                        },
+                        quiet()))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("main failed");
     }
 
     @Test
     void aVoidMainRuns() {
         int[] ran = {0};
-        Aio.run(() -> {
-            ran[0]++;
-        }, quiet());
+        Aio.run(
+                () -> {
+                    ran[0]++;
+                },
+                quiet());
         assertThat(ran[0]).isEqualTo(1);
     }
 
@@ -174,5 +191,4 @@ class RunnerTest {
             }
         }
     }
-
 }

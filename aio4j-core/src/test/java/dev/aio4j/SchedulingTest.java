@@ -155,8 +155,7 @@ class SchedulingTest {
     }
 
     /** Holder for the reading task's thread, published to the peer thread. */
-    static final class AtomicReferenceThread extends java.util.concurrent.atomic.AtomicReference<Thread> {
-    }
+    static final class AtomicReferenceThread extends java.util.concurrent.atomic.AtomicReference<Thread> {}
 
     static void awaitBlockedInRead(AtomicReferenceThread reader) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -200,7 +199,9 @@ class SchedulingTest {
                     return null;
                 });
                 blocking.cancel("stop reading");
-                assertThatThrownBy(blocking::await).isInstanceOf(CancelledError.class).hasMessage("stop reading");
+                assertThatThrownBy(blocking::await)
+                        .isInstanceOf(CancelledError.class)
+                        .hasMessage("stop reading");
                 assertThat(blocking.cancelled()).isTrue();
                 return null;
             });

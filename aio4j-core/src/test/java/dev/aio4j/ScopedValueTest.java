@@ -23,16 +23,21 @@ class ScopedValueTest {
 
     @Test
     void aBindingInsideATaskHoldsAcrossItsWaitsAndStaysInThatTask() throws Exception {
-        List<String> seen = TestSupport.runVirtual(() -> ScopedValue.where(USER, "bob").call(() -> {
-            String before = USER.get();
-            Task<Boolean> child = Aio.createTask(USER::isBound);
-            Future<Boolean> inCallback = Aio.getRunningLoop().createFuture();
-            Aio.getRunningLoop().callSoon(() -> inCallback.setResult(USER.isBound()));
-            boolean inThread = Aio.toThread(USER::isBound);
-            Aio.sleep(Duration.ofMillis(10));
-            return List.of(before, USER.get(), "child " + child.await(), "callback " + inCallback.await(),
-                    "toThread " + inThread);
-        }));
+        List<String> seen =
+                TestSupport.runVirtual(() -> ScopedValue.where(USER, "bob").call(() -> {
+                    String before = USER.get();
+                    Task<Boolean> child = Aio.createTask(USER::isBound);
+                    Future<Boolean> inCallback = Aio.getRunningLoop().createFuture();
+                    Aio.getRunningLoop().callSoon(() -> inCallback.setResult(USER.isBound()));
+                    boolean inThread = Aio.toThread(USER::isBound);
+                    Aio.sleep(Duration.ofMillis(10));
+                    return List.of(
+                            before,
+                            USER.get(),
+                            "child " + child.await(),
+                            "callback " + inCallback.await(),
+                            "toThread " + inThread);
+                }));
         assertThat(seen).containsExactly("bob", "bob", "child false", "callback false", "toThread false");
     }
 }

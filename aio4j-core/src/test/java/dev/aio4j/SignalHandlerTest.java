@@ -23,10 +23,12 @@ class SignalHandlerTest {
     void killAndStopCannotBeHandled() {
         TestSupport.runReal(() -> {
             EventLoop loop = Aio.getRunningLoop();
-            assertThatThrownBy(() -> loop.addSignalHandler(Signal.KILL, () -> { }))
-                    .isInstanceOf(UnsupportedSignalException.class).hasMessage("SIGKILL cannot be caught");
-            assertThatThrownBy(() -> loop.addSignalHandler(Signal.STOP, () -> { }))
-                    .isInstanceOf(UnsupportedSignalException.class).hasMessage("SIGSTOP cannot be caught");
+            assertThatThrownBy(() -> loop.addSignalHandler(Signal.KILL, () -> {}))
+                    .isInstanceOf(UnsupportedSignalException.class)
+                    .hasMessage("SIGKILL cannot be caught");
+            assertThatThrownBy(() -> loop.addSignalHandler(Signal.STOP, () -> {}))
+                    .isInstanceOf(UnsupportedSignalException.class)
+                    .hasMessage("SIGSTOP cannot be caught");
             return null;
         });
         assertThatThrownBy(() -> RunOptions.defaults().withCancelSignals(Signal.KILL))
@@ -35,7 +37,8 @@ class SignalHandlerTest {
 
     @Test
     void anUnknownSignalNameFailsWithTheName() {
-        assertThatThrownBy(() -> Signal.of("SIGFOO")).isInstanceOf(UnsupportedSignalException.class)
+        assertThatThrownBy(() -> Signal.of("SIGFOO"))
+                .isInstanceOf(UnsupportedSignalException.class)
                 .hasMessageStartingWith("unknown signal: SIGFOO");
         assertThat(Signal.of("sigterm")).isEqualTo(Signal.TERM);
         assertThat(Signal.of("usr1")).isEqualTo(Signal.USR1);
@@ -54,11 +57,11 @@ class SignalHandlerTest {
     @Test
     void closingTheLoopRemovesItsHandlers() {
         EventLoop loop = EventLoop.newEventLoop();
-        loop.addSignalHandler(Signal.USR2, () -> { });
+        loop.addSignalHandler(Signal.USR2, () -> {});
         assertThat(SignalDispatch.has(Signal.USR2, loop)).isTrue();
         loop.close();
         assertThat(SignalDispatch.has(Signal.USR2, loop)).isFalse();
-        assertThatThrownBy(() -> loop.addSignalHandler(Signal.USR2, () -> { }))
+        assertThatThrownBy(() -> loop.addSignalHandler(Signal.USR2, () -> {}))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -98,7 +101,8 @@ class SignalHandlerTest {
             for (Signal s : List.of(Signal.TERM, Signal.HUP, Signal.USR1, Signal.USR2, Signal.INT)) {
                 p.kill(s);
                 assertThat(p.readUntil("got " + s.signalName() + " as a loop callback: true"))
-                        .as("output so far: %s", p.lines()).isTrue();
+                        .as("output so far: %s", p.lines())
+                        .isTrue();
             }
             assertThat(p.readUntil("USR1 replaced")).isTrue();
             p.kill(Signal.USR1);
@@ -151,7 +155,9 @@ class SignalHandlerTest {
     @Test
     void aSignalIgnoredSinceTheStartCannotBeHandledAndDoesNotCancelTheRun() throws Exception {
         try (ChildJvm p = ChildJvm.startIgnoring("INT", SignalMain.class, "ignored-int")) {
-            assertThat(p.readUntil("add INT: UnsupportedSignalException")).as("output: %s", p.lines()).isTrue();
+            assertThat(p.readUntil("add INT: UnsupportedSignalException"))
+                    .as("output: %s", p.lines())
+                    .isTrue();
             assertThat(p.readUntil("ready")).isTrue();
             p.kill(Signal.INT); // ignored, as the process was told
             p.kill(Signal.TERM); // the JVM's own handler: exit 143
@@ -165,11 +171,14 @@ class SignalHandlerTest {
         try (ChildJvm p = ChildJvm.start(SignalMain.class, "stuck-main")) {
             assertThat(p.readUntil("ready")).isTrue();
             p.kill(Signal.INT);
-            assertThat(p.readUntil("sleeper ignored SIGINT")).as("output so far: %s", p.lines()).isTrue();
+            assertThat(p.readUntil("sleeper ignored SIGINT"))
+                    .as("output so far: %s", p.lines())
+                    .isTrue();
             p.kill(Signal.INT);
             assertThat(p.exitStatus()).as("output: %s", p.lines()).isEqualTo(130);
             String out = String.join("\n", p.lines());
-            assertThat(out).contains("aio4j: second SIGINT before the main task \"main\" finished; exiting with status 130");
+            assertThat(out)
+                    .contains("aio4j: second SIGINT before the main task \"main\" finished; exiting with status 130");
             // The tree: main awaits the sleeper, which waits for its timer; the stacks name the code.
             assertThat(out).containsPattern("└── \\(T\\) main  waiting [^\\n]* waits for task \"sleeper\"");
             assertThat(out).containsPattern("    └── \\(T\\) sleeper  waiting [^\\n]* waits for a timer due in");
@@ -183,21 +192,22 @@ class SignalHandlerTest {
             switch (args[0]) {
                 case "handlers" -> Aio.run(SignalMain::handlers);
                 case "restore-hup" -> restoreHup();
-                case "ignored-int" -> Aio.run(() -> {
-                    try {
-                        Aio.getRunningLoop().addSignalHandler(Signal.INT, () -> say("handled"));
-                        say("add INT: succeeded");
-                    } catch (UnsupportedSignalException e) {
-                        say("add INT: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-                    }
-                    say("ready");
-                    Aio.sleep(Duration.ofSeconds(120));
-                    return null;
-                });
-                case "service" -> Aio.run(() -> service(false), RunOptions.defaults().withCancelSignals(Signal.INT,
-                        Signal.TERM));
-                case "stubborn-service" -> Aio.run(() -> service(true), RunOptions.defaults()
-                        .withCancelSignals(Signal.INT, Signal.TERM));
+                case "ignored-int" ->
+                    Aio.run(() -> {
+                        try {
+                            Aio.getRunningLoop().addSignalHandler(Signal.INT, () -> say("handled"));
+                            say("add INT: succeeded");
+                        } catch (UnsupportedSignalException e) {
+                            say("add INT: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                        }
+                        say("ready");
+                        Aio.sleep(Duration.ofSeconds(120));
+                        return null;
+                    });
+                case "service" ->
+                    Aio.run(() -> service(false), RunOptions.defaults().withCancelSignals(Signal.INT, Signal.TERM));
+                case "stubborn-service" ->
+                    Aio.run(() -> service(true), RunOptions.defaults().withCancelSignals(Signal.INT, Signal.TERM));
                 case "stuck-main" -> Aio.run(SignalMain::stuckMain);
                 default -> throw new IllegalArgumentException(args[0]);
             }

@@ -24,32 +24,25 @@ class StructuredConcurrencyPropertyTest {
 
     // ---------------------------------------------------------------- the trees
 
-    private sealed interface Node permits Leaf, Group, Deadline, Shielded, CancelledAfter, Gathered {
-    }
+    private sealed interface Node permits Leaf, Group, Deadline, Shielded, CancelledAfter, Gathered {}
 
     /** Sleeps, then returns or fails with its id; may fail instead when cancelled. */
-    private record Leaf(int id, int sleepMs, boolean fails, boolean failsWhenCancelled) implements Node {
-    }
+    private record Leaf(int id, int sleepMs, boolean fails, boolean failsWhenCancelled) implements Node {}
 
     /** A TaskGroup running each child as a task; the body sleeps and may fail too. */
-    private record Group(int id, List<Node> children, int bodySleepMs, boolean bodyFails) implements Node {
-    }
+    private record Group(int id, List<Node> children, int bodySleepMs, boolean bodyFails) implements Node {}
 
     /** Timeout.after around the child (TimeoutError caught), or moveOnAfter. */
-    private record Deadline(int ms, boolean moveOn, Node child) implements Node {
-    }
+    private record Deadline(int ms, boolean moveOn, Node child) implements Node {}
 
     /** The child in its own task, awaited through shield(). */
-    private record Shielded(Node child) implements Node {
-    }
+    private record Shielded(Node child) implements Node {}
 
     /** The children as tasks, awaited through gather() (which does not cancel siblings on failure). */
-    private record Gathered(List<Node> children) implements Node {
-    }
+    private record Gathered(List<Node> children) implements Node {}
 
     /** The child in its own task, cancelled after a delay, then awaited. */
-    private record CancelledAfter(int ms, Node child) implements Node {
-    }
+    private record CancelledAfter(int ms, Node child) implements Node {}
 
     private static final class LeafFailure extends RuntimeException {
         final int id;
@@ -81,7 +74,10 @@ class StructuredConcurrencyPropertyTest {
                     yield new Group(nextId++, children, 10 * random.nextInt(6), random.nextInt(6) == 0);
                 }
                 case 2 -> new Deadline(10 * random.nextInt(6), random.nextBoolean(), node(depth + 1));
-                case 3 -> random.nextBoolean() ? new Shielded(node(depth + 1)) : new CancelledAfter(10 * random.nextInt(4), node(depth + 1));
+                case 3 ->
+                    random.nextBoolean()
+                            ? new Shielded(node(depth + 1))
+                            : new CancelledAfter(10 * random.nextInt(4), node(depth + 1));
                 case 6 -> {
                     List<Node> children = new ArrayList<>();
                     int n = 1 + random.nextInt(3);
@@ -127,16 +123,17 @@ class StructuredConcurrencyPropertyTest {
                         throw new LeafFailure(l.id());
                     }
                 }
-                case Group g -> TaskGroup.run(tg -> {
-                    for (Node c : g.children()) {
-                        track(tg.createTask(() -> exec(c)));
-                    }
-                    Aio.sleep(Duration.ofMillis(g.bodySleepMs()));
-                    if (g.bodyFails()) {
-                        thrown.add(g.id());
-                        throw new LeafFailure(g.id());
-                    }
-                });
+                case Group g ->
+                    TaskGroup.run(tg -> {
+                        for (Node c : g.children()) {
+                            track(tg.createTask(() -> exec(c)));
+                        }
+                        Aio.sleep(Duration.ofMillis(g.bodySleepMs()));
+                        if (g.bodyFails()) {
+                            thrown.add(g.id());
+                            throw new LeafFailure(g.id());
+                        }
+                    });
                 case Deadline d -> {
                     if (d.moveOn()) {
                         Timeout.moveOnAfter(Duration.ofMillis(d.ms()), () -> exec(d.child()));
@@ -201,34 +198,43 @@ class StructuredConcurrencyPropertyTest {
         Node root = new Generator(seed).node(0);
         Run run = new Run();
         String where = "seed " + seed + (eager ? " (eager tasks)" : "") + ": " + root;
-        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Aio.run(() -> {
-            Task<?> main = Aio.currentTask();
-            try {
-                run.exec(root);
-            } catch (Throwable t) {
-                if (t instanceof CancelledError) {
-                    run.unexpected.add(t); // nobody cancels the main task
-                }
-                run.collect(t);
-            }
-            for (int i = 0; i < run.orphans.size(); i++) { // the list may grow while we wait
-                Task<?> t = run.orphans.get(i);
-                try {
-                    t.await();
-                } catch (Throwable e) {
-                    run.collect(e);
-                }
-            }
-            assertThat(main.cancelling()).as(where).isZero();
-            for (Task<?> t : run.allTasks) {
-                assertThat(t.done()).as("%s: %s ends", where, t).isTrue();
-                if (!t.cancelled() && t.exception() == null) {
-                    assertThat(t.cancelling()).as("%s: %s ended normally", where, t).isZero();
-                }
-            }
-            return null;
-        }, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false)
-                .withTaskFactory(eager ? TaskFactory.EAGER : null)), where);
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
+                () -> Aio.run(
+                        () -> {
+                            Task<?> main = Aio.currentTask();
+                            try {
+                                run.exec(root);
+                            } catch (Throwable t) {
+                                if (t instanceof CancelledError) {
+                                    run.unexpected.add(t); // nobody cancels the main task
+                                }
+                                run.collect(t);
+                            }
+                            for (int i = 0; i < run.orphans.size(); i++) { // the list may grow while we wait
+                                Task<?> t = run.orphans.get(i);
+                                try {
+                                    t.await();
+                                } catch (Throwable e) {
+                                    run.collect(e);
+                                }
+                            }
+                            assertThat(main.cancelling()).as(where).isZero();
+                            for (Task<?> t : run.allTasks) {
+                                assertThat(t.done()).as("%s: %s ends", where, t).isTrue();
+                                if (!t.cancelled() && t.exception() == null) {
+                                    assertThat(t.cancelling())
+                                            .as("%s: %s ended normally", where, t)
+                                            .isZero();
+                                }
+                            }
+                            return null;
+                        },
+                        RunOptions.defaults()
+                                .withClock(VirtualClock.autojump())
+                                .withSigintHandling(false)
+                                .withTaskFactory(eager ? TaskFactory.EAGER : null)),
+                where);
         assertThat(run.unexpected).as(where).isEmpty();
         assertThat(run.observed).as("%s: no failure is lost", where).containsExactlyInAnyOrderElementsOf(run.thrown);
     }

@@ -44,8 +44,7 @@ class SuspendsOnlyTheTaskTest {
         void run(int i) throws Exception;
     }
 
-    record Outcome(long totalMillis, long heartbeatLateMillis) {
-    }
+    record Outcome(long totalMillis, long heartbeatLateMillis) {}
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
@@ -60,13 +59,16 @@ class SuspendsOnlyTheTaskTest {
     static Outcome fourAtOnce(Call call) {
         AtomicLong maxLate = new AtomicLong();
         return runReal(() -> {
-            Task<Void> heartbeat = Aio.createTask(() -> {
-                while (true) {
-                    long t0 = System.nanoTime();
-                    Aio.sleep(Duration.ofMillis(10));
-                    maxLate.accumulateAndGet(System.nanoTime() - t0 - TimeUnit.MILLISECONDS.toNanos(10), Math::max);
-                }
-            }, "heartbeat");
+            Task<Void> heartbeat = Aio.createTask(
+                    () -> {
+                        while (true) {
+                            long t0 = System.nanoTime();
+                            Aio.sleep(Duration.ofMillis(10));
+                            maxLate.accumulateAndGet(
+                                    System.nanoTime() - t0 - TimeUnit.MILLISECONDS.toNanos(10), Math::max);
+                        }
+                    },
+                    "heartbeat");
             long start = System.nanoTime();
             List<Task<Void>> tasks = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -89,8 +91,10 @@ class SuspendsOnlyTheTaskTest {
     }
 
     private static void carrierModeOnly() {
-        assumeTrue(TestSupport.carrierMode(), "portable mode: the call holds the baton, so the four run one after"
-                + " another (pinned down by jdkCallsRunOneAtATimeInPortableMode)");
+        assumeTrue(
+                TestSupport.carrierMode(),
+                "portable mode: the call holds the baton, so the four run one after"
+                        + " another (pinned down by jdkCallsRunOneAtATimeInPortableMode)");
     }
 
     @Test
@@ -117,7 +121,8 @@ class SuspendsOnlyTheTaskTest {
                 try {
                     Socket s = server.accept();
                     Thread.ofPlatform().daemon(true).start(() -> {
-                        try (s; OutputStream out = s.getOutputStream()) {
+                        try (s;
+                                OutputStream out = s.getOutputStream()) {
                             Thread.sleep(CALL_MILLIS); // answers after a second
                             out.write('x');
                         } catch (IOException | InterruptedException ignored) {
@@ -168,7 +173,8 @@ class SuspendsOnlyTheTaskTest {
             throw new IllegalStateException(e);
         }
         assertSuspendsOnlyTheTask(fourAtOnce(i -> {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).isEqualTo("ok");
         }));
     }
@@ -176,7 +182,8 @@ class SuspendsOnlyTheTaskTest {
     @Test
     void javaUtilConcurrentLock() {
         carrierModeOnly();
-        List<ReentrantLock> locks = List.of(new ReentrantLock(), new ReentrantLock(), new ReentrantLock(), new ReentrantLock());
+        List<ReentrantLock> locks =
+                List.of(new ReentrantLock(), new ReentrantLock(), new ReentrantLock(), new ReentrantLock());
         holdFromOtherThreads(locks, lock -> lock.lock(), ReentrantLock::unlock);
         assertSuspendsOnlyTheTask(fourAtOnce(i -> {
             locks.get(i).lock(); // held by a platform thread for a second
@@ -216,8 +223,8 @@ class SuspendsOnlyTheTaskTest {
     }
 
     /** Makes platform threads take each lock and keep it for a bit over a second. */
-    private static <L> void holdFromOtherThreads(List<L> locks, java.util.function.Consumer<L> take,
-            java.util.function.Consumer<L> give) {
+    private static <L> void holdFromOtherThreads(
+            List<L> locks, java.util.function.Consumer<L> take, java.util.function.Consumer<L> give) {
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(locks.size());
         for (L l : locks) {
             Thread.ofPlatform().daemon(true).start(() -> {

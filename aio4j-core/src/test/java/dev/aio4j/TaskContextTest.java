@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -97,13 +97,17 @@ class TaskContextTest {
             List<Integer> seen = new ArrayList<>();
             Context ctx = Context.copyContext();
             seen.add(ctx.get(cvar));
-            Task.create(Aio.getRunningLoop(), () -> setAfterAYield(cvar, 1), null, ctx).await();
+            Task.create(Aio.getRunningLoop(), () -> setAfterAYield(cvar, 1), null, ctx)
+                    .await();
             seen.add(ctx.get(cvar));
             Aio.createTask(() -> setAfterAYield(cvar, 2), null, ctx).await();
             seen.add(ctx.get(cvar));
-            Aio.getRunningLoop().createTask(() -> setAfterAYield(cvar, 3), null, ctx).await();
+            Aio.getRunningLoop()
+                    .createTask(() -> setAfterAYield(cvar, 3), null, ctx)
+                    .await();
             seen.add(ctx.get(cvar));
-            Task.createEager(Aio.getRunningLoop(), () -> setAfterAYield(cvar, 4), null, ctx).await();
+            Task.createEager(Aio.getRunningLoop(), () -> setAfterAYield(cvar, 4), null, ctx)
+                    .await();
             seen.add(ctx.get(cvar));
             return seen;
         });
@@ -146,16 +150,19 @@ class TaskContextTest {
         TestSupport.runVirtual(() -> {
             boolean[] steps = new boolean[2];
             cv.set(1);
-            Task<Void> t = Aio.createTask(() -> {
-                assertThat(cv.get()).isEqualTo(1);
-                cv.set(2);
-                steps[0] = true;
-                Aio.sleep(Duration.ofMillis(100));
-                assertThat(cv.get()).isEqualTo(2);
-                cv.set(3);
-                steps[1] = true;
-                return null;
-            }, null, TaskStart.EAGER);
+            Task<Void> t = Aio.createTask(
+                    () -> {
+                        assertThat(cv.get()).isEqualTo(1);
+                        cv.set(2);
+                        steps[0] = true;
+                        Aio.sleep(Duration.ofMillis(100));
+                        assertThat(cv.get()).isEqualTo(2);
+                        cv.set(3);
+                        steps[1] = true;
+                        return null;
+                    },
+                    null,
+                    TaskStart.EAGER);
             assertThat(steps[0]).isTrue();
             assertThat(steps[1]).isFalse();
             assertThat(cv.get()).isEqualTo(1);
@@ -227,7 +234,8 @@ class TaskContextTest {
     void readerCallbacksRunInTheContextTheyWereRegisteredFromOneContextForEveryEvent() throws Exception {
         ContextVar<String> cvar = new ContextVar<>("cvar", "unset");
         Pipe pipe = Pipe.open();
-        try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
+        try (Pipe.SourceChannel source = pipe.source();
+                Pipe.SinkChannel sink = pipe.sink()) {
             List<String> seen = TestSupport.runReal(() -> {
                 EventLoop loop = Aio.getRunningLoop();
                 List<String> log = new ArrayList<>();
@@ -318,7 +326,8 @@ class TaskContextTest {
             });
             Aio.sleep(Duration.ZERO);
             assertThat(failing.done()).isTrue();
-            loop.callExceptionHandler(new ExceptionContext("reported", failing.exception(), failing, null, failing.getName()));
+            loop.callExceptionHandler(
+                    new ExceptionContext("reported", failing.exception(), failing, null, failing.getName()));
             return null;
         });
         assertThat(seen.get()).isEqualTo("bar");
@@ -353,7 +362,9 @@ class TaskContextTest {
             });
             Context ctx = new Context();
             ctx.run(() -> cvar.set(7));
-            int seen = Aio.getRunningLoop().createTask(() -> setAfterAYield(cvar, 8), null, ctx).await();
+            int seen = Aio.getRunningLoop()
+                    .createTask(() -> setAfterAYield(cvar, 8), null, ctx)
+                    .await();
             assertThat(seen).isEqualTo(7);
             assertThat(ctx.get(cvar)).isEqualTo(7);
             return null;

@@ -43,7 +43,10 @@ class TaskTest {
     @Test
     void exceptionOfTheBodyIsThrownByAwait() {
         assertThatThrownBy(() -> Aio.run(() -> Aio.createTask(() -> {
-            throw new IllegalArgumentException("boom");
-        }).await())).isInstanceOf(IllegalArgumentException.class).hasMessage("boom");
+                            throw new IllegalArgumentException("boom");
+                        })
+                        .await()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("boom");
     }
 }

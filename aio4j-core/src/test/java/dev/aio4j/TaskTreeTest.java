@@ -26,13 +26,15 @@ class TaskTreeTest {
             Future<Void> never = Aio.getRunningLoop().createFuture();
             Task<Void> sleeper = Aio.createTask(() -> Aio.sleep(Duration.ofSeconds(30), (Void) null), "sleeper");
             Task<Void> waiter = Aio.createTask(never::await, "waiter");
-            Task<Object> inspector = Aio.createTask(() -> {
-                Aio.getRunningLoop().waitAllTasksBlocked();
-                TaskTree t = Aio.getRunningLoop().taskTree();
-                sleeper.cancel();
-                waiter.cancel();
-                return t;
-            }, "inspector");
+            Task<Object> inspector = Aio.createTask(
+                    () -> {
+                        Aio.getRunningLoop().waitAllTasksBlocked();
+                        TaskTree t = Aio.getRunningLoop().taskTree();
+                        sleeper.cancel();
+                        waiter.cancel();
+                        return t;
+                    },
+                    "inspector");
             Aio.gatherReturnExceptions(sleeper, waiter).await();
             return (TaskTree) inspector.await();
         });
@@ -50,14 +52,17 @@ class TaskTreeTest {
 
         String text = tree.toTreeString(false);
         assertThat(text).startsWith("EventLoop[");
-        assertThat(text).containsPattern("└── \\(T\\) main  waiting \\d+ms  waits for Gather\\[pending")
+        assertThat(text)
+                .containsPattern("└── \\(T\\) main  waiting \\d+ms  waits for Gather\\[pending")
                 .containsPattern("\\n    ├── \\(T\\) sleeper  waiting \\d+ms  waits for a timer due in (29|30)\\.")
                 .containsPattern("\\n    └── \\(T\\) waiter  waiting \\d+ms  waits for Future\\[pending\\]")
                 .containsPattern("\\n└── \\(T\\) inspector  running \\d+ms\\n");
 
         String table = tree.toTable();
-        assertThat(table.lines().skip(1).findFirst().orElseThrow()).matches("id +name +state +age +waits for +awaited by");
-        assertThat(table).containsPattern("\\n" + sleeper.id() + " +sleeper +waiting +\\d+ms +a timer due in .* +main\\n");
+        assertThat(table.lines().skip(1).findFirst().orElseThrow())
+                .matches("id +name +state +age +waits for +awaited by");
+        assertThat(table)
+                .containsPattern("\\n" + sleeper.id() + " +sleeper +waiting +\\d+ms +a timer due in .* +main\\n");
     }
 
     @Test
@@ -71,7 +76,8 @@ class TaskTreeTest {
             return t;
         });
         assertThat(tree.task("parent").waitingOn()).isEqualTo("task \"child\"");
-        assertThat(tree.task("parent").awaits()).containsExactly(tree.task("child").id());
+        assertThat(tree.task("parent").awaits())
+                .containsExactly(tree.task("child").id());
         assertThat(tree.toTreeString(false)).containsPattern("└── \\(T\\) parent .*\\n    └── \\(T\\) child ");
     }
 
@@ -80,23 +86,27 @@ class TaskTreeTest {
         TaskTree tree = runReal(TaskTreeTest::snapshotOfExitingGroup);
         TaskTree.Node parent = tree.task("parent");
         assertThat(parent.waitingOn()).startsWith("TaskGroup[");
-        assertThat(parent.awaits()).containsExactly(tree.task("a").id(), tree.task("b").id());
+        assertThat(parent.awaits())
+                .containsExactly(tree.task("a").id(), tree.task("b").id());
         assertThat(tree.task("a").awaitedBy()).containsExactly(parent.id());
     }
 
     /** A group whose parent waits in the group's exit while its children run. */
     private static TaskTree snapshotOfExitingGroup() {
         return TaskGroup.call(tg -> {
-            Aio.currentTask().setName("parent");
-            Task<Void> a = tg.createTask(() -> Aio.sleep(Duration.ofSeconds(30), (Void) null), "a");
-            Task<TaskTree> b = tg.createTask(() -> {
-                Aio.getRunningLoop().waitAllTasksBlocked();
-                TaskTree t = Aio.getRunningLoop().taskTree();
-                a.cancel();
-                return t;
-            }, "b");
-            return b;
-        }).result();
+                    Aio.currentTask().setName("parent");
+                    Task<Void> a = tg.createTask(() -> Aio.sleep(Duration.ofSeconds(30), (Void) null), "a");
+                    Task<TaskTree> b = tg.createTask(
+                            () -> {
+                                Aio.getRunningLoop().waitAllTasksBlocked();
+                                TaskTree t = Aio.getRunningLoop().taskTree();
+                                a.cancel();
+                                return t;
+                            },
+                            "b");
+                    return b;
+                })
+                .result();
     }
 
     @Test
@@ -128,10 +138,12 @@ class TaskTreeTest {
     void aStoppedLoopGivesItsTreeAtOnce() {
         try (Runner runner = new Runner(RunOptions.defaults().withSigintHandling(false))) {
             EventLoop loop = runner.getLoop();
-            Task<Void> parked = loop.createTask(() -> {
-                loop.createFuture().await();
-                return null;
-            }, "parked");
+            Task<Void> parked = loop.createTask(
+                    () -> {
+                        loop.createFuture().await();
+                        return null;
+                    },
+                    "parked");
             runner.run(() -> Aio.sleep(Duration.ZERO, null));
             TaskTree tree = loop.taskTree();
             assertThat(tree.tasks()).extracting(TaskTree.Node::name).containsExactly("parked");
@@ -150,17 +162,21 @@ class TaskTreeTest {
             Lock lock = new Lock();
             Queue<String> queue = new Queue<>();
             Held held = lock.acquire();
-            Task<Void> blocked = Aio.createTask(() -> {
-                try (Held h = lock.acquire()) {
-                    return null;
-                }
-            }, "locker");
+            Task<Void> blocked = Aio.createTask(
+                    () -> {
+                        try (Held h = lock.acquire()) {
+                            return null;
+                        }
+                    },
+                    "locker");
             Task<String> getter = Aio.createTask(queue::get, "getter");
             Aio.currentTask().setName("holder");
-            Task<TaskTree> inspector = Aio.createTask(() -> {
-                Aio.getRunningLoop().waitAllTasksBlocked();
-                return Aio.getRunningLoop().taskTree();
-            }, "inspector");
+            Task<TaskTree> inspector = Aio.createTask(
+                    () -> {
+                        Aio.getRunningLoop().waitAllTasksBlocked();
+                        return Aio.getRunningLoop().taskTree();
+                    },
+                    "inspector");
             TaskTree t = inspector.await();
             held.close();
             getter.cancel();
@@ -195,9 +211,10 @@ class TaskTreeTest {
 
     @Test
     void anEdgeToAnUnknownTaskIsRefused() {
-        TaskTree.Node n = new TaskTree.Node(1, "a", TaskTree.TaskState.WAITING, Duration.ZERO, "x", List.of(2L), List.of(),
-                null, List.of());
+        TaskTree.Node n = new TaskTree.Node(
+                1, "a", TaskTree.TaskState.WAITING, Duration.ZERO, "x", List.of(2L), List.of(), null, List.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TaskTree("loop", List.of(n)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("task 1 awaits unknown task 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("task 1 awaits unknown task 2");
     }
 }

@@ -7,8 +7,7 @@ import java.util.concurrent.Callable;
 
 /** Small helpers shared by the core's tests. */
 final class TestSupport {
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /** Options for a run on virtual time that jumps whenever every task waits. */
     static RunOptions virtualTime() {
@@ -36,12 +35,10 @@ final class TestSupport {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         jul.addHandler(h);
         try {

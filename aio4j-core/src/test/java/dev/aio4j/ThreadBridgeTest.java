@@ -49,7 +49,9 @@ class ThreadBridgeTest {
         runReal(() -> {
             EventLoop loop = Aio.getRunningLoop();
             assertThat(Aio.inLoop(loop)).as("a task").isTrue();
-            assertThat(Aio.toThread(() -> Aio.inLoop(loop))).as("a thread of the executor").isFalse();
+            assertThat(Aio.toThread(() -> Aio.inLoop(loop)))
+                    .as("a thread of the executor")
+                    .isFalse();
             Future<Boolean> inCallback = loop.createFuture();
             loop.callSoon(() -> inCallback.setResult(Aio.inLoop(loop)));
             assertThat(inCallback.await()).as("a callback").isTrue();
@@ -61,8 +63,10 @@ class ThreadBridgeTest {
     void toThreadPropagatesTheException() {
         runReal(() -> {
             assertThatThrownBy(() -> Aio.toThread(() -> {
-                throw new IllegalArgumentException("off loop");
-            })).isInstanceOf(IllegalArgumentException.class).hasMessage("off loop");
+                        throw new IllegalArgumentException("off loop");
+                    }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("off loop");
             return null;
         });
     }
@@ -71,7 +75,8 @@ class ThreadBridgeTest {
     void runInExecutorUsesTheGivenExecutor() {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "custom-pool"));
         try {
-            String name = runReal(() -> Aio.runInExecutor(pool, () -> Thread.currentThread().getName()));
+            String name = runReal(
+                    () -> Aio.runInExecutor(pool, () -> Thread.currentThread().getName()));
             assertThat(name).isEqualTo("custom-pool");
         } finally {
             pool.shutdownNow();
@@ -136,7 +141,9 @@ class ThreadBridgeTest {
             CompletableFuture<String> cf = CompletableFuture.supplyAsync(() -> {
                 throw new IllegalStateException("async failure");
             });
-            assertThatThrownBy(() -> Aio.await(cf)).isInstanceOf(IllegalStateException.class).hasMessage("async failure");
+            assertThatThrownBy(() -> Aio.await(cf))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("async failure");
             return null;
         });
     }
@@ -170,11 +177,12 @@ class ThreadBridgeTest {
             });
             CompletableFuture<Boolean> cancelledSeen = new CompletableFuture<>();
             Aio.runCoroutineThreadsafe(loop, () -> {
-                while (Aio.allTasks().size() < 2) {
-                    Aio.sleep(Duration.ofMillis(1));
-                }
-                return null;
-            }).get(10, TimeUnit.SECONDS);
+                        while (Aio.allTasks().size() < 2) {
+                            Aio.sleep(Duration.ofMillis(1));
+                        }
+                        return null;
+                    })
+                    .get(10, TimeUnit.SECONDS);
             slow.cancel(true);
             Aio.runCoroutineThreadsafe(loop, () -> {
                 while (Aio.allTasks().size() > 1) {
@@ -217,7 +225,9 @@ class ThreadBridgeTest {
                 s.join();
             }
             runner.join(TimeUnit.SECONDS.toMillis(60));
-            assertThat(runner.isAlive()).as("loop finished: every wake-up arrived").isFalse();
+            assertThat(runner.isAlive())
+                    .as("loop finished: every wake-up arrived")
+                    .isFalse();
         }
         assertThat(ran.get()).isEqualTo(threads * perThread);
     }

@@ -146,11 +146,13 @@ class WaitAllTasksBlockedTest {
         runVirtual(() -> {
             EventLoop loop = Aio.getRunningLoop();
             assertThat(loop.nextTimerNanos()).isEqualTo(OptionalLong.empty());
-            TimerHandle early = loop.callLater(Duration.ofSeconds(1), () -> { });
-            TimerHandle late = loop.callLater(Duration.ofSeconds(5), () -> { });
-            assertThat(loop.nextTimerNanos()).isEqualTo(OptionalLong.of(Duration.ofSeconds(1).toNanos()));
+            TimerHandle early = loop.callLater(Duration.ofSeconds(1), () -> {});
+            TimerHandle late = loop.callLater(Duration.ofSeconds(5), () -> {});
+            assertThat(loop.nextTimerNanos())
+                    .isEqualTo(OptionalLong.of(Duration.ofSeconds(1).toNanos()));
             early.cancel();
-            assertThat(loop.nextTimerNanos()).isEqualTo(OptionalLong.of(Duration.ofSeconds(5).toNanos()));
+            assertThat(loop.nextTimerNanos())
+                    .isEqualTo(OptionalLong.of(Duration.ofSeconds(5).toNanos()));
             late.cancel();
             assertThat(loop.nextTimerNanos()).isEqualTo(OptionalLong.empty());
             return null;

@@ -106,7 +106,10 @@ class AsCompletedTest {
 
     @Test
     void anEmptyCollectionYieldsNothing() {
-        assertThat(Aio.asCompleted(List.<Future<Integer>>of(), Duration.ofMillis(1)).iterator().hasNext()).isFalse();
+        assertThat(Aio.asCompleted(List.<Future<Integer>>of(), Duration.ofMillis(1))
+                        .iterator()
+                        .hasNext())
+                .isFalse();
     }
 
     @Test

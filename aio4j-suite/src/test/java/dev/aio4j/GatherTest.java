@@ -66,7 +66,8 @@ class GatherTest {
         Future<String> f = Aio.getRunningLoop().createFuture();
         Aio.getRunningLoop().callSoon(() -> f.setResult("future"));
         CheckedRunnable nothing = () -> Aio.sleep(Duration.ofMillis(1));
-        List<Object> r = Aio.gatherMixed(List.of(f, (Callable<String>) () -> "callable", nothing)).await();
+        List<Object> r = Aio.gatherMixed(List.of(f, (Callable<String>) () -> "callable", nothing))
+                .await();
         assertThat(r).containsExactly("future", "callable", null);
     }
 
@@ -75,7 +76,8 @@ class GatherTest {
         try (EventLoop other = EventLoop.newEventLoop()) {
             Future<Integer> foreign = other.createFuture();
             Future<Integer> mine = Aio.getRunningLoop().createFuture();
-            assertThatThrownBy(() -> Aio.gather(mine, foreign)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Aio.gather(mine, foreign))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("future of another loop than EventLoop");
         }
     }
@@ -91,7 +93,9 @@ class GatherTest {
             throw new IllegalStateException("boom");
         });
         double start = loop.time();
-        assertThatThrownBy(() -> Aio.gather(slow, failing).await()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThatThrownBy(() -> Aio.gather(slow, failing).await())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("boom");
         assertThat(loop.time() - start).isCloseTo(0.010, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(slow.done()).isFalse(); // not cancelled: TaskGroup is the fail-fast tool
         assertThat(slow.await()).isEqualTo(1);
@@ -136,7 +140,8 @@ class GatherTest {
         Callable<Integer> io = () -> {
             throw new java.io.IOException("disk");
         };
-        assertThatThrownBy(() -> Aio.gather(io).await()).isInstanceOf(java.util.concurrent.CompletionException.class)
+        assertThatThrownBy(() -> Aio.gather(io).await())
+                .isInstanceOf(java.util.concurrent.CompletionException.class)
                 .hasCauseInstanceOf(java.io.IOException.class);
     }
 
@@ -180,7 +185,8 @@ class GatherTest {
         for (int i = 0; i < 3; i++) {
             children.add(Aio.createTask(after(1000, i)));
         }
-        Task<List<Integer>> waiter = Aio.createTask(() -> Aio.gather(children.get(0), children.get(1), children.get(2)).await());
+        Task<List<Integer>> waiter = Aio.createTask(() ->
+                Aio.gather(children.get(0), children.get(1), children.get(2)).await());
         Aio.sleep(Duration.ofMillis(10));
         waiter.cancel();
         assertThatThrownBy(waiter::await).isInstanceOf(CancelledError.class);

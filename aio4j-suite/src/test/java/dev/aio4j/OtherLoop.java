@@ -1,13 +1,8 @@
 package dev.aio4j;
 
-import dev.aio4j.Aio;
-import dev.aio4j.CheckedRunnable;
-import dev.aio4j.RunOptions;
-
 /** Runs code where a primitive bound to the test's loop must refuse it. */
 public final class OtherLoop {
-    private OtherLoop() {
-    }
+    private OtherLoop() {}
 
     /**
      * Runs {@code body} as the main task of a second loop, on a thread of its own (a loop's task

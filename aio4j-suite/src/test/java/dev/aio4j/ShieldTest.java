@@ -102,7 +102,8 @@ class ShieldTest {
     @Test
     void aShieldedTaskSurvivesATimeoutAroundItsAwait() {
         Task<String> inner = Aio.createTask(() -> Aio.sleep(Duration.ofSeconds(1), "done"));
-        assertThatThrownBy(() -> Timeout.after(Duration.ofMillis(10), () -> Aio.shield(inner).await()))
+        assertThatThrownBy(() -> Timeout.after(
+                        Duration.ofMillis(10), () -> Aio.shield(inner).await()))
                 .isInstanceOf(TimeoutError.class);
         assertThat(inner.await()).isEqualTo("done");
     }

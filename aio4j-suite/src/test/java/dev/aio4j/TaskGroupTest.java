@@ -79,7 +79,9 @@ class TaskGroupTest {
     @Test
     void childTasksGetTheirNames() {
         // test_taskgroup_task_name
-        TaskGroup.run(tg -> assertThat(tg.createTask(() -> Aio.sleep(Duration.ZERO), "yolo").getName()).isEqualTo("yolo"));
+        TaskGroup.run(tg -> assertThat(
+                        tg.createTask(() -> Aio.sleep(Duration.ZERO), "yolo").getName())
+                .isEqualTo("yolo"));
     }
 
     // ---------------------------------------------------------------- child failures
@@ -90,30 +92,32 @@ class TaskGroupTest {
         AtomicBoolean siblingCancelled = new AtomicBoolean();
         AtomicBoolean bodyCancelled = new AtomicBoolean();
         AtomicInteger num = new AtomicInteger();
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(tg -> {
-            for (int i = 0; i < 3; i++) {
-                tg.createTask(() -> {
-                    sleepMs(100);
-                    throw new ArithmeticException("/ by zero");
-                });
-            }
-            tg.createTask(() -> {
-                try {
-                    Aio.sleep(Duration.ofSeconds(5));
-                } catch (CancelledError c) {
-                    siblingCancelled.set(true);
-                    throw c;
-                }
-                num.incrementAndGet();
-            });
-            try {
-                Aio.sleep(Duration.ofSeconds(10));
-            } catch (CancelledError c) {
-                bodyCancelled.set(true);
-                throw c;
-            }
-            num.addAndGet(10);
-        }));
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(tg -> {
+                    for (int i = 0; i < 3; i++) {
+                        tg.createTask(() -> {
+                            sleepMs(100);
+                            throw new ArithmeticException("/ by zero");
+                        });
+                    }
+                    tg.createTask(() -> {
+                        try {
+                            Aio.sleep(Duration.ofSeconds(5));
+                        } catch (CancelledError c) {
+                            siblingCancelled.set(true);
+                            throw c;
+                        }
+                        num.incrementAndGet();
+                    });
+                    try {
+                        Aio.sleep(Duration.ofSeconds(10));
+                    } catch (CancelledError c) {
+                        bodyCancelled.set(true);
+                        throw c;
+                    }
+                    num.addAndGet(10);
+                }));
         assertThat(errorTypes(e)).containsExactly(ArithmeticException.class);
         assertThat(e.exceptions()).hasSize(3); // all three fail in the same iteration
         assertThat(e.getSuppressed()).containsExactlyElementsOf(e.exceptions());
@@ -150,14 +154,16 @@ class TaskGroupTest {
         // §5.6 [run], test_taskgroup_10: the body fails right after creating them
         AtomicInteger started = new AtomicInteger();
         List<Task<Void>> children = new ArrayList<>();
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(tg -> {
-            for (int i = 0; i < 3; i++) {
-                children.add(tg.createTask(() -> {
-                    started.incrementAndGet();
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(tg -> {
+                    for (int i = 0; i < 3; i++) {
+                        children.add(tg.createTask(() -> {
+                            started.incrementAndGet();
+                        }));
+                    }
+                    throw new MyExc();
                 }));
-            }
-            throw new MyExc();
-        }));
         assertThat(errorTypes(e)).containsExactly(MyExc.class);
         assertThat(started).hasValue(0);
         assertThat(children).allMatch(Future::cancelled);
@@ -166,17 +172,19 @@ class TaskGroupTest {
     @Test
     void errorsComeChildrenFirstThenTheBody() {
         // test_taskgroup_19
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(tg -> {
-            tg.createTask(() -> {
-                sleepMs(100);
-                throw new ArithmeticException();
-            });
-            try {
-                Aio.sleep(Duration.ofSeconds(10));
-            } finally {
-                throw new MyExc();
-            }
-        }));
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(tg -> {
+                    tg.createTask(() -> {
+                        sleepMs(100);
+                        throw new ArithmeticException();
+                    });
+                    try {
+                        Aio.sleep(Duration.ofSeconds(10));
+                    } finally {
+                        throw new MyExc();
+                    }
+                }));
         assertThat(e.exceptions()).hasSize(2);
         assertThat(e.exceptions().get(0)).isInstanceOf(ArithmeticException.class);
         assertThat(e.exceptions().get(1)).isInstanceOf(MyExc.class);
@@ -187,50 +195,59 @@ class TaskGroupTest {
     void aBodyFailureCancelsTheChildren() {
         // test_taskgroup_09, test_taskgroup_10
         List<Task<Integer>> tasks = new ArrayList<>();
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(tg -> {
-            tasks.add(tg.createTask(() -> Aio.sleep(Duration.ofSeconds(1), 42)));
-            tasks.add(tg.createTask(() -> Aio.sleep(Duration.ofSeconds(2), 11)));
-            sleepMs(100);
-            throw new ArithmeticException();
-        }));
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(tg -> {
+                    tasks.add(tg.createTask(() -> Aio.sleep(Duration.ofSeconds(1), 42)));
+                    tasks.add(tg.createTask(() -> Aio.sleep(Duration.ofSeconds(2), 11)));
+                    sleepMs(100);
+                    throw new ArithmeticException();
+                }));
         assertThat(errorTypes(e)).containsExactly(ArithmeticException.class);
         assertThat(tasks).allMatch(Future::cancelled);
     }
 
     @Test
     void aCheckedExceptionOfTheBodyIsCollectedAsItIs() {
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(tg -> {
-            throw new java.io.IOException("io");
-        }));
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(tg -> {
+                    throw new java.io.IOException("io");
+                }));
         assertThat(e.exceptions()).singleElement().isInstanceOf(java.io.IOException.class);
     }
 
     @Test
     void nestedGroupsNestTheirExceptions() {
         // test_taskgroup_14, test_taskgroup_13
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(g1 -> {
-            g1.createTask(() -> {
-                sleepMs(10_000);
-                throw new IllegalArgumentException("10");
-            });
-            TaskGroup.run(g2 -> g2.createTask(() -> {
-                sleepMs(100);
-                throw new IllegalArgumentException("0.1");
-            }));
-        }));
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(g1 -> {
+                    g1.createTask(() -> {
+                        sleepMs(10_000);
+                        throw new IllegalArgumentException("10");
+                    });
+                    TaskGroup.run(g2 -> g2.createTask(() -> {
+                        sleepMs(100);
+                        throw new IllegalArgumentException("0.1");
+                    }));
+                }));
         assertThat(errorTypes(e)).containsExactly(TaskGroupException.class);
-        assertThat(errorTypes((TaskGroupException) e.exceptions().get(0))).containsExactly(IllegalArgumentException.class);
+        assertThat(errorTypes((TaskGroupException) e.exceptions().get(0)))
+                .containsExactly(IllegalArgumentException.class);
 
-        TaskGroupException e2 = assertThrows(TaskGroupException.class, () -> TaskGroup.run(g1 -> {
-            g1.createTask(() -> {
-                sleepMs(100);
-                throw new IllegalArgumentException("0.1");
-            });
-            TaskGroup.run(g2 -> g2.createTask(() -> {
-                sleepMs(10_000);
-                throw new IllegalArgumentException("10");
-            }));
-        }));
+        TaskGroupException e2 = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(g1 -> {
+                    g1.createTask(() -> {
+                        sleepMs(100);
+                        throw new IllegalArgumentException("0.1");
+                    });
+                    TaskGroup.run(g2 -> g2.createTask(() -> {
+                        sleepMs(10_000);
+                        throw new IllegalArgumentException("10");
+                    }));
+                }));
         assertThat(errorTypes(e2)).containsExactly(IllegalArgumentException.class);
         assertThat(Aio.currentTask().cancelling()).isZero();
     }
@@ -239,41 +256,48 @@ class TaskGroupTest {
     void anErrorIsRethrownAsItIsAndTheOtherFailuresDropped() {
         // test_taskgroup_20 (KeyboardInterrupt there, any JVM Error here)
         assertThatThrownBy(() -> TaskGroup.run(tg -> {
-            tg.createTask(() -> {
-                sleepMs(100);
-                throw new ArithmeticException();
-            });
-            try {
-                Aio.sleep(Duration.ofSeconds(10));
-            } finally {
-                throw new StackOverflowError("deep");
-            }
-        })).isInstanceOf(StackOverflowError.class).hasMessage("deep");
+                    tg.createTask(() -> {
+                        sleepMs(100);
+                        throw new ArithmeticException();
+                    });
+                    try {
+                        Aio.sleep(Duration.ofSeconds(10));
+                    } finally {
+                        throw new StackOverflowError("deep");
+                    }
+                }))
+                .isInstanceOf(StackOverflowError.class)
+                .hasMessage("deep");
         assertThatThrownBy(() -> TaskGroup.run(tg -> tg.createTask(() -> {
-            throw new OutOfMemoryError("child");
-        }))).isInstanceOf(OutOfMemoryError.class).hasMessage("child");
+                    throw new OutOfMemoryError("child");
+                })))
+                .isInstanceOf(OutOfMemoryError.class)
+                .hasMessage("child");
     }
 
     @Test
     void createTaskFailsOnceTheGroupIsShuttingDown() {
         // test_taskgroup_no_create_task_after_failure
         AtomicReference<Throwable> refused = new AtomicReference<>();
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(tg -> {
-            tg.createTask(() -> {
-                sleepMs(1);
-                throw new ArithmeticException();
-            });
-            tg.createTask(() -> {
-                try {
-                    Aio.sleep(Duration.ofSeconds(1));
-                } catch (CancelledError c) {
-                    refused.set(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                            () -> tg.createTask(() -> 1)));
-                }
-            });
-        }));
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(tg -> {
+                    tg.createTask(() -> {
+                        sleepMs(1);
+                        throw new ArithmeticException();
+                    });
+                    tg.createTask(() -> {
+                        try {
+                            Aio.sleep(Duration.ofSeconds(1));
+                        } catch (CancelledError c) {
+                            refused.set(org.junit.jupiter.api.Assertions.assertThrows(
+                                    IllegalStateException.class, () -> tg.createTask(() -> 1)));
+                        }
+                    });
+                }));
         assertThat(errorTypes(e)).containsExactly(ArithmeticException.class);
-        assertThat(refused.get()).hasMessageStartingWith("createTask() on an aborting group: TaskGroup[tasks=")
+        assertThat(refused.get())
+                .hasMessageStartingWith("createTask() on an aborting group: TaskGroup[tasks=")
                 .hasMessageEndingWith(", aborting]");
     }
 
@@ -282,7 +306,8 @@ class TaskGroupTest {
         // test_taskgroup_finished, test_coro_closed_when_tg_closed
         AtomicReference<TaskGroup> escaped = new AtomicReference<>();
         TaskGroup.run(escaped::set);
-        assertThatThrownBy(() -> escaped.get().createTask(() -> 1)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> escaped.get().createTask(() -> 1))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("createTask() on a finished group: TaskGroup[tasks=0, finished]");
     }
 
@@ -292,8 +317,7 @@ class TaskGroupTest {
         Future<Throwable> seen = Aio.getRunningLoop().createFuture();
         Aio.getRunningLoop().callSoon(() -> {
             try {
-                TaskGroup.run(tg -> {
-                });
+                TaskGroup.run(tg -> {});
                 seen.setResult(null);
             } catch (Throwable t) {
                 seen.setResult(t);
@@ -306,16 +330,18 @@ class TaskGroupTest {
     void aFailureWhileLeavingAnInnerScopeIsCollectedAndCancellingReturnsToZero() {
         // test_taskgroup_context_manager_exit_raises
         Task<Void> main = Aio.createTask(() -> {
-            TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(tg -> {
-                try {
-                    tg.createTask(() -> {
-                        throw new MyExc();
-                    });
-                    Aio.sleep(Duration.ofSeconds(1));
-                } finally {
-                    throw new MyExc();
-                }
-            }));
+            TaskGroupException e = assertThrows(
+                    TaskGroupException.class,
+                    () -> TaskGroup.run(tg -> {
+                        try {
+                            tg.createTask(() -> {
+                                throw new MyExc();
+                            });
+                            Aio.sleep(Duration.ofSeconds(1));
+                        } finally {
+                            throw new MyExc();
+                        }
+                    }));
             assertThat(Aio.currentTask().cancelling()).isZero();
             assertThat(e.exceptions()).hasSize(2);
         });
@@ -478,10 +504,12 @@ class TaskGroupTest {
     @Test
     void aGroupFailureLeavesTheCancellingLevelAtZero() {
         // test_cancelling_level_preserved
-        assertThrows(TaskGroupException.class, () -> TaskGroup.run(tg -> tg.createTask(() -> {
-            Aio.sleep(Duration.ZERO);
-            throw new IllegalStateException();
-        })));
+        assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(tg -> tg.createTask(() -> {
+                    Aio.sleep(Duration.ZERO);
+                    throw new IllegalStateException();
+                })));
         assertThat(Aio.currentTask().cancelling()).isZero();
     }
 
@@ -489,20 +517,24 @@ class TaskGroupTest {
     void nestedGroupsBothCancelledRestoreTheLevelStepByStep() {
         // test_nested_groups_both_cancelled
         AtomicInteger between = new AtomicInteger(-1);
-        TaskGroupException outer = assertThrows(TaskGroupException.class, () -> TaskGroup.run(outerTg -> {
-            TaskGroupException inner = assertThrows(TaskGroupException.class, () -> TaskGroup.run(innerTg -> {
-                innerTg.createTask(() -> {
-                    Aio.sleep(Duration.ZERO);
-                    throw new IllegalStateException();
-                });
-                outerTg.createTask(() -> {
-                    Aio.sleep(Duration.ZERO);
-                    throw new IllegalArgumentException();
-                });
-            }));
-            assertThat(errorTypes(inner)).containsExactly(IllegalStateException.class);
-            between.set(Aio.currentTask().cancelling());
-        }));
+        TaskGroupException outer = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(outerTg -> {
+                    TaskGroupException inner = assertThrows(
+                            TaskGroupException.class,
+                            () -> TaskGroup.run(innerTg -> {
+                                innerTg.createTask(() -> {
+                                    Aio.sleep(Duration.ZERO);
+                                    throw new IllegalStateException();
+                                });
+                                outerTg.createTask(() -> {
+                                    Aio.sleep(Duration.ZERO);
+                                    throw new IllegalArgumentException();
+                                });
+                            }));
+                    assertThat(errorTypes(inner)).containsExactly(IllegalStateException.class);
+                    between.set(Aio.currentTask().cancelling());
+                }));
         assertThat(errorTypes(outer)).containsExactly(IllegalArgumentException.class);
         assertThat(between).hasValue(1);
         assertThat(Aio.currentTask().cancelling()).isZero();
@@ -529,8 +561,9 @@ class TaskGroupTest {
             });
         });
         seen.add(group.get().toString());
-        assertThat(seen).containsExactly("TaskGroup[tasks=0, entered]", "TaskGroup[tasks=1, exiting]",
-                "TaskGroup[tasks=0, finished]");
+        assertThat(seen)
+                .containsExactly(
+                        "TaskGroup[tasks=0, entered]", "TaskGroup[tasks=1, exiting]", "TaskGroup[tasks=0, finished]");
     }
 
     @Test
@@ -547,15 +580,17 @@ class TaskGroupTest {
                 });
             }
         }
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> TaskGroup.run(g -> {
-            new Hydra().spawn(g);
-            g.createTask(() -> {
-                while (hydras.get() < 10) {
-                    sleepMs(15);
-                }
-                throw new ArithmeticException();
-            });
-        }));
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> TaskGroup.run(g -> {
+                    new Hydra().spawn(g);
+                    g.createTask(() -> {
+                        while (hydras.get() < 10) {
+                            sleepMs(15);
+                        }
+                        throw new ArithmeticException();
+                    });
+                }));
         assertThat(errorTypes(e)).containsExactly(ArithmeticException.class);
         assertThat(hydras.get()).isGreaterThanOrEqualTo(10);
     }

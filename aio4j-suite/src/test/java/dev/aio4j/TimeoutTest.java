@@ -54,7 +54,8 @@ class TimeoutTest {
         Timeout first = Timeout.atNanos(deadline);
         first.run(() -> Aio.sleep(Duration.ofMillis(4)));
         Timeout second = Timeout.atNanos(deadline);
-        assertThatThrownBy(() -> second.run(() -> Aio.sleep(Duration.ofSeconds(10)))).isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> second.run(() -> Aio.sleep(Duration.ofSeconds(10))))
+                .isInstanceOf(TimeoutError.class);
         assertThat(first.whenNanos()).isEqualTo(deadline);
         assertThat(second.whenNanos()).isEqualTo(deadline);
         assertThat(Aio.getRunningLoop().nanoTime()).isEqualTo(deadline);
@@ -65,13 +66,15 @@ class TimeoutTest {
     void rescheduleWithADurationMovesTheDeadlineFromNow() {
         Timeout t = Timeout.after(Duration.ofMillis(10));
         assertThatThrownBy(() -> t.run(() -> {
-            for (int i = 0; i < 5; i++) {
-                Aio.sleep(Duration.ofMillis(8)); // progress: each step pushes the deadline on
-                t.reschedule(Duration.ofMillis(10));
-            }
-            t.reschedule(Duration.ofMillis(30));
-            Aio.sleep(Duration.ofSeconds(1));
-        })).isInstanceOf(TimeoutError.class).hasMessageStartingWith("timed out after 30 ms");
+                    for (int i = 0; i < 5; i++) {
+                        Aio.sleep(Duration.ofMillis(8)); // progress: each step pushes the deadline on
+                        t.reschedule(Duration.ofMillis(10));
+                    }
+                    t.reschedule(Duration.ofMillis(30));
+                    Aio.sleep(Duration.ofSeconds(1));
+                }))
+                .isInstanceOf(TimeoutError.class)
+                .hasMessageStartingWith("timed out after 30 ms");
         assertThat(now()).isCloseTo(0.070, Offset.offset(1e-6));
         Timeout none = Timeout.after(Duration.ofMillis(1));
         none.run(() -> {
@@ -106,10 +109,12 @@ class TimeoutTest {
     @Test
     void theTimeoutErrorSaysTheDurationTheUserAskedFor() {
         assertThatThrownBy(() -> Timeout.after(Duration.ofMillis(250), () -> Aio.sleep(Duration.ofSeconds(1))))
-                .isInstanceOf(TimeoutError.class).hasMessageStartingWith("timed out after 250 ms (Timeout[");
+                .isInstanceOf(TimeoutError.class)
+                .hasMessageStartingWith("timed out after 250 ms (Timeout[");
         double at = now() + 0.5;
         assertThatThrownBy(() -> Timeout.at(at, () -> Aio.sleep(Duration.ofSeconds(1))))
-                .isInstanceOf(TimeoutError.class).hasMessageStartingWith("the deadline " + at + " (loop seconds) passed");
+                .isInstanceOf(TimeoutError.class)
+                .hasMessageStartingWith("the deadline " + at + " (loop seconds) passed");
     }
 
     @Test
@@ -144,9 +149,12 @@ class TimeoutTest {
     @Test
     void zeroTimeoutExpiresAtTheFirstWait() {
         // test_timeout_zero, test_timeout_zero_sleep_zero, test_timeout_in_the_past_sleep_zero
-        assertThatThrownBy(() -> Timeout.after(Duration.ZERO, () -> Aio.sleep(Duration.ofSeconds(10)))).isInstanceOf(TimeoutError.class);
-        assertThatThrownBy(() -> Timeout.after(Duration.ZERO, () -> Aio.sleep(Duration.ZERO))).isInstanceOf(TimeoutError.class);
-        assertThatThrownBy(() -> Timeout.at(now() - 11, () -> Aio.sleep(Duration.ZERO))).isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> Timeout.after(Duration.ZERO, () -> Aio.sleep(Duration.ofSeconds(10))))
+                .isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> Timeout.after(Duration.ZERO, () -> Aio.sleep(Duration.ZERO)))
+                .isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> Timeout.at(now() - 11, () -> Aio.sleep(Duration.ZERO)))
+                .isInstanceOf(TimeoutError.class);
         assertThat(now()).isZero();
     }
 
@@ -194,27 +202,33 @@ class TimeoutTest {
     void anExceptionOfAnUnexpiredBodyPassesUnchanged() {
         // test_foreign_exception_passed
         assertThatThrownBy(() -> Timeout.after(Duration.ofSeconds(1), () -> {
-            throw new IllegalArgumentException("x");
-        })).isInstanceOf(IllegalArgumentException.class).hasNoSuppressedExceptions();
+                    throw new IllegalArgumentException("x");
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasNoSuppressedExceptions();
     }
 
     @Test
     void aCheckedExceptionOfTheBodyIsWrappedInCompletionException() {
         assertThatThrownBy(() -> Timeout.after(Duration.ofSeconds(1), () -> {
-            throw new java.io.IOException("io");
-        })).isInstanceOf(CompletionException.class).hasCauseInstanceOf(java.io.IOException.class);
+                    throw new java.io.IOException("io");
+                }))
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(java.io.IOException.class);
     }
 
     @Test
     void anExceptionRaisedWhileBeingCancelledPassesWithTheTimeoutSuppressed() {
         // test_foreign_exception_on_timeout
-        ArithmeticException e = assertThrows(ArithmeticException.class, () -> Timeout.after(Duration.ofMillis(10), () -> {
-            try {
-                Aio.sleep(Duration.ofSeconds(1));
-            } finally {
-                throw new ArithmeticException("/ by zero");
-            }
-        }));
+        ArithmeticException e = assertThrows(
+                ArithmeticException.class,
+                () -> Timeout.after(Duration.ofMillis(10), () -> {
+                    try {
+                        Aio.sleep(Duration.ofSeconds(1));
+                    } finally {
+                        throw new ArithmeticException("/ by zero");
+                    }
+                }));
         assertThat(e.getSuppressed()).hasSize(1);
         assertThat(e.getSuppressed()[0]).isInstanceOf(TimeoutError.class);
     }
@@ -224,9 +238,11 @@ class TimeoutTest {
         // test_foreign_cancel_doesnt_timeout_if_not_expired
         Timeout t = Timeout.after(Duration.ofSeconds(10));
         assertThatThrownBy(() -> t.run(() -> {
-            Aio.currentTask().cancel();
-            Aio.sleep(Duration.ofSeconds(10));
-        })).isInstanceOf(CancelledError.class).isNotInstanceOf(TimeoutError.class);
+                    Aio.currentTask().cancel();
+                    Aio.sleep(Duration.ofSeconds(10));
+                }))
+                .isInstanceOf(CancelledError.class)
+                .isNotInstanceOf(TimeoutError.class);
         assertThat(t.expired()).isFalse();
         Aio.currentTask().uncancel();
     }
@@ -241,7 +257,8 @@ class TimeoutTest {
             // swallowed without uncancel(): cancelling() stays 1
         }
         assertThat(Aio.currentTask().cancelling()).isEqualTo(1);
-        assertThatThrownBy(() -> Timeout.after(Duration.ZERO, () -> Aio.sleep(Duration.ofSeconds(1)))).isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> Timeout.after(Duration.ZERO, () -> Aio.sleep(Duration.ofSeconds(1))))
+                .isInstanceOf(TimeoutError.class);
         assertThat(Aio.currentTask().cancelling()).isEqualTo(1);
         Aio.currentTask().uncancel();
     }
@@ -256,9 +273,11 @@ class TimeoutTest {
             // swallowed
         }
         assertThatThrownBy(() -> Timeout.after(Duration.ofSeconds(1), () -> {
-            Aio.currentTask().cancel();
-            Aio.sleep(Duration.ofSeconds(2));
-        })).isInstanceOf(CancelledError.class).isNotInstanceOf(TimeoutError.class);
+                    Aio.currentTask().cancel();
+                    Aio.sleep(Duration.ofSeconds(2));
+                }))
+                .isInstanceOf(CancelledError.class)
+                .isNotInstanceOf(TimeoutError.class);
         assertThat(Aio.currentTask().cancelling()).isEqualTo(2);
         Aio.currentTask().uncancel();
         Aio.currentTask().uncancel();
@@ -267,21 +286,24 @@ class TimeoutTest {
     @Test
     void aGroupFailingInsideAnExpiredScopeKeepsItsFailuresAndGetsTheTimeoutSuppressed() {
         // test_timeout_taskgroup
-        TaskGroupException e = assertThrows(TaskGroupException.class, () -> Timeout.after(Duration.ofMillis(10),
-                () -> TaskGroup.run(tg -> {
-                    tg.createTask(() -> {
-                        try {
-                            Aio.sleep(Duration.ofSeconds(2));
-                        } finally {
-                            throw new ArithmeticException("crash in cleanup");
-                        }
-                    });
-                    try {
-                        throw new IllegalArgumentException();
-                    } finally {
-                        Aio.sleep(Duration.ofSeconds(1)); // cancelled by the deadline
-                    }
-                })));
+        TaskGroupException e = assertThrows(
+                TaskGroupException.class,
+                () -> Timeout.after(
+                        Duration.ofMillis(10),
+                        () -> TaskGroup.run(tg -> {
+                            tg.createTask(() -> {
+                                try {
+                                    Aio.sleep(Duration.ofSeconds(2));
+                                } finally {
+                                    throw new ArithmeticException("crash in cleanup");
+                                }
+                            });
+                            try {
+                                throw new IllegalArgumentException();
+                            } finally {
+                                Aio.sleep(Duration.ofSeconds(1)); // cancelled by the deadline
+                            }
+                        })));
         assertThat(e.exceptions()).singleElement().isInstanceOf(ArithmeticException.class);
         assertThat(e.getSuppressed()).anyMatch(TimeoutError.class::isInstance);
         assertThat(Aio.currentTask().cancelling()).isZero();
@@ -297,7 +319,8 @@ class TimeoutTest {
         Timeout outer = Timeout.after(Duration.ofSeconds(10));
         Timeout inner = Timeout.after(Duration.ofMillis(10));
         outer.run(() -> {
-            assertThatThrownBy(() -> inner.run(() -> Aio.sleep(Duration.ofSeconds(1)))).isInstanceOf(TimeoutError.class);
+            assertThatThrownBy(() -> inner.run(() -> Aio.sleep(Duration.ofSeconds(1))))
+                    .isInstanceOf(TimeoutError.class);
             Aio.sleep(Duration.ofMillis(10)); // the outer scope is intact
         });
         assertThat(inner.expired()).isTrue();
@@ -308,13 +331,14 @@ class TimeoutTest {
     void anOuterExpiryPassesThroughAnUnexpiredInnerScopeAsCancelledError() {
         AtomicReference<Throwable> seenInside = new AtomicReference<>();
         assertThatThrownBy(() -> Timeout.after(Duration.ofMillis(10), () -> {
-            try {
-                Timeout.after(Duration.ofSeconds(10), () -> Aio.sleep(Duration.ofSeconds(1)));
-            } catch (Throwable t) {
-                seenInside.set(t);
-                throw t;
-            }
-        })).isInstanceOf(TimeoutError.class);
+                    try {
+                        Timeout.after(Duration.ofSeconds(10), () -> Aio.sleep(Duration.ofSeconds(1)));
+                    } catch (Throwable t) {
+                        seenInside.set(t);
+                        throw t;
+                    }
+                }))
+                .isInstanceOf(TimeoutError.class);
         assertThat(seenInside.get()).isInstanceOf(CancelledError.class).isNotInstanceOf(TimeoutError.class);
     }
 
@@ -324,18 +348,19 @@ class TimeoutTest {
         AtomicReference<Throwable> innerOutcome = new AtomicReference<>();
         Timeout outer = Timeout.after(Duration.ofMillis(2));
         assertThatThrownBy(() -> outer.run(() -> {
-            Timeout inner = Timeout.after(Duration.ofMillis(100));
-            try {
-                inner.run(() -> {
-                    crunch(Duration.ofMillis(200)); // both deadlines pass before the loop runs
-                    Aio.sleep(Duration.ofSeconds(1));
-                });
-            } catch (Throwable t) {
-                innerOutcome.set(t);
-                assertThat(inner.expired()).isTrue();
-                throw t;
-            }
-        })).isInstanceOf(TimeoutError.class);
+                    Timeout inner = Timeout.after(Duration.ofMillis(100));
+                    try {
+                        inner.run(() -> {
+                            crunch(Duration.ofMillis(200)); // both deadlines pass before the loop runs
+                            Aio.sleep(Duration.ofSeconds(1));
+                        });
+                    } catch (Throwable t) {
+                        innerOutcome.set(t);
+                        assertThat(inner.expired()).isTrue();
+                        throw t;
+                    }
+                }))
+                .isInstanceOf(TimeoutError.class);
         assertThat(innerOutcome.get()).isInstanceOf(CancelledError.class);
         assertThat(Aio.currentTask().cancelling()).isZero();
     }
@@ -345,16 +370,17 @@ class TimeoutTest {
         // test_nested_timeout_in_finally
         AtomicReference<Throwable> inner = new AtomicReference<>();
         assertThatThrownBy(() -> Timeout.after(Duration.ofMillis(10), () -> {
-            try {
-                Aio.sleep(Duration.ofSeconds(1));
-            } finally {
-                try {
-                    Timeout.after(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(10)));
-                } catch (TimeoutError e) {
-                    inner.set(e);
-                }
-            }
-        })).isInstanceOf(TimeoutError.class);
+                    try {
+                        Aio.sleep(Duration.ofSeconds(1));
+                    } finally {
+                        try {
+                            Timeout.after(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(10)));
+                        } catch (TimeoutError e) {
+                            inner.set(e);
+                        }
+                    }
+                }))
+                .isInstanceOf(TimeoutError.class);
         assertThat(inner.get()).isInstanceOf(TimeoutError.class);
         assertThat(now()).isCloseTo(0.020, Offset.offset(1e-6));
         assertThat(Aio.currentTask().cancelling()).isZero();
@@ -405,17 +431,25 @@ class TimeoutTest {
     void rescheduleOutsideTheActiveStateFails() {
         // test_timeout_not_entered, test_timeout_finished, test_timeout_expired, test_timeout_expiring
         Timeout created = Timeout.after(Duration.ofMillis(10));
-        assertThatThrownBy(() -> created.reschedule(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("has not been entered");
-        created.run(() -> {
-        });
-        assertThatThrownBy(() -> created.reschedule(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("exited");
+        assertThatThrownBy(() -> created.reschedule(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has not been entered");
+        created.run(() -> {});
+        assertThatThrownBy(() -> created.reschedule(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited");
         Timeout expired = Timeout.after(Duration.ofMillis(10));
-        assertThatThrownBy(() -> expired.run(() -> Aio.sleep(Duration.ofSeconds(1)))).isInstanceOf(TimeoutError.class);
-        assertThatThrownBy(() -> expired.reschedule(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("expired");
+        assertThatThrownBy(() -> expired.run(() -> Aio.sleep(Duration.ofSeconds(1))))
+                .isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> expired.reschedule(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("expired");
         Timeout expiring = Timeout.after(Duration.ofMillis(10));
         expiring.run(() -> {
             assertThatThrownBy(() -> Aio.sleep(Duration.ofSeconds(1))).isInstanceOf(CancelledError.class);
-            assertThatThrownBy(() -> expiring.reschedule(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("expiring");
+            assertThatThrownBy(() -> expiring.reschedule(1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("expiring");
         });
     }
 
@@ -423,10 +457,12 @@ class TimeoutTest {
     void aScopeCanBeEnteredOnlyOnce() {
         // test_timeout_already_entered, test_timeout_double_enter
         Timeout t = Timeout.after(Duration.ofMillis(10));
-        t.run(() -> assertThatThrownBy(() -> t.run(() -> {
-        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("already been entered"));
-        assertThatThrownBy(() -> t.run(() -> {
-        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("already been entered");
+        t.run(() -> assertThatThrownBy(() -> t.run(() -> {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already been entered"));
+        assertThatThrownBy(() -> t.run(() -> {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already been entered");
     }
 
     @Test
@@ -436,8 +472,7 @@ class TimeoutTest {
         Future<Throwable> seen = Aio.getRunningLoop().createFuture();
         Aio.getRunningLoop().callSoon(() -> {
             try {
-                t.run(() -> {
-                });
+                t.run(() -> {});
                 seen.setResult(null);
             } catch (Throwable e) {
                 seen.setResult(e);
@@ -461,26 +496,31 @@ class TimeoutTest {
 
     @Test
     void moveOnAfterReturnsEmptyOnExpiryWithoutRaising() {
-        Optional<String> late = Timeout.moveOnAfter(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1), "late"));
+        Optional<String> late =
+                Timeout.moveOnAfter(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1), "late"));
         assertThat(late).isEmpty();
-        Optional<String> early = Timeout.moveOnAfter(Duration.ofSeconds(1), () -> Aio.sleep(Duration.ofMillis(10), "early"));
+        Optional<String> early =
+                Timeout.moveOnAfter(Duration.ofSeconds(1), () -> Aio.sleep(Duration.ofMillis(10), "early"));
         assertThat(early).contains("early");
-        assertThat(Timeout.moveOnAfter(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1)))).isFalse();
-        assertThat(Timeout.moveOnAfter(Duration.ofSeconds(1), () -> Aio.sleep(Duration.ofMillis(1)))).isTrue();
+        assertThat(Timeout.moveOnAfter(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1))))
+                .isFalse();
+        assertThat(Timeout.moveOnAfter(Duration.ofSeconds(1), () -> Aio.sleep(Duration.ofMillis(1))))
+                .isTrue();
         assertThat(Aio.currentTask().cancelling()).isZero();
     }
 
     @Test
     void moveOnAfterLetsAnInnerScopesTimeoutErrorThrough() {
-        assertThatThrownBy(() -> Timeout.moveOnAfter(Duration.ofSeconds(10),
-                () -> Timeout.after(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1), "x"))))
+        assertThatThrownBy(() -> Timeout.moveOnAfter(
+                        Duration.ofSeconds(10),
+                        () -> Timeout.after(Duration.ofMillis(10), () -> Aio.sleep(Duration.ofSeconds(1), "x"))))
                 .isInstanceOf(TimeoutError.class);
     }
 
     @Test
     void moveOnAfterDoesNotSwallowAnOutsideCancellation() {
-        Task<Optional<String>> t = Aio.createTask(() -> Timeout.moveOnAfter(Duration.ofSeconds(10),
-                () -> Aio.sleep(Duration.ofSeconds(5), "x")));
+        Task<Optional<String>> t = Aio.createTask(
+                () -> Timeout.moveOnAfter(Duration.ofSeconds(10), () -> Aio.sleep(Duration.ofSeconds(5), "x")));
         Aio.sleep(Duration.ofSeconds(1));
         t.cancel();
         assertThatThrownBy(t::await).isInstanceOf(CancelledError.class);

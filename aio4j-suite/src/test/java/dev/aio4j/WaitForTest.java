@@ -18,10 +18,12 @@ class WaitForTest {
 
     @Test
     void returnsTheResultWhenInTime() {
-        int r = Aio.waitFor(() -> {
-            Aio.sleep(Duration.ofMillis(10));
-            return 7;
-        }, Duration.ofSeconds(1));
+        int r = Aio.waitFor(
+                () -> {
+                    Aio.sleep(Duration.ofMillis(10));
+                    return 7;
+                },
+                Duration.ofSeconds(1));
         assertThat(r).isEqualTo(7);
     }
 
@@ -29,18 +31,20 @@ class WaitForTest {
     void aCallableRunsInlineInTheCallersTask() {
         Task<?> me = Aio.currentTask();
         int tasksBefore = Aio.allTasks().size();
-        Task<?> inside = Aio.waitFor(() -> {
-            assertThat(Aio.allTasks()).hasSize(tasksBefore);
-            return Aio.currentTask();
-        }, Duration.ofSeconds(1));
+        Task<?> inside = Aio.waitFor(
+                () -> {
+                    assertThat(Aio.allTasks()).hasSize(tasksBefore);
+                    return Aio.currentTask();
+                },
+                Duration.ofSeconds(1));
         assertThat(inside).isSameAs(me);
     }
 
     @Test
     void timeoutRaisesTimeoutErrorCausedByTheCancellation() {
         // test_asyncio_wait_for_timeout
-        TimeoutError e = org.junit.jupiter.api.Assertions.assertThrows(TimeoutError.class,
-                () -> Aio.waitFor(() -> Aio.sleep(Duration.ofSeconds(10)), Duration.ofMillis(100)));
+        TimeoutError e = org.junit.jupiter.api.Assertions.assertThrows(
+                TimeoutError.class, () -> Aio.waitFor(() -> Aio.sleep(Duration.ofSeconds(10)), Duration.ofMillis(100)));
         assertThat(e).hasCauseInstanceOf(CancelledError.class);
         assertThat(now()).isCloseTo(0.1, Offset.offset(1e-6));
         assertThat(Aio.currentTask().cancelling()).isZero();
@@ -67,14 +71,16 @@ class WaitForTest {
     @Test
     void aValueReturnedByAnInnerThatSuppressedTheCancellationIsReturned() {
         // test_wait_for_cancel_suppressed
-        int r = Aio.waitFor(() -> {
-            try {
-                Aio.sleep(Duration.ofSeconds(10));
-                return 0;
-            } catch (CancelledError e) {
-                return 42;
-            }
-        }, Duration.ofMillis(100));
+        int r = Aio.waitFor(
+                () -> {
+                    try {
+                        Aio.sleep(Duration.ofSeconds(10));
+                        return 0;
+                    } catch (CancelledError e) {
+                        return 42;
+                    }
+                },
+                Duration.ofMillis(100));
         assertThat(r).isEqualTo(42);
     }
 
@@ -88,7 +94,8 @@ class WaitForTest {
                 throw new IllegalStateException("foo");
             }
         });
-        assertThatThrownBy(() -> Aio.waitFor(inner, Duration.ofMillis(1))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> Aio.waitFor(inner, Duration.ofMillis(1)))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("foo");
     }
 
@@ -105,10 +112,13 @@ class WaitForTest {
     void zeroTimeoutOnACallableNeverStartsIt() {
         // test_wait_for_timeout_less_then_0_or_0_coroutine_do_not_started
         AtomicBoolean started = new AtomicBoolean();
-        assertThatThrownBy(() -> Aio.waitFor(() -> {
-            started.set(true);
-            return 1;
-        }, Duration.ZERO)).isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> Aio.waitFor(
+                        () -> {
+                            started.set(true);
+                            return 1;
+                        },
+                        Duration.ZERO))
+                .isInstanceOf(TimeoutError.class);
         assertThat(started).isFalse();
     }
 
@@ -162,7 +172,8 @@ class WaitForTest {
     void aShieldedTaskSurvivesTheTimeout() {
         // test_shielded_timeout
         Task<String> t = Aio.createTask(() -> Aio.sleep(Duration.ofMillis(100), "done"));
-        assertThatThrownBy(() -> Aio.waitFor(Aio.shield(t), Duration.ofMillis(10))).isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> Aio.waitFor(Aio.shield(t), Duration.ofMillis(10)))
+                .isInstanceOf(TimeoutError.class);
         assertThat(t.done()).isFalse();
         assertThat(t.await()).isEqualTo("done");
     }

@@ -151,7 +151,8 @@ class WaitTest {
     @Test
     void anEmptyCollectionIsRejected() {
         // test_wait_errors
-        assertThatThrownBy(() -> Aio.wait(List.<Future<?>>of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Aio.wait(List.<Future<?>>of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("futures is empty");
         Task<Integer> sleeper = sleeper(1, 1);
         assertThatThrownBy(() -> Aio.wait(List.of(sleeper), null)).isInstanceOf(NullPointerException.class);

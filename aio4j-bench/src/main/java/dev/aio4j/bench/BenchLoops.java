@@ -18,10 +18,10 @@ public final class BenchLoops {
 
     /** The JVM arguments every aio4j benchmark fork gets: carrier mode possible, no banner. */
     public static final String OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+
     public static final String QUIET = "-Daio4j.quiet=true";
 
-    private BenchLoops() {
-    }
+    private BenchLoops() {}
 
     /**
      * A new loop in {@code mode} ("carrier" or "portable").
@@ -59,7 +59,8 @@ public final class BenchLoops {
 
         Running(EventLoop loop) {
             this.loop = loop;
-            this.thread = Thread.ofPlatform().name("bench-" + loop.mode() + "-loop").start(loop::runForever);
+            this.thread =
+                    Thread.ofPlatform().name("bench-" + loop.mode() + "-loop").start(loop::runForever);
         }
 
         /** Runs {@code body} as a task of the loop, waits for it and returns its result. */

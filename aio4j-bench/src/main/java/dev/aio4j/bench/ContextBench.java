@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
 public class ContextBench {
     static final int OPS = 100_000;
 

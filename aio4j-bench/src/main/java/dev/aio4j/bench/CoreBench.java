@@ -42,7 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
 public class CoreBench {
 
     static final int SWITCH_TASKS = 100;
@@ -122,8 +124,7 @@ public class CoreBench {
         return n;
     }
 
-    private static void nothing() {
-    }
+    private static void nothing() {}
 
     // ------------------------------------------------------------------ callbacks and timers
 

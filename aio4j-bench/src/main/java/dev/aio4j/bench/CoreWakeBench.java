@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
 public class CoreWakeBench {
 
     static final long IDLE_PAUSE_NANOS = 50_000;
@@ -55,6 +57,7 @@ public class CoreWakeBench {
     volatile boolean ran;
     /** The future the waiter task waits on next; published by the task, completed by the benchmark. */
     volatile CompletableFuture<Void> next;
+
     final Runnable setRan = () -> ran = true;
 
     @Setup(Level.Trial)

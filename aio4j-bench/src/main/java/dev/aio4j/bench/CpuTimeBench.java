@@ -18,8 +18,7 @@ import java.util.Arrays;
  * </pre>
  */
 public final class CpuTimeBench {
-    private CpuTimeBench() {
-    }
+    private CpuTimeBench() {}
 
     public static void main(String[] args) throws Exception {
         String which = args[0];
@@ -28,7 +27,9 @@ public final class CpuTimeBench {
         double[] perOp = new double[rounds];
         running.call(() -> 0);
         Thread carrier = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> !t.isVirtual() && t.getName().startsWith("aio4j-loop-")).findFirst().orElseThrow();
+                .filter(t -> !t.isVirtual() && t.getName().startsWith("aio4j-loop-"))
+                .findFirst()
+                .orElseThrow();
         ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
         for (int r = -5; r < rounds; r++) {
             long cpu0 = tmx.getThreadCpuTime(carrier.threadId());
@@ -73,6 +74,7 @@ public final class CpuTimeBench {
         }
         running.close();
         Arrays.sort(perOp);
-        System.out.printf("%s: median %.1f, min %.1f ns of carrier CPU time per operation%n", which, perOp[rounds / 2], perOp[0]);
+        System.out.printf(
+                "%s: median %.1f, min %.1f ns of carrier CPU time per operation%n", which, perOp[rounds / 2], perOp[0]);
     }
 }

@@ -30,8 +30,7 @@ import java.util.Arrays;
  * {@code readExactly} it.
  */
 public final class EchoCpuBench {
-    private EchoCpuBench() {
-    }
+    private EchoCpuBench() {}
 
     /** What the server asks for per read ({@code -Decho.read=BYTES}; default 256 KiB, as the EchoServer example). */
     static final int READ_SIZE = Integer.getInteger("echo.read", 256 * 1024);
@@ -68,7 +67,9 @@ public final class EchoCpuBench {
         BenchLoops.Running running = BenchLoops.start("carrier");
         running.call(() -> 0);
         Thread carrier = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> !t.isVirtual() && t.getName().startsWith("aio4j-loop-")).findFirst().orElseThrow();
+                .filter(t -> !t.isVirtual() && t.getName().startsWith("aio4j-loop-"))
+                .findFirst()
+                .orElseThrow();
         ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
         Server server = running.call(() -> Net.startServer(handler, "127.0.0.1", 0));
         Connection[] clients = running.call(() -> {
@@ -109,8 +110,9 @@ public final class EchoCpuBench {
                 perMessage[r] = cpu / 1000.0 / (perRound / conns * conns);
                 userShare[r] = (double) user / cpu;
             }
-            System.err.printf("round %d: %.2f us CPU/message, %.0f messages/s wall%n", r,
-                    cpu / 1000.0 / (perRound / conns * conns), (perRound / conns * conns) * 1e9 / wall);
+            System.err.printf(
+                    "round %d: %.2f us CPU/message, %.0f messages/s wall%n",
+                    r, cpu / 1000.0 / (perRound / conns * conns), (perRound / conns * conns) * 1e9 / wall);
         }
         running.call(() -> {
             for (Connection c : clients) {
@@ -123,8 +125,9 @@ public final class EchoCpuBench {
         running.close();
         Arrays.sort(perMessage);
         Arrays.sort(userShare);
-        System.out.printf("%s %d B x%d: median %.2f, min %.2f us of carrier CPU per message (%.0f %% of it in user"
-                + " space)%n", args[0], size, conns, perMessage[rounds / 2], perMessage[0], 100 * userShare[rounds / 2]);
+        System.out.printf(
+                "%s %d B x%d: median %.2f, min %.2f us of carrier CPU per message (%.0f %% of it in user" + " space)%n",
+                args[0], size, conns, perMessage[rounds / 2], perMessage[0], 100 * userShare[rounds / 2]);
         System.exit(0);
     }
 }

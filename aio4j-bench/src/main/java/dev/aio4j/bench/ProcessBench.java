@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
 public class ProcessBench {
 
     static final int AT_ONCE = 8;
@@ -61,8 +63,10 @@ public class ProcessBench {
         running.close();
     }
 
-    private static final ProcessOptions NO_PIPES = ProcessOptions.defaults().withStdin(Redirect.DEVNULL)
-            .withStdout(Redirect.DEVNULL).withStderr(Redirect.DEVNULL);
+    private static final ProcessOptions NO_PIPES = ProcessOptions.defaults()
+            .withStdin(Redirect.DEVNULL)
+            .withStdout(Redirect.DEVNULL)
+            .withStderr(Redirect.DEVNULL);
 
     /** {@code await (await create_subprocess_exec("true")).wait()}. */
     @Benchmark

@@ -46,7 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {BenchLoops.OPENS, BenchLoops.QUIET})
 public class StructuredBench {
 
     static final int CHILDREN = 10_000;

@@ -109,7 +109,8 @@ public final class AioPath {
 
     /** {@link Files#readString(Path, Charset)}. */
     public String readString(Charset charset) throws IOException {
-        return FilePool.call(() -> charset.newDecoder().decode(ByteBuffer.wrap(readFully(path))).toString());
+        return FilePool.call(() ->
+                charset.newDecoder().decode(ByteBuffer.wrap(readFully(path))).toString());
     }
 
     /** The whole file, as {@link Files#readAllBytes}. */

@@ -99,6 +99,7 @@ public final class AsyncFile implements AutoCloseable {
     private long channelPos;
     /** The operation on a file thread, or null / done when none. */
     private CompletableFuture<?> inFlight;
+
     private boolean closed;
 
     private AsyncFile(Path path, FileChannel channel, Charset charset, boolean append) {
@@ -197,17 +198,20 @@ public final class AsyncFile implements AutoCloseable {
             return FilePool.await(started);
         } catch (CancelledError e) {
             // Give the bytes back: the next operation waits for this rewind.
-            inFlight = started.handle((r, error) -> r == null ? 0 : r).thenApplyAsync(r -> {
-                if (r > 0) {
-                    try {
-                        channel.position(channelPos - r);
-                        channelPos -= r;
-                    } catch (IOException | UnsupportedOperationException cannotMoveBack) {
-                        // a FIFO: the bytes are gone, as documented
-                    }
-                }
-                return null;
-            }, FilePool.executor());
+            inFlight = started.handle((r, error) -> r == null ? 0 : r)
+                    .thenApplyAsync(
+                            r -> {
+                                if (r > 0) {
+                                    try {
+                                        channel.position(channelPos - r);
+                                        channelPos -= r;
+                                    } catch (IOException | UnsupportedOperationException cannotMoveBack) {
+                                        // a FIFO: the bytes are gone, as documented
+                                    }
+                                }
+                                return null;
+                            },
+                            FilePool.executor());
             throw e;
         }
     }
@@ -219,8 +223,8 @@ public final class AsyncFile implements AutoCloseable {
             run(() -> {
                 long remaining = Math.max(0, channel.size() - channelPos);
                 if (remaining + (end - start) > MAX_ARRAY) {
-                    throw new IOException("too large for one array (" + remaining + " bytes left): " + path
-                            + "; read it in parts");
+                    throw new IOException(
+                            "too large for one array (" + remaining + " bytes left): " + path + "; read it in parts");
                 }
                 ensureSpace((int) remaining);
                 readToEnd();
@@ -405,7 +409,12 @@ public final class AsyncFile implements AutoCloseable {
             };
             // A busy file thread may wait forever (a FIFO read): close from a thread of its own.
             CompletableFuture<Void> closing = busy
-                    ? FilePool.startOn(r -> Thread.ofPlatform().daemon(true).name("aio4j-file-close").start(r), closeIt)
+                    ? FilePool.startOn(
+                            r -> Thread.ofPlatform()
+                                    .daemon(true)
+                                    .name("aio4j-file-close")
+                                    .start(r),
+                            closeIt)
                     : FilePool.start(closeIt);
             FilePool.await(closing);
             awaitIdle();

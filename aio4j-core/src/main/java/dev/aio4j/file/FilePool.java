@@ -19,8 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * large reads at once should not queue behind each other); idle threads end after 60 s.
  */
 final class FilePool {
-    private FilePool() {
-    }
+    private FilePool() {}
 
     static final int THREADS = Integer.getInteger("aio4j.file.threads", 16);
 
@@ -28,9 +27,11 @@ final class FilePool {
 
     private static ExecutorService newPool() {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
-                r -> Thread.ofPlatform().daemon(true).name("aio4j-file-" + n.incrementAndGet()).unstarted(r));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> Thread.ofPlatform()
+                        .daemon(true)
+                        .name("aio4j-file-" + n.incrementAndGet())
+                        .unstarted(r));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

@@ -56,6 +56,7 @@ public final class BatonScheduler implements Scheduler {
      * Touched only by the baton holder (the hand-off orders the accesses).
      */
     private final java.util.ArrayDeque<Strand> eagerCreators = new java.util.ArrayDeque<>();
+
     private final String name;
     /** The loop strand, set when it is created. */
     private Strand loopStrand;
@@ -69,6 +70,7 @@ public final class BatonScheduler implements Scheduler {
     private volatile Strand holder;
     /** Grants so far; for the watchdog. Written only by whoever grants (one at a time). */
     private volatile long grants;
+
     private volatile int idleState = NOT_IDLE;
     private volatile boolean wakePending;
 
@@ -91,8 +93,15 @@ public final class BatonScheduler implements Scheduler {
             loopStrand = strand;
         }
         strand.thread = isLoopStrand
-                ? Thread.ofPlatform().name(name).daemon(true).uncaughtExceptionHandler(strand).unstarted(run)
-                : Thread.ofVirtual().inheritInheritableThreadLocals(false).uncaughtExceptionHandler(strand).unstarted(run);
+                ? Thread.ofPlatform()
+                        .name(name)
+                        .daemon(true)
+                        .uncaughtExceptionHandler(strand)
+                        .unstarted(run)
+                : Thread.ofVirtual()
+                        .inheritInheritableThreadLocals(false)
+                        .uncaughtExceptionHandler(strand)
+                        .unstarted(run);
     }
 
     @Override
@@ -245,8 +254,7 @@ public final class BatonScheduler implements Scheduler {
     }
 
     @Override
-    public void measureHeldTime(boolean on) {
-    }
+    public void measureHeldTime(boolean on) {}
 
     /** A strand holds the baton from its grant until it waits in the library: wall time counts. */
     @Override

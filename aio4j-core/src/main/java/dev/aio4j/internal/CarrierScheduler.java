@@ -83,6 +83,7 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private static final MethodHandle HANDLER_OF;
     /** The JDK's scheduler for virtual threads, where foreign continuations go. */
     private static final Executor DEFAULT_SCHEDULER;
+
     private static final VarHandle RUNNING, STEPS;
 
     static {
@@ -94,7 +95,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
             builder = c.getDeclaredConstructor(Executor.class);
             builder.setAccessible(true);
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
-            currentCarrier = lookup.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            currentCarrier =
+                    lookup.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             builder = null;
             why = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -106,14 +108,17 @@ public final class CarrierScheduler implements Scheduler, Executor {
             try {
                 Class<?> vt = Class.forName("java.lang.VirtualThread");
                 MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
-                defaultScheduler = (Executor) vtLookup.findStatic(vt, "defaultScheduler", MethodType.methodType(Executor.class)).invoke();
+                defaultScheduler =
+                        (Executor) vtLookup.findStatic(vt, "defaultScheduler", MethodType.methodType(Executor.class))
+                                .invoke();
                 // The continuation is a method reference bound to its thread: read that one field.
                 Runnable probe = (Runnable) vtLookup.findGetter(vt, "runContinuation", Runnable.class)
-                        .invoke(Thread.ofVirtual().unstarted(() -> { }));
+                        .invoke(Thread.ofVirtual().unstarted(() -> {}));
                 for (Field f : probe.getClass().getDeclaredFields()) {
                     if (f.getType() == vt) {
                         f.setAccessible(true);
-                        threadOf = MethodHandles.lookup().unreflectGetter(f)
+                        threadOf = MethodHandles.lookup()
+                                .unreflectGetter(f)
                                 .asType(MethodType.methodType(Thread.class, Runnable.class));
                     }
                 }
@@ -172,11 +177,16 @@ public final class CarrierScheduler implements Scheduler, Executor {
     }
 
     private static final int AWAKE = 0, PARKED = 1, SELECTING = 2;
-    private static final Thread.UncaughtExceptionHandler NO_STRAND = (t, e) -> { };
+    private static final Thread.UncaughtExceptionHandler NO_STRAND = (t, e) -> {};
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /** How the loop strand last stepped off the carrier (see the class notes). */
-    private enum LoopWait { RUNNING, YIELDED, IDLE, SUSPENDED }
+    private enum LoopWait {
+        RUNNING,
+        YIELDED,
+        IDLE,
+        SUSPENDED
+    }
 
     private final Thread carrier;
     private final Thread.Builder.OfVirtual builder;
@@ -190,6 +200,7 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private final java.util.ArrayDeque<Runnable> admitting = new java.util.ArrayDeque<>();
     /** Carrier's OS thread only: where {@link #execute} puts the next local continuation (eager start). */
     private int eagerInsert;
+
     private static final int EAGER_HEAD = 1, EAGER_SECOND = 2;
     private final ConcurrentLinkedQueue<Runnable> foreign = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sleepState = new AtomicInteger(AWAKE);
@@ -203,11 +214,13 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private Strand loopStrand;
     /** The loop strand's continuation, once it is ready to run again; null otherwise. */
     private Runnable loopContinuation;
+
     private LoopWait loopWait = LoopWait.SUSPENDED;
     /** YIELDED: ready strands numbered below this run before the loop strand. */
     private long loopLimit;
     /** IDLE: when the idle wait ends, and what the selector reported. */
     private long idleDeadline;
+
     private int idleResult;
 
     // Watching: written by the carrier thread only (opaque), read by the watchdog.
@@ -599,8 +612,7 @@ public final class CarrierScheduler implements Scheduler, Executor {
     }
 
     @Override
-    public void exit(Strand self) {
-    }
+    public void exit(Strand self) {}
 
     @Override
     public long steps() {

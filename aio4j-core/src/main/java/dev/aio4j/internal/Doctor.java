@@ -14,15 +14,15 @@ package dev.aio4j.internal;
  * 1 otherwise.
  */
 public final class Doctor {
-    private Doctor() {
-    }
+    private Doctor() {}
 
     public static void main(String[] args) {
         Module m = Doctor.class.getModule();
         String mode = Schedulers.mode();
         System.out.println("aio4j doctor");
         System.out.println("  java:   " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
-        System.out.println("  aio4j:  " + (m.isNamed() ? "named module " + m.getName() + " (module path)" : "class path (unnamed module)"));
+        System.out.println("  aio4j:  "
+                + (m.isNamed() ? "named module " + m.getName() + " (module path)" : "class path (unnamed module)"));
         String jdkOptions = System.getenv("JDK_JAVA_OPTIONS");
         if (jdkOptions != null && !jdkOptions.isBlank()) {
             System.out.println("  JDK_JAVA_OPTIONS: " + jdkOptions);
@@ -35,9 +35,10 @@ public final class Doctor {
         }
         System.out.println("  fix:    add " + Schedulers.addOpensFlag() + " to the java command"
                 + (m.isNamed() ? " (on the module path =ALL-UNNAMED opens nothing to aio4j)" : ""));
-        System.out.println("          Maven tests: Surefire <argLine>; mvn exec:exec (exec:java runs in Maven's own JVM,"
-                + " where no flag applies); java -jar: Add-Opens: java.base/java.lang in the jar's manifest;"
-                + " anything else: JDK_JAVA_OPTIONS=\"" + Schedulers.addOpensFlag() + "\"");
+        System.out.println(
+                "          Maven tests: Surefire <argLine>; mvn exec:exec (exec:java runs in Maven's own JVM,"
+                        + " where no flag applies); java -jar: Add-Opens: java.base/java.lang in the jar's manifest;"
+                        + " anything else: JDK_JAVA_OPTIONS=\"" + Schedulers.addOpensFlag() + "\"");
         System.exit(1);
     }
 

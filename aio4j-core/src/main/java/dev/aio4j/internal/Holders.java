@@ -12,8 +12,7 @@ import java.util.function.Function;
 public final class Holders {
     private static final Map<Class<?>, Function<Object, Object>> READERS = new ConcurrentHashMap<>();
 
-    private Holders() {
-    }
+    private Holders() {}
 
     /** Registers how to read the holder of instances of {@code type} (exactly that class). */
     public static void register(Class<?> type, Function<Object, Object> holderOf) {

@@ -16,8 +16,7 @@ package dev.aio4j.internal;
  * Any program whose virtual threads use JDK sockets pays it anyway.
  */
 final class JdkWarmup {
-    private JdkWarmup() {
-    }
+    private JdkWarmup() {}
 
     static void run() {
         Thread t = Thread.ofPlatform().name("aio4j-warmup").unstarted(() -> {

@@ -7,8 +7,7 @@ import dev.aio4j.EventLoop;
  * asyncio's {@code _LoopBoundMixin} does.
  */
 public final class LoopBinding {
-    private LoopBinding() {
-    }
+    private LoopBinding() {}
 
     /**
      * The loop running the caller, checked against {@code bound}: the loop to store as the
@@ -21,8 +20,9 @@ public final class LoopBinding {
     public static EventLoop check(EventLoop bound, Object owner) {
         Strand s = Strand.current();
         if (s == null) {
-            throw new WrongThreadException(owner + " used from " + Thread.currentThread()
-                    + ", which runs no event loop; reach its loop with callSoonThreadsafe or Aio.runCoroutineThreadsafe");
+            throw new WrongThreadException(
+                    owner + " used from " + Thread.currentThread()
+                            + ", which runs no event loop; reach its loop with callSoonThreadsafe or Aio.runCoroutineThreadsafe");
         }
         EventLoop current = s.loop;
         if (bound != null && bound != current) {

@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Schedulers {
     private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
 
-    private Schedulers() {
-    }
+    private Schedulers() {}
 
     /** "carrier" when the JDK lets the loop schedule virtual threads, else "portable". */
     public static String mode() {

@@ -100,7 +100,8 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
 
     @Override
     public void uncaughtException(Thread t, Throwable e) {
-        System.getLogger("dev.aio4j").log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + (task != null ? task : loop), e);
+        System.getLogger("dev.aio4j")
+                .log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + (task != null ? task : loop), e);
     }
 
     public Thread thread() {

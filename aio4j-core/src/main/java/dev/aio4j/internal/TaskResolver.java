@@ -2,7 +2,6 @@ package dev.aio4j.internal;
 
 import dev.aio4j.Aio;
 import dev.aio4j.CancelledError;
-import dev.aio4j.EventLoop;
 import dev.aio4j.Task;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -131,14 +130,17 @@ public final class TaskResolver implements InetAddressResolver {
     private static final class Pool {
         /** At most this many lookups run at once ({@code -Daio4j.dns.threads}); the rest queue. */
         static final int THREADS = Math.max(1, Integer.getInteger("aio4j.dns.threads", 8));
+
         static final ExecutorService EXECUTOR = create();
 
         private static ExecutorService create() {
             AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().daemon(true)
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> Thread.ofPlatform()
+                            .daemon(true)
                             .inheritInheritableThreadLocals(false)
-                            .name("aio4j-dns-" + n.incrementAndGet()).unstarted(r));
+                            .name("aio4j-dns-" + n.incrementAndGet())
+                            .unstarted(r));
             pool.allowCoreThreadTimeOut(true);
             return pool;
         }

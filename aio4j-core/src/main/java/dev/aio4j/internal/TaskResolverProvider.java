@@ -20,8 +20,7 @@ public final class TaskResolverProvider extends InetAddressResolverProvider {
     private static volatile TaskResolver installed;
 
     /** Called by ServiceLoader. */
-    public TaskResolverProvider() {
-    }
+    public TaskResolverProvider() {}
 
     @Override
     public InetAddressResolver get(Configuration configuration) {

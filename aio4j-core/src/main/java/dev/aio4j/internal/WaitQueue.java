@@ -79,6 +79,7 @@ public final class WaitQueue {
 
     /** The oldest and newest parked waiter not woken yet; null when none. */
     private Node head;
+
     private Node tail;
 
     /** Nodes in the list (parked, not woken, their task not resumed). */

@@ -45,10 +45,16 @@ public final class Barrier {
      */
 
     /** The barrier's lifecycle, named as in asyncio. */
-    public enum State { FILLING, DRAINING, RESETTING, BROKEN }
+    public enum State {
+        FILLING,
+        DRAINING,
+        RESETTING,
+        BROKEN
+    }
 
     /** Its waiters are shown by diagnostics as waiting for this barrier. */
     private final Condition cond = new Condition(new Lock(), this);
+
     private final int parties;
     private State state = State.FILLING;
     private int count;

@@ -43,8 +43,7 @@ public final class Event {
     private final WaitQueue waiters = new WaitQueue(this);
 
     /** A clear event. */
-    public Event() {
-    }
+    public Event() {}
 
     /** True if the flag is set. */
     public boolean isSet() {

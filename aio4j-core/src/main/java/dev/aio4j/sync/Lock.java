@@ -75,8 +75,7 @@ public final class Lock implements Held.Releasable {
     private final WaitQueue waiters = new WaitQueue(this, this::handOn);
 
     /** An unlocked lock. */
-    public Lock() {
-    }
+    public Lock() {}
 
     /**
      * Waits until the lock is free and this task's turn has come, then takes it.

@@ -126,8 +126,7 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
     }
 
     /** The hook of BoundedSemaphore; called on the loop before a release. */
-    void checkRelease(int currentValue) {
-    }
+    void checkRelease(int currentValue) {}
 
     /**
      * True if {@link #acquire()} would wait: no permit is free, or a live task already waits
@@ -164,7 +163,7 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
     /** {@code Semaphore[unlocked, value=2, waiters=0]}. */
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + (locked() ? "locked" : "unlocked") + ", value=" + value
-                + ", waiters=" + waiters() + "]";
+        return getClass().getSimpleName() + "[" + (locked() ? "locked" : "unlocked") + ", value=" + value + ", waiters="
+                + waiters() + "]";
     }
 }

@@ -27,7 +27,8 @@ class AioPathTest {
             a.writeString("more\n", StandardOpenOption.APPEND);
             assertThat(a.readString()).isEqualTo("héllo\nmore\n");
             assertThat(a.size()).isEqualTo("héllo\nmore\n".getBytes(StandardCharsets.UTF_8).length);
-            AioPath b = AioPath.of(dir.resolve("sub/deeper")).createDirectories().resolve("b.bin");
+            AioPath b =
+                    AioPath.of(dir.resolve("sub/deeper")).createDirectories().resolve("b.bin");
             b.writeBytes(new byte[] {1, 2, 3});
             assertThat(b.readBytes()).containsExactly(1, 2, 3);
             AioPath c = a.copy(AioPath.of(dir.resolve("c.txt")));
@@ -37,8 +38,11 @@ class AioPathTest {
             AioPath d = c.move(AioPath.of(dir.resolve("d.txt")));
             assertThat(c.exists()).isFalse();
             assertThat(d.exists()).isTrue();
-            assertThat(AioPath.of(dir).list()).extracting(AioPath::toString)
-                    .containsExactlyInAnyOrder(dir.resolve("a.txt").toString(), dir.resolve("d.txt").toString(),
+            assertThat(AioPath.of(dir).list())
+                    .extracting(AioPath::toString)
+                    .containsExactlyInAnyOrder(
+                            dir.resolve("a.txt").toString(),
+                            dir.resolve("d.txt").toString(),
                             dir.resolve("sub").toString());
             List<AioPath> all = AioPath.of(dir).walk();
             assertThat(all).contains(b, AioPath.of(dir.resolve("sub/deeper")), AioPath.of(dir));
@@ -72,7 +76,8 @@ class AioPathTest {
 
     @Test
     void helpersRunOnFileThreadsNotOnTheLoop() {
-        String thread = AsyncFileTest.run(() -> FilePool.call(() -> Thread.currentThread().getName()));
+        String thread = AsyncFileTest.run(
+                () -> FilePool.call(() -> Thread.currentThread().getName()));
         assertThat(thread).startsWith("aio4j-file-");
         assertThatThrownBy(() -> AioPath.of(dir).exists()).isInstanceOf(IllegalStateException.class);
         assertThat(Aio.class).isNotNull();

@@ -116,15 +116,17 @@ class AsyncFileTest {
         assertThat(result[0]).as("files read intact").isEqualTo(8);
         // GC pauses for big arrays on a loaded machine delay every thread: compare with the control.
         // Read inside the tasks, the files would hold the loop for the whole of the reads.
-        assertThat(result[1]).as("loop heartbeat's worst lateness, ms (control %d ms, reads took %d ms)", result[2],
-                result[3]).isLessThan(Heartbeat.allowedLatenessMs(result[2]));
+        assertThat(result[1])
+                .as("loop heartbeat's worst lateness, ms (control %d ms, reads took %d ms)", result[2], result[3])
+                .isLessThan(Heartbeat.allowedLatenessMs(result[2]));
     }
 
     @Test
     void aFifoWhoseWriterComesOneSecondLaterDoesNotBlockOtherTasks() throws Exception {
         Path fifo = fifo("late-writer");
         Process writer = new ProcessBuilder("sh", "-c", "sleep 1; echo hello from the writer > '" + fifo + "'")
-                .inheritIO().start();
+                .inheritIO()
+                .start();
         try {
             Object[] result = run(() -> {
                 Heartbeat hb = new Heartbeat();
@@ -140,8 +142,7 @@ class AsyncFileTest {
             assertThat(result[0]).isEqualTo("hello from the writer");
             assertThat((long) result[1]).as("waited for the writer, ms").isGreaterThanOrEqualTo(700);
             Heartbeat hb = (Heartbeat) result[2];
-            assertThat(hb.loopWorstMs()).as("%s", hb)
-                    .isLessThan(Heartbeat.allowedLatenessMs(hb.controlWorstMs()));
+            assertThat(hb.loopWorstMs()).as("%s", hb).isLessThan(Heartbeat.allowedLatenessMs(hb.controlWorstMs()));
             assertThat(hb.ticks()).as("%s", hb).isGreaterThan(20);
         } finally {
             writer.waitFor(10, TimeUnit.SECONDS);
@@ -413,7 +414,9 @@ class AsyncFileTest {
             f.close();
             assertThatThrownBy(() -> f.read(1)).isInstanceOf(ClosedChannelException.class);
             assertThatThrownBy(() -> f.write("y")).isInstanceOf(ClosedChannelException.class);
-            assertThatThrownBy(() -> f.read(-1)).isInstanceOf(IllegalArgumentException.class).hasMessage("n < 0: -1");
+            assertThatThrownBy(() -> f.read(-1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("n < 0: -1");
             return null;
         });
     }

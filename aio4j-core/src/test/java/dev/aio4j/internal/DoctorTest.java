@@ -16,13 +16,16 @@ import org.junit.jupiter.api.Test;
  */
 class DoctorTest {
 
-    record Result(int status, String out) {
-    }
+    record Result(int status, String out) {}
 
     private static Result doctor(String... options) throws IOException, InterruptedException {
         Path classes;
         try {
-            classes = Path.of(Doctor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            classes = Path.of(Doctor.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -43,28 +46,45 @@ class DoctorTest {
     void onTheClassPathWithoutTheFlagItGivesTheUnnamedModuleFlag() throws Exception {
         Result r = doctor("-cp", "CLASSES", "dev.aio4j.internal.Doctor");
         assertThat(r.status()).as(r.out()).isEqualTo(1);
-        assertThat(r.out()).contains("mode:   portable").contains("class path")
+        assertThat(r.out())
+                .contains("mode:   portable")
+                .contains("class path")
                 .contains("add --add-opens java.base/java.lang=ALL-UNNAMED to the java command");
     }
 
     @Test
     void onTheClassPathWithTheFlagItIsCarrierMode() throws Exception {
-        Result r = doctor("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", "CLASSES", "dev.aio4j.internal.Doctor");
+        Result r =
+                doctor("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", "CLASSES", "dev.aio4j.internal.Doctor");
         assertThat(r.status()).as(r.out()).isZero();
         assertThat(r.out()).contains("mode:   carrier").contains("nothing to do");
     }
 
     @Test
     void onTheModulePathTheUnnamedModuleFlagIsNotEnoughAndItSaysWhichIs() throws Exception {
-        Result r = doctor("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-p", "CLASSES", "-m", "dev.aio4j/dev.aio4j.internal.Doctor");
+        Result r = doctor(
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "-p",
+                "CLASSES",
+                "-m",
+                "dev.aio4j/dev.aio4j.internal.Doctor");
         assertThat(r.status()).as(r.out()).isEqualTo(1);
-        assertThat(r.out()).contains("mode:   portable").contains("named module dev.aio4j")
+        assertThat(r.out())
+                .contains("mode:   portable")
+                .contains("named module dev.aio4j")
                 .contains("add --add-opens java.base/java.lang=dev.aio4j to the java command");
     }
 
     @Test
     void onTheModulePathTheModuleFlagGivesCarrierMode() throws Exception {
-        Result r = doctor("--add-opens", "java.base/java.lang=dev.aio4j", "-p", "CLASSES", "-m", "dev.aio4j/dev.aio4j.internal.Doctor");
+        Result r = doctor(
+                "--add-opens",
+                "java.base/java.lang=dev.aio4j",
+                "-p",
+                "CLASSES",
+                "-m",
+                "dev.aio4j/dev.aio4j.internal.Doctor");
         assertThat(r.status()).as(r.out()).isZero();
         assertThat(r.out()).contains("mode:   carrier");
     }
@@ -73,7 +93,10 @@ class DoctorTest {
     void portableModeChosenOnPurposeNeedsNoFix() throws Exception {
         Result r = doctor("-Daio4j.mode=portable", "-cp", "CLASSES", "dev.aio4j.internal.Doctor");
         assertThat(r.status()).as(r.out()).isZero();
-        assertThat(r.out()).contains("mode:   portable").contains("chose portable mode").contains("nothing to do");
+        assertThat(r.out())
+                .contains("mode:   portable")
+                .contains("chose portable mode")
+                .contains("nothing to do");
     }
 
     @Test

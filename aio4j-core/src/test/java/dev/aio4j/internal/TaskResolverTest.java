@@ -27,8 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 class TaskResolverTest {
     private static final List<String> HOSTS = List.of("localhost", "127.0.0.1", "::1");
-    private static final List<LookupPolicy> POLICIES = List.of(LookupPolicy.of(IPV4 | IPV6), LookupPolicy.of(IPV4),
-            LookupPolicy.of(IPV6), LookupPolicy.of(IPV4 | IPV6 | IPV4_FIRST), LookupPolicy.of(IPV4 | IPV6 | IPV6_FIRST));
+    private static final List<LookupPolicy> POLICIES = List.of(
+            LookupPolicy.of(IPV4 | IPV6),
+            LookupPolicy.of(IPV4),
+            LookupPolicy.of(IPV6),
+            LookupPolicy.of(IPV4 | IPV6 | IPV4_FIRST),
+            LookupPolicy.of(IPV4 | IPV6 | IPV6_FIRST));
 
     private static TaskResolver resolver;
 
@@ -44,9 +48,14 @@ class TaskResolverTest {
         InetAddressResolver builtin = resolver.builtin();
         for (String host : HOSTS) {
             for (LookupPolicy policy : POLICIES) {
-                String expected = outcome(() -> builtin.lookupByName(host, policy).toList());
-                assertThat(outcome(() -> resolver.lookupByName(host, policy).toList())).as(host).isEqualTo(expected);
-                assertThat(inTask(() -> outcome(() -> resolver.lookupByName(host, policy).toList()))).as(host)
+                String expected =
+                        outcome(() -> builtin.lookupByName(host, policy).toList());
+                assertThat(outcome(() -> resolver.lookupByName(host, policy).toList()))
+                        .as(host)
+                        .isEqualTo(expected);
+                assertThat(inTask(() -> outcome(
+                                () -> resolver.lookupByName(host, policy).toList())))
+                        .as(host)
                         .isEqualTo(expected);
             }
         }
@@ -58,7 +67,8 @@ class TaskResolverTest {
             byte[] addr = InetAddress.getByName(literal).getAddress();
             String expected = outcome(() -> resolver.builtin().lookupByAddress(addr));
             assertThat(outcome(() -> resolver.lookupByAddress(addr))).isEqualTo(expected);
-            assertThat(inTask(() -> outcome(() -> resolver.lookupByAddress(addr)))).isEqualTo(expected);
+            assertThat(inTask(() -> outcome(() -> resolver.lookupByAddress(addr))))
+                    .isEqualTo(expected);
         }
     }
 
@@ -66,11 +76,15 @@ class TaskResolverTest {
     void inetAddressAnswersTheSameInsideAndOutsideTasks() {
         for (String host : HOSTS) {
             String outside = outcome(() -> Arrays.asList(InetAddress.getAllByName(host)));
-            assertThat(inTask(() -> outcome(() -> Arrays.asList(InetAddress.getAllByName(host))))).isEqualTo(outside);
-            String canonical = outcome(() -> InetAddress.getByAddress(InetAddress.getByName(host).getAddress())
-                    .getCanonicalHostName());
-            assertThat(inTask(() -> outcome(() -> InetAddress.getByAddress(InetAddress.getByName(host).getAddress())
-                    .getCanonicalHostName()))).isEqualTo(canonical);
+            assertThat(inTask(() -> outcome(() -> Arrays.asList(InetAddress.getAllByName(host)))))
+                    .isEqualTo(outside);
+            String canonical = outcome(
+                    () -> InetAddress.getByAddress(InetAddress.getByName(host).getAddress())
+                            .getCanonicalHostName());
+            assertThat(inTask(() -> outcome(() -> InetAddress.getByAddress(
+                                    InetAddress.getByName(host).getAddress())
+                            .getCanonicalHostName())))
+                    .isEqualTo(canonical);
         }
     }
 

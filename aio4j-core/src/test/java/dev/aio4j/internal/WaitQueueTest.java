@@ -26,7 +26,8 @@ class WaitQueueTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
 
     private static <T> T run(Callable<T> body) {
-        return Aio.run(body, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false));
+        return Aio.run(
+                body, RunOptions.defaults().withClock(VirtualClock.autojump()).withSigintHandling(false));
     }
 
     /** Lets every task run until each one waits. */
@@ -74,7 +75,9 @@ class WaitQueueTest {
             q.unparkAll();
             assertThat(q.size()).isEqualTo(1);
             assertThat(q.parked()).isZero();
-            assertThat(q.hasLiveWaiter()).as("woken, not resumed: still has a claim").isTrue();
+            assertThat(q.hasLiveWaiter())
+                    .as("woken, not resumed: still has a claim")
+                    .isTrue();
             a.awaitWithin(BOUND);
             assertThat(q.size()).isZero();
             assertThat(q.hasLiveWaiter()).isFalse();
@@ -117,7 +120,7 @@ class WaitQueueTest {
             Task<Void> b = parker(q[0], "b", order);
             settle();
             q[0].unparkOne(); // wakes a
-            a.cancel();       // before a resumes: its wake-up must reach b
+            a.cancel(); // before a resumes: its wake-up must reach b
             assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
             b.awaitWithin(BOUND);
             assertThat(handOns[0]).isEqualTo(1);

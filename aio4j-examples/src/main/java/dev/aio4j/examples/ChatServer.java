@@ -40,22 +40,24 @@ public final class ChatServer {
     private final Map<StreamWriter, String> clients = new LinkedHashMap<>();
     private int joined;
 
-    private ChatServer() {
-    }
+    private ChatServer() {}
 
     public static void main(String[] args) {
         String host = EchoServer.option(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(EchoServer.option(args, "--port", "8889"));
         ChatServer chat = new ChatServer();
         // SIGTERM too: a process manager stops services with it.
-        Aio.run(() -> {
-            Aio.currentTask().setName("chat-server"); // the name ./aio4j ps and pstree show
-            Server server = Net.startServer(chat::serve, host, port);
-            InetSocketAddress bound = (InetSocketAddress) server.addresses().get(0);
-            System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
-            System.out.flush();
-            server.serveForever();
-        }, RunOptions.defaults().withCancelSignals(Signal.INT, Signal.TERM));
+        Aio.run(
+                () -> {
+                    Aio.currentTask().setName("chat-server"); // the name ./aio4j ps and pstree show
+                    Server server = Net.startServer(chat::serve, host, port);
+                    InetSocketAddress bound =
+                            (InetSocketAddress) server.addresses().get(0);
+                    System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+                    System.out.flush();
+                    server.serveForever();
+                },
+                RunOptions.defaults().withCancelSignals(Signal.INT, Signal.TERM));
     }
 
     private void serve(StreamReader reader, StreamWriter writer) throws IOException {

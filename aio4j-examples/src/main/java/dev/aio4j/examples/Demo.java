@@ -9,21 +9,21 @@ import dev.aio4j.TaskGroupException;
 import dev.aio4j.Timeout;
 import dev.aio4j.file.AioPath;
 import dev.aio4j.file.AsyncFile;
-import dev.aio4j.process.ProcessOptions;
-import dev.aio4j.process.Processes;
-import dev.aio4j.process.Subprocess;
 import dev.aio4j.net.Connection;
 import dev.aio4j.net.Net;
 import dev.aio4j.net.Server;
+import dev.aio4j.process.ProcessOptions;
+import dev.aio4j.process.Processes;
+import dev.aio4j.process.Subprocess;
 import dev.aio4j.queue.Queue;
 import dev.aio4j.sync.Semaphore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 
@@ -56,8 +56,11 @@ public final class Demo {
         Aio.run(() -> {
             EventLoop loop = Aio.getRunningLoop();
             mode = loop.mode();
-            System.out.printf("aio4j demo: one event loop, %s mode, JDK %s, %d cores%n", loop.mode(),
-                    Runtime.version().feature(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    "aio4j demo: one event loop, %s mode, JDK %s, %d cores%n",
+                    loop.mode(),
+                    Runtime.version().feature(),
+                    Runtime.getRuntime().availableProcessors());
             System.out.printf("%n1. %,d tasks, each sleeping a random 0-100 ms%n", n);
             concurrentSleeps(n, "cold JVM: the JIT has not compiled the switch paths yet");
             concurrentSleeps(n, "warm");
@@ -82,7 +85,9 @@ public final class Demo {
         Process child = childJvm(List.of(Demo.class.getName(), "--deadlocking-child"));
         String report = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         child.waitFor();
-        System.out.print(report.lines().filter(l -> !l.startsWith("aio4j: ")).map(l -> "   " + l + "\n")
+        System.out.print(report.lines()
+                .filter(l -> !l.startsWith("aio4j: "))
+                .map(l -> "   " + l + "\n")
                 .collect(java.util.stream.Collectors.joining()));
         System.out.printf("%n    and `./aio4j pstree PID` of a ChatServer with two clients connected:%n");
         Process server = childJvm(List.of(ChatServer.class.getName(), "--host", "127.0.0.1", "--port", "0"));
@@ -102,7 +107,8 @@ public final class Demo {
             for (int i = 0; i < 2; i++) {
                 java.net.Socket s = new java.net.Socket("127.0.0.1", port);
                 clients.add(s);
-                new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
             }
             java.io.ByteArrayOutputStream tree = new java.io.ByteArrayOutputStream();
             java.io.PrintStream to = new java.io.PrintStream(tree, true, StandardCharsets.UTF_8);
@@ -119,7 +125,8 @@ public final class Demo {
 
     /** This JVM's java, class path and mode, running {@code mainAndArgs}; stderr merged into stdout. */
     private static Process childJvm(List<String> mainAndArgs) throws java.io.IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> cmd =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         if (mode.equals("carrier")) {
             cmd.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
         }
@@ -131,14 +138,16 @@ public final class Demo {
     /** The child of section 10: a transfer each way, each taking its two account locks in its own order. */
     private static void deadlockingChild() {
         try {
-            Aio.run(() -> {
-                Aio.currentTask().setName("main");
-                dev.aio4j.sync.Lock alice = new dev.aio4j.sync.Lock();
-                dev.aio4j.sync.Lock bob = new dev.aio4j.sync.Lock();
-                Task<Void> one = Aio.createTask(() -> transfer(alice, bob), "alice->bob");
-                Task<Void> two = Aio.createTask(() -> transfer(bob, alice), "bob->alice");
-                return Aio.gather(one, two).await();
-            }, dev.aio4j.RunOptions.defaults().withDebug(true)); // debug mode: a deadlock fails the run
+            Aio.run(
+                    () -> {
+                        Aio.currentTask().setName("main");
+                        dev.aio4j.sync.Lock alice = new dev.aio4j.sync.Lock();
+                        dev.aio4j.sync.Lock bob = new dev.aio4j.sync.Lock();
+                        Task<Void> one = Aio.createTask(() -> transfer(alice, bob), "alice->bob");
+                        Task<Void> two = Aio.createTask(() -> transfer(bob, alice), "bob->alice");
+                        return Aio.gather(one, two).await();
+                    },
+                    dev.aio4j.RunOptions.defaults().withDebug(true)); // debug mode: a deadlock fails the run
         } catch (dev.aio4j.DeadlockError e) {
             System.out.println(e.getMessage());
         }
@@ -181,19 +190,21 @@ public final class Demo {
         long end = System.nanoTime();
         progress.cancel();
         System.out.printf("\r   finished %,9d / %,d%n", finished[0], n);
-        System.out.printf("   spawned in %.1f ms (%.0f ns a task); all done in %.1f ms, %.1f ms over the longest sleep%n",
+        System.out.printf(
+                "   spawned in %.1f ms (%.0f ns a task); all done in %.1f ms, %.1f ms over the longest sleep%n",
                 ms(spawned - start), (double) (spawned - start) / n, ms(end - start), ms(end - start) - 100);
     }
 
     /** 1,000 tasks x 1,000 yields: the cost of one task switch, after a warm-up round. */
     private static void switching() {
         int tasks = 1_000, yields = 1_000;
-        System.out.printf("%n2. %,d tasks x %,d yields (Aio.sleep(Duration.ZERO)), after a warm-up round%n", tasks,
-                yields);
+        System.out.printf(
+                "%n2. %,d tasks x %,d yields (Aio.sleep(Duration.ZERO)), after a warm-up round%n", tasks, yields);
         yieldRound(tasks, yields);
         long took = yieldRound(tasks, yields);
-        System.out.printf("   %,d switches in %.1f ms: %.0f ns a switch%n", (long) tasks * yields, ms(took),
-                (double) took / ((long) tasks * yields));
+        System.out.printf(
+                "   %,d switches in %.1f ms: %.0f ns a switch%n",
+                (long) tasks * yields, ms(took), (double) took / ((long) tasks * yields));
     }
 
     private static long yieldRound(int tasks, int yields) {
@@ -239,8 +250,9 @@ public final class Demo {
                 cancelled++;
             }
         }
-        System.out.printf("   %,d cancelled, %,d finally blocks ran, in %.1f ms%n", cancelled, cleanedUp[0],
-                ms(System.nanoTime() - start));
+        System.out.printf(
+                "   %,d cancelled, %,d finally blocks ran, in %.1f ms%n",
+                cancelled, cleanedUp[0], ms(System.nanoTime() - start));
     }
 
     /** Blocking work goes to a thread while the loop keeps ticking. */
@@ -284,7 +296,8 @@ public final class Demo {
                 });
             });
         } catch (TaskGroupException e) {
-            System.out.printf("   a group of 1,001 children: \"%s\" cancelled the other %,d in %.1f ms%n",
+            System.out.printf(
+                    "   a group of 1,001 children: \"%s\" cancelled the other %,d in %.1f ms%n",
                     e.exceptions().get(0).getMessage(), cancelledSiblings[0], ms(System.nanoTime() - start));
         }
         Optional<String> slow = Timeout.moveOnAfter(Duration.ofMillis(20), () -> {
@@ -295,15 +308,17 @@ public final class Demo {
             Aio.sleep(Duration.ofMillis(1));
             return "in time";
         });
-        System.out.printf("   moveOnAfter(20 ms) over a 5 s sleep: %s; after(1 s) over a 1 ms sleep: %s%n",
+        System.out.printf(
+                "   moveOnAfter(20 ms) over a 5 s sleep: %s; after(1 s) over a 1 ms sleep: %s%n",
                 slow.isPresent() ? slow.get() : "gave up, no exception", fast);
     }
 
     /** Producers and consumers through a bounded queue, ended by shutdown. */
     private static void pipeline() {
         int producers = 100, consumers = 100, perProducer = 1_000;
-        System.out.printf("%n6. %d producers -> Queue(maxsize 64) -> %d consumers, %,d items%n", producers, consumers,
-                producers * perProducer);
+        System.out.printf(
+                "%n6. %d producers -> Queue(maxsize 64) -> %d consumers, %,d items%n",
+                producers, consumers, producers * perProducer);
         Queue<Integer> queue = new Queue<>(64);
         long[] sum = {0};
         int[] items = {0};
@@ -331,26 +346,30 @@ public final class Demo {
             queue.shutdown();
         });
         long expected = (long) producers * perProducer * (perProducer + 1) / 2;
-        System.out.printf("   %,d items delivered once each (sum %s) in %.1f ms%n", items[0],
-                sum[0] == expected ? "correct" : "WRONG", ms(System.nanoTime() - start));
+        System.out.printf(
+                "   %,d items delivered once each (sum %s) in %.1f ms%n",
+                items[0], sum[0] == expected ? "correct" : "WRONG", ms(System.nanoTime() - start));
     }
 
     /** A TCP echo server and 100 clients on the same loop, over loopback. */
     private static void echo() throws Exception {
         int clients = 100, messages = 200;
-        System.out.printf("%n7. TCP echo on 127.0.0.1: %d clients x %d round trips of 64 bytes, one loop%n", clients,
-                messages);
-        Server server = Net.startServer((reader, writer) -> {
-            while (true) {
-                byte[] data = reader.read(4096);
-                if (data.length == 0) {
-                    break;
-                }
-                writer.write(data);
-                writer.drain();
-            }
-            writer.close();
-        }, "127.0.0.1", 0);
+        System.out.printf(
+                "%n7. TCP echo on 127.0.0.1: %d clients x %d round trips of 64 bytes, one loop%n", clients, messages);
+        Server server = Net.startServer(
+                (reader, writer) -> {
+                    while (true) {
+                        byte[] data = reader.read(4096);
+                        if (data.length == 0) {
+                            break;
+                        }
+                        writer.write(data);
+                        writer.drain();
+                    }
+                    writer.close();
+                },
+                "127.0.0.1",
+                0);
         byte[] message = "x".repeat(63).concat("\n").getBytes(StandardCharsets.US_ASCII);
         long start = System.nanoTime();
         TaskGroup.run(tg -> {
@@ -370,7 +389,8 @@ public final class Demo {
         long took = System.nanoTime() - start;
         server.close();
         server.waitClosed();
-        System.out.printf("   %,d round trips in %.1f ms: %,.0f a second (client and server share one loop)%n",
+        System.out.printf(
+                "   %,d round trips in %.1f ms: %,.0f a second (client and server share one loop)%n",
                 clients * messages, ms(took), clients * messages / (took / 1e9));
     }
 
@@ -380,7 +400,8 @@ public final class Demo {
      * at once through AioPath.
      */
     private static void files() throws Exception {
-        System.out.printf("%n8. files: 4 tasks each read a FIFO whose writer starts 500 ms later, a 10 ms ticker runs%n");
+        System.out.printf(
+                "%n8. files: 4 tasks each read a FIFO whose writer starts 500 ms later, a 10 ms ticker runs%n");
         AioPath dir = AioPath.of(Files.createTempDirectory("aio4j-demo"));
         for (boolean offLoop : new boolean[] {false, true}) {
             List<AioPath> fifos = new ArrayList<>();
@@ -409,8 +430,10 @@ public final class Demo {
                     });
                 }
             }));
-            System.out.printf("   %-36s %4d ms; the ticker's worst lateness %4d ms%n",
-                    offLoop ? "AioPath.readString (file threads):" : "Files.readString inside tasks:", took[0],
+            System.out.printf(
+                    "   %-36s %4d ms; the ticker's worst lateness %4d ms%n",
+                    offLoop ? "AioPath.readString (file threads):" : "Files.readString inside tasks:",
+                    took[0],
                     took[1]);
         }
         int count = 8;
@@ -434,7 +457,8 @@ public final class Demo {
                 });
             }
         }));
-        System.out.printf("   %d tasks read %d MB each in 1 MB reads (AsyncFile): %d MB in %d ms, ticker's worst lateness %d ms%n",
+        System.out.printf(
+                "   %d tasks read %d MB each in 1 MB reads (AsyncFile): %d MB in %d ms, ticker's worst lateness %d ms%n",
                 count, mb, total[0] >> 20, took[0], took[1]);
         for (AioPath p : dir.list()) {
             p.delete();
@@ -444,7 +468,8 @@ public final class Demo {
 
     /** Child processes: 8 commands, 4 at a time, read through aio4j-process versus plain pipes. */
     private static void processes() throws Exception {
-        System.out.printf("%n9. processes: 8 children (`sleep 0.5; echo`), at most 4 at a time (a Semaphore), a 10 ms ticker runs%n");
+        System.out.printf(
+                "%n9. processes: 8 children (`sleep 0.5; echo`), at most 4 at a time (a Semaphore), a 10 ms ticker runs%n");
         for (boolean aio : new boolean[] {false, true}) {
             Semaphore four = new Semaphore(4);
             List<String> outputs = new ArrayList<>();
@@ -460,15 +485,19 @@ public final class Demo {
                             } else {
                                 // A pipe read parks nothing: inside a task it holds the loop.
                                 Process p = new ProcessBuilder("sh", "-c", command).start();
-                                outputs.add(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+                                outputs.add(
+                                        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
                                 p.waitFor();
                             }
                         }
                     });
                 }
             }));
-            System.out.printf("   %-40s %4d ms (ideal about 1,000); the ticker's worst lateness %4d ms; %d outputs%n",
-                    aio ? "Processes.shell + communicate:" : "ProcessBuilder + a pipe read in tasks:", took[0], took[1],
+            System.out.printf(
+                    "   %-40s %4d ms (ideal about 1,000); the ticker's worst lateness %4d ms; %d outputs%n",
+                    aio ? "Processes.shell + communicate:" : "ProcessBuilder + a pipe read in tasks:",
+                    took[0],
+                    took[1],
                     outputs.size());
         }
     }

@@ -34,7 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DemoSite implements AutoCloseable {
 
     /** What a page does. */
-    enum Kind { NORMAL, SLOW, ERROR, REDIRECT }
+    enum Kind {
+        NORMAL,
+        SLOW,
+        ERROR,
+        REDIRECT
+    }
 
     private final int pages;
     private final Kind[] kinds;
@@ -64,7 +69,9 @@ final class DemoSite implements AutoCloseable {
         redirectTo = new int[pages];
         for (int i = 0; i < pages; i++) {
             int roll = random.nextInt(100);
-            kinds[i] = i < 10 ? Kind.NORMAL : roll < 5 ? Kind.SLOW : roll < 11 ? Kind.ERROR : roll < 17 ? Kind.REDIRECT : Kind.NORMAL;
+            kinds[i] = i < 10
+                    ? Kind.NORMAL
+                    : roll < 5 ? Kind.SLOW : roll < 11 ? Kind.ERROR : roll < 17 ? Kind.REDIRECT : Kind.NORMAL;
             delaysMs[i] = 5 + random.nextInt(115);
             int n = 3 + random.nextInt(4);
             links[i] = new int[n + 1];
@@ -81,21 +88,25 @@ final class DemoSite implements AutoCloseable {
             }
             redirectTo[i] = to;
         }
-        Router router = new Router().get("/", this::index).get("/page/{n}", this::page).get("/{rest...}", this::missing);
-        thread = Thread.ofPlatform().name("demo-site").daemon().start(() -> Aio.run(() -> {
-            try {
-                HttpServer server = HttpServer.start(router, "127.0.0.1", 0);
-                port.complete(server.port());
-                try {
-                    Aio.await(stop); // until close()
-                } finally {
-                    server.shutdown(Duration.ofMillis(200));
-                }
-            } catch (Throwable e) {
-                port.completeExceptionally(e);
-                throw e;
-            }
-        }));
+        Router router =
+                new Router().get("/", this::index).get("/page/{n}", this::page).get("/{rest...}", this::missing);
+        thread = Thread.ofPlatform()
+                .name("demo-site")
+                .daemon()
+                .start(() -> Aio.run(() -> {
+                    try {
+                        HttpServer server = HttpServer.start(router, "127.0.0.1", 0);
+                        port.complete(server.port());
+                        try {
+                            Aio.await(stop); // until close()
+                        } finally {
+                            server.shutdown(Duration.ofMillis(200));
+                        }
+                    } catch (Throwable e) {
+                        port.completeExceptionally(e);
+                        throw e;
+                    }
+                }));
         try {
             port.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -172,7 +183,8 @@ final class DemoSite implements AutoCloseable {
                 }
                 case ERROR -> {
                     Aio.sleep(Duration.ofMillis(delaysMs[page]));
-                    return Response.html("<html><body>internal error</body></html>").status(500);
+                    return Response.html("<html><body>internal error</body></html>")
+                            .status(500);
                 }
                 case REDIRECT -> {
                     Aio.sleep(Duration.ofMillis(delaysMs[page] / 4));
@@ -206,10 +218,17 @@ final class DemoSite implements AutoCloseable {
     }
 
     private static String html(String title, int[] to) {
-        StringBuilder sb = new StringBuilder("<html><head><title>").append(title).append("</title></head><body><h1>")
-                .append(title).append("</h1><ul>");
+        StringBuilder sb = new StringBuilder("<html><head><title>")
+                .append(title)
+                .append("</title></head><body><h1>")
+                .append(title)
+                .append("</h1><ul>");
         for (int t : to) {
-            sb.append("<li><a href=\"/page/").append(t).append("\">page ").append(t).append("</a></li>");
+            sb.append("<li><a href=\"/page/")
+                    .append(t)
+                    .append("\">page ")
+                    .append(t)
+                    .append("</a></li>");
         }
         return sb.append("</ul></body></html>").toString();
     }

@@ -14,8 +14,7 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  */
 public final class EchoClient {
-    private EchoClient() {
-    }
+    private EchoClient() {}
 
     public static void main(String[] args) {
         String host = EchoServer.option(args, "--host", "127.0.0.1");

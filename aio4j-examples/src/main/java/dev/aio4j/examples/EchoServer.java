@@ -33,8 +33,7 @@ import java.util.concurrent.CountDownLatch;
  * Java.
  */
 public final class EchoServer {
-    private EchoServer() {
-    }
+    private EchoServer() {}
 
     /**
      * The most one read returns: 256 KiB, so a message of up to twice the reader's limit (64 KiB)
@@ -46,9 +45,7 @@ public final class EchoServer {
     public static void main(String[] args) throws Exception {
         String host = option(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(option(args, "--port", "8888"));
-        ClientHandler handler = List.of(args).contains("--read-into")
-                ? EchoServer::serveWithBuffer
-                : EchoServer::serve;
+        ClientHandler handler = List.of(args).contains("--read-into") ? EchoServer::serveWithBuffer : EchoServer::serve;
         String loops = option(args, "--loops", null);
         if (loops != null) {
             serveOnLoopGroup(handler, host, port, Integer.parseInt(loops));

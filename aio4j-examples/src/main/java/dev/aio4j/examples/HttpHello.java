@@ -13,8 +13,7 @@ import dev.aio4j.http.server.Router;
  * </pre>
  */
 public final class HttpHello {
-    private HttpHello() {
-    }
+    private HttpHello() {}
 
     public static void main(String[] args) {
         String host = EchoServer.option(args, "--host", "127.0.0.1");

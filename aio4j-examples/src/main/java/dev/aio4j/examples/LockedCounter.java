@@ -16,8 +16,7 @@ import java.util.List;
  * </pre>
  */
 public final class LockedCounter {
-    private LockedCounter() {
-    }
+    private LockedCounter() {}
 
     private static int counter;
 

@@ -25,12 +25,10 @@ import java.util.Map;
  * Without commands it runs a small built-in set (one of them fails on purpose).
  */
 public final class ParallelCommands {
-    private ParallelCommands() {
-    }
+    private ParallelCommands() {}
 
     /** One command's outcome. */
-    record Result(String name, int returncode, long startMillis, long millis, int lines) {
-    }
+    record Result(String name, int returncode, long startMillis, long millis, int lines) {}
 
     public static void main(String[] args) {
         int limit = 4;
@@ -58,8 +56,8 @@ public final class ParallelCommands {
             long start = System.nanoTime();
             List<Task<Result>> tasks = new ArrayList<>();
             for (var command : commands.entrySet()) {
-                tasks.add(Aio.createTask(() -> run(command.getKey(), command.getValue(), semaphore, start),
-                        command.getKey()));
+                tasks.add(Aio.createTask(
+                        () -> run(command.getKey(), command.getValue(), semaphore, start), command.getKey()));
             }
             List<Result> results = new ArrayList<>();
             for (Task<Result> t : tasks) {
@@ -68,12 +66,14 @@ public final class ParallelCommands {
             long total = (System.nanoTime() - start) / 1_000_000;
             System.out.printf("%n%-10s %6s %8s %8s %6s%n", "command", "exit", "start", "time", "lines");
             for (Result r : results) {
-                System.out.printf("%-10s %6d %6d ms %5d ms %6d%n", r.name(), r.returncode(), r.startMillis(), r.millis(),
-                        r.lines());
+                System.out.printf(
+                        "%-10s %6d %6d ms %5d ms %6d%n",
+                        r.name(), r.returncode(), r.startMillis(), r.millis(), r.lines());
             }
             long sum = results.stream().mapToLong(Result::millis).sum();
-            System.out.printf("%d commands, at most %d at once: %d ms in all, %d ms end to end%n", results.size(), slots,
-                    sum, total);
+            System.out.printf(
+                    "%d commands, at most %d at once: %d ms in all, %d ms end to end%n",
+                    results.size(), slots, sum, total);
         });
     }
 
@@ -81,7 +81,9 @@ public final class ParallelCommands {
     private static Result run(String name, String command, Semaphore semaphore, long t0) throws Exception {
         try (var slot = semaphore.acquire()) {
             long started = System.nanoTime();
-            ProcessOptions options = ProcessOptions.defaults().withStdin(Redirect.DEVNULL).withStdout(Redirect.PIPE)
+            ProcessOptions options = ProcessOptions.defaults()
+                    .withStdin(Redirect.DEVNULL)
+                    .withStdout(Redirect.PIPE)
                     .withStderr(Redirect.STDOUT);
             try (Subprocess child = Processes.shell(command, options)) {
                 int lines = 0;

@@ -22,11 +22,14 @@ import java.util.List;
  * </pre>
  */
 public final class PortScanner {
-    private PortScanner() {
-    }
+    private PortScanner() {}
 
     /** What one port said. */
-    enum Result { OPEN, CLOSED, FILTERED }
+    enum Result {
+        OPEN,
+        CLOSED,
+        FILTERED
+    }
 
     public static void main(String[] args) {
         String host = EchoServer.option(args, "--host", "127.0.0.1");
@@ -57,14 +60,16 @@ public final class PortScanner {
                     filtered++;
                 }
             }
-            System.out.printf("scanned %d ports of %s in %d ms: %d open, %d filtered%n", probes.size(), host,
-                    (System.nanoTime() - start) / 1_000_000, open, filtered);
+            System.out.printf(
+                    "scanned %d ports of %s in %d ms: %d open, %d filtered%n",
+                    probes.size(), host, (System.nanoTime() - start) / 1_000_000, open, filtered);
         });
     }
 
     static Result probe(String host, int port, Duration timeout) {
         try {
-            Connection c = Net.openConnection(host, port, ConnectOptions.defaults().withConnectTimeout(timeout));
+            Connection c =
+                    Net.openConnection(host, port, ConnectOptions.defaults().withConnectTimeout(timeout));
             c.writer().transport().abort();
             return Result.OPEN;
         } catch (SocketTimeoutException e) {

@@ -17,8 +17,7 @@ import java.util.List;
  * </pre>
  */
 public final class ProducerConsumer {
-    private ProducerConsumer() {
-    }
+    private ProducerConsumer() {}
 
     public static void main(String[] args) {
         int producers = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -29,28 +28,32 @@ public final class ProducerConsumer {
             List<Task<Void>> producing = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 int base = p * itemsEach;
-                producing.add(Aio.createTask(() -> {
-                    for (int i = 0; i < itemsEach; i++) {
-                        queue.put(base + i);
-                    }
-                }, "producer-" + p));
+                producing.add(Aio.createTask(
+                        () -> {
+                            for (int i = 0; i < itemsEach; i++) {
+                                queue.put(base + i);
+                            }
+                        },
+                        "producer-" + p));
             }
             List<Task<Integer>> consuming = new ArrayList<>();
             for (int c = 0; c < consumers; c++) {
-                consuming.add(Aio.createTask(() -> {
-                    int handled = 0;
-                    for (int item : queue) { // ends when the queue is shut down and empty
-                        Aio.sleep(Duration.ofMillis(1)); // the work
-                        handled++;
-                        queue.taskDone();
-                    }
-                    return handled;
-                }, "consumer-" + c));
+                consuming.add(Aio.createTask(
+                        () -> {
+                            int handled = 0;
+                            for (int item : queue) { // ends when the queue is shut down and empty
+                                Aio.sleep(Duration.ofMillis(1)); // the work
+                                handled++;
+                                queue.taskDone();
+                            }
+                            return handled;
+                        },
+                        "consumer-" + c));
             }
             for (Task<Void> t : producing) {
                 t.await();
             }
-            queue.join();     // every item put has been processed
+            queue.join(); // every item put has been processed
             queue.shutdown(); // the shutdown signal: consumers' loops end
             StringBuilder line = new StringBuilder();
             int total = 0;
@@ -59,7 +62,8 @@ public final class ProducerConsumer {
                 total += n;
                 line.append(t.getName()).append('=').append(n).append(' ');
             }
-            System.out.println("processed " + total + " of " + producers * itemsEach + " items: " + line.toString().trim());
+            System.out.println("processed " + total + " of " + producers * itemsEach + " items: "
+                    + line.toString().trim());
         });
     }
 }

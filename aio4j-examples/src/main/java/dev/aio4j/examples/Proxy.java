@@ -43,13 +43,20 @@ import java.util.Set;
 public final class Proxy {
 
     /** Headers that describe one connection, not the message (RFC 9110 section 7.6.1): never forwarded. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade");
     /** Headers the JDK client writes itself and refuses from us. */
     private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "expect");
 
-    private Proxy() {
-    }
+    private Proxy() {}
 
     /** Forwards {@code request} to {@code backend} (scheme, host and port; no trailing slash). */
     static Response forward(HttpSession session, String backend, Request request) throws IOException {
@@ -58,8 +65,10 @@ public final class Proxy {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (int i = 0; i < request.headers().size(); i++) {
             String name = request.headers().name(i);
-            if (!skip.contains(name.toLowerCase(Locale.ROOT)) && !SET_BY_CLIENT.contains(name.toLowerCase(Locale.ROOT))) {
-                headers.computeIfAbsent(name, n -> new ArrayList<>()).add(request.headers().value(i));
+            if (!skip.contains(name.toLowerCase(Locale.ROOT))
+                    && !SET_BY_CLIENT.contains(name.toLowerCase(Locale.ROOT))) {
+                headers.computeIfAbsent(name, n -> new ArrayList<>())
+                        .add(request.headers().value(i));
             }
         }
         headers.forEach((name, values) -> out.header(name, String.join(", ", values)));
@@ -85,13 +94,15 @@ public final class Proxy {
             answer.close(); // nothing to stream (the server sends no body): give the connection back now
         }
         Response response = Response.stream(null, length, sink -> {
-            try (answer) {
-                answer.content().transferTo(sink); // each write waits while the client is slow to read
-            }
-        }).status(answer.status());
+                    try (answer) {
+                        answer.content().transferTo(sink); // each write waits while the client is slow to read
+                    }
+                })
+                .status(answer.status());
         skip = connectionHeaders(answer.header("Connection").orElse(null));
         for (var field : answer.headers().map().entrySet()) {
-            if (!skip.contains(field.getKey().toLowerCase(Locale.ROOT)) && !field.getKey().startsWith(":")) {
+            if (!skip.contains(field.getKey().toLowerCase(Locale.ROOT))
+                    && !field.getKey().startsWith(":")) {
                 field.getValue().forEach(v -> response.header(field.getKey(), v));
             }
         }
@@ -112,29 +123,40 @@ public final class Proxy {
     public static void main(String[] args) {
         String backend = EchoServer.option(args, "--backend", null);
         if (backend == null || !backend.matches("https?://[^/]+")) {
-            System.err.println("usage: Proxy --backend http://HOST:PORT [--host H] [--port P] [--limit N] [--timeout SECONDS] [--max-body BYTES]");
+            System.err.println(
+                    "usage: Proxy --backend http://HOST:PORT [--host H] [--port P] [--limit N] [--timeout SECONDS] [--max-body BYTES]");
             System.exit(2);
         }
         String host = EchoServer.option(args, "--host", "127.0.0.1");
         int port = Integer.parseInt(EchoServer.option(args, "--port", "8080"));
         int limit = Integer.parseInt(EchoServer.option(args, "--limit", "100"));
-        Duration timeout = Duration.ofMillis((long) (Double.parseDouble(EchoServer.option(args, "--timeout", "30")) * 1000));
+        Duration timeout =
+                Duration.ofMillis((long) (Double.parseDouble(EchoServer.option(args, "--timeout", "30")) * 1000));
         long maxBody = Long.parseLong(EchoServer.option(args, "--max-body", Long.toString(1 << 20)));
         Aio.run(() -> {
             try (HttpSession session = HttpSession.builder()
                     .limitPerHost(limit)
                     .timeout(ClientTimeout.NONE.withConnect(timeout).withSockRead(timeout))
-                    .followRedirects(false)                                // the client sees the backend's redirects
-                    .autoDecompress(false)                                 // bodies pass through as encoded
+                    .followRedirects(false) // the client sees the backend's redirects
+                    .autoDecompress(false) // bodies pass through as encoded
                     .cookies(new CookieManager(null, CookiePolicy.ACCEPT_NONE)) // one user's cookies are not another's
                     .build()) {
-                HttpServer server = HttpServer.start(request -> {
-                    long t0 = System.nanoTime();
-                    Response response = forward(session, backend, request); // the time to the backend's headers
-                    System.err.printf("%s \"%s %s\" %d %.1f ms%n", request.remoteAddress().getAddress().getHostAddress(),
-                            request.method(), request.target(), response.status(), (System.nanoTime() - t0) / 1e6);
-                    return response;
-                }, host, port, HttpServerOptions.defaults().withMaxBodyBytes(maxBody));
+                HttpServer server = HttpServer.start(
+                        request -> {
+                            long t0 = System.nanoTime();
+                            Response response = forward(session, backend, request); // the time to the backend's headers
+                            System.err.printf(
+                                    "%s \"%s %s\" %d %.1f ms%n",
+                                    request.remoteAddress().getAddress().getHostAddress(),
+                                    request.method(),
+                                    request.target(),
+                                    response.status(),
+                                    (System.nanoTime() - t0) / 1e6);
+                            return response;
+                        },
+                        host,
+                        port,
+                        HttpServerOptions.defaults().withMaxBodyBytes(maxBody));
                 System.out.println("forwarding to " + backend);
                 System.out.println("listening on " + host + ":" + server.port());
                 server.serveForever(); // until Ctrl-C; then finishes the requests in progress

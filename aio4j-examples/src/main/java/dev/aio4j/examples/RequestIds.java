@@ -35,8 +35,7 @@ public final class RequestIds {
     private static final System.Logger LOG = System.getLogger("dev.aio4j.examples.RequestIds");
     private static int nextId;
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     public static void main(String[] args) {
         String host = EchoServer.option(args, "--host", "127.0.0.1");

@@ -72,12 +72,14 @@ public final class Scraper {
     /** Fetches the seeds (and what they link to, up to maxPages) in one task group; returns every outcome. */
     public List<Result> run(List<String> seeds, boolean progressBar) {
         startNanos = System.nanoTime();
-        Task<Void> bar = progressBar ? Aio.createTask(() -> {
-            while (true) {
-                drawProgress();
-                Aio.sleep(Duration.ofMillis(100));
-            }
-        }) : null;
+        Task<Void> bar = progressBar
+                ? Aio.createTask(() -> {
+                    while (true) {
+                        drawProgress();
+                        Aio.sleep(Duration.ofMillis(100));
+                    }
+                })
+                : null;
         try {
             TaskGroup.run(g -> {
                 group = g;
@@ -104,11 +106,14 @@ public final class Scraper {
 
     private void fetch(String url) {
         long t0 = System.nanoTime();
-        try (ClientResponse r = session.request("GET", url).timeout(ClientTimeout.ofTotal(timeout)).send()) {
+        try (ClientResponse r = session.request("GET", url)
+                .timeout(ClientTimeout.ofTotal(timeout))
+                .send()) {
             maxInFlight = Math.max(maxInFlight, session.inFlight());
             byte[] body = r.bytes();
             long latency = System.nanoTime() - t0 - r.queued().toNanos(); // the wait for a slot is not latency
-            record(new Result(url, r.status(), body.length, latency, null, r.history().size()));
+            record(new Result(
+                    url, r.status(), body.length, latency, null, r.history().size()));
             if (r.status() == 200 && r.contentType().equals("text/html")) {
                 for (String link : links(r.url(), new String(body, StandardCharsets.UTF_8))) {
                     enqueue(link);
@@ -151,8 +156,14 @@ public final class Scraper {
         int width = 30;
         int filled = (int) ((long) width * done / known);
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        System.out.printf("\r   [%s%s] %4d/%-4d pages | in flight %3d | failed %4d | %6.1f req/s ",
-                "#".repeat(filled), ".".repeat(width - filled), done, known, session.inFlight(), failed,
+        System.out.printf(
+                "\r   [%s%s] %4d/%-4d pages | in flight %3d | failed %4d | %6.1f req/s ",
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                done,
+                known,
+                session.inFlight(),
+                failed,
                 seconds > 0 ? done / seconds : 0.0);
         System.out.flush();
     }
@@ -180,10 +191,12 @@ public final class Scraper {
         outcomes.forEach((k, v) -> System.out.printf("   %-22s %6d%n", k, v));
         System.out.printf("   %-22s %6d%n", "(redirects followed)", redirects);
         if (latencies.length > 0) {
-            System.out.printf("   latency: p50 %s, p99 %s, max %s (from the connection slot; a timeout counts as its deadline)%n",
+            System.out.printf(
+                    "   latency: p50 %s, p99 %s, max %s (from the connection slot; a timeout counts as its deadline)%n",
                     ms(percentile(latencies, 50)), ms(percentile(latencies, 99)), ms(latencies[latencies.length - 1]));
         }
-        System.out.printf("   %d requests in %.2f s; one at a time they would take %.1f s (the sum of their latencies): %.1fx%n",
+        System.out.printf(
+                "   %d requests in %.2f s; one at a time they would take %.1f s (the sum of their latencies): %.1fx%n",
                 results.size(), seconds, sum / 1e9, seconds > 0 ? sum / 1e9 / seconds : 0.0);
     }
 
@@ -206,13 +219,17 @@ public final class Scraper {
                 case "--limit" -> limit = Integer.parseInt(args[++i]);
                 case "--timeout" -> timeoutSeconds = Double.parseDouble(args[++i]);
                 case "--crawl" -> crawl = Integer.parseInt(args[++i]);
-                case "--file" -> Files.readAllLines(Path.of(args[++i])).stream().map(String::trim)
-                        .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(urls::add);
+                case "--file" ->
+                    Files.readAllLines(Path.of(args[++i])).stream()
+                            .map(String::trim)
+                            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                            .forEach(urls::add);
                 default -> urls.add(args[i]);
             }
         }
         if (urls.isEmpty()) {
-            System.err.println("usage: Scraper [--limit N] [--timeout SECONDS] [--crawl PAGES] [--file urls.txt] [URL...]");
+            System.err.println(
+                    "usage: Scraper [--limit N] [--timeout SECONDS] [--crawl PAGES] [--file urls.txt] [URL...]");
             System.exit(2);
         }
         int n = limit;
@@ -226,8 +243,9 @@ public final class Scraper {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (results.size() <= 30) {
                     for (Result r : results) {
-                        System.out.printf("   %-8s %8d bytes %8s  %s%n", r.error() != null ? r.error() : r.status(),
-                                r.bytes(), ms(r.nanos()), r.url());
+                        System.out.printf(
+                                "   %-8s %8d bytes %8s  %s%n",
+                                r.error() != null ? r.error() : r.status(), r.bytes(), ms(r.nanos()), r.url());
                     }
                 }
                 printSummary(results, seconds);

@@ -12,8 +12,7 @@ import java.util.List;
  * in flight at once, and the time against one request at a time.
  */
 final class ScraperDemo {
-    private ScraperDemo() {
-    }
+    private ScraperDemo() {}
 
     static final int PAGES = 400;
     static final int LIMIT = 10;
@@ -21,10 +20,15 @@ final class ScraperDemo {
 
     static void run() throws Exception {
         try (DemoSite site = new DemoSite(PAGES, 2024, 4000)) {
-            System.out.printf("0. a web scraper: %d pages on %s (random delays, %d slow beyond the timeout, %d failing with 500, %d redirects)%n",
-                    site.pages(), site.url(), site.count(DemoSite.Kind.SLOW), site.count(DemoSite.Kind.ERROR),
+            System.out.printf(
+                    "0. a web scraper: %d pages on %s (random delays, %d slow beyond the timeout, %d failing with 500, %d redirects)%n",
+                    site.pages(),
+                    site.url(),
+                    site.count(DemoSite.Kind.SLOW),
+                    site.count(DemoSite.Kind.ERROR),
                     site.count(DemoSite.Kind.REDIRECT));
-            System.out.printf("   crawled by an HttpSession with limit %d and a %d s timeout per request, in one TaskGroup%n",
+            System.out.printf(
+                    "   crawled by an HttpSession with limit %d and a %d s timeout per request, in one TaskGroup%n",
                     LIMIT, TIMEOUT.toSeconds());
             Aio.run(() -> {
                 try (HttpSession session = HttpSession.builder().limit(LIMIT).build()) {
@@ -34,10 +38,12 @@ final class ScraperDemo {
                     List<Scraper.Result> results = scraper.run(List.of(site.url()), true);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     Scraper.printSummary(results, seconds);
-                    System.out.printf("   requests in flight at once: at most %d at the client (limit %d); the site served at most %d%n",
+                    System.out.printf(
+                            "   requests in flight at once: at most %d at the client (limit %d); the site served at most %d%n",
                             scraper.maxInFlight(), LIMIT, site.maxInFlight());
                     if (site.maxInFlight() > LIMIT) {
-                        System.out.printf("   (the site counts a slow page until its next write fails, a few ms after the client gave up on it)%n");
+                        System.out.printf(
+                                "   (the site counts a slow page until its next write fails, a few ms after the client gave up on it)%n");
                     }
                 }
             });

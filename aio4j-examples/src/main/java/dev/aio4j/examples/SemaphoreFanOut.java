@@ -17,8 +17,7 @@ import java.util.List;
  * </pre>
  */
 public final class SemaphoreFanOut {
-    private SemaphoreFanOut() {
-    }
+    private SemaphoreFanOut() {}
 
     public static void main(String[] args) {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -45,7 +44,8 @@ public final class SemaphoreFanOut {
                 sum += t.await();
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
-            System.out.printf("%d jobs, at most %d at once (limit %d), sum of squares %d, %d ms%n",
+            System.out.printf(
+                    "%d jobs, at most %d at once (limit %d), sum of squares %d, %d ms%n",
                     jobs, inside[1], limit, sum, ms);
         });
     }

@@ -26,8 +26,7 @@ import java.util.List;
  * Without a command it follows a shell loop that prints a numbered tick every 200 ms.
  */
 public final class Tail {
-    private Tail() {
-    }
+    private Tail() {}
 
     public static void main(String[] args) {
         int maxLines = 10;
@@ -50,37 +49,47 @@ public final class Tail {
         Duration limit = Duration.ofMillis((long) (seconds * 1000));
         List<String> cmd = command;
         Aio.run(() -> {
-            ProcessOptions options = ProcessOptions.defaults().withStdin(Redirect.DEVNULL).withStdout(Redirect.PIPE)
+            ProcessOptions options = ProcessOptions.defaults()
+                    .withStdin(Redirect.DEVNULL)
+                    .withStdout(Redirect.PIPE)
                     .withStderr(Redirect.STDOUT);
             try (Subprocess child = Processes.exec(cmd, options)) {
                 System.out.printf("following pid %d: %s%n", child.pid(), String.join(" ", cmd));
                 long start = System.nanoTime();
                 int[] ticks = {0};
-                Task<Void> clock = Aio.createTask(() -> {
-                    while (true) {
-                        Aio.sleep(Duration.ofMillis(50));
-                        ticks[0]++;
-                    }
-                }, "clock");
+                Task<Void> clock = Aio.createTask(
+                        () -> {
+                            while (true) {
+                                Aio.sleep(Duration.ofMillis(50));
+                                ticks[0]++;
+                            }
+                        },
+                        "clock");
                 int[] seen = {0};
                 boolean ended = Timeout.moveOnAfter(limit, () -> {
-                    for (byte[] line : child.stdout().lines()) {
-                        seen[0]++;
-                        System.out.printf("%7.3f s  %s", (System.nanoTime() - start) / 1e9,
-                                new String(line, StandardCharsets.UTF_8));
-                        if (seen[0] >= wanted) {
-                            return false;
-                        }
-                    }
-                    return true; // EOF: the child closed its output
-                }).orElse(false);
+                            for (byte[] line : child.stdout().lines()) {
+                                seen[0]++;
+                                System.out.printf(
+                                        "%7.3f s  %s",
+                                        (System.nanoTime() - start) / 1e9, new String(line, StandardCharsets.UTF_8));
+                                if (seen[0] >= wanted) {
+                                    return false;
+                                }
+                            }
+                            return true; // EOF: the child closed its output
+                        })
+                        .orElse(false);
                 clock.cancel();
                 if (!ended) {
                     child.close(); // kills it if it still runs
                 }
-                System.out.printf("%d lines in %.1f s; the clock task ticked %d times meanwhile; child %s, exit %d%n",
-                        seen[0], (System.nanoTime() - start) / 1e9, ticks[0],
-                        ended ? "had ended" : "was stopped", child.waitFor());
+                System.out.printf(
+                        "%d lines in %.1f s; the clock task ticked %d times meanwhile; child %s, exit %d%n",
+                        seen[0],
+                        (System.nanoTime() - start) / 1e9,
+                        ticks[0],
+                        ended ? "had ended" : "was stopped",
+                        child.waitFor());
             }
         });
     }

@@ -30,8 +30,7 @@ import javax.net.ssl.TrustManagerFactory;
  * </pre>
  */
 public final class TlsEcho {
-    private TlsEcho() {
-    }
+    private TlsEcho() {}
 
     public static void main(String[] args) throws Exception {
         boolean serveOnly = List.of(args).contains("--serve");
@@ -42,17 +41,19 @@ public final class TlsEcho {
         SSLContext clientContext = clientContext(keys);
 
         Aio.run(() -> {
-            Server server = Net.startServer(EchoServer::serve, host, port,
-                    ServerOptions.defaults().withSsl(serverContext));
+            Server server = Net.startServer(
+                    EchoServer::serve, host, port, ServerOptions.defaults().withSsl(serverContext));
             System.out.println("listening on " + host + ":" + server.port() + " (TLS)");
             if (serveOnly) {
                 server.serveForever();
                 return;
             }
-            Connection c = Net.openConnection("localhost", server.port(), ConnectOptions.defaults().withSsl(clientContext));
+            Connection c = Net.openConnection(
+                    "localhost", server.port(), ConnectOptions.defaults().withSsl(clientContext));
             X509Certificate cert = (X509Certificate) c.writer().getExtraInfo("peercert");
             System.out.println("connected with " + c.writer().getExtraInfo("tls_version") + " "
-                    + c.writer().getExtraInfo("cipher") + " to " + cert.getSubjectX500Principal().getName());
+                    + c.writer().getExtraInfo("cipher") + " to "
+                    + cert.getSubjectX500Principal().getName());
             for (String message : List.of("hello", "over", "tls")) {
                 c.writer().write(message + "\n");
                 System.out.print("echoed: " + new String(c.reader().readline(), StandardCharsets.UTF_8));
@@ -68,11 +69,31 @@ public final class TlsEcho {
     static KeyStore selfSigned() throws Exception {
         Path dir = Files.createTempDirectory("aio4j-tlsecho");
         Path store = dir.resolve("echo.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "echo", "-keyalg", "EC", "-groupname",
-                "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "1",
-                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit")
-                .redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "echo",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-validity",
+                        "1",
+                        "-keystore",
+                        store.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("keytool failed: " + out);

@@ -26,8 +26,7 @@ import java.util.Set;
  * lock: every task runs on the one loop, and it is only touched between waits.
  */
 public final class WebSocketChat {
-    private WebSocketChat() {
-    }
+    private WebSocketChat() {}
 
     private static final Set<WebSocket> members = new LinkedHashSet<>();
 
@@ -36,9 +35,8 @@ public final class WebSocketChat {
         int port = Integer.parseInt(EchoServer.option(args, "--port", "8080"));
         Aio.run(() -> {
             String page = page();
-            Router router = new Router()
-                    .get("/", request -> Response.html(page))
-                    .webSocket("/ws", WebSocketChat::member);
+            Router router =
+                    new Router().get("/", request -> Response.html(page)).webSocket("/ws", WebSocketChat::member);
             HttpServer server = HttpServer.start(router, host, port);
             System.out.println("listening on " + host + ":" + server.port());
             server.serveForever();

@@ -38,14 +38,18 @@ class HttpExamplesTest {
 
     static String peer(String program, String debianPackage) {
         Path p = Path.of("/usr/bin", program);
-        assertThat(Files.isExecutable(p)).as("the test peer " + p + " is missing: install the Debian package "
-                + debianPackage + " (./aio4j test installs it)").isTrue();
+        assertThat(Files.isExecutable(p))
+                .as("the test peer " + p + " is missing: install the Debian package " + debianPackage
+                        + " (./aio4j test installs it)")
+                .isTrue();
         return p.toString();
     }
 
     /** Runs a command to its end (bounded) and returns its standard output. */
     static String output(List<String> command, Duration limit) throws Exception {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread pump = Thread.ofPlatform().daemon(true).start(() -> {
             try (InputStream in = p.getInputStream()) {
@@ -68,7 +72,8 @@ class HttpExamplesTest {
         Process p = start("HttpHello", port);
         try {
             String base = "http://127.0.0.1:" + port[0];
-            String out = output(List.of(peer("curl", "curl"), "-s", base + "/", base + "/hello/aio4j"), Duration.ofSeconds(30));
+            String out = output(
+                    List.of(peer("curl", "curl"), "-s", base + "/", base + "/hello/aio4j"), Duration.ofSeconds(30));
             assertThat(out).isEqualTo("Hello, world\nHello, aio4j\n");
         } finally {
             p.destroy();
@@ -84,26 +89,27 @@ class HttpExamplesTest {
         try {
             // A Java member joins first, answers the browser's greeting, and records what it saw.
             List<String> javaSaw = new ArrayList<>();
-            Thread member = Thread.ofPlatform().start(() -> Aio.run(() -> Timeout.after(Duration.ofSeconds(90), () -> {
-                WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + port[0] + "/ws");
-                javaSaw.add(ws.receive().text()); // the welcome
-                synchronized (javaSaw) {
-                    javaSaw.notifyAll();
-                }
-                while (true) {
-                    String m = ws.receive().text();
-                    synchronized (javaSaw) {
-                        javaSaw.add(m);
-                    }
-                    if (m.equals("browser says hi")) {
-                        ws.send("java says hi");
-                        break;
-                    }
-                }
-                ws.receive(); // our own message, broadcast back
-                ws.close();
-                return null;
-            })));
+            Thread member = Thread.ofPlatform()
+                    .start(() -> Aio.run(() -> Timeout.after(Duration.ofSeconds(90), () -> {
+                        WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + port[0] + "/ws");
+                        javaSaw.add(ws.receive().text()); // the welcome
+                        synchronized (javaSaw) {
+                            javaSaw.notifyAll();
+                        }
+                        while (true) {
+                            String m = ws.receive().text();
+                            synchronized (javaSaw) {
+                                javaSaw.add(m);
+                            }
+                            if (m.equals("browser says hi")) {
+                                ws.send("java says hi");
+                                break;
+                            }
+                        }
+                        ws.receive(); // our own message, broadcast back
+                        ws.close();
+                        return null;
+                    })));
             synchronized (javaSaw) {
                 for (int i = 0; i < 100 && javaSaw.isEmpty(); i++) {
                     javaSaw.wait(100);
@@ -112,11 +118,22 @@ class HttpExamplesTest {
             // The browser stays open and is read through the DevTools protocol until the three
             // lines are on the page (a --dump-dom snapshot races the broadcasts).
             Path profile = dir.resolve("profile");
-            Process browser = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                    "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-allow-origins=*",
-                    "http://127.0.0.1:" + port[0] + "/?hello=browser%20says%20hi")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process browser = new ProcessBuilder(
+                            chromium,
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run",
+                            "--user-data-dir=" + profile,
+                            "--remote-debugging-port=0",
+                            "--remote-allow-origins=*",
+                            "http://127.0.0.1:" + port[0] + "/?hello=browser%20says%20hi")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String page;
             try {
                 page = pageTextOnceItShows(profile, List.of("welcome, 2 online", "browser says hi", "java says hi"));
@@ -142,17 +159,26 @@ class HttpExamplesTest {
         Path activePort = profile.resolve("DevToolsActivePort");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(activePort) || Files.readAllLines(activePort).isEmpty()) {
-            assertThat(System.nanoTime() < deadline).as("Chromium wrote no DevToolsActivePort").isTrue();
+            assertThat(System.nanoTime() < deadline)
+                    .as("Chromium wrote no DevToolsActivePort")
+                    .isTrue();
             Thread.sleep(100);
         }
-        int devtoolsPort = Integer.parseInt(Files.readAllLines(activePort).get(0).trim());
+        int devtoolsPort =
+                Integer.parseInt(Files.readAllLines(activePort).get(0).trim());
         String pageSocket = null;
         try (HttpClient http = HttpClient.newHttpClient()) {
             while (pageSocket == null) {
-                assertThat(System.nanoTime() < deadline).as("Chromium listed no page").isTrue();
-                String targets = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devtoolsPort + "/json/list")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                Matcher m = Pattern.compile("\"webSocketDebuggerUrl\":\\s*\"(ws://[^\"]+/devtools/page/[^\"]+)\"").matcher(targets);
+                assertThat(System.nanoTime() < deadline)
+                        .as("Chromium listed no page")
+                        .isTrue();
+                String targets = http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + devtoolsPort + "/json/list"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                Matcher m = Pattern.compile("\"webSocketDebuggerUrl\":\\s*\"(ws://[^\"]+/devtools/page/[^\"]+)\"")
+                        .matcher(targets);
                 if (m.find()) {
                     pageSocket = m.group(1);
                 } else {

@@ -17,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout.ThreadMode;
 
 /** The network examples run as programs, the way a reader runs them, and talked to over TCP. */
 @org.junit.jupiter.api.Timeout(value = 120, threadMode = ThreadMode.SEPARATE_THREAD)
@@ -32,12 +32,18 @@ class NetworkExamplesTest {
 
     /** {@link #start(String, List, int[])} with the error stream saved to {@code stderr} (null: dropped). */
     static Process start(String main, List<String> args, int[] port, Path stderr) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
                 "dev.aio4j.examples." + main));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectError(stderr == null ? ProcessBuilder.Redirect.DISCARD
-                : ProcessBuilder.Redirect.to(stderr.toFile())).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(
+                        stderr == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stderr.toFile()))
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         for (int i = 0; i < 20; i++) {
             String line = out.readLine();
@@ -45,7 +51,8 @@ class NetworkExamplesTest {
                 break;
             }
             if (line.startsWith("listening on ")) {
-                port[0] = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).replaceAll("\\D.*", ""));
+                port[0] = Integer.parseInt(
+                        line.substring(line.lastIndexOf(':') + 1).replaceAll("\\D.*", ""));
                 return p;
             }
         }
@@ -55,7 +62,9 @@ class NetworkExamplesTest {
 
     /** An idle {@code nc} client of port {@code port}, its stdin left open; returns once it got a line. */
     private static Process nc(int port, List<BufferedReader> outputs) throws IOException {
-        Process nc = new ProcessBuilder("nc", "127.0.0.1", Integer.toString(port)).redirectErrorStream(true).start();
+        Process nc = new ProcessBuilder("nc", "127.0.0.1", Integer.toString(port))
+                .redirectErrorStream(true)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(nc.getInputStream(), StandardCharsets.UTF_8));
         assertThat(out.readLine()).startsWith("welcome guest");
         outputs.add(out);
@@ -65,7 +74,10 @@ class NetworkExamplesTest {
     /** Sends {@code signal} with {@code kill}, waits for the exit; returns {status, milliseconds}. */
     private static long[] killAndWait(Process p, String signal) throws Exception {
         long t0 = System.nanoTime();
-        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                        .start()
+                        .waitFor())
+                .isZero();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return new long[] {p.exitValue(), (System.nanoTime() - t0) / 1_000_000};
     }
@@ -208,12 +220,21 @@ class NetworkExamplesTest {
 
     @Test
     void tlsEchoRunsItsClientAgainstItsServer() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.aio4j.examples.TlsEcho").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--add-opens",
+                        "java.base/java.lang=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.aio4j.examples.TlsEcho")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("connected with TLSv1.3").contains("echoed: hello").contains("echoed: tls");
+        assertThat(out)
+                .contains("connected with TLSv1.3")
+                .contains("echoed: hello")
+                .contains("echoed: tls");
     }
 }

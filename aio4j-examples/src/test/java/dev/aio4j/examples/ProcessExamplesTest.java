@@ -17,8 +17,12 @@ class ProcessExamplesTest {
 
     /** Runs an example in its own JVM to the end; returns what it printed. */
     private static String runExample(String main, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
                 "dev.aio4j.examples." + main));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -30,11 +34,19 @@ class ProcessExamplesTest {
 
     @Test
     void parallelCommandsStreamsPrefixedLinesAndSummarisesExitCodes() throws Exception {
-        String out = runExample("ParallelCommands", "--limit", "2", "a=echo one; sleep 0.3; echo two",
-                "b=echo err >&2; exit 5", "c=sleep 0.5; echo late");
+        String out = runExample(
+                "ParallelCommands",
+                "--limit",
+                "2",
+                "a=echo one; sleep 0.3; echo two",
+                "b=echo err >&2; exit 5",
+                "c=sleep 0.5; echo late");
         assertThat(out).contains("[a] one\n", "[a] two\n", "[b] err\n", "[c] late\n");
         assertThat(out.indexOf("[a] one")).isLessThan(out.indexOf("[a] two"));
-        assertThat(out).containsPattern("(?m)^a +0 ").containsPattern("(?m)^b +5 ").containsPattern("(?m)^c +0 ");
+        assertThat(out)
+                .containsPattern("(?m)^a +0 ")
+                .containsPattern("(?m)^b +5 ")
+                .containsPattern("(?m)^c +0 ");
         assertThat(out).contains("3 commands, at most 2 at once");
     }
 
@@ -51,6 +63,10 @@ class ProcessExamplesTest {
     @Test
     void tailFollowsAGivenCommandToItsEnd() throws Exception {
         String out = runExample("Tail", "--lines", "100", "printf", "x\\ny\\n");
-        assertThat(out).contains("s  x\n").contains("s  y\n").contains("2 lines in").contains("had ended, exit 0");
+        assertThat(out)
+                .contains("s  x\n")
+                .contains("s  y\n")
+                .contains("2 lines in")
+                .contains("had ended, exit 0");
     }
 }

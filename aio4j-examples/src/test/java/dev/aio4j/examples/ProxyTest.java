@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxyTest {
 
     /** Files from the directory; POST echoes the body with the path and X-Forwarded-For as headers; /slow sleeps 30 s. */
-    private static final String BACKEND = """
+    private static final String BACKEND =
+            """
             import sys, time
             from functools import partial
             from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -67,10 +68,15 @@ class ProxyTest {
         Path script = dir.resolve("backend.py");
         Files.writeString(script, BACKEND);
         Files.createDirectories(dir.resolve("www"));
-        Process backend = new ProcessBuilder(peer("python3", "python3"), script.toString(), dir.resolve("www").toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process backend = new ProcessBuilder(
+                        peer("python3", "python3"),
+                        script.toString(),
+                        dir.resolve("www").toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         started.add(backend);
-        String line = new BufferedReader(new InputStreamReader(backend.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        String line =
+                new BufferedReader(new InputStreamReader(backend.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertThat(line).as("the Python backend's port").matches("\\d+");
         backendPort = Integer.parseInt(line);
     }
@@ -111,15 +117,26 @@ class ProxyTest {
         String base = "http://127.0.0.1:" + port;
 
         String headers = curl("-o", dir.resolve("got.bin").toString(), "-D", "-", base + "/data.bin?x=1");
-        assertThat(headers).startsWith("HTTP/1.1 200").containsIgnoringCase("Content-Length: 300000")
-                .containsIgnoringCase("Server: SimpleHTTP").containsIgnoringCase("Last-Modified:");
+        assertThat(headers)
+                .startsWith("HTTP/1.1 200")
+                .containsIgnoringCase("Content-Length: 300000")
+                .containsIgnoringCase("Server: SimpleHTTP")
+                .containsIgnoringCase("Last-Modified:");
         assertThat(Files.readAllBytes(dir.resolve("got.bin"))).isEqualTo(file);
         assertThat(curl(base + "/hello.txt")).isEqualTo("hello through the proxy\n");
-        assertThat(curl("-I", base + "/hello.txt")).startsWith("HTTP/1.1 200").containsIgnoringCase("Content-Length: 24");
-        assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", base + "/missing.txt")).isEqualTo("404");
+        assertThat(curl("-I", base + "/hello.txt"))
+                .startsWith("HTTP/1.1 200")
+                .containsIgnoringCase("Content-Length: 24");
+        assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", base + "/missing.txt"))
+                .isEqualTo("404");
 
         String logged = waitForLines(log, 4);
-        assertThat(logged).contains("\"HEAD /hello.txt\" 200", "127.0.0.1 \"GET /data.bin?x=1\" 200", "\"GET /hello.txt\" 200", "\"GET /missing.txt\" 404");
+        assertThat(logged)
+                .contains(
+                        "\"HEAD /hello.txt\" 200",
+                        "127.0.0.1 \"GET /data.bin?x=1\" 200",
+                        "\"GET /hello.txt\" 200",
+                        "\"GET /missing.txt\" 404");
     }
 
     @Test
@@ -129,10 +146,25 @@ class ProxyTest {
         Files.write(dir.resolve("upload.bin"), body);
         int port = proxy(backendPort, null);
 
-        String headers = curl("-o", dir.resolve("echo.bin").toString(), "-D", "-", "--data-binary", "@" + dir.resolve("upload.bin"),
-                "-H", "Content-Type: application/x-test", "-H", "X-Forwarded-For: 10.0.0.1", "-H", "Connection: keep-alive, X-Private",
-                "-H", "X-Private: secret", "http://127.0.0.1:" + port + "/echo/here?a=1&b=%20");
-        assertThat(headers).startsWith("HTTP/1.1 201").containsIgnoringCase("Content-Type: application/x-test")
+        String headers = curl(
+                "-o",
+                dir.resolve("echo.bin").toString(),
+                "-D",
+                "-",
+                "--data-binary",
+                "@" + dir.resolve("upload.bin"),
+                "-H",
+                "Content-Type: application/x-test",
+                "-H",
+                "X-Forwarded-For: 10.0.0.1",
+                "-H",
+                "Connection: keep-alive, X-Private",
+                "-H",
+                "X-Private: secret",
+                "http://127.0.0.1:" + port + "/echo/here?a=1&b=%20");
+        assertThat(headers)
+                .startsWith("HTTP/1.1 201")
+                .containsIgnoringCase("Content-Type: application/x-test")
                 .containsIgnoringCase("X-Seen-Path: /echo/here?a=1&b=%20")
                 .containsIgnoringCase("X-Seen-Forwarded-For: 10.0.0.1, 127.0.0.1")
                 .doesNotContainIgnoringCase("X-Seen-Connection: keep-alive")
@@ -150,8 +182,10 @@ class ProxyTest {
         int port = proxy(closedPort, log);
         String out = curl("-w", "\n%{http_code}", "http://127.0.0.1:" + port + "/anything");
         assertThat(out).startsWith("502 Bad Gateway").endsWith("\n502");
-        assertThat(waitForLines(log, 2)).contains("backend failed for GET /anything: dev.aio4j.http.client.ClientConnectorError",
-                "\"GET /anything\" 502");
+        assertThat(waitForLines(log, 2))
+                .contains(
+                        "backend failed for GET /anything: dev.aio4j.http.client.ClientConnectorError",
+                        "\"GET /anything\" 502");
     }
 
     @Test
@@ -161,7 +195,9 @@ class ProxyTest {
         String out = curl("-w", "\n%{http_code}", "http://127.0.0.1:" + port + "/slow");
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(out).startsWith("504 Gateway Timeout").endsWith("\n504");
-        assertThat(millis).as("answered after the 1 s timeout, long before the backend's 30 s").isBetween(900L, 20_000L);
+        assertThat(millis)
+                .as("answered after the 1 s timeout, long before the backend's 30 s")
+                .isBetween(900L, 20_000L);
     }
 
     /** The access log once it has {@code n} lines (bounded wait: lines are written as requests end). */

@@ -15,11 +15,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** RequestIds served in-process to 100 interleaved clients, its log lines captured. */
@@ -36,12 +36,10 @@ class RequestIdsTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         jul.addHandler(capture);
         jul.setUseParentHandlers(false);
@@ -87,7 +85,9 @@ class RequestIdsTest {
             }
         }
         assertThat(mismatched).isEmpty();
-        assertThat(linesPerId).hasSize(100).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(5));
+        assertThat(linesPerId)
+                .hasSize(100)
+                .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(5));
         assertThat(lines).anyMatch(l -> l.contains("scoring") && l.contains("-executor-"));
         assertThat(interleaved(lines)).as("requests interleave").isTrue();
     }

@@ -17,7 +17,8 @@ class RunnableJarTest {
     private static final Path JAR = Path.of("target", "aio4j-examples-runnable.jar");
 
     private static String run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("JDK_JAVA_OPTIONS");

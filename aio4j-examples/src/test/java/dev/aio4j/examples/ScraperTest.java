@@ -42,24 +42,40 @@ class ScraperTest {
             } finally {
                 System.setOut(out);
             }
-            long pagesFetched = results.stream().map(Scraper.Result::url).filter(u -> u.contains("/page/")).distinct().count();
+            long pagesFetched = results.stream()
+                    .map(Scraper.Result::url)
+                    .filter(u -> u.contains("/page/"))
+                    .distinct()
+                    .count();
             assertThat(pagesFetched).as("distinct pages requested").isGreaterThanOrEqualTo(110);
             assertThat(maxInFlight).isEqualTo(5);
-            long timeouts = results.stream().filter(r -> "timeout".equals(r.error())).count();
-            assertThat(timeouts).as("timeouts").isBetween((long) site.count(DemoSite.Kind.SLOW) - 2, (long) site.count(DemoSite.Kind.SLOW));
+            long timeouts =
+                    results.stream().filter(r -> "timeout".equals(r.error())).count();
+            assertThat(timeouts).as("timeouts").isBetween((long) site.count(DemoSite.Kind.SLOW) - 2, (long)
+                    site.count(DemoSite.Kind.SLOW));
             assertThat(results).filteredOn(r -> r.status() == 500).isNotEmpty();
             assertThat(results).filteredOn(r -> r.status() == 404).isNotEmpty();
             assertThat(results).filteredOn(r -> r.redirects() > 0).isNotEmpty();
-            assertThat(results).filteredOn(r -> r.error() != null && !r.error().equals("timeout")).isEmpty();
+            assertThat(results)
+                    .filteredOn(r -> r.error() != null && !r.error().equals("timeout"))
+                    .isEmpty();
         }
     }
 
     @Test
     void theProgramTakesAUrlListWithLimitAndTimeout() throws Exception {
         try (DemoSite site = new DemoSite(30, 3, 3000)) {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "dev.aio4j.examples.Scraper", "--limit", "3", "--timeout", "0.8"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--add-opens",
+                    "java.base/java.lang=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "dev.aio4j.examples.Scraper",
+                    "--limit",
+                    "3",
+                    "--timeout",
+                    "0.8"));
             for (int i = 0; i < 20; i++) {
                 cmd.add(site.url() + "page/" + i);
             }
@@ -67,8 +83,11 @@ class ScraperTest {
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(output).isZero();
-            assertThat(output).contains("20 requests in").contains("at most 3 requests in flight (limit 3)")
-                    .contains("HTTP 200").contains("latency: p50");
+            assertThat(output)
+                    .contains("20 requests in")
+                    .contains("at most 3 requests in flight (limit 3)")
+                    .contains("HTTP 200")
+                    .contains("latency: p50");
             assertThat(site.maxInFlight()).isLessThanOrEqualTo(3 + 1);
         }
     }

@@ -3,7 +3,6 @@ package dev.aio4j.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +22,11 @@ class TaskTreeToolTest {
 
     /** Runs the tool as the launcher does, in its own JVM; returns {status, output}. */
     private static String[] tool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.aio4j.examples.tools.TaskTreeTool"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.aio4j.examples.tools.TaskTreeTool"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -41,23 +43,29 @@ class TaskTreeToolTest {
             for (int i = 0; i < 2; i++) {
                 Socket s = new Socket("127.0.0.1", port[0]);
                 clients.add(s);
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(in.readLine()).startsWith("welcome guest");
             }
             String pid = Long.toString(server.pid());
 
             String[] ps = tool("ps", pid);
             assertThat(ps[0]).as(ps[1]).isEqualTo("0");
-            assertThat(ps[1]).containsPattern("aio4j-loop-1: 3 tasks, \\d+ ready, \\d+ timers, [1-9]\\d* channels, \\d+ steps")
+            assertThat(ps[1])
+                    .containsPattern("aio4j-loop-1: 3 tasks, \\d+ ready, \\d+ timers, [1-9]\\d* channels, \\d+ steps")
                     .containsPattern("\\nid +name +state +age +waits for +awaited by\\n")
                     .containsPattern("\\n\\d+ +chat-server +waiting +")
-                    .containsPattern("\\n\\d+ +client /127\\.0\\.0\\.1:" + clients.get(0).getLocalPort() + " +waiting +")
-                    .containsPattern("\\n\\d+ +client /127\\.0\\.0\\.1:" + clients.get(1).getLocalPort() + " +waiting +");
+                    .containsPattern(
+                            "\\n\\d+ +client /127\\.0\\.0\\.1:" + clients.get(0).getLocalPort() + " +waiting +")
+                    .containsPattern(
+                            "\\n\\d+ +client /127\\.0\\.0\\.1:" + clients.get(1).getLocalPort() + " +waiting +");
 
             String[] tree = tool("pstree", pid, "--stacks");
             assertThat(tree[0]).as(tree[1]).isEqualTo("0");
-            assertThat(tree[1]).containsPattern("└── \\(T\\) chat-server  waiting ")
-                    .containsPattern("└── \\(T\\) client /127\\.0\\.0\\.1:" + clients.get(0).getLocalPort() + "  waiting ")
+            assertThat(tree[1])
+                    .containsPattern("└── \\(T\\) chat-server  waiting ")
+                    .containsPattern("└── \\(T\\) client /127\\.0\\.0\\.1:"
+                            + clients.get(0).getLocalPort() + "  waiting ")
                     .contains("at dev.aio4j.examples.ChatServer.serve(")
                     .contains("at dev.aio4j.net.Server.serveForever(");
         } finally {
@@ -71,8 +79,12 @@ class TaskTreeToolTest {
 
     @Test
     void aProcessWithoutAnyLoopIsAClearError() throws Exception {
-        Process sleeper = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), TaskTreeToolTest.Idle.class.getName()).start();
+        Process sleeper = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TaskTreeToolTest.Idle.class.getName())
+                .start();
         try {
             assertThat(sleeper.getInputStream().read()).isEqualTo('r'); // "ready": the JVM is up
             String[] ps = tool("ps", Long.toString(sleeper.pid()));

@@ -18,8 +18,7 @@ public final class Headers {
     private final List<String> values = new ArrayList<>();
 
     /** An empty set of fields. */
-    public Headers() {
-    }
+    public Headers() {}
 
     /** Adds a field, keeping earlier ones of the same name. */
     public Headers add(String name, String value) {
@@ -135,7 +134,8 @@ public final class Headers {
             char c = value.charAt(i);
             // CR, LF and NUL would let a value start a new field or end the head (response splitting).
             if (c == '\r' || c == '\n' || c == 0) {
-                throw new IllegalArgumentException("value contains CR, LF or NUL: " + value.replace("\r", "\\r").replace("\n", "\\n"));
+                throw new IllegalArgumentException("value contains CR, LF or NUL: "
+                        + value.replace("\r", "\\r").replace("\n", "\\n"));
             }
         }
     }

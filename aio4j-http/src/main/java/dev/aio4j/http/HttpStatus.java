@@ -2,8 +2,7 @@ package dev.aio4j.http;
 
 /** The reason phrases of the HTTP status codes (RFC 9110 section 15). */
 public final class HttpStatus {
-    private HttpStatus() {
-    }
+    private HttpStatus() {}
 
     /** The reason phrase of {@code code}, or "Unknown". */
     public static String reason(int code) {

@@ -20,8 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /** What the HTTP tests share: a bounded run, raw exchanges, real peers run off the loop. */
 public final class HttpTesting {
-    private HttpTesting() {
-    }
+    private HttpTesting() {}
 
     /** How long any one test body may run on the loop before it fails. */
     public static final Duration BODY_LIMIT = Duration.ofSeconds(60);
@@ -76,7 +75,9 @@ public final class HttpTesting {
     /** Fails unless Debian's python3 has {@code module} (from {@code debianPackage}). */
     public static String python(String module, String debianPackage) throws Exception {
         String py = peer("python3", "python3");
-        Process p = new ProcessBuilder(py, "-c", "import " + module).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(py, "-c", "import " + module)
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         if (p.waitFor() != 0) {
             fail("the Python module '" + module + "' is missing: install the Debian package " + debianPackage
@@ -86,8 +87,7 @@ public final class HttpTesting {
     }
 
     /** A finished peer process: its exit code and output. */
-    public record Ran(int exit, String out, String err) {
-    }
+    public record Ran(int exit, String out, String err) {}
 
     /**
      * Runs {@code command} to its end off the loop (the pipes block), killing it after

@@ -17,18 +17,37 @@ public final class TestCerts {
     private static final char[] PASSWORD = "changeit".toCharArray();
     private static KeyStore store;
 
-    private TestCerts() {
-    }
+    private TestCerts() {}
 
     private static synchronized KeyStore store() throws Exception {
         if (store == null) {
             Path dir = Files.createTempDirectory("aio4j-http-tls");
             Path p12 = dir.resolve("server.p12");
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                    "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                    "-validity", "2", "-keystore", p12.toString(), "-storetype", "PKCS12", "-storepass", "changeit"))
-                    .redirectErrorStream(true).start();
+            String keytool =
+                    Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process p = new ProcessBuilder(List.of(
+                            keytool,
+                            "-genkeypair",
+                            "-alias",
+                            "server",
+                            "-keyalg",
+                            "EC",
+                            "-groupname",
+                            "secp256r1",
+                            "-dname",
+                            "CN=localhost",
+                            "-ext",
+                            "SAN=dns:localhost,ip:127.0.0.1",
+                            "-validity",
+                            "2",
+                            "-keystore",
+                            p12.toString(),
+                            "-storetype",
+                            "PKCS12",
+                            "-storepass",
+                            "changeit"))
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IOException("keytool failed: " + out);

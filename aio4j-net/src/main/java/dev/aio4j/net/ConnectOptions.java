@@ -21,8 +21,15 @@ import javax.net.ssl.SSLContext;
  *     (0 keeps the resolver's order; 1 when Happy Eyeballs is on and this is 0)
  * @param noDelay TCP_NODELAY (true, as asyncio sets it)
  */
-public record ConnectOptions(int limit, InetSocketAddress localAddress, SSLContext ssl, String serverHostname,
-        Duration sslHandshakeTimeout, Duration connectTimeout, Duration happyEyeballsDelay, int interleave,
+public record ConnectOptions(
+        int limit,
+        InetSocketAddress localAddress,
+        SSLContext ssl,
+        String serverHostname,
+        Duration sslHandshakeTimeout,
+        Duration connectTimeout,
+        Duration happyEyeballsDelay,
+        int interleave,
         boolean noDelay) {
 
     public ConnectOptions {
@@ -49,47 +56,119 @@ public record ConnectOptions(int limit, InetSocketAddress localAddress, SSLConte
     }
 
     public ConnectOptions withLimit(int limit) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 
     public ConnectOptions withLocalAddress(InetSocketAddress localAddress) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 
     public ConnectOptions withSsl(SSLContext ssl) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 
     public ConnectOptions withServerHostname(String serverHostname) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 
     public ConnectOptions withSslHandshakeTimeout(Duration sslHandshakeTimeout) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 
     public ConnectOptions withConnectTimeout(Duration connectTimeout) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 
     public ConnectOptions withHappyEyeballsDelay(Duration happyEyeballsDelay) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 
     public ConnectOptions withInterleave(int interleave) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 
     public ConnectOptions withNoDelay(boolean noDelay) {
-        return new ConnectOptions(limit, localAddress, ssl, serverHostname, sslHandshakeTimeout, connectTimeout,
-                happyEyeballsDelay, interleave, noDelay);
+        return new ConnectOptions(
+                limit,
+                localAddress,
+                ssl,
+                serverHostname,
+                sslHandshakeTimeout,
+                connectTimeout,
+                happyEyeballsDelay,
+                interleave,
+                noDelay);
     }
 }

@@ -67,8 +67,7 @@ import java.util.regex.Pattern;
  * lookup is sent to a thread here (docs/networking.md, "DNS").
  */
 final class Connector {
-    private Connector() {
-    }
+    private Connector() {}
 
     /**
      * Resolves {@code host} and connects to one of its addresses, by Happy Eyeballs when
@@ -204,9 +203,11 @@ final class Connector {
     /** Connects one non-blocking channel, waiting on the loop; closes it on any failure. */
     static SocketChannel connectOne(SocketAddress address, ConnectOptions options) throws IOException {
         EventLoop loop = Aio.getRunningLoop();
-        ProtocolFamily family = address instanceof UnixDomainSocketAddress ? StandardProtocolFamily.UNIX
-                : ((InetSocketAddress) address).getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET;
+        ProtocolFamily family = address instanceof UnixDomainSocketAddress
+                ? StandardProtocolFamily.UNIX
+                : ((InetSocketAddress) address).getAddress() instanceof Inet6Address
+                        ? StandardProtocolFamily.INET6
+                        : StandardProtocolFamily.INET;
         SocketChannel ch = SocketChannel.open(family);
         try {
             ch.configureBlocking(false);
@@ -225,7 +226,8 @@ final class Connector {
                         connected.setResult(null);
                     }
                 });
-                TimerHandle timer = options.connectTimeout() == null ? null
+                TimerHandle timer = options.connectTimeout() == null
+                        ? null
                         : loop.callLater(options.connectTimeout(), () -> {
                             if (!connected.done()) {
                                 connected.setException(new SocketTimeoutException(
@@ -245,10 +247,12 @@ final class Connector {
             return ch;
         } catch (IOException e) {
             ch.close();
-            if (address instanceof InetSocketAddress && e.getMessage() != null && !e.getMessage().contains(address.toString())
+            if (address instanceof InetSocketAddress
+                    && e.getMessage() != null
+                    && !e.getMessage().contains(address.toString())
                     && e instanceof java.net.ConnectException) {
-                java.net.ConnectException named = new java.net.ConnectException(
-                        "Connect call failed " + address + ": " + e.getMessage());
+                java.net.ConnectException named =
+                        new java.net.ConnectException("Connect call failed " + address + ": " + e.getMessage());
                 named.initCause(e);
                 throw named;
             }
@@ -290,11 +294,13 @@ final class Connector {
                 for (Task<SocketChannel> t : running) {
                     t.addDoneCallback(onDone);
                 }
-                TimerHandle timer = next < addrs.size() ? loop.callLater(options.happyEyeballsDelay(), () -> {
-                    if (!wake.done()) {
-                        wake.setResult(true);
-                    }
-                }) : null;
+                TimerHandle timer = next < addrs.size()
+                        ? loop.callLater(options.happyEyeballsDelay(), () -> {
+                            if (!wake.done()) {
+                                wake.setResult(true);
+                            }
+                        })
+                        : null;
                 boolean timedOut;
                 try {
                     timedOut = wake.await();

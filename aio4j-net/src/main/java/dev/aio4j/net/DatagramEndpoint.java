@@ -1,7 +1,6 @@
 package dev.aio4j.net;
 
 import dev.aio4j.Aio;
-import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.internal.WaitQueue;
 import java.io.IOException;
@@ -27,6 +26,7 @@ public final class DatagramEndpoint implements AutoCloseable {
     private DatagramTransport transport;
     /** The task waiting in recvFrom(), at most one. */
     private final WaitQueue waiter = new WaitQueue(this);
+
     private IOException error;
     private boolean lost;
     private int dropped;
@@ -136,7 +136,7 @@ public final class DatagramEndpoint implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DatagramEndpoint[queued=" + queue.size() + (waiter.parked() > 0 ? ", waiter" : "") + (lost ? ", closed" : "")
-                + "]";
+        return "DatagramEndpoint[queued=" + queue.size() + (waiter.parked() > 0 ? ", waiter" : "")
+                + (lost ? ", closed" : "") + "]";
     }
 }

@@ -10,26 +10,20 @@ import java.net.SocketAddress;
  */
 public interface DatagramProtocol {
 
-    default void connectionMade(DatagramTransport transport) {
-    }
+    default void connectionMade(DatagramTransport transport) {}
 
     /** One datagram from {@code address}; {@code data} is a fresh array. */
-    default void datagramReceived(byte[] data, SocketAddress address) {
-    }
+    default void datagramReceived(byte[] data, SocketAddress address) {}
 
     /**
      * A send or receive failed (for instance ICMP "port unreachable" on a connected endpoint,
      * which the JDK reports as {@code PortUnreachableException}). The endpoint stays open.
      */
-    default void errorReceived(IOException error) {
-    }
+    default void errorReceived(IOException error) {}
 
-    default void connectionLost(Throwable error) {
-    }
+    default void connectionLost(Throwable error) {}
 
-    default void pauseWriting() {
-    }
+    default void pauseWriting() {}
 
-    default void resumeWriting() {
-    }
+    default void resumeWriting() {}
 }

@@ -23,6 +23,7 @@ public final class GroupServer {
     private final LoopGroup group;
     /** One per loop that bound the address, in loop order. */
     private final List<Server> servers;
+
     private final int port;
 
     GroupServer(LoopGroup group, List<Server> servers, int port) {

@@ -33,8 +33,7 @@ final class LoopBuffers {
     /** Where heap bytes are gathered for one socket write. */
     final ByteBuffer write = ByteBuffer.allocateDirect(SIZE);
 
-    private LoopBuffers() {
-    }
+    private LoopBuffers() {}
 
     /** The pair of {@code loop}, made on first use. */
     static LoopBuffers of(EventLoop loop) {

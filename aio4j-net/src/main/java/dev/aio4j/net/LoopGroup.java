@@ -77,7 +77,11 @@ import java.util.function.Supplier;
 public final class LoopGroup implements AutoCloseable {
 
     /** The group's lifecycle. */
-    public enum State { RUNNING, SHUTTING_DOWN, CLOSED }
+    public enum State {
+        RUNNING,
+        SHUTTING_DOWN,
+        CLOSED
+    }
 
     private static final AtomicInteger GROUP_COUNTER = new AtomicInteger();
 
@@ -87,6 +91,7 @@ public final class LoopGroup implements AutoCloseable {
     private final AtomicInteger nextLoop = new AtomicInteger();
     /** Guarded by {@code this}. */
     private final List<GroupServer> servers = new ArrayList<>();
+
     private volatile State state = State.RUNNING;
 
     private LoopGroup(int size) {
@@ -97,7 +102,8 @@ public final class LoopGroup implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             Runner runner = new Runner(options);
             loops.add(runner.getLoop());
-            owners.add(Thread.ofPlatform().name("aio4j-group-" + id + "-loop-" + i).unstarted(() -> own(runner)));
+            owners.add(
+                    Thread.ofPlatform().name("aio4j-group-" + id + "-loop-" + i).unstarted(() -> own(runner)));
         }
         this.loops = List.copyOf(loops);
         this.owners = List.copyOf(owners);
@@ -205,8 +211,9 @@ public final class LoopGroup implements AutoCloseable {
      * {@link #startServer(ClientHandler, String, int, ServerOptions)} does for streams.
      * {@code protocolFactory} is called on the loop that accepted each connection.
      */
-    public GroupServer createServer(Supplier<? extends Protocol> protocolFactory, String host, int port,
-            ServerOptions options) throws IOException {
+    public GroupServer createServer(
+            Supplier<? extends Protocol> protocolFactory, String host, int port, ServerOptions options)
+            throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         return bind(port, options, (p, o) -> Net.createServer(protocolFactory, host, p, o));
     }

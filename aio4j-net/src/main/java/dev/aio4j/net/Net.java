@@ -52,8 +52,7 @@ import java.util.function.Supplier;
  * {@code SSLHandshakeException} for TLS failures), thrown as checked {@code IOException}s.
  */
 public final class Net {
-    private Net() {
-    }
+    private Net() {}
 
     // ------------------------------------------------------------------ streams
 
@@ -166,8 +165,9 @@ public final class Net {
      * Connects and returns a transport whose protocol {@code protocolFactory} made, once
      * {@code connectionMade} has run (asyncio's {@code create_connection}).
      */
-    public static Transport createConnection(Supplier<? extends Protocol> protocolFactory, String host, int port,
-            ConnectOptions options) throws IOException {
+    public static Transport createConnection(
+            Supplier<? extends Protocol> protocolFactory, String host, int port, ConnectOptions options)
+            throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(host, "host");
         EventLoop loop = Aio.getRunningLoop();
@@ -177,8 +177,8 @@ public final class Net {
     }
 
     /** {@link #createConnection(Supplier, String, int, ConnectOptions)} for a Unix-domain socket. */
-    public static Transport createUnixConnection(Supplier<? extends Protocol> protocolFactory, Path path,
-            ConnectOptions options) throws IOException {
+    public static Transport createUnixConnection(
+            Supplier<? extends Protocol> protocolFactory, Path path, ConnectOptions options) throws IOException {
         Objects.requireNonNull(path, "path");
         if (options.ssl() != null && options.serverHostname() == null) {
             throw new IllegalArgumentException("ssl without serverHostname over a Unix socket");
@@ -196,8 +196,9 @@ public final class Net {
      * {@code app}'s connectionMade has run (after the handshake) or fails with the handshake's
      * error. The channel is closed if no transport could be made of it.
      */
-    static SocketTransport startTransport(EventLoop loop, SocketChannel channel, Protocol app, Tls.Setup tls,
-            Server server, Future<Void> waiter) throws IOException {
+    static SocketTransport startTransport(
+            EventLoop loop, SocketChannel channel, Protocol app, Tls.Setup tls, Server server, Future<Void> waiter)
+            throws IOException {
         assert Aio.inLoop(loop);
         SocketTransport t;
         try {
@@ -233,8 +234,9 @@ public final class Net {
      * {@code create_server}). {@code host} null or "" listens on every interface; a name that
      * resolves to several addresses binds each.
      */
-    public static Server createServer(Supplier<? extends Protocol> protocolFactory, String host, int port,
-            ServerOptions options) throws IOException {
+    public static Server createServer(
+            Supplier<? extends Protocol> protocolFactory, String host, int port, ServerOptions options)
+            throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port not in 0..65535: " + port);
@@ -248,8 +250,9 @@ public final class Net {
             for (InetSocketAddress a : addrs) {
                 ServerSocketChannel ch = a.getAddress() instanceof Inet6Address
                         ? ServerSocketChannel.open(StandardProtocolFamily.INET6)
-                        : host == null || host.isEmpty() ? ServerSocketChannel.open()
-                        : ServerSocketChannel.open(StandardProtocolFamily.INET);
+                        : host == null || host.isEmpty()
+                                ? ServerSocketChannel.open()
+                                : ServerSocketChannel.open(StandardProtocolFamily.INET);
                 channels.add(ch);
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
@@ -259,8 +262,8 @@ public final class Net {
                 try {
                     ch.bind(a, options.backlog());
                 } catch (BindException e) {
-                    BindException named = new BindException("error while attempting to bind on address " + a + ": "
-                            + e.getMessage());
+                    BindException named =
+                            new BindException("error while attempting to bind on address " + a + ": " + e.getMessage());
                     named.initCause(e);
                     throw named;
                 }
@@ -279,13 +282,16 @@ public final class Net {
     }
 
     /** {@link #createServer} for a Unix-domain socket at {@code path}. */
-    public static Server createUnixServer(Supplier<? extends Protocol> protocolFactory, Path path,
-            ServerOptions options) throws IOException {
+    public static Server createUnixServer(
+            Supplier<? extends Protocol> protocolFactory, Path path, ServerOptions options) throws IOException {
         Objects.requireNonNull(path, "path");
         EventLoop loop = Aio.getRunningLoop();
         if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                && Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+                && Files.readAttributes(
+                                path,
+                                java.nio.file.attribute.BasicFileAttributes.class,
+                                java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        .isOther()) {
             Files.deleteIfExists(path); // a stale socket file, as asyncio removes it
         }
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -321,14 +327,21 @@ public final class Net {
      *
      * @throws IllegalArgumentException if both addresses are null
      */
-    public static DatagramTransport createDatagramEndpoint(Supplier<? extends DatagramProtocol> protocolFactory,
-            InetSocketAddress localAddress, InetSocketAddress remoteAddress) throws IOException {
+    public static DatagramTransport createDatagramEndpoint(
+            Supplier<? extends DatagramProtocol> protocolFactory,
+            InetSocketAddress localAddress,
+            InetSocketAddress remoteAddress)
+            throws IOException {
         return createDatagramEndpoint(protocolFactory, localAddress, remoteAddress, false, false);
     }
 
     /** {@link #createDatagramEndpoint(Supplier, InetSocketAddress, InetSocketAddress)} with SO_REUSEPORT and SO_BROADCAST. */
-    public static DatagramTransport createDatagramEndpoint(Supplier<? extends DatagramProtocol> protocolFactory,
-            InetSocketAddress localAddress, InetSocketAddress remoteAddress, boolean reusePort, boolean allowBroadcast)
+    public static DatagramTransport createDatagramEndpoint(
+            Supplier<? extends DatagramProtocol> protocolFactory,
+            InetSocketAddress localAddress,
+            InetSocketAddress remoteAddress,
+            boolean reusePort,
+            boolean allowBroadcast)
             throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (localAddress == null && remoteAddress == null) {
@@ -385,7 +398,6 @@ public final class Net {
         }
         return getaddrinfo(a.getHostString(), a.getPort()).get(0);
     }
-
 
     // ------------------------------------------------------------------ name resolution
 
@@ -517,8 +529,9 @@ public final class Net {
      * with {@code ssl} the server-side TLS handshake runs first. Returns once connectionMade has
      * run.
      */
-    public static Transport connectAcceptedSocket(Supplier<? extends Protocol> protocolFactory, SocketChannel channel,
-            javax.net.ssl.SSLContext ssl) throws IOException {
+    public static Transport connectAcceptedSocket(
+            Supplier<? extends Protocol> protocolFactory, SocketChannel channel, javax.net.ssl.SSLContext ssl)
+            throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         EventLoop loop = Aio.getRunningLoop();
         if (!channel.isConnected()) {
@@ -571,5 +584,4 @@ public final class Net {
             }
         }
     }
-
 }

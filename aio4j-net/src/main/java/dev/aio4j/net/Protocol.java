@@ -13,14 +13,12 @@ package dev.aio4j.net;
 public interface Protocol {
 
     /** The connection is made; {@code transport} is the way to write. Reading starts after this. */
-    default void connectionMade(Transport transport) {
-    }
+    default void connectionMade(Transport transport) {}
 
     /**
      * Bytes arrived. {@code data} is a fresh array owned by the receiver (asyncio's {@code bytes}).
      */
-    default void dataReceived(byte[] data) {
-    }
+    default void dataReceived(byte[] data) {}
 
     /**
      * The peer sent EOF (half-closed its side). Return true to keep the connection open for
@@ -34,14 +32,11 @@ public interface Protocol {
      * The connection is gone: {@code error} is null after a normal close or EOF, else the error
      * that ended it. Called exactly once.
      */
-    default void connectionLost(Throwable error) {
-    }
+    default void connectionLost(Throwable error) {}
 
     /** The transport's write buffer went above its high-water mark. */
-    default void pauseWriting() {
-    }
+    default void pauseWriting() {}
 
     /** The transport's write buffer fell to or below its low-water mark. */
-    default void resumeWriting() {
-    }
+    default void resumeWriting() {}
 }

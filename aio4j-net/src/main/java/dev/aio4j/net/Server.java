@@ -55,7 +55,11 @@ import java.util.function.Supplier;
 public final class Server implements AutoCloseable {
 
     /** The server's lifecycle. */
-    public enum State { NOT_SERVING, SERVING, CLOSED }
+    public enum State {
+        NOT_SERVING,
+        SERVING,
+        CLOSED
+    }
 
     private static final Duration ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
 
@@ -71,9 +75,11 @@ public final class Server implements AutoCloseable {
     private final Set<SocketTransport> clients = new LinkedHashSet<>();
     /** The application protocol of each client, to reach a stream handler's task. */
     private final Map<SocketTransport, Protocol> apps = new HashMap<>();
+
     private long served;
     /** Tasks in waitClosed(), all woken once the server is closed and every client is gone. */
     private final WaitQueue closeWaiters = new WaitQueue(this);
+
     private State state = State.NOT_SERVING;
     private Future<Void> servingForever;
     private Path unixPath;
@@ -81,8 +87,13 @@ public final class Server implements AutoCloseable {
     /** Registered with the loop until close(): closes the listening sockets if the loop closes first. */
     private final AutoCloseable releaseOnLoopClose = this::releaseOnLoopClose;
 
-    Server(EventLoop loop, List<ServerSocketChannel> channels, Supplier<Protocol> protocolFactory, ServerOptions options,
-            boolean tcp) throws IOException {
+    Server(
+            EventLoop loop,
+            List<ServerSocketChannel> channels,
+            Supplier<Protocol> protocolFactory,
+            ServerOptions options,
+            boolean tcp)
+            throws IOException {
         this.loop = loop;
         this.channels = new ArrayList<>(channels);
         this.protocolFactory = protocolFactory;
@@ -100,7 +111,8 @@ public final class Server implements AutoCloseable {
         assert Aio.inLoop(loop);
         this.unixPath = path;
         try {
-            this.unixFileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            this.unixFileKey =
+                    Files.readAttributes(path, BasicFileAttributes.class).fileKey();
         } catch (IOException e) {
             this.unixFileKey = null;
         }
@@ -236,7 +248,8 @@ public final class Server implements AutoCloseable {
             return;
         }
         try {
-            Object key = Files.readAttributes(unixPath, BasicFileAttributes.class).fileKey();
+            Object key =
+                    Files.readAttributes(unixPath, BasicFileAttributes.class).fileKey();
             if (unixFileKey == null || Objects.equals(key, unixFileKey)) {
                 Files.deleteIfExists(unixPath);
             }
@@ -350,8 +363,8 @@ public final class Server implements AutoCloseable {
                     c.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 }
                 Protocol app = protocolFactory.get();
-                SocketTransport transport = Net.startTransport(loop, c, app,
-                        Tls.Setup.server(options.ssl(), options.sslHandshakeTimeout()), this, null);
+                SocketTransport transport = Net.startTransport(
+                        loop, c, app, Tls.Setup.server(options.ssl(), options.sslHandshakeTimeout()), this, null);
                 apps.put(transport, app);
                 served++;
             } catch (IOException | RuntimeException e) {
@@ -360,16 +373,16 @@ public final class Server implements AutoCloseable {
                 } catch (IOException ignored) {
                     // nothing more to do
                 }
-                loop.callExceptionHandler(new ExceptionContext("Error setting up an accepted connection on " + this, e,
-                        null, null, null));
+                loop.callExceptionHandler(new ExceptionContext(
+                        "Error setting up an accepted connection on " + this, e, null, null, null));
             }
         }
     }
 
     private void onAcceptError(ServerSocketChannel ch, IOException e) {
         String m = String.valueOf(e.getMessage());
-        loop.callExceptionHandler(new ExceptionContext("socket.accept() out of system resource on " + this, e, null,
-                null, null));
+        loop.callExceptionHandler(
+                new ExceptionContext("socket.accept() out of system resource on " + this, e, null, null, null));
         if (m.contains("Too many open files") || m.contains("No buffer space") || m.contains("Cannot allocate")) {
             loop.removeReader(ch);
             loop.callLater(ACCEPT_RETRY_DELAY, () -> {
@@ -382,6 +395,7 @@ public final class Server implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Server[" + state.name().toLowerCase() + ", sockets=" + addresses() + ", clients=" + clients.size() + "]";
+        return "Server[" + state.name().toLowerCase() + ", sockets=" + addresses() + ", clients=" + clients.size()
+                + "]";
     }
 }

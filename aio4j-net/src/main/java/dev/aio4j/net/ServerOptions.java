@@ -17,8 +17,16 @@ import javax.net.ssl.SSLContext;
  * @param cleanupSocket Unix servers: remove the socket file on close if it is still ours (true)
  * @param noDelay TCP_NODELAY on accepted connections (true)
  */
-public record ServerOptions(int limit, int backlog, boolean reuseAddress, boolean reusePort, SSLContext ssl,
-        Duration sslHandshakeTimeout, boolean startServing, boolean cleanupSocket, boolean noDelay) {
+public record ServerOptions(
+        int limit,
+        int backlog,
+        boolean reuseAddress,
+        boolean reusePort,
+        SSLContext ssl,
+        Duration sslHandshakeTimeout,
+        boolean startServing,
+        boolean cleanupSocket,
+        boolean noDelay) {
 
     public ServerOptions {
         if (limit <= 0) {
@@ -37,47 +45,119 @@ public record ServerOptions(int limit, int backlog, boolean reuseAddress, boolea
     }
 
     public ServerOptions withLimit(int limit) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 
     public ServerOptions withBacklog(int backlog) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 
     public ServerOptions withReuseAddress(boolean reuseAddress) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 
     public ServerOptions withReusePort(boolean reusePort) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 
     public ServerOptions withSsl(SSLContext ssl) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 
     public ServerOptions withSslHandshakeTimeout(Duration sslHandshakeTimeout) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 
     public ServerOptions withStartServing(boolean startServing) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 
     public ServerOptions withCleanupSocket(boolean cleanupSocket) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 
     public ServerOptions withNoDelay(boolean noDelay) {
-        return new ServerOptions(limit, backlog, reuseAddress, reusePort, ssl, sslHandshakeTimeout, startServing,
-                cleanupSocket, noDelay);
+        return new ServerOptions(
+                limit,
+                backlog,
+                reuseAddress,
+                reusePort,
+                ssl,
+                sslHandshakeTimeout,
+                startServing,
+                cleanupSocket,
+                noDelay);
     }
 }

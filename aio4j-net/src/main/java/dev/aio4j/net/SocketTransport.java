@@ -56,7 +56,11 @@ import java.util.Objects;
  */
 final class SocketTransport implements Transport {
 
-    enum State { OPEN, CLOSING, CLOSED }
+    enum State {
+        OPEN,
+        CLOSING,
+        CLOSED
+    }
 
     private static final System.Logger LOG = System.getLogger("dev.aio4j.net");
     private static final int MAX_GATHER = 64;
@@ -81,6 +85,7 @@ final class SocketTransport implements Transport {
     /** What the transport wants watched, and what the loop watches now. */
     /** Whether the loop watches the channel for reading, for writing. */
     private boolean readerOn;
+
     private boolean writerOn;
     private int high = 64 * 1024;
     private int low = 16 * 1024;
@@ -591,7 +596,7 @@ final class SocketTransport implements Transport {
 
     @Override
     public String toString() {
-        return "SocketTransport[" + state.name().toLowerCase() + (readingPaused ? ", reading paused" : "")
-                + ", peer=" + peer + ", buffered=" + buffered + "]";
+        return "SocketTransport[" + state.name().toLowerCase() + (readingPaused ? ", reading paused" : "") + ", peer="
+                + peer + ", buffered=" + buffered + "]";
     }
 }

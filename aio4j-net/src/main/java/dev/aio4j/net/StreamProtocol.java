@@ -1,7 +1,6 @@
 package dev.aio4j.net;
 
 import dev.aio4j.Aio;
-import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.ExceptionContext;
 import dev.aio4j.Task;
@@ -35,6 +34,7 @@ final class StreamProtocol implements BufferedProtocol {
     boolean overTls;
     /** The host a client connection was opened to (for startTls), or null. */
     String connectHost;
+
     private boolean upgrading;
     /** The server-side handler's task, or null. */
     private Task<Void> handlerTask;
@@ -68,10 +68,12 @@ final class StreamProtocol implements BufferedProtocol {
         overTls = t.getExtraInfo("sslcontext") != null;
         if (handler != null) {
             writer = new StreamWriter(t, this, reader);
-            Task<Void> task = loop.createTask(() -> {
-                handler.handle(reader, writer);
-                return null;
-            }, "client " + t.getExtraInfo("peername"));
+            Task<Void> task = loop.createTask(
+                    () -> {
+                        handler.handle(reader, writer);
+                        return null;
+                    },
+                    "client " + t.getExtraInfo("peername"));
             handlerTask = task;
             task.addDoneCallback(f -> {
                 if (f.cancelled()) {
@@ -87,8 +89,8 @@ final class StreamProtocol implements BufferedProtocol {
                     LOG.log(System.Logger.Level.DEBUG, () -> "client " + t.getExtraInfo("peername") + " gone: " + e);
                     t.abort();
                 } else {
-                    loop.callExceptionHandler(new ExceptionContext("ClientHandler failed", e, task, null,
-                            task.getName()));
+                    loop.callExceptionHandler(
+                            new ExceptionContext("ClientHandler failed", e, task, null, task.getName()));
                     t.close();
                 }
             });

@@ -54,6 +54,7 @@ public final class StreamReader {
 
     /** The least a socket read asks for while a small read waits: small reads are served from buf. */
     static final int MIN_READ = 16 * 1024;
+
     private static final byte[] EMPTY = new byte[0];
     /** A buffer larger than this is dropped when it empties: an idle connection keeps none. */
     private static final int RETAIN_EMPTY = 1024;
@@ -71,12 +72,14 @@ public final class StreamReader {
     private ByteBuffer into;
     /** Bytes the socket put straight into {@code into} that its readInto has not returned yet. */
     private int landed;
+
     private int start;
     private int end;
     private boolean eof;
     private Throwable exception;
     /** The task waiting for data, at most one; its wake-up is a broadcast (nothing to hand on). */
     private final WaitQueue waiter = new WaitQueue(this);
+
     private Transport transport;
     private boolean paused;
 
@@ -479,7 +482,8 @@ public final class StreamReader {
 
     private void waitForData(String op) throws IOException {
         if (waiter.parked() > 0) {
-            throw new IllegalStateException(op + "() called while another task is already waiting for incoming data: " + this);
+            throw new IllegalStateException(
+                    op + "() called while another task is already waiting for incoming data: " + this);
         }
         if (paused) {
             paused = false;

@@ -26,6 +26,7 @@ public final class StreamWriter implements AutoCloseable {
     private Transport transport;
     /** Bytes handed to the transport since drain() last gave the loop a turn. */
     private long sinceYield;
+
     private final StreamProtocol protocol;
     private final StreamReader reader;
 

@@ -62,10 +62,21 @@ import javax.net.ssl.SSLSession;
  */
 final class Tls implements Protocol {
 
-    enum State { HANDSHAKING, WRAPPED, SHUTDOWN, CLOSED }
+    enum State {
+        HANDSHAKING,
+        WRAPPED,
+        SHUTDOWN,
+        CLOSED
+    }
 
     /** The application protocol's side of the connection (see the second diagram). */
-    enum AppState { WAITING, CONNECTED, EOF_RECEIVED, CLOSING, CLOSED }
+    enum AppState {
+        WAITING,
+        CONNECTED,
+        EOF_RECEIVED,
+        CLOSING,
+        CLOSED
+    }
 
     /**
      * How a new connection handshakes: the context, the side, the name the client verifies and
@@ -75,7 +86,8 @@ final class Tls implements Protocol {
 
         /** The client side of a connection with {@code options}, or null without ssl. */
         static Setup client(ConnectOptions options, String serverHostname, int port) {
-            return options.ssl() == null ? null
+            return options.ssl() == null
+                    ? null
                     : new Setup(options.ssl(), false, serverHostname, port, options.sslHandshakeTimeout());
         }
 
@@ -113,8 +125,15 @@ final class Tls implements Protocol {
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private int pendingBytes;
 
-    Tls(EventLoop loop, SSLContext context, Protocol app, boolean serverSide, String serverHostname, int port,
-            Duration handshakeTimeout, Future<Void> waiter) {
+    Tls(
+            EventLoop loop,
+            SSLContext context,
+            Protocol app,
+            boolean serverSide,
+            String serverHostname,
+            int port,
+            Duration handshakeTimeout,
+            Future<Void> waiter) {
         assert Aio.inLoop(loop);
         this.loop = loop;
         this.context = Objects.requireNonNull(context, "context");
@@ -144,8 +163,14 @@ final class Tls implements Protocol {
     }
 
     /** Puts TLS under the stream protocol of an open connection and handshakes (startTls). */
-    static Transport upgrade(Transport raw, StreamProtocol protocol, SSLContext context, boolean serverSide, String host,
-            Duration handshakeTimeout) throws IOException {
+    static Transport upgrade(
+            Transport raw,
+            StreamProtocol protocol,
+            SSLContext context,
+            boolean serverSide,
+            String host,
+            Duration handshakeTimeout)
+            throws IOException {
         EventLoop loop = dev.aio4j.Aio.getRunningLoop();
         if (raw.isClosing()) {
             throw new IllegalStateException("Cannot start TLS on a closing transport: " + raw);
@@ -230,7 +255,8 @@ final class Tls implements Protocol {
         state = State.CLOSED;
         cancelTimer();
         if (was == State.HANDSHAKING) {
-            completeWaiter(error != null ? error : new SSLHandshakeException("Connection lost during the TLS handshake"));
+            completeWaiter(
+                    error != null ? error : new SSLHandshakeException("Connection lost during the TLS handshake"));
         }
         appLost(error);
     }
@@ -331,7 +357,8 @@ final class Tls implements Protocol {
                 case OK -> {
                     afterResult(r);
                     deliver();
-                    if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                    if (r.bytesConsumed() == 0
+                            && r.bytesProduced() == 0
                             && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
                         return;
                     }
@@ -341,8 +368,9 @@ final class Tls implements Protocol {
     }
 
     private void afterResult(SSLEngineResult r) {
-        if (state == State.HANDSHAKING && (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED
-                || engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING)) {
+        if (state == State.HANDSHAKING
+                && (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED
+                        || engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING)) {
             onHandshakeDone();
         }
     }
@@ -425,8 +453,8 @@ final class Tls implements Protocol {
 
     private void onHandshakeTimeout() {
         if (state == State.HANDSHAKING) {
-            fail(new SSLHandshakeException("TLS handshake is taking longer than " + handshakeTimeout
-                    + ": aborting the connection"));
+            fail(new SSLHandshakeException(
+                    "TLS handshake is taking longer than " + handshakeTimeout + ": aborting the connection"));
         }
     }
 
@@ -550,8 +578,10 @@ final class Tls implements Protocol {
                 case "sslcontext" -> context;
                 case "ssl_object" -> engine;
                 case "peercert" -> peerCertificate();
-                case "cipher" -> state == State.HANDSHAKING ? null : engine.getSession().getCipherSuite();
-                case "tls_version" -> state == State.HANDSHAKING ? null : engine.getSession().getProtocol();
+                case "cipher" ->
+                    state == State.HANDSHAKING ? null : engine.getSession().getCipherSuite();
+                case "tls_version" ->
+                    state == State.HANDSHAKING ? null : engine.getSession().getProtocol();
                 default -> raw.getExtraInfo(name);
             };
         }
@@ -607,8 +637,8 @@ final class Tls implements Protocol {
 
         @Override
         public String toString() {
-            return "TlsTransport[" + state.name().toLowerCase() + ", app " + appState.name().toLowerCase() + ", " + raw
-                    + "]";
+            return "TlsTransport[" + state.name().toLowerCase() + ", app "
+                    + appState.name().toLowerCase() + ", " + raw + "]";
         }
     }
 

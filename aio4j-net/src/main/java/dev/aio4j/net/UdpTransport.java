@@ -31,10 +31,14 @@ import java.util.Objects;
 final class UdpTransport implements DatagramTransport {
 
     /** The transport's lifecycle (see the diagram in the class notes). */
-    enum State { OPEN, CLOSING, ENDING, CLOSED }
-
-    private record Pending(ByteBuffer data, SocketAddress address) {
+    enum State {
+        OPEN,
+        CLOSING,
+        ENDING,
+        CLOSED
     }
+
+    private record Pending(ByteBuffer data, SocketAddress address) {}
 
     private static final int MAX_DATAGRAM = 65536;
 
@@ -174,7 +178,8 @@ final class UdpTransport implements DatagramTransport {
     }
 
     private void fatal(Throwable e) {
-        loop.callExceptionHandler(new ExceptionContext("Fatal error on datagram transport " + this, e, null, null, null));
+        loop.callExceptionHandler(
+                new ExceptionContext("Fatal error on datagram transport " + this, e, null, null, null));
         forceClose(e);
     }
 

@@ -5,7 +5,6 @@ import static dev.aio4j.net.NetTesting.str;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aio4j.Aio;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -28,6 +27,7 @@ class ConnectTest {
      * accepts drops further SYNs (Linux), so a connect waits for SYN retransmissions.
      */
     private ServerSocketChannel blackhole;
+
     private final List<SocketChannel> fillers = new ArrayList<>();
     private int blackholePort;
 
@@ -62,23 +62,30 @@ class ConnectTest {
     @Test
     void badArgumentsFailWithTheCheckAndTheValue() {
         run(() -> {
-            assertThatThrownBy(() -> Net.getaddrinfo("127.0.0.1", 70000)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Net.getaddrinfo("127.0.0.1", 70000))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("port not in 0..65535: 70000");
-            assertThatThrownBy(() -> Net.createServer(() -> new Protocol() { }, "127.0.0.1", -1,
-                    ServerOptions.defaults())).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(
+                            () -> Net.createServer(() -> new Protocol() {}, "127.0.0.1", -1, ServerOptions.defaults()))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("port not in 0..65535: -1");
-            assertThatThrownBy(() -> Net.openDatagramEndpoint(null, null)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Net.openDatagramEndpoint(null, null))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("localAddress and remoteAddress both null");
             SocketChannel unused = SocketChannel.open();
             unused.close();
-            assertThatThrownBy(() -> Net.sockRecv(unused, -1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Net.sockRecv(unused, -1))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("n < 0: -1");
         });
         assertThatThrownBy(() -> ConnectOptions.defaults().withServerHostname("example.org"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("serverHostname without ssl: example.org");
-        assertThatThrownBy(() -> ConnectOptions.defaults().withLimit(0)).isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("serverHostname without ssl: example.org");
+        assertThatThrownBy(() -> ConnectOptions.defaults().withLimit(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit <= 0: 0");
-        assertThatThrownBy(() -> new WriteBufferLimits(10, -2)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new WriteBufferLimits(10, -2))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("low < 0: -2");
     }
 
@@ -86,8 +93,10 @@ class ConnectTest {
     void aConnectTimeoutEndsAnAttemptThatHangs() {
         run(() -> {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> Net.openConnection("127.0.0.1", blackholePort,
-                    ConnectOptions.defaults().withConnectTimeout(Duration.ofMillis(300))))
+            assertThatThrownBy(() -> Net.openConnection(
+                            "127.0.0.1",
+                            blackholePort,
+                            ConnectOptions.defaults().withConnectTimeout(Duration.ofMillis(300))))
                     .isInstanceOf(SocketTimeoutException.class)
                     .hasMessageContaining("timed out after PT0.3S");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -98,11 +107,12 @@ class ConnectTest {
     void happyEyeballsStartsTheNextAttemptAfterTheDelayAndTheFirstSuccessWins() {
         run(() -> {
             Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0);
-            List<InetSocketAddress> addrs = List.of(new InetSocketAddress("127.0.0.1", blackholePort),
+            List<InetSocketAddress> addrs = List.of(
+                    new InetSocketAddress("127.0.0.1", blackholePort),
                     new InetSocketAddress("127.0.0.1", server.port()));
             long start = System.nanoTime();
-            SocketChannel ch = Connector.staggeredRace(addrs, ConnectOptions.defaults()
-                    .withHappyEyeballsDelay(Duration.ofMillis(100)));
+            SocketChannel ch = Connector.staggeredRace(
+                    addrs, ConnectOptions.defaults().withHappyEyeballsDelay(Duration.ofMillis(100)));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(((InetSocketAddress) ch.getRemoteAddress()).getPort()).isEqualTo(server.port());
             assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(90)).isLessThan(Duration.ofSeconds(3));
@@ -117,11 +127,11 @@ class ConnectTest {
         int refused = refusedPort();
         run(() -> {
             Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0);
-            List<InetSocketAddress> addrs = List.of(new InetSocketAddress("127.0.0.1", refused),
-                    new InetSocketAddress("127.0.0.1", server.port()));
+            List<InetSocketAddress> addrs = List.of(
+                    new InetSocketAddress("127.0.0.1", refused), new InetSocketAddress("127.0.0.1", server.port()));
             long start = System.nanoTime();
-            SocketChannel ch = Connector.staggeredRace(addrs, ConnectOptions.defaults()
-                    .withHappyEyeballsDelay(Duration.ofSeconds(10)));
+            SocketChannel ch = Connector.staggeredRace(
+                    addrs, ConnectOptions.defaults().withHappyEyeballsDelay(Duration.ofSeconds(10)));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(((InetSocketAddress) ch.getRemoteAddress()).getPort()).isEqualTo(server.port());
             ch.close();
@@ -134,10 +144,13 @@ class ConnectTest {
     void whenEveryAttemptFailsTheErrorsAreCombined() throws IOException {
         int a = refusedPort();
         run(() -> {
-            List<InetSocketAddress> addrs = List.of(new InetSocketAddress("127.0.0.1", a),
-                    new InetSocketAddress("127.0.0.1", blackholePort));
-            assertThatThrownBy(() -> Connector.staggeredRace(addrs, ConnectOptions.defaults()
-                    .withHappyEyeballsDelay(Duration.ofMillis(10)).withConnectTimeout(Duration.ofMillis(200))))
+            List<InetSocketAddress> addrs =
+                    List.of(new InetSocketAddress("127.0.0.1", a), new InetSocketAddress("127.0.0.1", blackholePort));
+            assertThatThrownBy(() -> Connector.staggeredRace(
+                            addrs,
+                            ConnectOptions.defaults()
+                                    .withHappyEyeballsDelay(Duration.ofMillis(10))
+                                    .withConnectTimeout(Duration.ofMillis(200))))
                     .isInstanceOf(IOException.class)
                     .hasMessageStartingWith("Multiple exceptions: ")
                     .hasMessageContaining("Connect call failed")
@@ -151,7 +164,9 @@ class ConnectTest {
             Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0);
             List<InetSocketAddress> found = Net.getaddrinfo("localhost", server.port());
             assertThat(found).isNotEmpty();
-            Connection c = Net.openConnection("localhost", server.port(),
+            Connection c = Net.openConnection(
+                    "localhost",
+                    server.port(),
                     ConnectOptions.defaults().withHappyEyeballsDelay(Duration.ofMillis(250)));
             c.writer().write("resolved\n");
             String line = str(c.reader().readline());
@@ -176,8 +191,10 @@ class ConnectTest {
         run(() -> {
             Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0);
             InetSocketAddress local = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
-            Connection c = Net.openConnection("127.0.0.1", server.port(), ConnectOptions.defaults().withLocalAddress(local));
-            assertThat(((InetSocketAddress) c.writer().getExtraInfo("sockname")).getAddress()).isEqualTo(local.getAddress());
+            Connection c = Net.openConnection(
+                    "127.0.0.1", server.port(), ConnectOptions.defaults().withLocalAddress(local));
+            assertThat(((InetSocketAddress) c.writer().getExtraInfo("sockname")).getAddress())
+                    .isEqualTo(local.getAddress());
             c.writer().close();
             server.close();
             server.waitClosed();
@@ -200,12 +217,16 @@ class ConnectTest {
         int refused = refusedPort();
         run(() -> {
             Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0);
-            SocketChannel ch = Connector.sequential(List.of(new InetSocketAddress("127.0.0.1", refused),
-                    new InetSocketAddress("127.0.0.1", server.port())), ConnectOptions.defaults());
+            SocketChannel ch = Connector.sequential(
+                    List.of(
+                            new InetSocketAddress("127.0.0.1", refused),
+                            new InetSocketAddress("127.0.0.1", server.port())),
+                    ConnectOptions.defaults());
             assertThat(((InetSocketAddress) ch.getRemoteAddress()).getPort()).isEqualTo(server.port());
             ch.close();
-            assertThatThrownBy(() -> Connector.sequential(List.of(new InetSocketAddress("127.0.0.1", refused)),
-                    ConnectOptions.defaults())).isInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> Connector.sequential(
+                            List.of(new InetSocketAddress("127.0.0.1", refused)), ConnectOptions.defaults()))
+                    .isInstanceOf(ConnectException.class);
             server.close();
             server.waitClosed();
         });

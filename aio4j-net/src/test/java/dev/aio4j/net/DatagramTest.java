@@ -47,12 +47,15 @@ class DatagramTest {
         List<String> seen = run(() -> {
             List<String> states = new ArrayList<>();
             dev.aio4j.Future<Void> lost = Aio.getRunningLoop().createFuture();
-            DatagramTransport t = Net.createDatagramEndpoint(() -> new DatagramProtocol() {
-                @Override
-                public void connectionLost(Throwable error) {
-                    lost.setResult(null);
-                }
-            }, local(), null);
+            DatagramTransport t = Net.createDatagramEndpoint(
+                    () -> new DatagramProtocol() {
+                        @Override
+                        public void connectionLost(Throwable error) {
+                            lost.setResult(null);
+                        }
+                    },
+                    local(),
+                    null);
             states.add(t.toString());
             t.close();
             states.add(t.toString());
@@ -60,7 +63,8 @@ class DatagramTest {
             states.add(t.toString());
             return states;
         });
-        assertThat(seen).extracting(s -> s.substring(0, s.indexOf(',')))
+        assertThat(seen)
+                .extracting(s -> s.substring(0, s.indexOf(',')))
                 .containsExactly("UdpTransport[open", "UdpTransport[ending", "UdpTransport[closed");
     }
 
@@ -110,7 +114,8 @@ class DatagramTest {
         run(() -> {
             DatagramEndpoint e = Net.openDatagramEndpoint(null, new InetSocketAddress("127.0.0.1", port));
             assertThatThrownBy(() -> e.sendTo(bytes("x"), new InetSocketAddress("127.0.0.1", port + 1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("address not the connected peer /127.0.0.1:");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("address not the connected peer /127.0.0.1:");
             e.send(bytes("anyone?"));
             assertThatThrownBy(e::recvFrom).isInstanceOf(PortUnreachableException.class);
             e.close();
@@ -120,7 +125,8 @@ class DatagramTest {
     @Test
     void theProtocolApiEchoesForACpythonAsyncioClient() {
         String python = NetTesting.python();
-        String script = """
+        String script =
+                """
                 import asyncio, sys
                 class Client(asyncio.DatagramProtocol):
                     def __init__(self, done): self.done, self.got = done, []
@@ -140,20 +146,23 @@ class DatagramTest {
                 """;
         List<String> seen = new ArrayList<>();
         String out = run(() -> {
-            DatagramTransport server = Net.createDatagramEndpoint(() -> new DatagramProtocol() {
-                DatagramTransport t;
+            DatagramTransport server = Net.createDatagramEndpoint(
+                    () -> new DatagramProtocol() {
+                        DatagramTransport t;
 
-                @Override
-                public void connectionMade(DatagramTransport transport) {
-                    t = transport;
-                }
+                        @Override
+                        public void connectionMade(DatagramTransport transport) {
+                            t = transport;
+                        }
 
-                @Override
-                public void datagramReceived(byte[] data, SocketAddress address) {
-                    seen.add(str(data));
-                    t.sendTo(data, address);
-                }
-            }, local(), null);
+                        @Override
+                        public void datagramReceived(byte[] data, SocketAddress address) {
+                            seen.add(str(data));
+                            t.sendTo(data, address);
+                        }
+                    },
+                    local(),
+                    null);
             int port = ((InetSocketAddress) server.getExtraInfo("sockname")).getPort();
             PeerProcess p = Aio.toThread(() -> new PeerProcess(List.of(python, "-c", script, "" + port)));
             try {

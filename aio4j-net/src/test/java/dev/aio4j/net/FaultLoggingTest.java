@@ -61,8 +61,11 @@ class FaultLoggingTest {
             }
             String printed = server.output().substring(before);
             System.out.printf("%d resets: %d bytes of server output%n", resets, printed.length());
-            assertThat(printed.length()).as("server output after %d resets:%n%s", resets,
-                    printed.substring(0, Math.min(printed.length(), 3000))).isLessThan(resets * 1024 / 1000);
+            assertThat(printed.length())
+                    .as(
+                            "server output after %d resets:%n%s",
+                            resets, printed.substring(0, Math.min(printed.length(), 3000)))
+                    .isLessThan(resets * 1024 / 1000);
             server.process.getOutputStream().close();
             assertThat(server.waitFor(Duration.ofSeconds(60))).isZero();
         }

@@ -43,7 +43,8 @@ class LoopGroupTest {
     /** An echo handler that counts, per loop, the connections it served. */
     private static ClientHandler countingEcho(Map<EventLoop, AtomicInteger> served) {
         return (reader, writer) -> {
-            served.computeIfAbsent(Aio.getRunningLoop(), l -> new AtomicInteger()).incrementAndGet();
+            served.computeIfAbsent(Aio.getRunningLoop(), l -> new AtomicInteger())
+                    .incrementAndGet();
             for (byte[] line : reader.lines()) {
                 writer.write(line);
                 writer.drain();
@@ -89,7 +90,8 @@ class LoopGroupTest {
             }
             int total = served.values().stream().mapToInt(AtomicInteger::get).sum();
             assertThat(total).isEqualTo(CONNECTIONS);
-            assertThat(served.keySet()).as("loops that served connections: %s", served)
+            assertThat(served.keySet())
+                    .as("loops that served connections: %s", served)
                     .containsExactlyInAnyOrderElementsOf(group.loops());
         }
     }
@@ -98,22 +100,27 @@ class LoopGroupTest {
     void theProtocolPathServesOnEveryLoopToo() throws Exception {
         Map<EventLoop, AtomicInteger> made = new ConcurrentHashMap<>();
         try (LoopGroup group = LoopGroup.start(2)) {
-            GroupServer server = group.createServer(() -> {
-                made.computeIfAbsent(Aio.getRunningLoop(), l -> new AtomicInteger()).incrementAndGet();
-                return new Protocol() {
-                    private Transport transport;
+            GroupServer server = group.createServer(
+                    () -> {
+                        made.computeIfAbsent(Aio.getRunningLoop(), l -> new AtomicInteger())
+                                .incrementAndGet();
+                        return new Protocol() {
+                            private Transport transport;
 
-                    @Override
-                    public void connectionMade(Transport t) {
-                        transport = t;
-                    }
+                            @Override
+                            public void connectionMade(Transport t) {
+                                transport = t;
+                            }
 
-                    @Override
-                    public void dataReceived(byte[] data) {
-                        transport.write(data);
-                    }
-                };
-            }, "127.0.0.1", 0, ServerOptions.defaults());
+                            @Override
+                            public void dataReceived(byte[] data) {
+                                transport.write(data);
+                            }
+                        };
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults());
             for (int i = 0; i < CONNECTIONS; i++) {
                 try (Socket s = connect(server.port())) {
                     assertThat(roundTrip(s, "p" + i)).isEqualTo("p" + i);
@@ -157,9 +164,12 @@ class LoopGroupTest {
             CompletableFuture<Object> failing = group.submit(0, () -> {
                 throw new IllegalStateException("boom");
             });
-            assertThatThrownBy(() -> failing.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                    .hasCauseInstanceOf(IllegalStateException.class).hasRootCauseMessage("boom");
-            assertThat(group.submit(0, () -> "loop 0 alive").get(30, TimeUnit.SECONDS)).isEqualTo("loop 0 alive");
+            assertThatThrownBy(() -> failing.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(IllegalStateException.class)
+                    .hasRootCauseMessage("boom");
+            assertThat(group.submit(0, () -> "loop 0 alive").get(30, TimeUnit.SECONDS))
+                    .isEqualTo("loop 0 alive");
             int before = ticks.get();
             for (int i = 0; i < 200 && ticks.get() == before; i++) {
                 Thread.sleep(10);
@@ -180,10 +190,13 @@ class LoopGroupTest {
         int clients = 8;
         CountDownLatch handling = new CountDownLatch(clients);
         LoopGroup group = LoopGroup.start(2);
-        GroupServer server = group.startServer((reader, writer) -> {
-            handling.countDown();
-            reader.read(); // waits for data that never comes
-        }, "127.0.0.1", 0);
+        GroupServer server = group.startServer(
+                (reader, writer) -> {
+                    handling.countDown();
+                    reader.read(); // waits for data that never comes
+                },
+                "127.0.0.1",
+                0);
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
@@ -211,7 +224,8 @@ class LoopGroupTest {
                 assertThat(readEofOrReset(s)).isTrue();
             }
             assertThatThrownBy(() -> connect(server.port()).close()).isInstanceOf(ConnectException.class);
-            assertThatThrownBy(() -> group.submit(() -> null)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> group.submit(() -> null))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("shutting down");
             group.shutdown(Duration.ZERO); // idempotent
         } finally {
@@ -237,8 +251,9 @@ class LoopGroupTest {
                 LoopGroup group = LoopGroup.start(2)) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
-            assertThatThrownBy(() -> group.startServer((r, w) -> { }, "127.0.0.1", port))
-                    .isInstanceOf(BindException.class).hasMessageContaining(Integer.toString(port));
+            assertThatThrownBy(() -> group.startServer((r, w) -> {}, "127.0.0.1", port))
+                    .isInstanceOf(BindException.class)
+                    .hasMessageContaining(Integer.toString(port));
             assertThat(group.toString()).contains("servers=0");
             // the group still works after the failure
             assertThat(group.submit(() -> 42).get(30, TimeUnit.SECONDS)).isEqualTo(42);
@@ -254,14 +269,15 @@ class LoopGroupTest {
             int takenPort = ((InetSocketAddress) taken.getLocalAddress()).getPort();
             // from a task of loop 1: the waits suspend only that task, so loop 1 can bind its share
             GroupServer server = group.submit(1, () -> {
-                try {
-                    group.startServer((r, w) -> { }, "127.0.0.1", takenPort);
-                    throw new AssertionError("bound a port held without SO_REUSEPORT");
-                } catch (BindException expected) {
-                    // as from a plain thread
-                }
-                return group.startServer(countingEcho(served), "127.0.0.1", 0);
-            }).get(30, TimeUnit.SECONDS);
+                        try {
+                            group.startServer((r, w) -> {}, "127.0.0.1", takenPort);
+                            throw new AssertionError("bound a port held without SO_REUSEPORT");
+                        } catch (BindException expected) {
+                            // as from a plain thread
+                        }
+                        return group.startServer(countingEcho(served), "127.0.0.1", 0);
+                    })
+                    .get(30, TimeUnit.SECONDS);
             for (int i = 0; i < CONNECTIONS; i++) {
                 try (Socket s = connect(server.port())) {
                     assertThat(roundTrip(s, "t" + i)).isEqualTo("t" + i);
@@ -294,10 +310,12 @@ class LoopGroupTest {
                 group.shutdown(Duration.ZERO);
                 return null;
             });
-            assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IllegalStateException.class)
                     .hasRootCauseMessage("LoopGroup.shutdown() called from one of its own loops: "
                             + "LoopGroup[loops=1, servers=0, RUNNING]");
-            assertThatThrownBy(() -> LoopGroup.start(0)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> LoopGroup.start(0))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("loops < 1: 0");
         }
     }

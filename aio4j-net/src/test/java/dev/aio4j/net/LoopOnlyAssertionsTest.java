@@ -11,7 +11,9 @@ class LoopOnlyAssertionsTest {
 
     @Test
     void theTestRunsEnableAssertions() {
-        assertThat(Server.class.desiredAssertionStatus()).as("Surefire runs with -ea").isTrue();
+        assertThat(Server.class.desiredAssertionStatus())
+                .as("Surefire runs with -ea")
+                .isTrue();
     }
 
     @Test

@@ -45,8 +45,9 @@ class MemoryPerConnectionTest {
                 }
                 long[] held = awaitFed(server, commands, connections);
                 long perConnection = (held[0] - idle[0]) / connections;
-                System.out.printf("heap idle %d B, with %d connections %d B: %d B per connection%n", idle[0],
-                        connections, held[0], perConnection);
+                System.out.printf(
+                        "heap idle %d B, with %d connections %d B: %d B per connection%n",
+                        idle[0], connections, held[0], perConnection);
                 assertThat(perConnection).isLessThan(8 * 1024);
             } finally {
                 for (SocketChannel c : clients) {
@@ -58,11 +59,15 @@ class MemoryPerConnectionTest {
                 Thread.sleep(100);
             }
             assertThat(after[1]).as("connections still open on the server").isZero();
-            assertThat(server.process.isAlive()).as("server alive; output:%n%s", server.output()).isTrue();
+            assertThat(server.process.isAlive())
+                    .as("server alive; output:%n%s", server.output())
+                    .isTrue();
             assertThat(server.output()).doesNotContain("OutOfMemoryError");
             commands.write("quit\n".getBytes(StandardCharsets.UTF_8));
             commands.flush();
-            assertThat(server.waitFor(Duration.ofSeconds(60))).as(server.output()).isZero();
+            assertThat(server.waitFor(Duration.ofSeconds(60)))
+                    .as(server.output())
+                    .isZero();
         }
     }
 

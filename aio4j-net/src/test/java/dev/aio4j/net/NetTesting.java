@@ -20,8 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /** What the network tests share: a bounded run, real peers, byte helpers. */
 final class NetTesting {
-    private NetTesting() {
-    }
+    private NetTesting() {}
 
     /** How long any one network test body may run on the loop before it fails. */
     static final Duration BODY_LIMIT = Duration.ofSeconds(30);
@@ -93,7 +92,8 @@ final class NetTesting {
                 while (out.indexOf(text) < 0) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new AssertionError("peer did not print '" + text + "' within " + timeout + "; output:\n" + out);
+                        throw new AssertionError(
+                                "peer did not print '" + text + "' within " + timeout + "; output:\n" + out);
                     }
                     TimeUnit.NANOSECONDS.timedWait(out, left);
                 }

@@ -20,7 +20,8 @@ class PeerTest {
 
     private static final Duration PEER_LIMIT = Duration.ofSeconds(20);
 
-    static final String PY_CLIENT = """
+    static final String PY_CLIENT =
+            """
             import asyncio, sys
             async def main(port):
                 reader, writer = await asyncio.open_connection('127.0.0.1', port, limit=2**20)
@@ -40,7 +41,8 @@ class PeerTest {
             asyncio.run(main(int(sys.argv[1])))
             """;
 
-    static final String PY_SERVER = """
+    static final String PY_SERVER =
+            """
             import asyncio
             async def handle(reader, writer):
                 while True:
@@ -69,7 +71,8 @@ class PeerTest {
         String python = NetTesting.python();
         String out = run(() -> {
             Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0);
-            PeerProcess client = Aio.toThread(() -> new PeerProcess(List.of(python, "-c", PY_CLIENT, "" + server.port())));
+            PeerProcess client =
+                    Aio.toThread(() -> new PeerProcess(List.of(python, "-c", PY_CLIENT, "" + server.port())));
             try {
                 int code = Aio.toThread(() -> client.waitFor(PEER_LIMIT));
                 assertThat(code).as(client.output()).isZero();

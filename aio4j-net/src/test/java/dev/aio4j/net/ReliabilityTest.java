@@ -44,36 +44,50 @@ class ReliabilityTest {
         Duration length = LONG ? Duration.ofSeconds(60) : Duration.ofSeconds(3);
         long fdsBefore = NetTesting.openFds();
         long heapBefore = usedHeapAfterGc();
-        long[] counts = Aio.run(() -> Timeout.after(length.plusSeconds(120), () -> {
-            Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0,
-                    ServerOptions.defaults().withBacklog(clients));
-            long deadline = System.nanoTime() + length.toNanos();
-            long[] done = new long[4]; // echoed (half-close), slow readers, resets, bytes checked
-            List<Task<Void>> tasks = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                Random random = new Random(i);
-                tasks.add(Aio.createTask(() -> {
-                    while (System.nanoTime() < deadline) {
-                        soakOnce(server.port(), random, done);
+        long[] counts = Aio.run(
+                () -> Timeout.after(length.plusSeconds(120), () -> {
+                    Server server = Net.startServer(
+                            TcpStreamsTest.ECHO,
+                            "127.0.0.1",
+                            0,
+                            ServerOptions.defaults().withBacklog(clients));
+                    long deadline = System.nanoTime() + length.toNanos();
+                    long[] done = new long[4]; // echoed (half-close), slow readers, resets, bytes checked
+                    List<Task<Void>> tasks = new ArrayList<>();
+                    for (int i = 0; i < clients; i++) {
+                        Random random = new Random(i);
+                        tasks.add(Aio.createTask(() -> {
+                            while (System.nanoTime() < deadline) {
+                                soakOnce(server.port(), random, done);
+                            }
+                        }));
                     }
-                }));
-            }
-            for (Task<Void> t : tasks) {
-                t.await();
-            }
-            server.close();
-            server.waitClosed();
-            for (int i = 0; i < 1_000 && Aio.allTasks().size() > 1; i++) {
-                Aio.sleep(Duration.ofMillis(5));
-            }
-            assertThat(Aio.allTasks()).as("tasks left").hasSize(1);
-            return done;
-        }), OPTIONS);
+                    for (Task<Void> t : tasks) {
+                        t.await();
+                    }
+                    server.close();
+                    server.waitClosed();
+                    for (int i = 0; i < 1_000 && Aio.allTasks().size() > 1; i++) {
+                        Aio.sleep(Duration.ofMillis(5));
+                    }
+                    assertThat(Aio.allTasks()).as("tasks left").hasSize(1);
+                    return done;
+                }),
+                OPTIONS);
         long fdsAfter = NetTesting.openFds();
         long heapAfter = usedHeapAfterGc();
-        System.out.printf("echo soak %s: %d echoed, %d slow readers, %d resets, %d bytes checked; fds %d -> %d; "
-                + "heap %d -> %d KiB%n", length, counts[0], counts[1], counts[2], counts[3], fdsBefore, fdsAfter,
-                heapBefore / 1024, heapAfter / 1024);
+        System.out.printf(
+                "echo soak %s: %d echoed, %d slow readers, %d resets, %d bytes checked; fds %d -> %d; "
+                        + "heap %d -> %d KiB%n",
+                length,
+                counts[0],
+                counts[1],
+                counts[2],
+                counts[3],
+                fdsBefore,
+                fdsAfter,
+                heapBefore / 1024,
+                heapAfter / 1024);
         assertThat(counts[0]).isPositive();
         assertThat(counts[1]).isPositive();
         assertThat(counts[2]).isPositive();
@@ -139,13 +153,17 @@ class ReliabilityTest {
     void slowlorisConnectionsDoNotSlowOtherClients() {
         int lorises = LONG ? 1_000 : 100;
         long worstNanos = NetTesting.run(() -> {
-            Server server = Net.startServer((reader, writer) -> {
-                for (byte[] line; (line = reader.readline()).length > 0; ) {
-                    writer.write(line);
-                    writer.drain();
-                }
-                writer.close();
-            }, "127.0.0.1", 0, ServerOptions.defaults().withBacklog(lorises));
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        for (byte[] line; (line = reader.readline()).length > 0; ) {
+                            writer.write(line);
+                            writer.drain();
+                        }
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withBacklog(lorises));
             List<Connection> slow = new ArrayList<>();
             for (int i = 0; i < lorises; i++) {
                 slow.add(Net.openConnection("127.0.0.1", server.port()));
@@ -176,7 +194,8 @@ class ReliabilityTest {
             server.waitClosed();
             return worst;
         });
-        System.out.printf("slowloris x%d: worst round trip of a normal client %d ms%n", lorises, worstNanos / 1_000_000);
+        System.out.printf(
+                "slowloris x%d: worst round trip of a normal client %d ms%n", lorises, worstNanos / 1_000_000);
         assertThat(Duration.ofNanos(worstNanos)).isLessThan(Duration.ofMillis(500));
     }
 
@@ -185,32 +204,35 @@ class ReliabilityTest {
         int megabytes = LONG ? 100 : 10;
         String[] result = NetTesting.run(() -> {
             int[] overruns = {0};
-            Server server = Net.startServer((reader, writer) -> {
-                boolean inLongLine = false;
-                while (true) {
-                    byte[] line;
-                    try {
-                        line = reader.readline();
-                    } catch (LimitOverrunError e) {
-                        overruns[0]++;
-                        inLongLine = true;
-                        continue;
-                    }
-                    if (line.length == 0) {
-                        break;
-                    }
-                    if (inLongLine) {
-                        inLongLine = false;
-                        // An overrun that already saw the line's end drops the line whole, so the
-                        // next line is either the long line's tail (all 'x') or the next real one.
-                        if (line[0] == 'x') {
-                            continue;
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        boolean inLongLine = false;
+                        while (true) {
+                            byte[] line;
+                            try {
+                                line = reader.readline();
+                            } catch (LimitOverrunError e) {
+                                overruns[0]++;
+                                inLongLine = true;
+                                continue;
+                            }
+                            if (line.length == 0) {
+                                break;
+                            }
+                            if (inLongLine) {
+                                inLongLine = false;
+                                // An overrun that already saw the line's end drops the line whole, so the
+                                // next line is either the long line's tail (all 'x') or the next real one.
+                                if (line[0] == 'x') {
+                                    continue;
+                                }
+                            }
+                            writer.write(line);
                         }
-                    }
-                    writer.write(line);
-                }
-                writer.close();
-            }, "127.0.0.1", 0);
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             Task<byte[]> reading = Aio.createTask(() -> c.reader().read());
             c.writer().write("before\n");
@@ -235,7 +257,10 @@ class ReliabilityTest {
     void tlsGarbageIsDroppedByTheHandshakeTimeoutAtTheLatest() throws Exception {
         javax.net.ssl.SSLContext ctx = TestCerts.get().serverContext();
         long tookNanos = NetTesting.run(() -> {
-            Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0,
+            Server server = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
                     ServerOptions.defaults().withSsl(ctx).withSslHandshakeTimeout(Duration.ofSeconds(1)));
             long worst = 0;
             Random random = new Random(7);
@@ -274,49 +299,51 @@ class ReliabilityTest {
     void aStormOfTenThousandCancellationsEndsEveryTaskCancelled() {
         int rounds = LONG ? 20 : 1;
         for (int r = 0; r < rounds; r++) {
-            Aio.run(() -> {
-                Future<Void> never = Aio.getRunningLoop().createFuture();
-                Queue<Integer> queue = new Queue<>();
-                Lock lock = new Lock();
-                Event event = new Event();
-                lock.acquire();
-                List<Task<Void>> tasks = new ArrayList<>();
-                for (int i = 0; i < 10_000; i++) {
-                    int kind = i % 5;
-                    tasks.add(Aio.createTask(() -> {
-                        switch (kind) {
-                            case 0 -> Aio.sleep(Duration.ofHours(1));
-                            case 1 -> never.await();
-                            case 2 -> queue.get();
-                            case 3 -> {
-                                try (var held = lock.acquire()) {
-                                    Aio.sleep(Duration.ofHours(1));
+            Aio.run(
+                    () -> {
+                        Future<Void> never = Aio.getRunningLoop().createFuture();
+                        Queue<Integer> queue = new Queue<>();
+                        Lock lock = new Lock();
+                        Event event = new Event();
+                        lock.acquire();
+                        List<Task<Void>> tasks = new ArrayList<>();
+                        for (int i = 0; i < 10_000; i++) {
+                            int kind = i % 5;
+                            tasks.add(Aio.createTask(() -> {
+                                switch (kind) {
+                                    case 0 -> Aio.sleep(Duration.ofHours(1));
+                                    case 1 -> never.await();
+                                    case 2 -> queue.get();
+                                    case 3 -> {
+                                        try (var held = lock.acquire()) {
+                                            Aio.sleep(Duration.ofHours(1));
+                                        }
+                                    }
+                                    default -> event.await();
                                 }
-                            }
-                            default -> event.await();
+                            }));
                         }
-                    }));
-                }
-                Aio.sleep(Duration.ZERO);
-                for (int i = 0; i < tasks.size(); i++) {
-                    tasks.get(i).cancel("storm");
-                    if (i % 3 == 0) {
-                        tasks.get(i).cancel("again");
-                    }
-                }
-                int cancelled = 0;
-                for (Task<Void> t : tasks) {
-                    try {
-                        t.await();
-                    } catch (CancelledError e) {
-                        cancelled++;
-                    }
-                }
-                assertThat(cancelled).isEqualTo(tasks.size());
-                assertThat(queue.qsize()).isZero();
-                assertThat(lock.locked()).isTrue(); // still ours: no cancelled waiter took it
-                assertThat(Aio.allTasks()).hasSize(1);
-            }, OPTIONS);
+                        Aio.sleep(Duration.ZERO);
+                        for (int i = 0; i < tasks.size(); i++) {
+                            tasks.get(i).cancel("storm");
+                            if (i % 3 == 0) {
+                                tasks.get(i).cancel("again");
+                            }
+                        }
+                        int cancelled = 0;
+                        for (Task<Void> t : tasks) {
+                            try {
+                                t.await();
+                            } catch (CancelledError e) {
+                                cancelled++;
+                            }
+                        }
+                        assertThat(cancelled).isEqualTo(tasks.size());
+                        assertThat(queue.qsize()).isZero();
+                        assertThat(lock.locked()).isTrue(); // still ours: no cancelled waiter took it
+                        assertThat(Aio.allTasks()).hasSize(1);
+                    },
+                    OPTIONS);
         }
     }
 }

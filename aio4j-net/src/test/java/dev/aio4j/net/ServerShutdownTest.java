@@ -55,7 +55,8 @@ class ServerShutdownTest {
         List<Process> ncs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ncs.add(new ProcessBuilder(peer("nc", "netcat-openbsd"), "127.0.0.1", Integer.toString(server.port()))
-                    .redirectErrorStream(true).start());
+                    .redirectErrorStream(true)
+                    .start());
         }
         for (int i = 0; i < 1000 && (server.clientCount() < n || handlers && started < n); i++) {
             Aio.sleep(Duration.ofMillis(10));
@@ -101,8 +102,8 @@ class ServerShutdownTest {
         try {
             Object[] r = run(() -> {
                 boolean[] stubborn = {false};
-                Server server = Net.startServer((reader, writer) -> chatty(stubborn[0] = !stubborn[0])
-                        .handle(reader, writer), "127.0.0.1", 0);
+                Server server = Net.startServer(
+                        (reader, writer) -> chatty(stubborn[0] = !stubborn[0]).handle(reader, writer), "127.0.0.1", 0);
                 ncs.addAll(idleClients(server, 2, true));
                 long t0 = System.nanoTime();
                 ShutdownReport report = server.shutdown(Duration.ofSeconds(1));
@@ -155,7 +156,9 @@ class ServerShutdownTest {
             c.writer().close();
             long t0 = System.nanoTime();
             assertThatThrownBy(serving::await).isInstanceOf(CancelledError.class);
-            assertThat((System.nanoTime() - t0) / 1_000_000).as("ended after the client, ms").isLessThan(10_000);
+            assertThat((System.nanoTime() - t0) / 1_000_000)
+                    .as("ended after the client, ms")
+                    .isLessThan(10_000);
             return null;
         });
     }
@@ -165,12 +168,16 @@ class ServerShutdownTest {
         List<Process> ncs = new ArrayList<>();
         try {
             ShutdownReport report = run(() -> {
-                Server server = Net.createServer(() -> new Protocol() {
-                    @Override
-                    public void connectionMade(Transport t) {
-                        t.write("protocol hello\n".getBytes(StandardCharsets.UTF_8));
-                    }
-                }, "127.0.0.1", 0, ServerOptions.defaults());
+                Server server = Net.createServer(
+                        () -> new Protocol() {
+                            @Override
+                            public void connectionMade(Transport t) {
+                                t.write("protocol hello\n".getBytes(StandardCharsets.UTF_8));
+                            }
+                        },
+                        "127.0.0.1",
+                        0,
+                        ServerOptions.defaults());
                 ncs.addAll(idleClients(server, 2, false));
                 return server.shutdown(Duration.ofSeconds(5));
             });
@@ -188,7 +195,8 @@ class ServerShutdownTest {
         run(() -> {
             Server server = Net.startServer(chatty(false), "127.0.0.1", 0);
             assertThatThrownBy(() -> server.shutdown(Duration.ofSeconds(-1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("grace < 0: PT-1S");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("grace < 0: PT-1S");
             server.close();
             return null;
         });

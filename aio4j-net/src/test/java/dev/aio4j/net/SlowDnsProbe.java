@@ -12,9 +12,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.spi.InetAddressResolverProvider;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.spi.InetAddressResolverProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +35,7 @@ public final class SlowDnsProbe {
     static final List<String> NAMES = List.of("name-1.test", "name-2.test", "name-3.test", "name-4.test");
     private static final Duration BEAT = Duration.ofMillis(10);
 
-    private SlowDnsProbe() {
-    }
+    private SlowDnsProbe() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, InetAddress> zone = new LinkedHashMap<>();
@@ -60,14 +59,19 @@ public final class SlowDnsProbe {
             exchange.close();
         });
         http.start();
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("http://slow-name.test:" + http.getAddress().getPort() + "/");
         try {
             Aio.run(() -> {
                 String mode = Aio.getRunningLoop().mode();
                 print("mode", mode);
-                print("provider", ServiceLoader.load(InetAddressResolverProvider.class).findFirst()
-                        .map(InetAddressResolverProvider::name).orElse("none"));
+                print(
+                        "provider",
+                        ServiceLoader.load(InetAddressResolverProvider.class)
+                                .findFirst()
+                                .map(InetAddressResolverProvider::name)
+                                .orElse("none"));
                 concurrentLookups(client, uri);
                 concurrentGetaddrinfo();
                 if (mode.equals("carrier")) {
@@ -87,17 +91,22 @@ public final class SlowDnsProbe {
         // JVM (which loads aio4j's resolver, from a task) and a first request by address.
         String port = uri.getPort() + "/";
         call(() -> InetAddress.getByName("localhost").getHostAddress());
-        call(() -> client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port)).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        call(() -> client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         Heartbeat heartbeat = Heartbeat.start();
         long start = System.nanoTime();
         List<Task<String>> tasks = new ArrayList<>();
         for (String name : NAMES) {
             tasks.add(Aio.createTask(() -> InetAddress.getByName(name).getHostAddress()));
         }
-        tasks.add(Aio.createTask(() -> client.send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString()).body()));
-        tasks.add(Aio.createTask(() -> Net.getaddrinfo("net-name.test", 80).get(0).getAddress().getHostAddress()));
+        tasks.add(Aio.createTask(
+                () -> client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                        .body()));
+        tasks.add(Aio.createTask(
+                () -> Net.getaddrinfo("net-name.test", 80).get(0).getAddress().getHostAddress()));
         Future<List<String>> all = Aio.gather(tasks.toArray(new Future[0]));
         List<String> results = all.await();
         long took = System.nanoTime() - start;
@@ -118,7 +127,8 @@ public final class SlowDnsProbe {
         List<Task<String>> tasks = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
             String name = "net-" + i + ".test";
-            tasks.add(Aio.createTask(() -> Net.getaddrinfo(name, 80).get(0).getAddress().getHostAddress()));
+            tasks.add(Aio.createTask(
+                    () -> Net.getaddrinfo(name, 80).get(0).getAddress().getHostAddress()));
         }
         Future<List<String>> all = Aio.gather(tasks.toArray(new Future[0]));
         List<String> results = all.await();
@@ -154,7 +164,8 @@ public final class SlowDnsProbe {
 
     /** A lookup cancelled or timed out ends at once, and the name still resolves afterwards. */
     private static void cancellation() {
-        Task<String> lookup = Aio.createTask(() -> InetAddress.getByName("cancel-me.test").getHostAddress());
+        Task<String> lookup =
+                Aio.createTask(() -> InetAddress.getByName("cancel-me.test").getHostAddress());
         Aio.sleep(Duration.ofMillis(200));
         long start = System.nanoTime();
         lookup.cancel("enough");
@@ -169,7 +180,8 @@ public final class SlowDnsProbe {
 
         start = System.nanoTime();
         try {
-            outcome = Timeout.after(Duration.ofMillis(200), () -> InetAddress.getByName("timeout-me.test").getHostAddress());
+            outcome = Timeout.after(Duration.ofMillis(200), () -> InetAddress.getByName("timeout-me.test")
+                    .getHostAddress());
         } catch (TimeoutError e) {
             outcome = "TimeoutError";
         }
@@ -183,8 +195,12 @@ public final class SlowDnsProbe {
     /** An unknown name fails the same way inside a task and on a plain thread. */
     private static void unknownNames() throws Exception {
         CompletableFuture<String> outside = new CompletableFuture<>();
-        Thread.ofPlatform().start(() -> outside.complete(call(() -> InetAddress.getByName("nowhere-1.test").toString())));
-        print("unknown.task", call(() -> InetAddress.getByName("nowhere-2.test").toString()).replace("nowhere-2", "nowhere-N"));
+        Thread.ofPlatform()
+                .start(() -> outside.complete(
+                        call(() -> InetAddress.getByName("nowhere-1.test").toString())));
+        print(
+                "unknown.task",
+                call(() -> InetAddress.getByName("nowhere-2.test").toString()).replace("nowhere-2", "nowhere-N"));
         print("unknown.thread", Aio.await(outside).replace("nowhere-1", "nowhere-N"));
     }
 

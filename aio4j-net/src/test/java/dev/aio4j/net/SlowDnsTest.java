@@ -37,7 +37,8 @@ class SlowDnsTest {
     @Test
     void lookupsFromTasksSuspendOnlyTheirTask() throws Exception {
         Map<String, String> out = runProbe();
-        assertThat(out.get("provider")).as("the first InetAddressResolverProvider on the class path (an old aio4j-core?)")
+        assertThat(out.get("provider"))
+                .as("the first InetAddressResolverProvider on the class path (an old aio4j-core?)")
                 .isEqualTo("aio4j");
         for (int i = 0; i < SlowDnsProbe.NAMES.size(); i++) {
             assertThat(out).containsEntry(SlowDnsProbe.NAMES.get(i), "127.0.0." + (11 + i));
@@ -46,15 +47,19 @@ class SlowDnsTest {
         assertThat(out.get("unknown.task")).startsWith("UnknownHostException").isEqualTo(out.get("unknown.thread"));
         // Net.getaddrinfo leaves the loop in both modes.
         assertThat(out).containsEntry("getaddrinfo.results", "127.0.0.31,127.0.0.32,127.0.0.33,127.0.0.34");
-        assertThat(Long.parseLong(out.get("getaddrinfo.millis"))).as("4 concurrent getaddrinfo of 1 s").isBetween(900L, 2500L);
-        assertThat(Long.parseLong(out.get("getaddrinfo.heartbeat.maxLateMillis"))).isLessThan(HEARTBEAT_LATE_LIMIT_MILLIS);
+        assertThat(Long.parseLong(out.get("getaddrinfo.millis")))
+                .as("4 concurrent getaddrinfo of 1 s")
+                .isBetween(900L, 2500L);
+        assertThat(Long.parseLong(out.get("getaddrinfo.heartbeat.maxLateMillis")))
+                .isLessThan(HEARTBEAT_LATE_LIMIT_MILLIS);
         long took = Long.parseLong(out.get("concurrent.millis"));
         long late = Long.parseLong(out.get("heartbeat.maxLateMillis"));
         if (out.get("mode").equals("carrier")) {
             // 6 lookups of 1 s each, all at once.
             assertThat(took).as("6 concurrent lookups of 1 s").isBetween(900L, 2500L);
             assertThat(late).as("heartbeat lateness").isLessThan(HEARTBEAT_LATE_LIMIT_MILLIS);
-            assertThat(out).containsEntry("cancel.outcome", "cancelled enough")
+            assertThat(out)
+                    .containsEntry("cancel.outcome", "cancelled enough")
                     .containsEntry("timeout.outcome", "TimeoutError")
                     .containsEntry("cancel.later", "127.0.0.23");
             assertThat(Long.parseLong(out.get("cancel.millis"))).isLessThan(500);
@@ -67,26 +72,39 @@ class SlowDnsTest {
 
     private Map<String, String> runProbe() throws Exception {
         String unshare = "/usr/bin/unshare";
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(unshare)), "skipped: " + unshare + " is missing (util-linux)");
-        Process probe = new ProcessBuilder(unshare, "--mount", "--net", "true").redirectErrorStream(true).start();
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of(unshare)), "skipped: " + unshare + " is missing (util-linux)");
+        Process probe = new ProcessBuilder(unshare, "--mount", "--net", "true")
+                .redirectErrorStream(true)
+                .start();
         String why = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        Assumptions.assumeTrue(probe.waitFor() == 0,
-                "skipped: unshare --mount --net is not permitted here (needs root): " + why);
+        Assumptions.assumeTrue(
+                probe.waitFor() == 0, "skipped: unshare --mount --net is not permitted here (needs root): " + why);
 
         if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))) {
             fail("the command 'ip' is missing: install the Debian package iproute2 (./aio4j test installs it)");
         }
-        Path resolvConf = Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.1\noptions timeout:5 attempts:1\n");
+        Path resolvConf =
+                Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.1\noptions timeout:5 attempts:1\n");
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost\n");
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> cmd = new ArrayList<>(List.of(unshare, "--mount", "--net", "sh", "-c",
+        List<String> cmd = new ArrayList<>(List.of(
+                unshare,
+                "--mount",
+                "--net",
+                "sh",
+                "-c",
                 "ip link set lo up && mount --bind \"$1\" /etc/resolv.conf && mount --bind \"$2\" /etc/hosts"
                         + " && shift 2 && exec \"$@\"",
-                "sh", resolvConf.toString(), hosts.toString(), java));
+                "sh",
+                resolvConf.toString(),
+                hosts.toString(),
+                java));
         if (!"portable".equals(System.getProperty("aio4j.expectMode"))) {
             cmd.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
         }
-        cmd.addAll(List.of("-Daio4j.quiet=true", "-cp", System.getProperty("java.class.path"), SlowDnsProbe.class.getName()));
+        cmd.addAll(List.of(
+                "-Daio4j.quiet=true", "-cp", System.getProperty("java.class.path"), SlowDnsProbe.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Path log = dir.resolve("probe.log");
         var copy = Thread.ofPlatform().start(() -> {
@@ -103,8 +121,12 @@ class SlowDnsTest {
         copy.join(5000);
         String output = Files.readString(log);
         System.out.println("SlowDnsProbe:\n" + output);
-        assertThat(ended).as("the probe ended within 60 s; it printed:\n" + output).isTrue();
-        assertThat(p.exitValue()).as("the probe's exit status; it printed:\n" + output).isZero();
+        assertThat(ended)
+                .as("the probe ended within 60 s; it printed:\n" + output)
+                .isTrue();
+        assertThat(p.exitValue())
+                .as("the probe's exit status; it printed:\n" + output)
+                .isZero();
         Map<String, String> values = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
             int eq = line.indexOf('=');

@@ -24,14 +24,19 @@ class StreamContractTest {
 
     /** One way to make a server and connect to it. */
     enum Kind {
-        TCP, TLS, UNIX, TLS_OVER_UNIX;
+        TCP,
+        TLS,
+        UNIX,
+        TLS_OVER_UNIX;
 
         boolean tls() {
             return this == TLS || this == TLS_OVER_UNIX;
         }
 
         Server start(ClientHandler handler) throws Exception {
-            ServerOptions o = tls() ? ServerOptions.defaults().withSsl(TestCerts.get().serverContext()) : ServerOptions.defaults();
+            ServerOptions o = tls()
+                    ? ServerOptions.defaults().withSsl(TestCerts.get().serverContext())
+                    : ServerOptions.defaults();
             if (this == UNIX || this == TLS_OVER_UNIX) {
                 Path dir = Files.createTempDirectory("aio4j-contract");
                 dir.toFile().deleteOnExit();

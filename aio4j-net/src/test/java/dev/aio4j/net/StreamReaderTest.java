@@ -75,7 +75,8 @@ class StreamReaderTest {
     @Test
     void limitMustBePositive() {
         virtual(() -> {
-            assertThatThrownBy(() -> new StreamReader(0)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> new StreamReader(0))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("limit <= 0: 0");
             return null;
         });
@@ -116,7 +117,8 @@ class StreamReaderTest {
         int left = virtual(() -> {
             StreamReader r = new StreamReader(3);
             r.feedData(bytes("abcdefgh"));
-            assertThatThrownBy(r::readline).isInstanceOf(LimitOverrunError.class)
+            assertThatThrownBy(r::readline)
+                    .isInstanceOf(LimitOverrunError.class)
                     .hasMessageContaining("Separator is not found");
             return r.bufferedSize();
         });
@@ -220,9 +222,11 @@ class StreamReaderTest {
     void readUntilRejectsEmptySeparators() {
         virtual(() -> {
             StreamReader r = new StreamReader();
-            assertThatThrownBy(() -> r.readUntil(new byte[0])).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> r.readUntil(new byte[0]))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("separator is empty");
-            assertThatThrownBy(() -> r.readUntil(new byte[0][])).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> r.readUntil(new byte[0][]))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("separators is empty");
             return null;
         });
@@ -266,7 +270,8 @@ class StreamReaderTest {
     void readExactlyRejectsNegativeCounts() {
         virtual(() -> {
             StreamReader r = new StreamReader();
-            assertThatThrownBy(() -> r.readExactly(-1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> r.readExactly(-1))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("n < 0: -1");
             return null;
         });
@@ -337,7 +342,8 @@ class StreamReaderTest {
             StreamReader r = new StreamReader();
             r.feedData(bytes("abc"));
             assertThatThrownBy(() -> r.readInto(ByteBuffer.allocate(4).asReadOnlyBuffer()))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("read-only");
             assertThatThrownBy(() -> r.readInto(new byte[4], 3, 2)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThat(r.bufferedSize()).isEqualTo(3);
             return null;
@@ -414,7 +420,8 @@ class StreamReaderTest {
             StreamReader r = new StreamReader();
             Task<byte[]> first = Aio.createTask(() -> r.read(1));
             Aio.sleep(Duration.ZERO);
-            assertThatThrownBy(() -> r.readline()).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> r.readline())
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("readUntil() called while another task is already waiting for incoming data");
             r.feedData(bytes("x"));
             assertThat(str(first.await())).isEqualTo("x");
@@ -430,7 +437,9 @@ class StreamReaderTest {
             Aio.sleep(Duration.ZERO);
             r.setException(new SocketException("boom"));
             assertThatThrownBy(t::await).hasRootCauseMessage("boom");
-            assertThatThrownBy(() -> r.read(1)).isInstanceOf(SocketException.class).hasMessage("boom");
+            assertThatThrownBy(() -> r.read(1))
+                    .isInstanceOf(SocketException.class)
+                    .hasMessage("boom");
             return null;
         });
     }
@@ -450,7 +459,9 @@ class StreamReaderTest {
         virtual(() -> {
             StreamReader r = new StreamReader();
             r.setException(new IOException("io"));
-            assertThatThrownBy(() -> r.readExactly(1)).isExactlyInstanceOf(IOException.class).hasMessage("io");
+            assertThatThrownBy(() -> r.readExactly(1))
+                    .isExactlyInstanceOf(IOException.class)
+                    .hasMessage("io");
             return null;
         });
     }

@@ -90,7 +90,9 @@ class TcpStreamsTest {
             return line;
         });
         assertThat(echoed).isEqualTo("hello\n");
-        assertThat(closing[0]).as("the connection closes at the end of the block").isTrue();
+        assertThat(closing[0])
+                .as("the connection closes at the end of the block")
+                .isTrue();
         assertThat(closing[1]).as("the server served inside the block").isTrue();
     }
 
@@ -104,7 +106,9 @@ class TcpStreamsTest {
             assertThat(peer.getPort()).isEqualTo(server.port());
             assertThat(local.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
             SocketChannel ch = (SocketChannel) c.writer().getExtraInfo("socket");
-            assertThat(ch.getOption(StandardSocketOptions.TCP_NODELAY)).as("TCP_NODELAY on by default").isTrue();
+            assertThat(ch.getOption(StandardSocketOptions.TCP_NODELAY))
+                    .as("TCP_NODELAY on by default")
+                    .isTrue();
             assertThat(c.writer().getExtraInfo("peercert", "none")).isEqualTo("none");
             c.writer().close();
             server.close();
@@ -166,13 +170,16 @@ class TcpStreamsTest {
     @Test
     void readIntoSuspendsOnlyItsTask() {
         long[] result = run(() -> {
-            Server server = Net.startServer((reader, writer) -> {
-                Aio.sleep(Duration.ofMillis(300));
-                writer.write("late");
-                writer.drain();
-                reader.read();
-                writer.close();
-            }, "127.0.0.1", 0);
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        Aio.sleep(Duration.ofMillis(300));
+                        writer.write("late");
+                        writer.drain();
+                        reader.read();
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0);
             long[] lateNanos = {0};
             boolean[] stopped = {false};
             Task<Void> heartbeat = Aio.createTask(() -> {
@@ -218,7 +225,8 @@ class TcpStreamsTest {
             Connection c = Net.openConnection("127.0.0.1", server.port());
             c.writer().writeEof();
             assertThatThrownBy(() -> c.writer().writelines(List.of(bytes("x"))))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("writeEof");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("writeEof");
             c.writer().close();
             server.close();
             server.waitClosed();
@@ -298,7 +306,8 @@ class TcpStreamsTest {
         }
         int p = port;
         run(() -> {
-            assertThatThrownBy(() -> Net.openConnection("127.0.0.1", p)).isInstanceOf(ConnectException.class)
+            assertThatThrownBy(() -> Net.openConnection("127.0.0.1", p))
+                    .isInstanceOf(ConnectException.class)
                     .hasMessageContaining("127.0.0.1");
         });
     }
@@ -306,18 +315,22 @@ class TcpStreamsTest {
     @Test
     void resetByPeerMidReadFailsTheReadWithTheResetError() {
         run(() -> {
-            Server server = Net.startServer((reader, writer) -> {
-                writer.write("partial");
-                writer.drain();
-                reader.readline(); // wait for the client's go
-                SocketChannel ch = (SocketChannel) writer.getExtraInfo("socket");
-                ch.setOption(StandardSocketOptions.SO_LINGER, 0);
-                writer.transport().abort(); // close with linger 0: an RST
-            }, "127.0.0.1", 0);
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        writer.write("partial");
+                        writer.drain();
+                        reader.readline(); // wait for the client's go
+                        SocketChannel ch = (SocketChannel) writer.getExtraInfo("socket");
+                        ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+                        writer.transport().abort(); // close with linger 0: an RST
+                    },
+                    "127.0.0.1",
+                    0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             assertThat(str(c.reader().readExactly(7))).isEqualTo("partial");
             c.writer().write("go\n");
-            assertThatThrownBy(() -> c.reader().readExactly(100)).isInstanceOf(SocketException.class)
+            assertThatThrownBy(() -> c.reader().readExactly(100))
+                    .isInstanceOf(SocketException.class)
                     .hasMessageContaining("reset");
             assertThatThrownBy(() -> c.writer().waitClosed()).isInstanceOf(SocketException.class);
             server.close();
@@ -328,11 +341,14 @@ class TcpStreamsTest {
     @Test
     void peerHalfCloseDeliversEofAndTheOtherDirectionKeepsWorking() {
         String got = run(() -> {
-            Server server = Net.startServer((reader, writer) -> {
-                byte[] all = reader.read(); // to EOF
-                writer.write("got " + all.length + " bytes");
-                writer.close();
-            }, "127.0.0.1", 0);
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        byte[] all = reader.read(); // to EOF
+                        writer.write("got " + all.length + " bytes");
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             assertThat(c.writer().canWriteEof()).isTrue();
             c.writer().write("12345");
@@ -349,12 +365,16 @@ class TcpStreamsTest {
     @Test
     void aLineLongerThanTheLimitOverTcpIsALimitOverrun() {
         run(() -> {
-            Server server = Net.startServer((reader, writer) -> {
-                writer.write(new byte[5000]);
-                writer.write("\nshort\n");
-                writer.close();
-            }, "127.0.0.1", 0);
-            Connection c = Net.openConnection("127.0.0.1", server.port(), ConnectOptions.defaults().withLimit(1024));
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        writer.write(new byte[5000]);
+                        writer.write("\nshort\n");
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0);
+            Connection c = Net.openConnection(
+                    "127.0.0.1", server.port(), ConnectOptions.defaults().withLimit(1024));
             assertThatThrownBy(() -> c.reader().readline()).isInstanceOf(LimitOverrunError.class);
             // readline's rule: what was buffered is dropped; keep reading lines until "short".
             String line = "";
@@ -378,16 +398,20 @@ class TcpStreamsTest {
         long[] maxBuffered = new long[1];
         long total = run(() -> {
             Future<Void> allWritten = Aio.getRunningLoop().createFuture();
-            Server server = Net.startServer((reader, writer) -> {
-                byte[] data = new byte[chunk];
-                for (int i = 0; i < 400; i++) { // 6.25 MiB
-                    writer.write(data);
-                    maxBuffered[0] = Math.max(maxBuffered[0], writer.transport().getWriteBufferSize());
-                    writer.drain();
-                }
-                writer.close();
-                allWritten.setResult(null);
-            }, "127.0.0.1", 0);
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        byte[] data = new byte[chunk];
+                        for (int i = 0; i < 400; i++) { // 6.25 MiB
+                            writer.write(data);
+                            maxBuffered[0] =
+                                    Math.max(maxBuffered[0], writer.transport().getWriteBufferSize());
+                            writer.drain();
+                        }
+                        writer.close();
+                        allWritten.setResult(null);
+                    },
+                    "127.0.0.1",
+                    0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             Aio.sleep(Duration.ofMillis(200)); // the reader lags; the writer must wait in drain()
             assertThat(allWritten.done()).isFalse();
@@ -397,19 +421,25 @@ class TcpStreamsTest {
             return n;
         });
         assertThat(total).isEqualTo(400L * chunk);
-        assertThat(maxBuffered[0]).as("writer buffer never above high water + one write").isLessThanOrEqualTo(64 * 1024 + chunk);
+        assertThat(maxBuffered[0])
+                .as("writer buffer never above high water + one write")
+                .isLessThanOrEqualTo(64 * 1024 + chunk);
     }
 
     @Test
     void readingPausesAboveTwiceTheLimitAndResumesAtTheLimit() {
         run(() -> {
             int limit = 4096;
-            Server server = Net.startServer((reader, writer) -> {
-                writer.write(new byte[1024 * 1024]);
-                writer.drain();
-                writer.close();
-            }, "127.0.0.1", 0);
-            Connection c = Net.openConnection("127.0.0.1", server.port(), ConnectOptions.defaults().withLimit(limit));
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        writer.write(new byte[1024 * 1024]);
+                        writer.drain();
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0);
+            Connection c = Net.openConnection(
+                    "127.0.0.1", server.port(), ConnectOptions.defaults().withLimit(limit));
             Transport t = c.writer().transport();
             eventually(() -> !t.isReading(), "the transport pauses reading");
             assertThat(c.reader().bufferedSize()).isGreaterThan(2 * limit).isLessThanOrEqualTo(2 * limit + 64 * 1024);
@@ -424,11 +454,14 @@ class TcpStreamsTest {
     @Test
     void drainAfterThePeerVanishedRaisesTheLossError() {
         run(() -> {
-            Server server = Net.startServer((reader, writer) -> {
-                SocketChannel ch = (SocketChannel) writer.getExtraInfo("socket");
-                ch.setOption(StandardSocketOptions.SO_LINGER, 0);
-                writer.transport().abort();
-            }, "127.0.0.1", 0);
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        SocketChannel ch = (SocketChannel) writer.getExtraInfo("socket");
+                        ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+                        writer.transport().abort();
+                    },
+                    "127.0.0.1",
+                    0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             IOException failure = null;
             for (int i = 0; i < 200 && failure == null; i++) {
@@ -452,9 +485,12 @@ class TcpStreamsTest {
         NetTesting.Recorded recorded = new NetTesting.Recorded();
         run(() -> {
             recorded.install();
-            Server server = Net.startServer((reader, writer) -> {
-                throw new IllegalStateException("handler bug");
-            }, "127.0.0.1", 0);
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        throw new IllegalStateException("handler bug");
+                    },
+                    "127.0.0.1",
+                    0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             assertThat(c.reader().read()).isEmpty(); // EOF: the server closed the connection
             server.close();
@@ -514,12 +550,14 @@ class TcpStreamsTest {
     @Test
     void cancellingServeForeverClosesTheServer() {
         run(() -> {
-            Server server = Net.startServer(ECHO, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));
+            Server server = Net.startServer(
+                    ECHO, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false));
             assertThat(server.isServing()).isFalse();
             Task<Void> serving = Aio.createTask(server::serveForever);
             Aio.sleep(Duration.ofMillis(20));
             assertThat(server.isServing()).isTrue();
-            assertThatThrownBy(server::serveForever).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(server::serveForever)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already");
             Connection c = Net.openConnection("127.0.0.1", server.port());
             c.writer().write("hi\n");
@@ -528,7 +566,8 @@ class TcpStreamsTest {
             serving.cancel();
             assertThatThrownBy(serving::await).isInstanceOf(CancelledError.class);
             assertThat(server.state()).isEqualTo(Server.State.CLOSED);
-            assertThatThrownBy(server::serveForever).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(server::serveForever)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
         });
     }
@@ -536,9 +575,13 @@ class TcpStreamsTest {
     @Test
     void bindingAPortInUseNamesTheAddress() {
         run(() -> {
-            Server first = Net.startServer(ECHO, "127.0.0.1", 0, ServerOptions.defaults().withReuseAddress(false));
-            assertThatThrownBy(() -> Net.startServer(ECHO, "127.0.0.1", first.port(),
-                    ServerOptions.defaults().withReuseAddress(false)))
+            Server first = Net.startServer(
+                    ECHO, "127.0.0.1", 0, ServerOptions.defaults().withReuseAddress(false));
+            assertThatThrownBy(() -> Net.startServer(
+                            ECHO,
+                            "127.0.0.1",
+                            first.port(),
+                            ServerOptions.defaults().withReuseAddress(false)))
                     .isInstanceOf(java.net.BindException.class)
                     .hasMessageContaining("127.0.0.1:" + first.port());
             first.close();

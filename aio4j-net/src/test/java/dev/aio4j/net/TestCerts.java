@@ -33,11 +33,31 @@ final class TestCerts {
         dir = Files.createTempDirectory("aio4j-tls");
         dir.toFile().deleteOnExit();
         keyStore = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-validity", "2", "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit"))
-                .redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(List.of(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        keyStore.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit"))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("keytool failed: " + out);
@@ -50,7 +70,8 @@ final class TestCerts {
         certPem = dir.resolve("cert.pem");
         keyPem = dir.resolve("key.pem");
         Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
-        Files.writeString(keyPem, pem("PRIVATE KEY", store.getKey("server", PASSWORD).getEncoded()));
+        Files.writeString(
+                keyPem, pem("PRIVATE KEY", store.getKey("server", PASSWORD).getEncoded()));
     }
 
     static synchronized TestCerts get() {
@@ -65,8 +86,8 @@ final class TestCerts {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /**
@@ -75,17 +96,34 @@ final class TestCerts {
      * larger than the socket buffers when the client does not read (loopback lets a socket
      * buffer up to 4 MiB). A key manager hands out the chain; nobody verifies it.
      */
-    static SSLContext bigCertificateContext(int copies) throws IOException, GeneralSecurityException,
-            InterruptedException {
+    static SSLContext bigCertificateContext(int copies)
+            throws IOException, GeneralSecurityException, InterruptedException {
         int extensions = 2;
         Path dir = Files.createTempDirectory("aio4j-tls-big");
         Path file = dir.resolve("big.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         // The DER of an OCTET STRING of 60,000 zero bytes, as keytool takes an unknown extension.
         String value = "0482ea60" + "00".repeat(60_000);
-        List<String> command = new java.util.ArrayList<>(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg",
-                "EC", "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "2", "-keystore", file.toString(),
-                "-storetype", "PKCS12", "-storepass", "changeit"));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-validity",
+                "2",
+                "-keystore",
+                file.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit"));
         for (int i = 0; i < extensions; i++) {
             command.add("-ext");
             command.add("1.3.6.1.4.1.55555." + i + "=" + value);
@@ -142,8 +180,8 @@ final class TestCerts {
         }
 
         @Override
-        public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers,
-                javax.net.ssl.SSLEngine engine) {
+        public String chooseEngineServerAlias(
+                String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
             return one.chooseEngineServerAlias(keyType, issuers, engine);
         }
 

@@ -10,9 +10,9 @@ import dev.aio4j.Aio;
 import dev.aio4j.Timeout;
 import dev.aio4j.net.NetTesting.PeerProcess;
 import java.io.OutputStream;
+import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -54,7 +54,8 @@ class TlsTest {
         javax.net.ssl.SSLEngine engine = SSLContext.getDefault().createSSLEngine("localhost", port);
         engine.setUseClientMode(true);
         engine.beginHandshake();
-        java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        java.nio.ByteBuffer hello =
+                java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
         engine.wrap(java.nio.ByteBuffer.allocate(0), hello);
         hello.flip();
         while (hello.hasRemaining()) {
@@ -85,7 +86,10 @@ class TlsTest {
         SSLContext big = bigCertificate();
         Duration timeout = Duration.ofMillis(500);
         Duration took = run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0,
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
                     ServerOptions.defaults().withSsl(big).withSslHandshakeTimeout(timeout));
             try (SocketChannel client = Aio.toThread(() -> nonReadingTlsClient(s.port()))) {
                 long t0 = System.nanoTime();
@@ -105,7 +109,10 @@ class TlsTest {
     void aFatalTlsErrorReleasesAConnectionWhoseClientNeverReads() throws Exception {
         SSLContext big = bigCertificate();
         Duration took = run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0,
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
                     ServerOptions.defaults().withSsl(big).withSslHandshakeTimeout(Duration.ofSeconds(60)));
             try (SocketChannel client = Aio.toThread(() -> nonReadingTlsClient(s.port()))) {
                 while (s.clientCount() == 0) {
@@ -129,7 +136,11 @@ class TlsTest {
     @Test
     void echoesOverTls13WithTheStreamApi() {
         run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             Connection c = Net.openConnection("localhost", s.port(), tls(client));
             c.writer().write("over tls\n");
             assertThat(str(c.reader().readline())).isEqualTo("over tls\n");
@@ -149,7 +160,11 @@ class TlsTest {
     @Test
     void theTransportNamesTheConnectionsAndTheApplicationsStates() {
         run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             Connection c = Net.openConnection("localhost", s.port(), tls(client));
             Transport t = c.writer().transport();
             assertThat(t.toString()).startsWith("TlsTransport[wrapped, app connected, SocketTransport[open");
@@ -169,7 +184,11 @@ class TlsTest {
             payload[i] = (byte) (i % 251);
         }
         byte[] back = run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             Connection c = Net.openConnection("127.0.0.1", s.port(), tls(client));
             var reading = Aio.createTask(() -> c.reader().readExactly(payload.length));
             for (int off = 0; off < payload.length; off += 100_000) {
@@ -188,12 +207,19 @@ class TlsTest {
     @Test
     void theClientSendsTheHostNameAsSni() {
         String got = run(() -> {
-            Server s = Net.startServer((reader, writer) -> {
-                javax.net.ssl.SSLEngine engine = (javax.net.ssl.SSLEngine) writer.getExtraInfo("ssl_object");
-                var names = ((javax.net.ssl.ExtendedSSLSession) engine.getSession()).getRequestedServerNames();
-                writer.write(names.isEmpty() ? "none\n" : ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName() + "\n");
-                writer.close();
-            }, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    (reader, writer) -> {
+                        javax.net.ssl.SSLEngine engine = (javax.net.ssl.SSLEngine) writer.getExtraInfo("ssl_object");
+                        var names = ((javax.net.ssl.ExtendedSSLSession) engine.getSession()).getRequestedServerNames();
+                        writer.write(
+                                names.isEmpty()
+                                        ? "none\n"
+                                        : ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName() + "\n");
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             Connection c = Net.openConnection("localhost", s.port(), tls(client));
             String sni = str(c.reader().readline());
             c.writer().close();
@@ -207,9 +233,13 @@ class TlsTest {
     @Test
     void aCertificateForAnotherNameIsRejectedByDefault() {
         run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
-            assertThatThrownBy(() -> Net.openConnection("127.0.0.1", s.port(),
-                    tls(client).withServerHostname("wrong.example")))
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
+            assertThatThrownBy(() -> Net.openConnection(
+                            "127.0.0.1", s.port(), tls(client).withServerHostname("wrong.example")))
                     .isInstanceOf(SSLHandshakeException.class)
                     .hasMessageContaining("wrong.example");
             s.close();
@@ -221,7 +251,11 @@ class TlsTest {
     @Test
     void anEmptyServerHostnameTurnsHostnameCheckingOff() {
         run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             Connection c = Net.openConnection("127.0.0.1", s.port(), tls(client).withServerHostname(""));
             c.writer().write("x");
             assertThat(str(c.reader().readExactly(1))).isEqualTo("x");
@@ -235,7 +269,11 @@ class TlsTest {
     void anUntrustedCertificateIsRejected() throws GeneralSecurityException {
         SSLContext defaults = SSLContext.getDefault();
         run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             assertThatThrownBy(() -> Net.openConnection("localhost", s.port(), tls(defaults)))
                     .isInstanceOf(SSLHandshakeException.class);
             s.close();
@@ -248,17 +286,24 @@ class TlsTest {
     void aPeerThatVanishesDuringTheHandshakeFailsTheClientAndLeavesNoServerConnection() {
         run(() -> {
             // A plain server that takes the ClientHello and hangs up.
-            Server plain = Net.startServer((reader, writer) -> {
-                reader.read(10);
-                writer.transport().abort();
-            }, "127.0.0.1", 0);
+            Server plain = Net.startServer(
+                    (reader, writer) -> {
+                        reader.read(10);
+                        writer.transport().abort();
+                    },
+                    "127.0.0.1",
+                    0);
             assertThatThrownBy(() -> Net.openConnection("127.0.0.1", plain.port(), tls(client)))
                     .isInstanceOf(SSLException.class);
             plain.close();
             plain.waitClosed();
 
             // A TLS server whose client sends half a ClientHello and hangs up.
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             Connection raw = Net.openConnection("127.0.0.1", s.port());
             raw.writer().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
             raw.writer().drain();
@@ -273,8 +318,8 @@ class TlsTest {
     void aHandshakeThatNeverAnswersTimesOut() {
         run(() -> {
             Server silent = Net.startServer((reader, writer) -> reader.read(), "127.0.0.1", 0);
-            assertThatThrownBy(() -> Net.openConnection("127.0.0.1", silent.port(),
-                    tls(client).withSslHandshakeTimeout(Duration.ofMillis(200))))
+            assertThatThrownBy(() -> Net.openConnection(
+                            "127.0.0.1", silent.port(), tls(client).withSslHandshakeTimeout(Duration.ofMillis(200))))
                     .isInstanceOf(SSLHandshakeException.class)
                     .hasMessageContaining("taking longer than PT0.2S");
             silent.close();
@@ -286,14 +331,20 @@ class TlsTest {
     @Test
     void aServerDropsAClientThatNeverHandshakes() {
         run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0,
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
                     ServerOptions.defaults().withSsl(server).withSslHandshakeTimeout(Duration.ofMillis(200)));
             Connection silent = Net.openConnection("127.0.0.1", s.port()); // plain TCP: says nothing
             long start = System.nanoTime();
             byte[] said = silent.reader().read(); // to EOF: at most a TLS alert record
-            assertThat(said.length == 0 || said[0] == 21).as("only an alert, then EOF").isTrue();
+            assertThat(said.length == 0 || said[0] == 21)
+                    .as("only an alert, then EOF")
+                    .isTrue();
             assertThat(silent.reader().atEof()).isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150))
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(150))
                     .isLessThan(Duration.ofSeconds(5));
             TcpStreamsTest.eventually(() -> s.clientCount() == 0, "the server forgets the client");
             silent.writer().close();
@@ -305,14 +356,17 @@ class TlsTest {
     @Test
     void startTlsUpgradesAPlainConnectionInPlace() {
         String got = run(() -> {
-            Server s = Net.startServer((reader, writer) -> {
-                assertThat(str(reader.readline())).isEqualTo("STARTTLS\n");
-                writer.write("GO\n");
-                writer.startTls(server, null);
-                byte[] line = reader.readline();
-                writer.write("secure " + str(line));
-                writer.close();
-            }, "127.0.0.1", 0);
+            Server s = Net.startServer(
+                    (reader, writer) -> {
+                        assertThat(str(reader.readline())).isEqualTo("STARTTLS\n");
+                        writer.write("GO\n");
+                        writer.startTls(server, null);
+                        byte[] line = reader.readline();
+                        writer.write("secure " + str(line));
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0);
             Connection c = Net.openConnection("127.0.0.1", s.port());
             c.writer().write("STARTTLS\n");
             assertThat(str(c.reader().readline())).isEqualTo("GO\n");
@@ -330,7 +384,11 @@ class TlsTest {
     @Test
     void twoHundredTlsConnectionsOpenedAndClosedLeakNoFileDescriptors() {
         run(() -> {
-            Server s = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    TcpStreamsTest.ECHO,
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             Connection warm = Net.openConnection("localhost", s.port(), tls(client));
             warm.writer().close();
             warm.writer().waitClosed();
@@ -359,13 +417,28 @@ class TlsTest {
     void anAio4jClientTalksToOpensslSServer() {
         String openssl = NetTesting.peer("openssl", "openssl");
         String got = run(() -> {
-            PeerProcess p = Aio.toThread(() -> new PeerProcess(List.of(openssl, "s_server", "-accept", "127.0.0.1:0",
-                    "-cert", certs.certPem.toString(), "-key", certs.keyPem.toString(), "-rev", "-naccept", "1")));
+            PeerProcess p = Aio.toThread(() -> new PeerProcess(List.of(
+                    openssl,
+                    "s_server",
+                    "-accept",
+                    "127.0.0.1:0",
+                    "-cert",
+                    certs.certPem.toString(),
+                    "-key",
+                    certs.keyPem.toString(),
+                    "-rev",
+                    "-naccept",
+                    "1")));
             try {
                 String banner = Aio.toThread(() -> p.awaitOutput("ACCEPT", PEER_LIMIT));
                 Aio.toThread(() -> p.awaitOutput("\n", PEER_LIMIT));
-                String line = p.output().lines().filter(l -> l.startsWith("ACCEPT")).findFirst().orElseThrow();
-                int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+                String line = p.output()
+                        .lines()
+                        .filter(l -> l.startsWith("ACCEPT"))
+                        .findFirst()
+                        .orElseThrow();
+                int port = Integer.parseInt(
+                        line.substring(line.lastIndexOf(':') + 1).trim());
                 assertThat(banner).contains("ACCEPT");
                 Connection c = Net.openConnection("localhost", port, tls(client));
                 c.writer().write("stressed\n");
@@ -383,17 +456,31 @@ class TlsTest {
     void opensslSClientTalksToAnAio4jTlsServer() {
         String openssl = NetTesting.peer("openssl", "openssl");
         String got = run(() -> {
-            Server s = Net.startServer((reader, writer) -> {
-                byte[] line = reader.readline();
-                writer.write(str(line).toUpperCase());
-                writer.write("cipher " + writer.getExtraInfo("tls_version") + "\n");
-                writer.close();
-            }, "127.0.0.1", 0, ServerOptions.defaults().withSsl(server));
+            Server s = Net.startServer(
+                    (reader, writer) -> {
+                        byte[] line = reader.readline();
+                        writer.write(str(line).toUpperCase());
+                        writer.write("cipher " + writer.getExtraInfo("tls_version") + "\n");
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withSsl(server));
             try {
                 return Aio.toThread(() -> {
-                    try (PeerProcess p = new PeerProcess(List.of(openssl, "s_client", "-connect", "127.0.0.1:" + s.port(),
-                            "-servername", "localhost", "-CAfile", certs.certPem.toString(), "-verify_return_error",
-                            "-verify_hostname", "localhost", "-quiet"))) {
+                    try (PeerProcess p = new PeerProcess(List.of(
+                            openssl,
+                            "s_client",
+                            "-connect",
+                            "127.0.0.1:" + s.port(),
+                            "-servername",
+                            "localhost",
+                            "-CAfile",
+                            certs.certPem.toString(),
+                            "-verify_return_error",
+                            "-verify_hostname",
+                            "localhost",
+                            "-quiet"))) {
                         try (OutputStream in = p.process.getOutputStream()) {
                             in.write(bytes("hello openssl\n"));
                             in.flush();

@@ -72,14 +72,19 @@ class TransportProtocolTest {
     @Test
     void callbacksComeInAsynciosOrder() {
         List<String> events = run(() -> {
-            Server server = Net.startServer((reader, writer) -> {
-                writer.write("hello");
-                writer.close();
-            }, "127.0.0.1", 0);
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        writer.write("hello");
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0);
             Recorder r = new Recorder();
             Transport t = Net.createConnection(() -> r, "127.0.0.1", server.port(), ConnectOptions.defaults());
             assertThat(t.getProtocol()).isSameAs(r);
-            assertThat(r.events).as("connectionMade has run when createConnection returns").containsExactly("made");
+            assertThat(r.events)
+                    .as("connectionMade has run when createConnection returns")
+                    .containsExactly("made");
             r.lost.await();
             assertThat(r.data.toString()).isEqualTo("hello");
             server.close();
@@ -93,20 +98,24 @@ class TransportProtocolTest {
     void aProtocolThatKeepsHalfOpenCanStillWriteAfterEof() {
         String got = run(() -> {
             Future<Void> serverDone = Aio.getRunningLoop().createFuture();
-            Server server = Net.createServer(() -> new Recorder() {
-                {
-                    keepOpenOnEof = true;
-                }
+            Server server = Net.createServer(
+                    () -> new Recorder() {
+                        {
+                            keepOpenOnEof = true;
+                        }
 
-                @Override
-                public boolean eofReceived() {
-                    super.eofReceived();
-                    transport.write(bytes("you sent " + data));
-                    transport.close();
-                    serverDone.setResult(null);
-                    return true;
-                }
-            }, "127.0.0.1", 0, ServerOptions.defaults());
+                        @Override
+                        public boolean eofReceived() {
+                            super.eofReceived();
+                            transport.write(bytes("you sent " + data));
+                            transport.close();
+                            serverDone.setResult(null);
+                            return true;
+                        }
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults());
             Connection c = Net.openConnection("127.0.0.1", server.port());
             c.writer().write("abc");
             c.writer().writeEof();
@@ -123,14 +132,18 @@ class TransportProtocolTest {
     void writingPausesStrictlyAboveTheHighWaterMarkAndResumesAtTheLowOne() {
         List<String> events = run(() -> {
             List<Transport> serverSide = new ArrayList<>();
-            Server server = Net.createServer(() -> new Recorder() {
-                @Override
-                public void connectionMade(Transport t) {
-                    super.connectionMade(t);
-                    t.pauseReading(); // a peer that does not read yet
-                    serverSide.add(t);
-                }
-            }, "127.0.0.1", 0, ServerOptions.defaults());
+            Server server = Net.createServer(
+                    () -> new Recorder() {
+                        @Override
+                        public void connectionMade(Transport t) {
+                            super.connectionMade(t);
+                            t.pauseReading(); // a peer that does not read yet
+                            serverSide.add(t);
+                        }
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults());
             Recorder r = new Recorder();
             Transport t = Net.createConnection(() -> r, "127.0.0.1", server.port(), ConnectOptions.defaults());
             t.setWriteBufferLimits(100_000, 1_000);
@@ -169,7 +182,8 @@ class TransportProtocolTest {
             assertThat(t.getWriteBufferLimits()).containsExactly(100, 400);
             t.setWriteBufferLimits(800, -1);
             assertThat(t.getWriteBufferLimits()).containsExactly(200, 800);
-            assertThatThrownBy(() -> t.setWriteBufferLimits(10, 20)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> t.setWriteBufferLimits(10, 20))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("high < low: 10 < 20");
             c.writer().close();
             server.close();
@@ -180,30 +194,37 @@ class TransportProtocolTest {
     @Test
     void aBufferedProtocolReceivesIntoItsOwnBuffer() {
         String got = run(() -> {
-            Server server = Net.startServer((reader, writer) -> {
-                writer.write("buffered bytes");
-                writer.close();
-            }, "127.0.0.1", 0);
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        writer.write("buffered bytes");
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0);
             ByteBuffer mine = ByteBuffer.allocate(4);
             StringBuilder sb = new StringBuilder();
             Future<Void> lost = Aio.getRunningLoop().createFuture();
-            Net.createConnection(() -> new BufferedProtocol() {
-                @Override
-                public ByteBuffer getBuffer(int sizeHint) {
-                    mine.clear();
-                    return mine;
-                }
+            Net.createConnection(
+                    () -> new BufferedProtocol() {
+                        @Override
+                        public ByteBuffer getBuffer(int sizeHint) {
+                            mine.clear();
+                            return mine;
+                        }
 
-                @Override
-                public void bufferUpdated(int nbytes) {
-                    sb.append(new String(mine.array(), 0, nbytes));
-                }
+                        @Override
+                        public void bufferUpdated(int nbytes) {
+                            sb.append(new String(mine.array(), 0, nbytes));
+                        }
 
-                @Override
-                public void connectionLost(Throwable error) {
-                    lost.setResult(null);
-                }
-            }, "127.0.0.1", server.port(), ConnectOptions.defaults());
+                        @Override
+                        public void connectionLost(Throwable error) {
+                            lost.setResult(null);
+                        }
+                    },
+                    "127.0.0.1",
+                    server.port(),
+                    ConnectOptions.defaults());
             lost.await();
             server.close();
             server.waitClosed();
@@ -218,7 +239,8 @@ class TransportProtocolTest {
             Server server = Net.startServer(TcpStreamsTest.ECHO, "127.0.0.1", 0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             c.writer().writeEof();
-            assertThatThrownBy(() -> c.writer().write("late")).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> c.writer().write("late"))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("writeEof");
             assertThat(c.reader().read()).isEmpty();
             server.close();
@@ -317,7 +339,8 @@ class TransportProtocolTest {
                 a.bind(new InetSocketAddress("127.0.0.1", 0));
                 b.bind(new InetSocketAddress("127.0.0.1", 0));
                 var receiving = Aio.createTask(() -> Net.sockRecvFrom(b, 100));
-                assertThat(Net.sockSendTo(a, bytes("datagram"), b.getLocalAddress())).isEqualTo(8);
+                assertThat(Net.sockSendTo(a, bytes("datagram"), b.getLocalAddress()))
+                        .isEqualTo(8);
                 Datagram d = receiving.await();
                 assertThat(d.address()).isEqualTo(a.getLocalAddress());
                 return str(d.data());
@@ -332,7 +355,8 @@ class TransportProtocolTest {
             try (ServerSocketChannel listener = ServerSocketChannel.open()) {
                 listener.bind(new InetSocketAddress("127.0.0.1", 0));
                 var accepting = Aio.createTask(() -> Net.sockAccept(listener));
-                Connection c = Net.openConnection("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+                Connection c =
+                        Net.openConnection("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
                 Recorder r = new Recorder();
                 Transport t = Net.connectAcceptedSocket(() -> r, accepting.await(), null);
                 assertThat(r.events).containsExactly("made");
@@ -352,7 +376,8 @@ class TransportProtocolTest {
         // The slow path: the JDK parks the task's virtual thread and wakes it through its own
         // poller. The peer runs on a platform thread: in portable mode a blocking JDK call holds
         // the loop, as a blocking call does in asyncio, so the peer cannot be on the same loop.
-        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket listener =
+                new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
             Thread peer = Thread.ofPlatform().daemon(true).start(() -> {
                 try (java.net.Socket s = listener.accept()) {
                     s.getOutputStream().write(s.getInputStream().readNBytes(9));

@@ -60,8 +60,8 @@ class UnixSocketTest {
     @Test
     void aStaleSocketFileIsReplaced() {
         run(() -> {
-            Server first = Net.startUnixServer(TcpStreamsTest.ECHO, path,
-                    ServerOptions.defaults().withCleanupSocket(false));
+            Server first = Net.startUnixServer(
+                    TcpStreamsTest.ECHO, path, ServerOptions.defaults().withCleanupSocket(false));
             first.close();
             first.waitClosed();
             assertThat(Files.exists(path)).as("kept without cleanup").isTrue();
@@ -114,8 +114,8 @@ class UnixSocketTest {
     void anAio4jClientTalksToASocatServer() {
         String socat = NetTesting.peer("socat", "socat");
         String got = run(() -> {
-            PeerProcess p = Aio.toThread(() -> new PeerProcess(List.of(socat, "UNIX-LISTEN:" + path,
-                    "SYSTEM:tr a-z A-Z")));
+            PeerProcess p =
+                    Aio.toThread(() -> new PeerProcess(List.of(socat, "UNIX-LISTEN:" + path, "SYSTEM:tr a-z A-Z")));
             try {
                 for (int i = 0; i < 500 && !Files.exists(path); i++) {
                     Aio.sleep(Duration.ofMillis(10));

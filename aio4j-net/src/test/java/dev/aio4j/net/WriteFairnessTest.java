@@ -19,9 +19,13 @@ class WriteFairnessTest {
         int writers = LONG ? 1_000 : 200;
         Duration lateness = NetTesting.run(() -> {
             // Peers that never read: each socket takes megabytes before writing has to pause.
-            Server server = Net.startServer((reader, writer) -> {
-                reader.read(1);
-            }, "127.0.0.1", 0, ServerOptions.defaults().withBacklog(writers));
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        reader.read(1);
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withBacklog(writers));
             List<Connection> connections = new ArrayList<>();
             for (int i = 0; i < writers; i++) {
                 connections.add(Net.openConnection("127.0.0.1", server.port()));
@@ -58,8 +62,9 @@ class WriteFairnessTest {
             heartbeat.cancel();
             // Reported, not asserted: while the sockets fill, a round of every writer's step is the
             // heartbeat's delay, and on a loaded machine that varies.
-            System.out.printf("10 ms heartbeat: worst lateness %d ms, %d ms into the run%n", worst[0] / 1_000_000,
-                    worst[1] / 1_000_000);
+            System.out.printf(
+                    "10 ms heartbeat: worst lateness %d ms, %d ms into the run%n",
+                    worst[0] / 1_000_000, worst[1] / 1_000_000);
             for (Task<Void> t : tasks) {
                 t.cancel();
             }

@@ -18,8 +18,8 @@ import java.util.Objects;
  *     this JVM's; start from {@code System.getenv()} to add to it
  * @param limit the limit of the stdout and stderr StreamReaders (64 KiB)
  */
-public record ProcessOptions(Redirect stdin, Redirect stdout, Redirect stderr, Path cwd,
-        Map<String, String> environment, int limit) {
+public record ProcessOptions(
+        Redirect stdin, Redirect stdout, Redirect stderr, Path cwd, Map<String, String> environment, int limit) {
 
     /**
      * Checks the options.
@@ -49,8 +49,8 @@ public record ProcessOptions(Redirect stdin, Redirect stdout, Redirect stderr, P
 
     /** asyncio's defaults: all three streams inherited, this JVM's directory and environment. */
     public static ProcessOptions defaults() {
-        return new ProcessOptions(Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT, null, null,
-                StreamReader.DEFAULT_LIMIT);
+        return new ProcessOptions(
+                Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT, null, null, StreamReader.DEFAULT_LIMIT);
     }
 
     /** stdin, stdout and stderr all PIPE; the rest as {@link #defaults()}. */

@@ -24,7 +24,8 @@ public record ProcessOutput(int returncode, byte[] stdout, byte[] stderr) {
 
     @Override
     public String toString() {
-        return "ProcessOutput[returncode=" + returncode + ", stdout=" + (stdout == null ? "null" : stdout.length + " bytes")
-                + ", stderr=" + (stderr == null ? "null" : stderr.length + " bytes") + "]";
+        return "ProcessOutput[returncode=" + returncode + ", stdout="
+                + (stdout == null ? "null" : stdout.length + " bytes") + ", stderr="
+                + (stderr == null ? "null" : stderr.length + " bytes") + "]";
     }
 }

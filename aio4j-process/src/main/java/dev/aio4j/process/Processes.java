@@ -30,8 +30,7 @@ import java.util.Objects;
  * on the loop, so the other tasks go on meanwhile.
  */
 public final class Processes {
-    private Processes() {
-    }
+    private Processes() {}
 
     /** Runs {@code program} with {@code args}, all three streams inherited. */
     public static Subprocess exec(String program, String... args) throws IOException {
@@ -117,7 +116,8 @@ public final class Processes {
 
     private static ProcessBuilder.Redirect output(Redirect r) {
         if (r instanceof Redirect.ToFile f) {
-            return f.append() ? ProcessBuilder.Redirect.appendTo(f.path().toFile())
+            return f.append()
+                    ? ProcessBuilder.Redirect.appendTo(f.path().toFile())
                     : ProcessBuilder.Redirect.to(f.path().toFile());
         }
         return switch ((Redirect.Kind) r) {
@@ -128,5 +128,6 @@ public final class Processes {
         };
     }
 
-    private static final String DEV_NULL = System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null";
+    private static final String DEV_NULL =
+            System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null";
 }

@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Sends the signals the JDK cannot: through the system's {@code kill} program. */
 final class Signals {
-    private Signals() {
-    }
+    private Signals() {}
 
     /**
      * Runs {@code kill -s NAME PID} and waits for it, suspending only the calling task.
@@ -26,7 +25,8 @@ final class Signals {
                     .redirectErrorStream(false)
                     .start();
         } catch (IOException e) {
-            throw new IOException("cannot send SIG" + signal + " to pid " + pid + ": the kill program did not start", e);
+            throw new IOException(
+                    "cannot send SIG" + signal + " to pid " + pid + ": the kill program did not start", e);
         }
         kill.getOutputStream().close();
         int status = Aio.await(kill.onExit()).exitValue();

@@ -65,7 +65,11 @@ import java.util.stream.Stream;
 public final class Subprocess implements AutoCloseable {
 
     /** The lifecycle (see the notes). */
-    enum State { RUNNING, EXITED, FINISHED }
+    enum State {
+        RUNNING,
+        EXITED,
+        FINISHED
+    }
 
     /** How long {@code close()} waits for a killed child to be reaped. */
     private static final long REAP_TIMEOUT_SECONDS = 10;
@@ -100,7 +104,7 @@ public final class Subprocess implements AutoCloseable {
         this.command = List.copyOf(command);
         String pid = " of pid " + process.pid();
         if (options.stdin() == Redirect.PIPE) {
-            stdinPipe = new WritePipeTransport(loop, "stdin" + pid, process.getOutputStream(), () -> { });
+            stdinPipe = new WritePipeTransport(loop, "stdin" + pid, process.getOutputStream(), () -> {});
             stdin = Net.connectStreams(stdinPipe, new StreamReader()).writer();
         } else {
             stdinPipe = null;
@@ -217,7 +221,8 @@ public final class Subprocess implements AutoCloseable {
         }
         List<byte[]> out;
         try {
-            out = Aio.<byte[]>gather(() -> feedStdin(input), () -> readAll(stdout), () -> readAll(stderr)).await();
+            out = Aio.<byte[]>gather(() -> feedStdin(input), () -> readAll(stdout), () -> readAll(stderr))
+                    .await();
         } catch (CompletionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -336,7 +341,9 @@ public final class Subprocess implements AutoCloseable {
 
     /** The pipes this child has. */
     private List<PipeTransport> pipes() {
-        return Stream.of(stdinPipe, stdoutPipe, stderrPipe).filter(Objects::nonNull).toList();
+        return Stream.of(stdinPipe, stdoutPipe, stderrPipe)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     /**
@@ -354,8 +361,8 @@ public final class Subprocess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            throw new UncheckedIOException(new IOException("pid " + process.pid() + " was not reaped within "
-                    + REAP_TIMEOUT_SECONDS + " s after SIGKILL", e));
+            throw new UncheckedIOException(new IOException(
+                    "pid " + process.pid() + " was not reaped within " + REAP_TIMEOUT_SECONDS + " s after SIGKILL", e));
         }
     }
 
@@ -393,7 +400,7 @@ public final class Subprocess implements AutoCloseable {
     @Override
     public String toString() {
         Integer code = exitCode;
-        return "Subprocess[pid=" + process.pid() + ", " + (code == null ? "running" : "returncode=" + code)
-                + ", " + String.join(" ", command) + "]";
+        return "Subprocess[pid=" + process.pid() + ", " + (code == null ? "running" : "returncode=" + code) + ", "
+                + String.join(" ", command) + "]";
     }
 }

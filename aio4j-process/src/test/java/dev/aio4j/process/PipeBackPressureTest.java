@@ -21,7 +21,8 @@ class PipeBackPressureTest {
         long size = ProcessTesting.LONG ? 1L << 30 : 64L << 20;
         int limit = 64 * 1024;
         long[] got = run(() -> {
-            ProcessOptions options = ProcessOptions.defaults().withStdout(Redirect.PIPE).withLimit(limit);
+            ProcessOptions options =
+                    ProcessOptions.defaults().withStdout(Redirect.PIPE).withLimit(limit);
             try (Subprocess p = Processes.exec(options, "head", "-c", Long.toString(size), "/dev/zero")) {
                 long total = 0;
                 long maxBuffered = 0;
@@ -41,6 +42,8 @@ class PipeBackPressureTest {
         // The reader pauses the pump above 2 x limit; what was already on its way still arrives:
         // at most the pump's window (128 KiB) and the chunk that crossed the mark (64 KiB).
         assertThat(got[1]).as("most bytes buffered in the reader").isLessThanOrEqualTo(2L * limit + 192 * 1024);
-        assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
+        assertThat(ProcessTesting.busyPumpsAfterSettling())
+                .as(ProcessTesting::pumpStacks)
+                .isZero();
     }
 }

@@ -18,8 +18,7 @@ import java.util.stream.Stream;
 
 /** What the subprocess tests share: a bounded run, real programs, a heartbeat, /proc checks. */
 final class ProcessTesting {
-    private ProcessTesting() {
-    }
+    private ProcessTesting() {}
 
     /** How long one test body may run on the loop before it fails. */
     static final Duration BODY_LIMIT = Duration.ofSeconds(90);
@@ -48,7 +47,8 @@ final class ProcessTesting {
 
     /** A Python 3 interpreter: Debian's, else the pyenv one. */
     static String python() {
-        for (String p : List.of("/usr/bin/python3", System.getProperty("user.home") + "/.pyenv/versions/3.13.0/bin/python3")) {
+        for (String p :
+                List.of("/usr/bin/python3", System.getProperty("user.home") + "/.pyenv/versions/3.13.0/bin/python3")) {
             if (Files.isExecutable(Path.of(p))) {
                 return p;
             }
@@ -123,15 +123,17 @@ final class ProcessTesting {
         private int beats;
 
         Heartbeat() {
-            task = Aio.createTask(() -> {
-                long period = Duration.ofMillis(10).toNanos();
-                while (true) {
-                    long due = System.nanoTime() + period;
-                    Aio.sleep(Duration.ofNanos(period));
-                    maxLateNanos = Math.max(maxLateNanos, System.nanoTime() - due);
-                    beats++;
-                }
-            }, "heartbeat");
+            task = Aio.createTask(
+                    () -> {
+                        long period = Duration.ofMillis(10).toNanos();
+                        while (true) {
+                            long due = System.nanoTime() + period;
+                            Aio.sleep(Duration.ofNanos(period));
+                            maxLateNanos = Math.max(maxLateNanos, System.nanoTime() - due);
+                            beats++;
+                        }
+                    },
+                    "heartbeat");
         }
 
         /** Stops the heartbeat; returns its worst lateness. */

@@ -30,7 +30,8 @@ class ProcessesTest {
     @Test
     void shellRunsTheCommandThroughBinSh() throws Exception {
         String out = run(() -> {
-            try (Subprocess p = Processes.shell("for i in 1 2 3; do printf $i; done | wc -c",
+            try (Subprocess p = Processes.shell(
+                    "for i in 1 2 3; do printf $i; done | wc -c",
                     ProcessOptions.defaults().withStdout(Redirect.PIPE))) {
                 return p.communicate().stdoutText().strip();
             }
@@ -41,8 +42,11 @@ class ProcessesTest {
     @Test
     void cwdAndEnvironmentReachTheChild() throws Exception {
         String out = run(() -> {
-            try (Subprocess p = Processes.shell("pwd; echo $ONLY; echo ${HOME:-unset}",
-                    ProcessOptions.defaults().withStdout(Redirect.PIPE).withCwd(dir)
+            try (Subprocess p = Processes.shell(
+                    "pwd; echo $ONLY; echo ${HOME:-unset}",
+                    ProcessOptions.defaults()
+                            .withStdout(Redirect.PIPE)
+                            .withCwd(dir)
                             .withEnvironment(Map.of("ONLY", "this", "PATH", "/usr/bin:/bin")))) {
                 return p.communicate().stdoutText();
             }
@@ -56,8 +60,10 @@ class ProcessesTest {
         Path out = dir.resolve("out.txt");
         Path err = Files.writeString(dir.resolve("err.txt"), "kept\n");
         int code = run(() -> {
-            try (Subprocess p = Processes.shell("cat; echo oops >&2",
-                    new ProcessOptions(Redirect.file(in), Redirect.file(out), Redirect.appendTo(err), null, null, 1024))) {
+            try (Subprocess p = Processes.shell(
+                    "cat; echo oops >&2",
+                    new ProcessOptions(
+                            Redirect.file(in), Redirect.file(out), Redirect.appendTo(err), null, null, 1024))) {
                 assertThat(List.of(p.stdin() == null, p.stdout() == null, p.stderr() == null))
                         .containsOnly(true);
                 return p.waitFor();
@@ -81,15 +87,20 @@ class ProcessesTest {
     @Test
     void badOptionsFailWithTheValueInTheMessage() {
         assertThatThrownBy(() -> ProcessOptions.defaults().withStdout(Redirect.STDOUT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("stdout is STDOUT (only stderr may be)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stdout is STDOUT (only stderr may be)");
         assertThatThrownBy(() -> ProcessOptions.defaults().withStdin(Redirect.STDOUT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("stdin is STDOUT (only stderr may be)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stdin is STDOUT (only stderr may be)");
         assertThatThrownBy(() -> ProcessOptions.defaults().withLimit(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit <= 0: 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit <= 0: 0");
         assertThatThrownBy(() -> ProcessOptions.defaults().withStdin(Redirect.appendTo(Path.of("x"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("stdin appends to a file: x");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stdin appends to a file: x");
         assertThatThrownBy(() -> run(() -> Processes.exec(List.of(), ProcessOptions.defaults())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("command is empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("command is empty");
     }
 
     @Test

@@ -47,8 +47,9 @@ class SubprocessLifecycleTest {
             long took = System.nanoTime() - start;
             return new long[] {took, heartbeat.stop().toMillis(), heartbeat.beats()};
         });
-        assertThat(Duration.ofNanos(result[0])).as("4 x sleep 1 at once").isBetween(Duration.ofMillis(950),
-                Duration.ofMillis(3000));
+        assertThat(Duration.ofNanos(result[0]))
+                .as("4 x sleep 1 at once")
+                .isBetween(Duration.ofMillis(950), Duration.ofMillis(3000));
         assertThat(result[1]).as("worst heartbeat lateness, ms").isLessThan(500);
         assertThat(result[2]).as("heartbeats").isGreaterThan(20);
     }
@@ -62,7 +63,8 @@ class SubprocessLifecycleTest {
             for (int i = 0; i < 4; i++) {
                 int n = i;
                 readers.add(Aio.createTask(() -> {
-                    try (Subprocess p = Processes.shell("sleep 1; echo child " + n,
+                    try (Subprocess p = Processes.shell(
+                            "sleep 1; echo child " + n,
                             ProcessOptions.defaults().withStdout(Redirect.PIPE))) {
                         return str(p.stdout().readline());
                     }
@@ -74,8 +76,9 @@ class SubprocessLifecycleTest {
             long took = System.nanoTime() - start;
             return new long[] {took, heartbeat.stop().toMillis()};
         });
-        assertThat(Duration.ofNanos(result[0])).as("4 pipes read at once").isBetween(Duration.ofMillis(950),
-                Duration.ofMillis(3000));
+        assertThat(Duration.ofNanos(result[0]))
+                .as("4 pipes read at once")
+                .isBetween(Duration.ofMillis(950), Duration.ofMillis(3000));
         assertThat(result[1]).as("worst heartbeat lateness, ms").isLessThan(500);
     }
 
@@ -94,7 +97,8 @@ class SubprocessLifecycleTest {
 
     @Test
     void aChildIgnoringTermSurvivesTerminateAndDiesByKillWith137() throws Exception {
-        String script = """
+        String script =
+                """
                 import signal, sys, time
                 signal.signal(signal.SIGTERM, signal.SIG_IGN)
                 print("ready", flush=True)
@@ -104,7 +108,8 @@ class SubprocessLifecycleTest {
             try (Subprocess p = Processes.exec(ProcessOptions.piped(), python(), "-c", script)) {
                 assertThat(str(p.stdout().readline())).isEqualTo("ready\n");
                 p.terminate();
-                boolean survived = Timeout.moveOnAfter(Duration.ofMillis(300), p::waitFor).isEmpty();
+                boolean survived =
+                        Timeout.moveOnAfter(Duration.ofMillis(300), p::waitFor).isEmpty();
                 p.kill();
                 return List.of(survived, p.waitFor());
             }
@@ -125,7 +130,8 @@ class SubprocessLifecycleTest {
 
     @Test
     void sendSignalDeliversHupIntQuitUsr1AndUsr2() throws Exception {
-        String script = """
+        String script =
+                """
                 import signal, sys, time
                 def report(n, frame):
                     print(signal.Signals(n).name, flush=True)
@@ -239,7 +245,8 @@ class SubprocessLifecycleTest {
         List<Long> pids = run(() -> {
             Subprocess p = Processes.shell("sleep 60 | sleep 60; echo never", ProcessOptions.piped());
             Aio.sleep(Duration.ofMillis(200)); // let the shell start its pipeline
-            List<Long> tree = new ArrayList<>(p.toHandle().descendants().map(ProcessHandle::pid).toList());
+            List<Long> tree = new ArrayList<>(
+                    p.toHandle().descendants().map(ProcessHandle::pid).toList());
             tree.add(p.pid());
             p.close();
             assertThat(p.stdout().read()).isEmpty();
@@ -252,7 +259,9 @@ class SubprocessLifecycleTest {
             Thread.sleep(10);
         }
         assertThat(pids).noneMatch(ProcessTesting::procExists);
-        assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
+        assertThat(ProcessTesting.busyPumpsAfterSettling())
+                .as(ProcessTesting::pumpStacks)
+                .isZero();
     }
 
     @Test
@@ -267,7 +276,9 @@ class SubprocessLifecycleTest {
             return started;
         });
         for (long pid : pids) {
-            assertThat(procExists(pid)).as("/proc/" + pid + " after the loop closed").isFalse();
+            assertThat(procExists(pid))
+                    .as("/proc/" + pid + " after the loop closed")
+                    .isFalse();
         }
     }
 
@@ -293,12 +304,15 @@ class SubprocessLifecycleTest {
                 return e;
             }
         });
-        assertThat(error).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+        assertThat(error)
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("/no/such/program-aio4j")
                 .hasMessageContaining("No such file or directory");
         assertThat(openFds()).isLessThanOrEqualTo(fdsBefore + 2);
-        assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
+        assertThat(ProcessTesting.busyPumpsAfterSettling())
+                .as(ProcessTesting::pumpStacks)
+                .isZero();
     }
 
     @Test
@@ -312,7 +326,8 @@ class SubprocessLifecycleTest {
             for (int i = 0; i < children; i++) {
                 String word = "w" + i;
                 all.add(Aio.createTask(() -> {
-                    try (var held = slots.acquire(); Subprocess p = Processes.exec(ProcessOptions.piped(), "echo", word)) {
+                    try (var held = slots.acquire();
+                            Subprocess p = Processes.exec(ProcessOptions.piped(), "echo", word)) {
                         ProcessOutput out = p.communicate();
                         assertThat(out.stdoutText()).isEqualTo(word + "\n");
                         return out.returncode();
@@ -328,19 +343,26 @@ class SubprocessLifecycleTest {
         assertThat(sum).isZero();
         assertThat(children()).as("children of this JVM (running or zombies)").isEmpty();
         assertThat(openFds()).as("open descriptors").isLessThanOrEqualTo(fdsBefore + 4);
-        assertThat(ProcessTesting.busyPumpsAfterSettling()).as(ProcessTesting::pumpStacks).isZero();
-        assertThat(PipePumps.liveThreads()).as("live pump threads, 8 children at a time").isLessThanOrEqualTo(3 * 8 + 4);
+        assertThat(ProcessTesting.busyPumpsAfterSettling())
+                .as(ProcessTesting::pumpStacks)
+                .isZero();
+        assertThat(PipePumps.liveThreads())
+                .as("live pump threads, 8 children at a time")
+                .isLessThanOrEqualTo(3 * 8 + 4);
     }
 
     @Test
     void inDebugModeASubprocessLeftOpenIsReportedWithWhereItWasStarted() {
         List<String> reports = new ArrayList<>();
-        Aio.run(() -> {
-            Aio.getRunningLoop().setExceptionHandler((loop, ctx) -> reports.add(ctx.message()));
-            return Processes.exec("sleep", "30").pid(); // never closed
-        }, dev.aio4j.RunOptions.defaults().withDebug(true).withSigintHandling(false));
+        Aio.run(
+                () -> {
+                    Aio.getRunningLoop().setExceptionHandler((loop, ctx) -> reports.add(ctx.message()));
+                    return Processes.exec("sleep", "30").pid(); // never closed
+                },
+                dev.aio4j.RunOptions.defaults().withDebug(true).withSigintHandling(false));
         assertThat(reports).as("reports: %s", reports).anySatisfy(m -> assertThat(m)
                 .startsWith("Unclosed resource of dev.aio4j.process.Subprocess closed with its loop")
-                .contains("Registered at:").contains("SubprocessLifecycleTest"));
+                .contains("Registered at:")
+                .contains("SubprocessLifecycleTest"));
     }
 }

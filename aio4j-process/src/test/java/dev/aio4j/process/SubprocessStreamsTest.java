@@ -89,7 +89,8 @@ class SubprocessStreamsTest {
     @Test
     void shellWithStderrRedirectedToStdoutGivesBothInOneStream() throws Exception {
         ProcessOutput out = run(() -> {
-            try (Subprocess sh = Processes.shell("echo out; echo err >&2; echo out2; exit 3",
+            try (Subprocess sh = Processes.shell(
+                    "echo out; echo err >&2; echo out2; exit 3",
                     ProcessOptions.defaults().withStdout(Redirect.PIPE).withStderr(Redirect.STDOUT))) {
                 assertThat(sh.stderr()).isNull();
                 assertThat(sh.stdin()).isNull();
@@ -103,15 +104,16 @@ class SubprocessStreamsTest {
 
     @Test
     void aPythonChildInterleavingBothStreamsIsReadByTwoTasksLineForLine() throws Exception {
-        String script = """
+        String script =
+                """
                 import sys
                 for i in range(2000):
                     sys.stdout.write(f"out {i}\\n"); sys.stdout.flush()
                     sys.stderr.write(f"err {i}\\n"); sys.stderr.flush()
                 """;
         List<List<String>> got = run(() -> {
-            try (Subprocess py = Processes.exec(ProcessOptions.piped().withStdin(Redirect.DEVNULL), python(), "-c",
-                    script)) {
+            try (Subprocess py =
+                    Processes.exec(ProcessOptions.piped().withStdin(Redirect.DEVNULL), python(), "-c", script)) {
                 Task<List<String>> out = Aio.createTask(() -> lines(py.stdout()));
                 Task<List<String>> err = Aio.createTask(() -> lines(py.stderr()));
                 List<List<String>> both = List.of(out.await(), err.await());
@@ -141,7 +143,8 @@ class SubprocessStreamsTest {
         new Random(7).nextBytes(input);
         // The child writes all of stdin back on stdout and 10 MB on stderr while still reading:
         // a communicate that did one thing at a time would deadlock on the full pipes.
-        String script = """
+        String script =
+                """
                 import sys
                 data = sys.stdin.buffer.read()
                 sys.stderr.buffer.write(b"e" * len(data)); sys.stderr.flush()
@@ -201,16 +204,19 @@ class SubprocessStreamsTest {
     @Test
     void communicateWithInputNeedsAPipedStdin() {
         assertThatThrownBy(() -> run(() -> {
-            try (Subprocess p = Processes.exec(ProcessOptions.defaults().withStdout(Redirect.PIPE), "true")) {
-                return p.communicate(bytes("x"));
-            }
-        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("needs stdin=PIPE");
+                    try (Subprocess p = Processes.exec(ProcessOptions.defaults().withStdout(Redirect.PIPE), "true")) {
+                        return p.communicate(bytes("x"));
+                    }
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs stdin=PIPE");
     }
 
     @Test
     void theStreamsNotPipedAreNullAndCommunicateReportsThemAsNull() throws Exception {
         ProcessOutput out = run(() -> {
-            try (Subprocess p = Processes.shell("echo hidden; echo shown >&2",
+            try (Subprocess p = Processes.shell(
+                    "echo hidden; echo shown >&2",
                     ProcessOptions.defaults().withStdout(Redirect.DEVNULL).withStderr(Redirect.PIPE))) {
                 assertThat(p.stdout()).isNull();
                 return p.communicate();

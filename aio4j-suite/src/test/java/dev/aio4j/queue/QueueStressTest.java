@@ -156,24 +156,33 @@ class QueueStressTest {
                 }
             });
             assertThat(Timeout.moveOnAfter(Duration.ofSeconds(20), () -> {
-                joiner.await();
-            })).as(where + ": join returns").isTrue();
-            assertThat(joinSawDone[0]).as(where + ": join returns exactly when the last taskDone is called")
+                        joiner.await();
+                    }))
+                    .as(where + ": join returns")
+                    .isTrue();
+            assertThat(joinSawDone[0])
+                    .as(where + ": join returns exactly when the last taskDone is called")
                     .isEqualTo(put.size());
             stop[0] = true;
             monitor.await();
-            assertThat(lostWakeUps[0]).as(where + ": waiters left waiting while they could go on").isZero();
+            assertThat(lostWakeUps[0])
+                    .as(where + ": waiters left waiting while they could go on")
+                    .isZero();
             q.shutdown();
             for (Task<Void> t : consumers) {
                 finished(t);
             }
             sweeper.await();
-            assertThat(got).as(where + ": every item put is got once").hasSameSizeAs(put)
+            assertThat(got)
+                    .as(where + ": every item put is got once")
+                    .hasSameSizeAs(put)
                     .containsExactlyInAnyOrderElementsOf(put);
             assertThat(q.getters()).as(where).isZero();
             assertThat(q.putters()).as(where).isZero();
             assertThat(q.unfinished()).as(where).isZero();
-            assertThat(producersCancelled + put.size()).as(where + ": the run did something").isPositive();
+            assertThat(producersCancelled + put.size())
+                    .as(where + ": the run did something")
+                    .isPositive();
             deadlines.forEach(TimerHandle::cancel);
         }
     }

@@ -37,7 +37,9 @@ class QueueTest {
     void putOnAShutDownQueueNamesPut() {
         Queue<Integer> q = new Queue<>();
         q.shutdown();
-        assertThatThrownBy(() -> q.put(1)).isInstanceOf(QueueShutDownException.class).hasMessageStartingWith("put() on a shut-down");
+        assertThatThrownBy(() -> q.put(1))
+                .isInstanceOf(QueueShutDownException.class)
+                .hasMessageStartingWith("put() on a shut-down");
     }
 
     @Test
@@ -82,7 +84,8 @@ class QueueTest {
     void putNowaitOnAFullQueueThrowsQueueFull() { // test_nonblocking_put_exception
         Queue<Integer> q = new Queue<>(1);
         q.putNowait(1);
-        assertThatThrownBy(() -> q.putNowait(2)).isInstanceOf(QueueFullException.class)
+        assertThatThrownBy(() -> q.putNowait(2))
+                .isInstanceOf(QueueFullException.class)
                 .hasMessage("putNowait() on a full Queue[maxsize=1, size=1, getters=0, putters=0, unfinished=1]");
     }
 
@@ -147,7 +150,8 @@ class QueueTest {
     // ------------------------------------------------------------------ cancellation
 
     @Test
-    void cancelledGetterLeavesNoTraceAndLosesNoItem(TestClock clock) { // test_get_cancelled, test_cancelled_getters_not_being_held_in_self_getters
+    void cancelledGetterLeavesNoTraceAndLosesNoItem(
+            TestClock clock) { // test_get_cancelled, test_cancelled_getters_not_being_held_in_self_getters
         Queue<Integer> q = new Queue<>();
         Task<Integer> getter = Aio.createTask(q::get);
         clock.waitAllTasksBlocked();
@@ -165,7 +169,7 @@ class QueueTest {
         Task<String> b = Aio.createTask(q::get);
         clock.waitAllTasksBlocked();
         q.putNowait("item"); // wakes a
-        a.cancel();          // before a resumes
+        a.cancel(); // before a resumes
         assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
         assertThat(b.await()).isEqualTo("item");
         assertThat(q.getters()).isZero();
@@ -179,7 +183,7 @@ class QueueTest {
         Task<Void> b = Aio.createTask(() -> q.put("b"));
         clock.waitAllTasksBlocked();
         assertThat(q.getNowait()).isEqualTo("first"); // wakes a
-        a.cancel();                                    // before a resumes
+        a.cancel(); // before a resumes
         assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
         b.await();
         assertThat(q.getNowait()).isEqualTo("b");
@@ -225,7 +229,8 @@ class QueueTest {
     @Test
     void taskDoneMoreOftenThanPutsIsAnError() { // test_task_done_underflow
         Queue<Integer> q = new Queue<>();
-        assertThatThrownBy(q::taskDone).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(q::taskDone)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("taskDone() called too many times on Queue[");
     }
 
@@ -290,7 +295,8 @@ class QueueTest {
     }
 
     @Test
-    void immediateShutdownDropsItemsAndLetsJoinReturn(TestClock clock) { // test_shutdown_immediate, test_shutdown_immediate_with_unfinished
+    void immediateShutdownDropsItemsAndLetsJoinReturn(
+            TestClock clock) { // test_shutdown_immediate, test_shutdown_immediate_with_unfinished
         Queue<Integer> q = new Queue<>();
         q.putNowait(1);
         q.putNowait(2);
@@ -346,7 +352,8 @@ class QueueTest {
     void useFromAnotherLoopOrAThreadWithoutLoopIsRefused() {
         Queue<Integer> q = new Queue<>();
         q.putNowait(1);
-        assertThat(OtherLoop.failureOn(q::getNowait)).isInstanceOf(IllegalStateException.class)
+        assertThat(OtherLoop.failureOn(q::getNowait))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bound to a different event loop");
         assertThat(OtherLoop.failureOffLoop(q::getNowait)).isInstanceOf(WrongThreadException.class);
         assertThat(q.qsize()).isEqualTo(1);

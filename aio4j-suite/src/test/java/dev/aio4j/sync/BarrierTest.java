@@ -25,11 +25,14 @@ class BarrierTest {
 
     @Test
     void partiesBelowOneAreRefused() { // test_barrier_parties
-        assertThatThrownBy(() -> new Barrier(0)).isInstanceOf(IllegalArgumentException.class).hasMessage("parties < 1: 0");
+        assertThatThrownBy(() -> new Barrier(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parties < 1: 0");
     }
 
     @Test
-    void lastArrivalReleasesEveryoneWithDistinctIndexes(TestClock clock) { // test_wait_more, test_filling_tasks_wait_twice
+    void lastArrivalReleasesEveryoneWithDistinctIndexes(
+            TestClock clock) { // test_wait_more, test_filling_tasks_wait_twice
         Barrier barrier = new Barrier(3);
         List<Task<Integer>> tasks = arrive(barrier, 2);
         clock.waitAllTasksBlocked();
@@ -66,7 +69,9 @@ class BarrierTest {
         clock.waitAllTasksBlocked();
         assertThat(stateOnArrival[0]).isEqualTo(Barrier.State.DRAINING);
         assertThat(a.done()).isTrue();
-        assertThat(b.done()).as("an arrival while draining waits for the next round").isFalse();
+        assertThat(b.done())
+                .as("an arrival while draining waits for the next round")
+                .isFalse();
         assertThat(barrier.waiting()).isEqualTo(1);
         assertThat(barrier.await()).isEqualTo(1);
         assertThat(b.await()).isZero();
@@ -118,7 +123,9 @@ class BarrierTest {
         for (Task<Integer> t : tasks) {
             assertThatThrownBy(t::await).isInstanceOf(BrokenBarrierException.class);
         }
-        assertThatThrownBy(barrier::await).isInstanceOf(BrokenBarrierException.class).hasMessageContaining("aborted");
+        assertThatThrownBy(barrier::await)
+                .isInstanceOf(BrokenBarrierException.class)
+                .hasMessageContaining("aborted");
         assertThat(barrier).hasToString("Barrier[broken]");
         barrier.reset();
         assertThat(barrier.broken()).isFalse();

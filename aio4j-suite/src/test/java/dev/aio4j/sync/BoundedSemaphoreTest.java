@@ -12,7 +12,8 @@ class BoundedSemaphoreTest {
     @Test
     void releaseAboveTheInitialValueIsAnError() { // test_release_not_acquired
         BoundedSemaphore sem = new BoundedSemaphore(2);
-        assertThatThrownBy(sem::release).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(sem::release)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("BoundedSemaphore released too many times: BoundedSemaphore[unlocked, value=2, waiters=0]");
         assertThat(sem.value()).isEqualTo(2);
     }

@@ -72,11 +72,14 @@ class ConditionTest {
     @Test
     void awaitAndSignalWithoutTheLockAreErrors() { // test_wait_unacquired, test_notify_unacquired
         Condition cond = new Condition();
-        assertThatThrownBy(cond::await).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(cond::await)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("await() called without holding the lock of Condition[unlocked, waiters=0]");
         assertThatThrownBy(cond::signal).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(cond::signalAll).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> cond.signal(-1)).isInstanceOf(IllegalArgumentException.class).hasMessage("n < 0: -1");
+        assertThatThrownBy(() -> cond.signal(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("n < 0: -1");
     }
 
     @Test
@@ -142,7 +145,7 @@ class ConditionTest {
         clock.waitAllTasksBlocked();
         try (var held = cond.acquire()) {
             cond.signal(1); // a is signalled
-            a.cancel();     // and cancelled before it could resume
+            a.cancel(); // and cancelled before it could resume
         }
         assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
         b.await();
@@ -185,7 +188,8 @@ class ConditionTest {
     void useFromAnotherLoopIsRefused() {
         Condition cond = new Condition();
         cond.acquire().close();
-        assertThat(OtherLoop.failureOn(cond::acquire)).isInstanceOf(IllegalStateException.class)
+        assertThat(OtherLoop.failureOn(cond::acquire))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bound to a different event loop");
     }
 

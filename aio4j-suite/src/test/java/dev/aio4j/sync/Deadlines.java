@@ -7,8 +7,7 @@ import java.time.Duration;
 
 /** Random cancellations for the stress suites. */
 public final class Deadlines {
-    private Deadlines() {
-    }
+    private Deadlines() {}
 
     /**
      * Cancels {@code task} after {@code delay} of loop time, from a timer of the running loop:

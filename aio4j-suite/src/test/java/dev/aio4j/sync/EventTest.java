@@ -103,7 +103,8 @@ class EventTest {
     void useFromAnotherLoopOrAThreadWithoutLoopIsRefused() {
         Event ev = new Event();
         ev.set();
-        assertThat(OtherLoop.failureOn(ev::clear)).isInstanceOf(IllegalStateException.class)
+        assertThat(OtherLoop.failureOn(ev::clear))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bound to a different event loop");
         assertThat(OtherLoop.failureOffLoop(ev::set)).isInstanceOf(WrongThreadException.class);
         assertThat(ev.isSet()).isTrue();

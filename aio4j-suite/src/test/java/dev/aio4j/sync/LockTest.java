@@ -38,10 +38,11 @@ class LockTest {
         }
         assertThat(lock.locked()).isFalse();
         assertThatThrownBy(() -> {
-            try (var held = lock.acquire()) {
-                throw new IllegalArgumentException("boom");
-            }
-        }).hasMessage("boom");
+                    try (var held = lock.acquire()) {
+                        throw new IllegalArgumentException("boom");
+                    }
+                })
+                .hasMessage("boom");
         assertThat(lock.locked()).isFalse();
     }
 
@@ -60,7 +61,8 @@ class LockTest {
     @Test
     void releasingAnUnlockedLockIsAClearError() { // test_release_not_acquired
         Lock lock = new Lock();
-        assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(lock::release)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("release() called on an unlocked Lock[unlocked, waiters=0]");
     }
 
@@ -120,7 +122,9 @@ class LockTest {
         clock.waitAllTasksBlocked();
         lock.release(); // wakes `woken`, which has not run yet
         assertThat(lock.locked()).isFalse();
-        assertThat(lock.tryAcquire()).as("the fast path refuses while a woken waiter is pending").isNull();
+        assertThat(lock.tryAcquire())
+                .as("the fast path refuses while a woken waiter is pending")
+                .isNull();
         Task<Void> newcomer = Aio.createTask(() -> {
             try (var held = lock.acquire()) {
                 result.add("newcomer");
@@ -169,14 +173,15 @@ class LockTest {
     }
 
     @Test
-    void wokenWaiterCancelledBeforeResumingPassesTheWakeUpOn(TestClock clock) { // test_cancel_release_race, test_finished_waiter_cancelled
+    void wokenWaiterCancelledBeforeResumingPassesTheWakeUpOn(
+            TestClock clock) { // test_cancel_release_race, test_finished_waiter_cancelled
         Lock lock = new Lock();
         lock.acquire();
         Task<Held> a = Aio.createTask(lock::acquire);
         Task<Held> b = Aio.createTask(lock::acquire);
         clock.waitAllTasksBlocked();
         lock.release(); // wakes a
-        a.cancel();     // before a resumes
+        a.cancel(); // before a resumes
         assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
         b.await();
         assertThat(lock.locked()).isTrue();
@@ -194,7 +199,9 @@ class LockTest {
         assertThat(lock.waiters()).isZero();
         lock.release();
         assertThat(lock.locked()).isFalse();
-        assertThat(Timeout.moveOnAfter(Duration.ofSeconds(1), () -> lock.acquire().close())).isTrue();
+        assertThat(Timeout.moveOnAfter(
+                        Duration.ofSeconds(1), () -> lock.acquire().close()))
+                .isTrue();
     }
 
     // ------------------------------------------------------------------ loop binding and state
@@ -203,7 +210,8 @@ class LockTest {
     void useFromASecondLoopIsRefused() {
         Lock lock = new Lock();
         lock.acquire().close();
-        assertThat(OtherLoop.failureOn(lock::acquire)).isInstanceOf(IllegalStateException.class)
+        assertThat(OtherLoop.failureOn(lock::acquire))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bound to a different event loop");
         assertThat(lock.locked()).isFalse();
     }
@@ -211,7 +219,8 @@ class LockTest {
     @Test
     void useFromAThreadThatRunsNoLoopIsRefused() throws Exception {
         Lock lock = new Lock();
-        assertThat(OtherLoop.failureOffLoop(lock::acquire)).isInstanceOf(WrongThreadException.class)
+        assertThat(OtherLoop.failureOffLoop(lock::acquire))
+                .isInstanceOf(WrongThreadException.class)
                 .hasMessageContaining("runs no event loop");
         lock.acquire();
         assertThat(OtherLoop.failureOffLoop(lock::release)).isInstanceOf(WrongThreadException.class);

@@ -20,7 +20,9 @@ class SemaphoreTest {
 
     @Test
     void negativeInitialValueIsRefused() { // test_initial_value_zero / ValueError
-        assertThatThrownBy(() -> new Semaphore(-1)).isInstanceOf(IllegalArgumentException.class).hasMessage("value < 0: -1");
+        assertThatThrownBy(() -> new Semaphore(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("value < 0: -1");
         assertThat(new Semaphore(0).locked()).isTrue();
         assertThat(new Semaphore().value()).isEqualTo(1);
     }
@@ -112,13 +114,14 @@ class SemaphoreTest {
     }
 
     @Test
-    void wokenWaiterCancelledBeforeResumingGivesThePermitToTheNext(TestClock clock) { // test_acquire_cancel_after_awoken / test_acquire_hang
+    void wokenWaiterCancelledBeforeResumingGivesThePermitToTheNext(
+            TestClock clock) { // test_acquire_cancel_after_awoken / test_acquire_hang
         Semaphore sem = new Semaphore(0);
         Task<Held> t1 = Aio.createTask(sem::acquire);
         Task<Held> t2 = Aio.createTask(sem::acquire);
         clock.waitAllTasksBlocked();
         sem.release(); // wakes t1
-        t1.cancel();   // before it resumes
+        t1.cancel(); // before it resumes
         assertThatThrownBy(t1::await).isInstanceOf(CancelledError.class);
         t2.await();
         assertThat(sem.value()).isZero();
@@ -149,7 +152,8 @@ class SemaphoreTest {
     void useFromAnotherLoopIsRefused() {
         Semaphore sem = new Semaphore(2);
         sem.acquire().close();
-        assertThat(OtherLoop.failureOn(sem::acquire)).isInstanceOf(IllegalStateException.class)
+        assertThat(OtherLoop.failureOn(sem::acquire))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bound to a different event loop");
         assertThat(OtherLoop.failureOffLoop(sem::release)).isInstanceOf(WrongThreadException.class);
         assertThat(sem.value()).isEqualTo(2);

@@ -34,9 +34,8 @@ class SyncStressTest {
     // ------------------------------------------------------------------ lock-like primitives
 
     /** What one seeded run of a lock-like primitive observed. */
-    private record Observed(int maxInside, List<Integer> acquisitionOrder, boolean lockedAtEnd, int finished,
-            int cancelled) {
-    }
+    private record Observed(
+            int maxInside, List<Integer> acquisitionOrder, boolean lockedAtEnd, int finished, int cancelled) {}
 
     /** One seeded run on the running loop; every task it starts has ended when it returns. */
     private static Observed hammer(long seed, Supplier<LockLike> factory) {
@@ -97,12 +96,16 @@ class SyncStressTest {
             assertThat(o.lockedAtEnd()).as(where + ": free at the end").isFalse();
             assertThat(o.finished() + o.cancelled()).as(where).isEqualTo(TASKS);
             assertThat(o.cancelled()).as(where + ": some tasks were cancelled").isPositive();
-            assertThat(o.acquisitionOrder()).as(where + ": every task that finished acquired")
+            assertThat(o.acquisitionOrder())
+                    .as(where + ": every task that finished acquired")
                     .hasSizeGreaterThanOrEqualTo(o.finished());
-            assertThat(new HashSet<>(o.acquisitionOrder())).as(where + ": no acquire returned twice")
+            assertThat(new HashSet<>(o.acquisitionOrder()))
+                    .as(where + ": no acquire returned twice")
                     .hasSize(o.acquisitionOrder().size());
             if (probe.noBarging()) {
-                assertThat(o.acquisitionOrder()).as(where + ": FIFO among tasks that were not cancelled").isSorted();
+                assertThat(o.acquisitionOrder())
+                        .as(where + ": FIFO among tasks that were not cancelled")
+                        .isSorted();
             }
         }
     }
@@ -188,7 +191,9 @@ class SyncStressTest {
                     }
                 }
             }
-            assertThat(lostWakeUps).as("seed " + s + ": items left unclaimed while consumers waited").isZero();
+            assertThat(lostWakeUps)
+                    .as("seed " + s + ": items left unclaimed while consumers waited")
+                    .isZero();
             int cancelled = 0;
             for (Task<Void> t : consumers) {
                 boolean done = Timeout.moveOnAfter(Duration.ofHours(1), () -> {
@@ -200,7 +205,9 @@ class SyncStressTest {
                         }
                     }
                 });
-                assertThat(done).as("seed " + s + ": a consumer hangs while stock is " + stock[0]).isTrue();
+                assertThat(done)
+                        .as("seed " + s + ": a consumer hangs while stock is " + stock[0])
+                        .isTrue();
                 if (t.cancelled()) {
                     cancelled++;
                 }

@@ -39,20 +39,21 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * state of its own. The file-descriptor check is skipped when JUnit runs tests in parallel
  * (another test's sockets would look like this one's).
  */
-public final class AioExtension implements BeforeEachCallback, AfterEachCallback, InvocationInterceptor, ParameterResolver {
+public final class AioExtension
+        implements BeforeEachCallback, AfterEachCallback, InvocationInterceptor, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AioExtension.class);
     private static final String KEY = "loop";
 
     /** Made by JUnit, through {@link AioTest} or {@code @ExtendWith}. */
-    public AioExtension() {
-    }
+    public AioExtension() {}
 
     @Override
     public void beforeEach(ExtensionContext context) {
         Settings settings = Settings.of(context.getRequiredTestClass(), context.getTestMethod());
         boolean parallel = context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
-                .map(Boolean::parseBoolean).orElse(false);
+                .map(Boolean::parseBoolean)
+                .orElse(false);
         TestLoop loop = new TestLoop(testName(context), settings, !parallel);
         context.getStore(NAMESPACE).put(KEY, loop);
     }
@@ -61,8 +62,9 @@ public final class AioExtension implements BeforeEachCallback, AfterEachCallback
     private static String testName(ExtensionContext context) {
         String cls = context.getRequiredTestClass().getSimpleName();
         String display = context.getDisplayName();
-        return context.getTestMethod().map(m -> cls + "." + (display.startsWith(m.getName() + "(") ? display
-                : m.getName() + " " + display)).orElse(cls + " " + display);
+        return context.getTestMethod()
+                .map(m -> cls + "." + (display.startsWith(m.getName() + "(") ? display : m.getName() + " " + display))
+                .orElse(cls + " " + display);
     }
 
     @Override
@@ -87,45 +89,62 @@ public final class AioExtension implements BeforeEachCallback, AfterEachCallback
     // ------------------------------------------------------------------ running on the loop
 
     @Override
-    public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext context) throws Throwable {
+    public void interceptBeforeEachMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext context)
+            throws Throwable {
         onLoop(invocation, invocationContext, context);
     }
 
     @Override
-    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext context) throws Throwable {
+    public void interceptTestMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext context)
+            throws Throwable {
         onLoop(invocation, invocationContext, context);
     }
 
     @Override
-    public void interceptTestTemplateMethod(Invocation<Void> invocation,
-            ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context) throws Throwable {
+    public void interceptTestTemplateMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext context)
+            throws Throwable {
         onLoop(invocation, invocationContext, context);
     }
 
     @Override
-    public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext context) throws Throwable {
+    public void interceptAfterEachMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext context)
+            throws Throwable {
         onLoop(invocation, invocationContext, context);
     }
 
     @Override
-    public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext context) {
+    public <T> T interceptTestFactoryMethod(
+            Invocation<T> invocation, ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context) {
         invocation.skip();
-        throw new ExtensionConfigurationException("@TestFactory methods do not run on a loop with " + AioExtension.class.getSimpleName()
-                + ": their dynamic tests have no per-test lifecycle; write @Test or @ParameterizedTest methods instead");
+        throw new ExtensionConfigurationException(
+                "@TestFactory methods do not run on a loop with " + AioExtension.class.getSimpleName()
+                        + ": their dynamic tests have no per-test lifecycle; write @Test or @ParameterizedTest methods instead");
     }
 
     @Override
-    public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext invocationContext,
-            ExtensionContext context) throws Throwable {
+    public void interceptDynamicTest(
+            Invocation<Void> invocation, DynamicTestInvocationContext invocationContext, ExtensionContext context)
+            throws Throwable {
         invocation.proceed();
     }
 
-    private static void onLoop(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext context) throws Throwable {
+    private static void onLoop(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext context)
+            throws Throwable {
         Method m = invocationContext.getExecutable();
         testLoop(context).run(invocation::proceed, m.getDeclaringClass().getSimpleName() + "." + m.getName() + "()");
     }
@@ -151,14 +170,16 @@ public final class AioExtension implements BeforeEachCallback, AfterEachCallback
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         TestLoop loop = extensionContext.getStore(NAMESPACE).get(KEY, TestLoop.class);
         if (loop == null) {
-            throw new ParameterResolutionException("a " + parameterContext.getParameter().getType().getSimpleName()
-                    + " parameter exists only in test and @BeforeEach/@AfterEach methods of an @AioTest"
-                    + " (there is one loop per test; @BeforeAll/@AfterAll and constructors run before it exists)");
+            throw new ParameterResolutionException(
+                    "a " + parameterContext.getParameter().getType().getSimpleName()
+                            + " parameter exists only in test and @BeforeEach/@AfterEach methods of an @AioTest"
+                            + " (there is one loop per test; @BeforeAll/@AfterAll and constructors run before it exists)");
         }
         if (parameterContext.getParameter().getType() == EventLoop.class) {
             return loop.loop();
         }
-        return extensionContext.getStore(NAMESPACE).getOrComputeIfAbsent("clock",
-                k -> new TestClock(loop.loop(), loop.startNanos()), TestClock.class);
+        return extensionContext
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent("clock", k -> new TestClock(loop.loop(), loop.startNanos()), TestClock.class);
     }
 }

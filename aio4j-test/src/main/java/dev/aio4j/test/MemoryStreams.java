@@ -26,16 +26,13 @@ import dev.aio4j.test.internal.MemoryTransport;
  * as TCP's do (an abort is a reset for the other side). Call from a task of the loop.
  */
 public final class MemoryStreams {
-    private MemoryStreams() {
-    }
+    private MemoryStreams() {}
 
     /** The two ends of an in-memory connection. */
-    public record StreamPair(Connection left, Connection right) {
-    }
+    public record StreamPair(Connection left, Connection right) {}
 
     /** The two transports of an in-memory connection, for protocol-level tests. */
-    public record TransportPair(Transport left, Transport right) {
-    }
+    public record TransportPair(Transport left, Transport right) {}
 
     /** A pair with a 64 KiB buffer. */
     public static StreamPair pair() {

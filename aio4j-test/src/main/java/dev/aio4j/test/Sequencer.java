@@ -40,8 +40,7 @@ public final class Sequencer {
     private String broken;
 
     /** A sequencer at step 0: {@code step(0)} passes at once. */
-    public Sequencer() {
-    }
+    public Sequencer() {}
 
     /** One step, held from {@link #step} to {@link #close}. */
     public final class Step implements AutoCloseable {

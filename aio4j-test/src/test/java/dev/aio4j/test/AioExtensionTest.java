@@ -59,10 +59,17 @@ class AioExtensionTest {
         Map<String, Optional<Throwable>> outcomes = Fixtures.run(PendingTask.class);
         Throwable leak = outcomes.get("a_leavesATaskBehind()").orElseThrow();
         assertThat(leak).isInstanceOf(LeakError.class);
-        assertThat(leak.getMessage()).startsWith("PendingTask.a_leavesATaskBehind() leaked:").doesNotContain("org.junit");
         assertThat(leak.getMessage())
-                .contains("a task is still pending", "forgotten-sleeper", "waits in Aio.sleep",
-                        "allowPendingTasks = true", "created at", "AioExtensionTest.java");
+                .startsWith("PendingTask.a_leavesATaskBehind() leaked:")
+                .doesNotContain("org.junit");
+        assertThat(leak.getMessage())
+                .contains(
+                        "a task is still pending",
+                        "forgotten-sleeper",
+                        "waits in Aio.sleep",
+                        "allowPendingTasks = true",
+                        "created at",
+                        "AioExtensionTest.java");
         assertThat(outcomes.get("b_isClean()")).isEmpty();
         assertThat(outcomes.get("c_mayLeaveATaskWhenAllowed()")).isEmpty();
     }
@@ -75,9 +82,11 @@ class AioExtensionTest {
     static class UnretrievedException {
         @Test
         void a_dropsATasksException(TestClock clock) {
-            Aio.createTask(() -> {
-                throw new IllegalStateException("boom nobody saw");
-            }, "careless");
+            Aio.createTask(
+                    () -> {
+                        throw new IllegalStateException("boom nobody saw");
+                    },
+                    "careless");
             clock.waitAllTasksBlocked();
         }
 
@@ -113,10 +122,16 @@ class AioExtensionTest {
         Map<String, Optional<Throwable>> outcomes = Fixtures.run(UnretrievedException.class);
         Throwable leak = outcomes.get("a_dropsATasksException(TestClock)").orElseThrow();
         assertThat(leak).isInstanceOf(LeakError.class);
-        assertThat(leak.getMessage()).contains("careless", "ended with an exception nobody retrieved",
-                "boom nobody saw", "allowUnhandledExceptions = true", "created at");
+        assertThat(leak.getMessage())
+                .contains(
+                        "careless",
+                        "ended with an exception nobody retrieved",
+                        "boom nobody saw",
+                        "allowUnhandledExceptions = true",
+                        "created at");
         assertThat(outcomes.get("b_isClean(TestClock)")).isEmpty();
-        Throwable callback = outcomes.get("c_throwsInACallback(EventLoop, TestClock)").orElseThrow();
+        Throwable callback =
+                outcomes.get("c_throwsInACallback(EventLoop, TestClock)").orElseThrow();
         assertThat(callback).isInstanceOf(LeakError.class);
         assertThat(callback.getMessage()).contains("reached the loop's exception handler", "callback failed");
         assertThat(outcomes.get("d_mayDropOneWhenAllowed(TestClock)")).isEmpty();
@@ -183,7 +198,8 @@ class AioExtensionTest {
         }
         Throwable server = outcomes.get("a_leavesAServerOpen()").orElseThrow();
         assertThat(server).isInstanceOf(LeakError.class);
-        assertThat(server.getMessage()).contains("TCP LISTEN 127.0.0.1:", "an unclosed server", "allowOpenFiles = true");
+        assertThat(server.getMessage())
+                .contains("TCP LISTEN 127.0.0.1:", "an unclosed server", "allowOpenFiles = true");
         assertThat(outcomes.get("b_isClean()")).isEmpty();
         Throwable file = outcomes.get("c_leavesAFileOpen()").orElseThrow();
         assertThat(file.getMessage()).contains("aio4j-leak", ".txt");
@@ -200,7 +216,9 @@ class AioExtensionTest {
         @Test
         void a_waitsForever() {
             Event never = new Event();
-            Aio.getRunningLoop().callLater(Duration.ofHours(1), () -> { }); // stuck, but a timer could still wake a task: no deadlock
+            Aio.getRunningLoop()
+                    .callLater(
+                            Duration.ofHours(1), () -> {}); // stuck, but a timer could still wake a task: no deadlock
             Task<Void> waiter = Aio.createTask(never::await, "stuck-waiter");
             waiter.await();
         }
@@ -217,10 +235,16 @@ class AioExtensionTest {
         Map<String, Optional<Throwable>> outcomes = Fixtures.run(Stuck.class);
         Throwable timeout = outcomes.get("a_waitsForever()").orElseThrow();
         assertThat(timeout).isInstanceOf(TimeoutException.class);
-        assertThat(timeout.getMessage()).contains("Stuck.a_waitsForever() timed out after 1 s",
-                "timeoutSeconds = 1", "The main task was then cancelled",
-                "task \"stuck-waiter\"", "waits in Event.await", "at dev.aio4j.sync.Event.await",
-                "created at", "AioExtensionTest.java");
+        assertThat(timeout.getMessage())
+                .contains(
+                        "Stuck.a_waitsForever() timed out after 1 s",
+                        "timeoutSeconds = 1",
+                        "The main task was then cancelled",
+                        "task \"stuck-waiter\"",
+                        "waits in Event.await",
+                        "at dev.aio4j.sync.Event.await",
+                        "created at",
+                        "AioExtensionTest.java");
         assertThat(outcomes.get("b_isClean()")).isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }
@@ -231,7 +255,8 @@ class AioExtensionTest {
     static class Deadlocked {
         @Test
         void a_deadlocks() {
-            java.util.concurrent.atomic.AtomicReference<Task<Void>> second = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<Task<Void>> second =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             Task<Void> first = Aio.createTask(() -> second.get().await(), "first");
             second.set(Aio.createTask(first::await, "second"));
             first.await();
@@ -249,8 +274,10 @@ class AioExtensionTest {
         Map<String, Optional<Throwable>> outcomes = Fixtures.run(Deadlocked.class);
         Throwable deadlock = outcomes.get("a_deadlocks()").orElseThrow();
         assertThat(deadlock).isInstanceOf(dev.aio4j.DeadlockError.class);
-        assertThat(deadlock.getMessage()).contains("Cycle: task \"first\" awaits task \"second\"; task \"second\" awaits task \"first\".",
-                "at dev.aio4j.test.AioExtensionTest$Deadlocked.lambda$");
+        assertThat(deadlock.getMessage())
+                .contains(
+                        "Cycle: task \"first\" awaits task \"second\"; task \"second\" awaits task \"first\".",
+                        "at dev.aio4j.test.AioExtensionTest$Deadlocked.lambda$");
         assertThat(outcomes.get("b_isClean()")).isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }
@@ -262,7 +289,7 @@ class AioExtensionTest {
     static class FactoryTests {
         @TestFactory
         Iterable<DynamicTest> dynamic() {
-            return java.util.List.of(DynamicTest.dynamicTest("x", () -> { }));
+            return java.util.List.of(DynamicTest.dynamicTest("x", () -> {}));
         }
 
         @Test
@@ -277,13 +304,18 @@ class AioExtensionTest {
                 .configurationParameter("aio4j.test.fixtures", "true")
                 .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(FactoryTests.class))
                 .execute();
-        results.testEvents().finished().stream().forEach(e -> assertThat(
-                e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable())
-                .as(e.getTestDescriptor().getDisplayName()).isEmpty());
+        results.testEvents().finished().stream()
+                .forEach(e -> assertThat(e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+                                .getThrowable())
+                        .as(e.getTestDescriptor().getDisplayName())
+                        .isEmpty());
         results.testEvents().assertStatistics(s -> s.succeeded(1));
         Throwable refused = results.containerEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable())
-                .flatMap(Optional::stream).findFirst().orElseThrow();
+                .map(e -> e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .getThrowable())
+                .flatMap(Optional::stream)
+                .findFirst()
+                .orElseThrow();
         assertThat(refused).hasMessageContaining("@TestFactory methods do not run on a loop");
     }
 
@@ -301,7 +333,11 @@ class AioExtensionTest {
     void aFailingTestThatAlsoLeaksReportsItsOwnFailureWithTheLeakAttached() {
         Throwable t = Fixtures.run(FailsAndLeaks.class).get("failsAndLeaks()").orElseThrow();
         assertThat(t).hasMessage("the test's own failure");
-        assertThat(t.getSuppressed()).singleElement().isInstanceOf(LeakError.class)
-                .extracting(Throwable::getMessage).asString().contains("also-leaked");
+        assertThat(t.getSuppressed())
+                .singleElement()
+                .isInstanceOf(LeakError.class)
+                .extracting(Throwable::getMessage)
+                .asString()
+                .contains("also-leaked");
     }
 }

@@ -23,8 +23,7 @@ import org.junit.platform.testkit.engine.Event;
  * configuration parameter the ordinary Surefire run does not set.
  */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     private static final String KEY = "aio4j.test.fixtures";
 
@@ -32,8 +31,7 @@ final class Fixtures {
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
     @ExtendWith(OnlyThroughTestKit.class)
-    @interface Fixture {
-    }
+    @interface Fixture {}
 
     static final class OnlyThroughTestKit implements ExecutionCondition {
         @Override

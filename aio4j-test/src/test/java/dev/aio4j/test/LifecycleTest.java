@@ -36,16 +36,21 @@ class LifecycleTest {
         setUpLoop = Aio.getRunningLoop();
         assertThat(loop).isSameAs(setUpLoop);
         assertThat(Aio.currentTask()).isNotNull();
-        server = Net.startServer((reader, writer) -> {
-            writer.write(reader.readline());
-            writer.close();
-        }, "127.0.0.1", 0);
-        heartbeat = Aio.createTask(() -> {
-            while (true) {
-                beats++;
-                Aio.sleep(Duration.ofMillis(1));
-            }
-        }, "heartbeat");
+        server = Net.startServer(
+                (reader, writer) -> {
+                    writer.write(reader.readline());
+                    writer.close();
+                },
+                "127.0.0.1",
+                0);
+        heartbeat = Aio.createTask(
+                () -> {
+                    while (true) {
+                        beats++;
+                        Aio.sleep(Duration.ofMillis(1));
+                    }
+                },
+                "heartbeat");
     }
 
     @AfterEach

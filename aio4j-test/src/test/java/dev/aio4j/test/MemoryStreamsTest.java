@@ -28,7 +28,7 @@ class MemoryStreamsTest {
                 sizes.add(data.length);
             }
         };
-        MemoryStreams.TransportPair pair = MemoryStreams.transports(new Protocol() { }, recorder, 3);
+        MemoryStreams.TransportPair pair = MemoryStreams.transports(new Protocol() {}, recorder, 3);
         pair.left().write(bytes("abcdefgh"));
         clock.waitAllTasksBlocked();
         assertThat(sizes).containsExactly(3, 3, 2);
@@ -112,14 +112,15 @@ class MemoryStreamsTest {
     void anAbortIsAResetForTheOtherSide() {
         MemoryStreams.StreamPair pair = MemoryStreams.pair();
         pair.left().writer().transport().abort();
-        assertThatThrownBy(() -> pair.right().reader().read()).isInstanceOf(java.net.SocketException.class)
+        assertThatThrownBy(() -> pair.right().reader().read())
+                .isInstanceOf(java.net.SocketException.class)
                 .hasMessage("Connection reset by peer");
         pair.right().writer().close();
     }
 
     @Test
     void writeAfterWriteEofIsRefused() {
-        MemoryStreams.TransportPair pair = MemoryStreams.transports(new Protocol() { }, new Protocol() { }, 64);
+        MemoryStreams.TransportPair pair = MemoryStreams.transports(new Protocol() {}, new Protocol() {}, 64);
         Transport t = pair.left();
         t.writeEof();
         assertThatThrownBy(() -> t.write(bytes("x"))).isInstanceOf(IllegalStateException.class);

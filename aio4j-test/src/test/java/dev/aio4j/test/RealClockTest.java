@@ -15,7 +15,8 @@ class RealClockTest {
     @Test
     void advanceIsRefusedWithTheFix(TestClock clock) {
         assertThat(clock.isVirtual()).isFalse();
-        assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("@AioTest(virtualTime = true)");
     }
 

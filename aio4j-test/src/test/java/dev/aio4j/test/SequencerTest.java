@@ -38,8 +38,12 @@ class SequencerTest {
         try (var s = seq.step(0)) {
             assertThat(s).hasToString("Sequencer.Step[0]");
         }
-        assertThatThrownBy(() -> seq.step(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("already used");
-        assertThatThrownBy(() -> seq.step(-1)).isInstanceOf(IllegalArgumentException.class).hasMessage("position < 0: -1");
+        assertThatThrownBy(() -> seq.step(0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already used");
+        assertThatThrownBy(() -> seq.step(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("position < 0: -1");
     }
 
     @Test
@@ -50,9 +54,11 @@ class SequencerTest {
         clock.waitAllTasksBlocked();
         one.cancel();
         assertThatThrownBy(one::await).isInstanceOf(CancelledError.class);
-        assertThatThrownBy(two::await).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(two::await)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Sequencer is broken: step 1 was cancelled");
-        assertThatThrownBy(() -> seq.step(0)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> seq.step(0))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("broken");
     }
 }

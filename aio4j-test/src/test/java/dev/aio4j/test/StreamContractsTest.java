@@ -54,28 +54,31 @@ class StreamContractsTest {
         @Override
         protected Endpoint start(ClientHandler handler) {
             List<dev.aio4j.Task<Void>> served = new ArrayList<>();
-            return StreamContract.Endpoint.of(() -> {
-                MemoryStreams.StreamPair pair = MemoryStreams.pair(4096);
-                served.add(Aio.createTask(() -> {
-                    try {
-                        handler.handle(pair.right().reader(), pair.right().writer());
-                    } finally {
-                        pair.right().writer().close();
-                    }
-                }));
-                return pair.left();
-            }, () -> {
-                for (var t : served) {
-                    t.cancel();
-                }
-                for (var t : served) {
-                    try {
-                        t.await();
-                    } catch (dev.aio4j.CancelledError | java.util.concurrent.CompletionException e) {
-                        // the handler ended with the connection
-                    }
-                }
-            });
+            return StreamContract.Endpoint.of(
+                    () -> {
+                        MemoryStreams.StreamPair pair = MemoryStreams.pair(4096);
+                        served.add(Aio.createTask(() -> {
+                            try {
+                                handler.handle(
+                                        pair.right().reader(), pair.right().writer());
+                            } finally {
+                                pair.right().writer().close();
+                            }
+                        }));
+                        return pair.left();
+                    },
+                    () -> {
+                        for (var t : served) {
+                            t.cancel();
+                        }
+                        for (var t : served) {
+                            try {
+                                t.await();
+                            } catch (dev.aio4j.CancelledError | java.util.concurrent.CompletionException e) {
+                                // the handler ended with the connection
+                            }
+                        }
+                    });
         }
     }
 }

@@ -23,8 +23,7 @@ import java.util.SplittableRandom;
  */
 public final class AioWorkloads {
 
-    private AioWorkloads() {
-    }
+    private AioWorkloads() {}
 
     public static void main(String[] args) {
         if (args.length < 1) {
@@ -32,17 +31,19 @@ public final class AioWorkloads {
             System.exit(2);
         }
         String workload = args[0];
-        Report r = Aio.run(() -> {
-            String impl = Aio.getRunningLoop().mode().equals("carrier") ? "aio4j" : "aio4j-portable";
-            return switch (workload) {
-                case "spawn" -> spawn(impl, Report.arg(args, 1, 1_000_000));
-                case "switch" -> taskSwitch(impl, Report.arg(args, 1, 1_000), Report.arg(args, 2, 1_000));
-                case "pingpong" -> pingPong(impl, Report.arg(args, 1, 1_000_000));
-                case "timers" -> timers(impl, Report.arg(args, 1, 100_000), Report.arg(args, 2, 100));
-                case "idle" -> idle(impl, Report.arg(args, 1, 100_000));
-                default -> throw new IllegalArgumentException(Report.usage("AioWorkloads"));
-            };
-        }, dev.aio4j.RunOptions.defaults().withSigintHandling(false));
+        Report r = Aio.run(
+                () -> {
+                    String impl = Aio.getRunningLoop().mode().equals("carrier") ? "aio4j" : "aio4j-portable";
+                    return switch (workload) {
+                        case "spawn" -> spawn(impl, Report.arg(args, 1, 1_000_000));
+                        case "switch" -> taskSwitch(impl, Report.arg(args, 1, 1_000), Report.arg(args, 2, 1_000));
+                        case "pingpong" -> pingPong(impl, Report.arg(args, 1, 1_000_000));
+                        case "timers" -> timers(impl, Report.arg(args, 1, 100_000), Report.arg(args, 2, 100));
+                        case "idle" -> idle(impl, Report.arg(args, 1, 100_000));
+                        default -> throw new IllegalArgumentException(Report.usage("AioWorkloads"));
+                    };
+                },
+                dev.aio4j.RunOptions.defaults().withSigintHandling(false));
         r.print();
     }
 
@@ -74,8 +75,11 @@ public final class AioWorkloads {
         }
         java.util.Arrays.sort(took);
         long median = took[rounds / 2];
-        return new Report(impl, "spawn", n).put("value", (double) median / n).put("unit", "ns/task")
-                .put("rounds", rounds).put("seconds", median / 1e9);
+        return new Report(impl, "spawn", n)
+                .put("value", (double) median / n)
+                .put("unit", "ns/task")
+                .put("rounds", rounds)
+                .put("seconds", median / 1e9);
     }
 
     /** Measured rounds of spawn: enough for about 100,000 tasks in all, at most 20. */
@@ -93,8 +97,7 @@ public final class AioWorkloads {
         }
     }
 
-    private static void nothing() {
-    }
+    private static void nothing() {}
 
     // ------------------------------------------------------------------ switch
 
@@ -105,8 +108,12 @@ public final class AioWorkloads {
         switchRound((int) tasks, (int) yields);
         long took = System.nanoTime() - t0;
         long switches = tasks * yields;
-        return new Report(impl, "switch", switches).put("tasks", tasks).put("yields", yields)
-                .put("value", (double) took / switches).put("unit", "ns/switch").put("seconds", took / 1e9);
+        return new Report(impl, "switch", switches)
+                .put("tasks", tasks)
+                .put("yields", yields)
+                .put("value", (double) took / switches)
+                .put("unit", "ns/switch")
+                .put("seconds", took / 1e9);
     }
 
     private static void switchRound(int tasks, int yields) {
@@ -131,8 +138,11 @@ public final class AioWorkloads {
         long t0 = System.nanoTime();
         pingPongRound((int) n);
         long took = System.nanoTime() - t0;
-        return new Report(impl, "pingpong", n).put("via", "queue").put("value", (double) took / n)
-                .put("unit", "ns/round trip").put("seconds", took / 1e9);
+        return new Report(impl, "pingpong", n)
+                .put("via", "queue")
+                .put("value", (double) took / n)
+                .put("unit", "ns/round trip")
+                .put("seconds", took / 1e9);
     }
 
     private static void pingPongRound(int n) {
@@ -174,8 +184,11 @@ public final class AioWorkloads {
         long[] result = timersRound((int) n, maxMs, late);
         long took = result[0];
         long maxDelay = result[1];
-        Report r = new Report(impl, "timers", n).put("value", (took - maxDelay) / 1e6).put("unit", "ms over ideal")
-                .put("seconds", took / 1e9).put("ideal_ms", maxDelay / 1e6);
+        Report r = new Report(impl, "timers", n)
+                .put("value", (took - maxDelay) / 1e6)
+                .put("unit", "ms over ideal")
+                .put("seconds", took / 1e9)
+                .put("ideal_ms", maxDelay / 1e6);
         Report.putLateness(r, late);
         return r;
     }
@@ -232,8 +245,11 @@ public final class AioWorkloads {
         if (measure) {
             long heap1 = Report.heapUsedAfterGc();
             long rss1 = Report.rssBytes();
-            r = new Report("", "idle", n).put("value", (double) (rss1 - rss0) / n).put("unit", "bytes/task")
-                    .put("heap_per_task", (double) (heap1 - heap0) / n).put("rss_mb", rss1 / 1048576.0);
+            r = new Report("", "idle", n)
+                    .put("value", (double) (rss1 - rss0) / n)
+                    .put("unit", "bytes/task")
+                    .put("heap_per_task", (double) (heap1 - heap0) / n)
+                    .put("rss_mb", rss1 / 1048576.0);
         }
         event.setResult(null);
         for (Task<?> t : ts) {

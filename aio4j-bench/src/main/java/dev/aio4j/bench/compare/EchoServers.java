@@ -27,8 +27,7 @@ import java.util.function.Supplier;
  */
 public final class EchoServers {
 
-    private EchoServers() {
-    }
+    private EchoServers() {}
 
     /** The streams path, as a user writes it. */
     private static final ClientHandler STREAMS = (reader, writer) -> {
@@ -83,7 +82,8 @@ public final class EchoServers {
         Supplier<Protocol> protocols = EchoProtocol::new;
         if (loops == 0) {
             Aio.run(() -> {
-                Server server = streams ? Net.startServer(STREAMS, "127.0.0.1", 0)
+                Server server = streams
+                        ? Net.startServer(STREAMS, "127.0.0.1", 0)
                         : Net.createServer(protocols, "127.0.0.1", 0, ServerOptions.defaults());
                 listening(server.port());
                 server.serveForever();
@@ -91,7 +91,8 @@ public final class EchoServers {
             return;
         }
         LoopGroup group = LoopGroup.start(loops);
-        GroupServer server = streams ? group.startServer(STREAMS, "127.0.0.1", 0)
+        GroupServer server = streams
+                ? group.startServer(STREAMS, "127.0.0.1", 0)
                 : group.createServer(protocols, "127.0.0.1", 0, ServerOptions.defaults());
         listening(server.port());
         new CountDownLatch(1).await(); // until the runner kills the process

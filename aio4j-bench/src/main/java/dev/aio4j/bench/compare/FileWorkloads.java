@@ -35,8 +35,7 @@ import java.util.stream.Stream;
 public final class FileWorkloads {
     private static final int CHUNK = 1 << 20;
 
-    private FileWorkloads() {
-    }
+    private FileWorkloads() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
@@ -50,14 +49,22 @@ public final class FileWorkloads {
         long nanos = 0;
         for (int round = 0; round < 2; round++) { // the first round warms up
             long t0 = System.nanoTime();
-            bytes[0] = impl.equals("plain") ? plain(workload, path) : Aio.run(() -> aio(workload, path),
-                    RunOptions.defaults().withSigintHandling(false));
+            bytes[0] = impl.equals("plain")
+                    ? plain(workload, path)
+                    : Aio.run(() -> aio(workload, path), RunOptions.defaults().withSigintHandling(false));
             nanos = System.nanoTime() - t0;
         }
-        String name = impl.equals("plain") ? "Files.readAllBytes" : "aio4j " + Aio.run(() -> Aio.getRunningLoop()
-                .mode(), RunOptions.defaults().withSigintHandling(false));
-        new Report(name, workload, bytes[0]).put("value", nanos / 1e6).put("unit", "ms")
-                .put("mb_per_s", bytes[0] / 1e6 / (nanos / 1e9)).print();
+        String name = impl.equals("plain")
+                ? "Files.readAllBytes"
+                : "aio4j "
+                        + Aio.run(
+                                () -> Aio.getRunningLoop().mode(),
+                                RunOptions.defaults().withSigintHandling(false));
+        new Report(name, workload, bytes[0])
+                .put("value", nanos / 1e6)
+                .put("unit", "ms")
+                .put("mb_per_s", bytes[0] / 1e6 / (nanos / 1e9))
+                .print();
     }
 
     private static long aio(String workload, Path path) throws IOException {

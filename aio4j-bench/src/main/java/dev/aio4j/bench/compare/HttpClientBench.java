@@ -37,27 +37,31 @@ import java.util.concurrent.Executors;
  */
 public final class HttpClientBench {
 
-    private HttpClientBench() {
-    }
+    private HttpClientBench() {}
 
     public static void main(String[] args) throws Exception {
         switch (args.length > 0 ? args[0] : "") {
             case "server" -> server();
-            case "aio4j" -> report(Aio.run(() -> {
-                String impl = Aio.getRunningLoop().mode().equals("carrier") ? "aio4j HttpSession" : "aio4j HttpSession (portable)";
-                int n = Integer.parseInt(args[2]);
-                int c = Integer.parseInt(args[3]);
-                try (HttpSession session = HttpSession.builder().limit(c).build()) {
-                    aio4jRound(session, args[1], n / 5, c);
-                    long start = System.nanoTime();
-                    long[] latencies = aio4jRound(session, args[1], n, c);
-                    return new Result(impl, n, c, System.nanoTime() - start, latencies);
-                }
-            }));
+            case "aio4j" ->
+                report(Aio.run(() -> {
+                    String impl = Aio.getRunningLoop().mode().equals("carrier")
+                            ? "aio4j HttpSession"
+                            : "aio4j HttpSession (portable)";
+                    int n = Integer.parseInt(args[2]);
+                    int c = Integer.parseInt(args[3]);
+                    try (HttpSession session = HttpSession.builder().limit(c).build()) {
+                        aio4jRound(session, args[1], n / 5, c);
+                        long start = System.nanoTime();
+                        long[] latencies = aio4jRound(session, args[1], n, c);
+                        return new Result(impl, n, c, System.nanoTime() - start, latencies);
+                    }
+                }));
             case "threads" -> {
                 int n = Integer.parseInt(args[2]);
                 int c = Integer.parseInt(args[3]);
-                try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                try (HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build()) {
                     threadRound(client, args[1], n / 5, c);
                     long start = System.nanoTime();
                     long[] latencies = threadRound(client, args[1], n, c);
@@ -71,8 +75,7 @@ public final class HttpClientBench {
         }
     }
 
-    record Result(String impl, int n, int c, long nanos, long[] latencies) {
-    }
+    record Result(String impl, int n, int c, long nanos, long[] latencies) {}
 
     private static long[] aio4jRound(HttpSession session, String url, int n, int c) {
         long[] latencies = new long[n];

@@ -41,12 +41,16 @@ final class Report {
             sb.append('"').append(e.getKey()).append("\": ");
             Object v = e.getValue();
             if (v instanceof Number num) {
-                sb.append(v instanceof Double || v instanceof Float
-                        ? String.format(Locale.ROOT, "%.6g", num.doubleValue()) : num.toString());
+                sb.append(
+                        v instanceof Double || v instanceof Float
+                                ? String.format(Locale.ROOT, "%.6g", num.doubleValue())
+                                : num.toString());
             } else if (v instanceof Boolean) {
                 sb.append(v);
             } else {
-                sb.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                sb.append('"')
+                        .append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append('"');
             }
         }
         System.out.println(sb.append('}'));

@@ -15,22 +15,22 @@ public final class ThreadWorkloads {
 
     private static final String IMPL = "virtual threads";
 
-    private ThreadWorkloads() {
-    }
+    private ThreadWorkloads() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println(Report.usage("ThreadWorkloads"));
             System.exit(2);
         }
-        Report r = switch (args[0]) {
-            case "spawn" -> spawn(Report.arg(args, 1, 1_000_000));
-            case "switch" -> taskSwitch(Report.arg(args, 1, 1_000), Report.arg(args, 2, 1_000));
-            case "pingpong" -> pingPong(Report.arg(args, 1, 1_000_000));
-            case "timers" -> timers(Report.arg(args, 1, 100_000), Report.arg(args, 2, 100));
-            case "idle" -> idle(Report.arg(args, 1, 100_000));
-            default -> throw new IllegalArgumentException(Report.usage("ThreadWorkloads"));
-        };
+        Report r =
+                switch (args[0]) {
+                    case "spawn" -> spawn(Report.arg(args, 1, 1_000_000));
+                    case "switch" -> taskSwitch(Report.arg(args, 1, 1_000), Report.arg(args, 2, 1_000));
+                    case "pingpong" -> pingPong(Report.arg(args, 1, 1_000_000));
+                    case "timers" -> timers(Report.arg(args, 1, 100_000), Report.arg(args, 2, 100));
+                    case "idle" -> idle(Report.arg(args, 1, 100_000));
+                    default -> throw new IllegalArgumentException(Report.usage("ThreadWorkloads"));
+                };
         r.print();
     }
 
@@ -45,13 +45,16 @@ public final class ThreadWorkloads {
         }
         java.util.Arrays.sort(took);
         long median = took[rounds / 2];
-        return new Report(IMPL, "spawn", n).put("value", (double) median / n).put("unit", "ns/task")
-                .put("rounds", rounds).put("seconds", median / 1e9);
+        return new Report(IMPL, "spawn", n)
+                .put("value", (double) median / n)
+                .put("unit", "ns/task")
+                .put("rounds", rounds)
+                .put("seconds", median / 1e9);
     }
 
     private static void spawnRound(int n) throws InterruptedException {
         Thread[] ts = new Thread[n];
-        Runnable nothing = () -> { };
+        Runnable nothing = () -> {};
         for (int i = 0; i < n; i++) {
             ts[i] = Thread.ofVirtual().start(nothing);
         }
@@ -66,8 +69,12 @@ public final class ThreadWorkloads {
         switchRound((int) tasks, (int) yields);
         long took = System.nanoTime() - t0;
         long switches = tasks * yields;
-        return new Report(IMPL, "switch", switches).put("tasks", tasks).put("yields", yields)
-                .put("value", (double) took / switches).put("unit", "ns/switch").put("seconds", took / 1e9);
+        return new Report(IMPL, "switch", switches)
+                .put("tasks", tasks)
+                .put("yields", yields)
+                .put("value", (double) took / switches)
+                .put("unit", "ns/switch")
+                .put("seconds", took / 1e9);
     }
 
     private static void switchRound(int tasks, int yields) throws InterruptedException {
@@ -89,8 +96,11 @@ public final class ThreadWorkloads {
         long t0 = System.nanoTime();
         pingPongRound((int) n);
         long took = System.nanoTime() - t0;
-        return new Report(IMPL, "pingpong", n).put("via", "ArrayBlockingQueue").put("value", (double) took / n)
-                .put("unit", "ns/round trip").put("seconds", took / 1e9);
+        return new Report(IMPL, "pingpong", n)
+                .put("via", "ArrayBlockingQueue")
+                .put("value", (double) took / n)
+                .put("unit", "ns/round trip")
+                .put("seconds", took / 1e9);
     }
 
     private static void pingPongRound(int n) throws InterruptedException {
@@ -137,8 +147,11 @@ public final class ThreadWorkloads {
         }
         long[] late = new long[(int) n];
         long[] result = timersRound((int) n, maxMs, late);
-        Report r = new Report(IMPL, "timers", n).put("value", (result[0] - result[1]) / 1e6)
-                .put("unit", "ms over ideal").put("seconds", result[0] / 1e9).put("ideal_ms", result[1] / 1e6);
+        Report r = new Report(IMPL, "timers", n)
+                .put("value", (result[0] - result[1]) / 1e6)
+                .put("unit", "ms over ideal")
+                .put("seconds", result[0] / 1e9)
+                .put("ideal_ms", result[1] / 1e6);
         Report.putLateness(r, late);
         return r;
     }
@@ -203,8 +216,11 @@ public final class ThreadWorkloads {
         if (measure) {
             long heap1 = Report.heapUsedAfterGc();
             long rss1 = Report.rssBytes();
-            r = new Report(IMPL, "idle", n).put("value", (double) (rss1 - rss0) / n).put("unit", "bytes/task")
-                    .put("heap_per_task", (double) (heap1 - heap0) / n).put("rss_mb", rss1 / 1048576.0);
+            r = new Report(IMPL, "idle", n)
+                    .put("value", (double) (rss1 - rss0) / n)
+                    .put("unit", "bytes/task")
+                    .put("heap_per_task", (double) (heap1 - heap0) / n)
+                    .put("rss_mb", rss1 / 1048576.0);
         }
         event.countDown();
         for (Thread t : ts) {

@@ -32,8 +32,7 @@ import javax.management.remote.JMXServiceURL;
  */
 public final class TaskTreeTool {
 
-    private TaskTreeTool() {
-    }
+    private TaskTreeTool() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -43,8 +42,10 @@ public final class TaskTreeTool {
     // The JMX address comes from the local JVM's own management agent (attach API), not from user input.
     @SuppressWarnings("BanJNDI")
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 2 || !(args[0].equals("ps") || args[0].equals("pstree"))
-                || (args.length == 3 && !args[2].equals("--stacks")) || args.length > 3) {
+        if (args.length < 2
+                || !(args[0].equals("ps") || args[0].equals("pstree"))
+                || (args.length == 3 && !args[2].equals("--stacks"))
+                || args.length > 3) {
             err.println("usage: aio4j ps PID | aio4j pstree PID [--stacks]");
             return 2;
         }
@@ -64,7 +65,8 @@ public final class TaskTreeTool {
         }
         try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
             MBeanServerConnection server = connector.getMBeanServerConnection();
-            Set<ObjectName> loops = new TreeSet<>(server.queryNames(new ObjectName("dev.aio4j:type=EventLoop,*"), null));
+            Set<ObjectName> loops =
+                    new TreeSet<>(server.queryNames(new ObjectName("dev.aio4j:type=EventLoop,*"), null));
             if (loops.isEmpty()) {
                 err.println("aio4j " + args[0] + ": process " + pid + " has no aio4j event loop that has run"
                         + " (or runs with -Daio4j.jmx=false)");

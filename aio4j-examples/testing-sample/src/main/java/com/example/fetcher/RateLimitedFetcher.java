@@ -36,7 +36,8 @@ public final class RateLimitedFetcher {
 
     public RateLimitedFetcher(Source source, int perSecond, int concurrency, Duration timeout) {
         if (perSecond <= 0 || concurrency <= 0) {
-            throw new IllegalArgumentException("perSecond and concurrency must be > 0: " + perSecond + ", " + concurrency);
+            throw new IllegalArgumentException(
+                    "perSecond and concurrency must be > 0: " + perSecond + ", " + concurrency);
         }
         this.source = source;
         this.spacing = Duration.ofSeconds(1).dividedBy(perSecond);

@@ -50,8 +50,10 @@ public final class KeyValueServer implements AutoCloseable {
                 data.put(parts[1], parts[2]);
                 yield "OK";
             }
-            case "GET" -> parts.length < 2 ? "ERROR usage: GET key"
-                    : data.containsKey(parts[1]) ? "VALUE " + data.get(parts[1]) : "NONE";
+            case "GET" ->
+                parts.length < 2
+                        ? "ERROR usage: GET key"
+                        : data.containsKey(parts[1]) ? "VALUE " + data.get(parts[1]) : "NONE";
             default -> "ERROR unknown command: " + parts[0];
         };
     }

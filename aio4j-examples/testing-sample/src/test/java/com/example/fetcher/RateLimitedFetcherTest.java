@@ -26,29 +26,44 @@ class RateLimitedFetcherTest {
     @Test
     void startsAtMostTheAllowedNumberOfRequestsPerSecond(TestClock clock) {
         List<Duration> starts = new ArrayList<>();
-        RateLimitedFetcher fetcher = new RateLimitedFetcher(url -> {
-            starts.add(clock.elapsed());
-            return "body of " + url;
-        }, 2, 10, Duration.ofSeconds(5));
+        RateLimitedFetcher fetcher = new RateLimitedFetcher(
+                url -> {
+                    starts.add(clock.elapsed());
+                    return "body of " + url;
+                },
+                2,
+                10,
+                Duration.ofSeconds(5));
 
         List<RateLimitedFetcher.Result> results = fetcher.fetchAll(urls(6));
 
         assertEquals(6, results.size());
         assertTrue(results.stream().allMatch(RateLimitedFetcher.Result::ok));
-        assertEquals(List.of(Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(1500),
-                Duration.ofSeconds(2), Duration.ofMillis(2500)), starts);
+        assertEquals(
+                List.of(
+                        Duration.ZERO,
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(1500),
+                        Duration.ofSeconds(2),
+                        Duration.ofMillis(2500)),
+                starts);
     }
 
     @Test
     void neverRunsMoreThanTheConcurrencyLimitAtOnce() {
         int[] running = {0, 0};
-        RateLimitedFetcher fetcher = new RateLimitedFetcher(url -> {
-            running[0]++;
-            running[1] = Math.max(running[1], running[0]);
-            Aio.sleep(Duration.ofSeconds(3)); // a slow server
-            running[0]--;
-            return "ok";
-        }, 100, 3, Duration.ofSeconds(10));
+        RateLimitedFetcher fetcher = new RateLimitedFetcher(
+                url -> {
+                    running[0]++;
+                    running[1] = Math.max(running[1], running[0]);
+                    Aio.sleep(Duration.ofSeconds(3)); // a slow server
+                    running[0]--;
+                    return "ok";
+                },
+                100,
+                3,
+                Duration.ofSeconds(10));
 
         fetcher.fetchAll(urls(20));
 
@@ -57,10 +72,14 @@ class RateLimitedFetcherTest {
 
     @Test
     void aSlowSourceTimesOutInVirtualTime(TestClock clock) {
-        RateLimitedFetcher fetcher = new RateLimitedFetcher(url -> {
-            Aio.sleep(url.endsWith("/1") ? Duration.ofHours(1) : Duration.ofMillis(10));
-            return "ok";
-        }, 10, 10, Duration.ofSeconds(30));
+        RateLimitedFetcher fetcher = new RateLimitedFetcher(
+                url -> {
+                    Aio.sleep(url.endsWith("/1") ? Duration.ofHours(1) : Duration.ofMillis(10));
+                    return "ok";
+                },
+                10,
+                10,
+                Duration.ofSeconds(30));
 
         List<RateLimitedFetcher.Result> results = fetcher.fetchAll(urls(3));
 

@@ -35,11 +35,13 @@ class LeakIsCaughtTest {
 
         @Test
         void a_forgetsAHeartbeatTask() {
-            Aio.createTask(() -> {
-                while (true) {
-                    Aio.sleep(Duration.ofSeconds(1));
-                }
-            }, "heartbeat");
+            Aio.createTask(
+                    () -> {
+                        while (true) {
+                            Aio.sleep(Duration.ofSeconds(1));
+                        }
+                    },
+                    "heartbeat");
         }
 
         @Test
@@ -67,8 +69,11 @@ class LeakIsCaughtTest {
             EngineTestKit.engine("junit-jupiter")
                     .selectors(DiscoverySelectors.selectClass(Forgetful.class))
                     .execute()
-                    .testEvents().finished().stream()
-                    .forEach(e -> outcomes.put(e.getTestDescriptor().getDisplayName(),
+                    .testEvents()
+                    .finished()
+                    .stream()
+                    .forEach(e -> outcomes.put(
+                            e.getTestDescriptor().getDisplayName(),
                             e.getRequiredPayload(TestExecutionResult.class).getThrowable()));
         } finally {
             System.clearProperty("sample.runLeakyTests");

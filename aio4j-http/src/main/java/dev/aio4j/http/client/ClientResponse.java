@@ -46,8 +46,16 @@ public final class ClientResponse implements AutoCloseable {
     private final ConnectionLimiter.Slot slot;
     private boolean closed;
 
-    ClientResponse(String method, URI url, int status, HttpHeaders headers, HttpClient.Version version,
-            List<ClientResponse> history, BodyBridge bridge, ExchangeTimer timer, JsonCodec codec,
+    ClientResponse(
+            String method,
+            URI url,
+            int status,
+            HttpHeaders headers,
+            HttpClient.Version version,
+            List<ClientResponse> history,
+            BodyBridge bridge,
+            ExchangeTimer timer,
+            JsonCodec codec,
             ConnectionLimiter.Slot slot) {
         this.method = method;
         this.url = url;
@@ -110,7 +118,8 @@ public final class ClientResponse implements AutoCloseable {
             String p = param.trim();
             if (p.regionMatches(true, 0, "charset=", 0, 8)) {
                 try {
-                    return Optional.of(Charset.forName(p.substring(8).replace("\"", "").trim()));
+                    return Optional.of(
+                            Charset.forName(p.substring(8).replace("\"", "").trim()));
                 } catch (IllegalArgumentException unknown) {
                     return Optional.empty();
                 }
@@ -178,7 +187,8 @@ public final class ClientResponse implements AutoCloseable {
     public <T> T json(Class<T> type) {
         if (codec == null) {
             close();
-            throw new IllegalStateException("json() needs a JsonCodec: set one with HttpSession.builder().jsonCodec(...)");
+            throw new IllegalStateException(
+                    "json() needs a JsonCodec: set one with HttpSession.builder().jsonCodec(...)");
         }
         String text = new String(bytes(), charset().orElse(StandardCharsets.UTF_8));
         try {

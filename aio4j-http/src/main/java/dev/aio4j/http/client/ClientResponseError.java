@@ -30,7 +30,10 @@ public class ClientResponseError extends ClientError {
     }
 
     ClientResponseError(ClientResponse response) {
-        this(response.status(), response.method(), response.url(),
+        this(
+                response.status(),
+                response.method(),
+                response.url(),
                 response.status() + " " + Statuses.reason(response.status()) + ", " + response.method() + " "
                         + response.url());
     }

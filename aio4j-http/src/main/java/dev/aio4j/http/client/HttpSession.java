@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -307,8 +306,14 @@ public final class HttpSession implements AutoCloseable {
      * One hop: a slot (unless {@code carried} over from a redirect), the request, the headers.
      * The slot is released here if this fails; else the caller gets it with the response.
      */
-    private ClientResponse exchange(String method, URI uri, Map<String, String> headers, RequestBody body,
-            ExchangeTimer timer, List<ClientResponse> history, ConnectionLimiter.Slot carried) {
+    private ClientResponse exchange(
+            String method,
+            URI uri,
+            Map<String, String> headers,
+            RequestBody body,
+            ExchangeTimer timer,
+            List<ClientResponse> history,
+            ConnectionLimiter.Slot carried) {
         ConnectionLimiter.Slot slot = carried;
         if (slot == null) {
             long queuedAt = System.nanoTime();
@@ -325,8 +330,17 @@ public final class HttpSession implements AutoCloseable {
             sent = client.sendAsync(request, info -> bridge.start(info, autoDecompress));
             CompletableFuture<HttpResponse<BodyBridge>> view = sent.thenApply(Function.identity());
             HttpResponse<BodyBridge> r = timer.run(() -> Aio.await(view));
-            return new ClientResponse(method, r.uri(), r.statusCode(), r.headers(), r.version(), history, r.body(), timer,
-                    jsonCodec, held);
+            return new ClientResponse(
+                    method,
+                    r.uri(),
+                    r.statusCode(),
+                    r.headers(),
+                    r.version(),
+                    history,
+                    r.body(),
+                    timer,
+                    jsonCodec,
+                    held);
         } catch (Throwable e) {
             if (sent != null) {
                 sent.cancel(true); // Aio.await cancelled only the view: this cancels the exchange
@@ -358,13 +372,17 @@ public final class HttpSession implements AutoCloseable {
             return (RuntimeException) e;
         }
         if (e instanceof HttpConnectTimeoutException) {
-            return new ClientTimeoutError(ClientTimeoutError.Kind.CONNECT, uri, "connecting to " + uri + " timed out", e);
+            return new ClientTimeoutError(
+                    ClientTimeoutError.Kind.CONNECT, uri, "connecting to " + uri + " timed out", e);
         }
         if (e instanceof HttpTimeoutException) {
-            return new ClientTimeoutError(ClientTimeoutError.Kind.SOCK_READ, uri, "request to " + uri + " timed out", e);
+            return new ClientTimeoutError(
+                    ClientTimeoutError.Kind.SOCK_READ, uri, "request to " + uri + " timed out", e);
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof UnresolvedAddressException
+            if (c instanceof ConnectException
+                    || c instanceof UnknownHostException
+                    || c instanceof UnresolvedAddressException
                     || c instanceof javax.net.ssl.SSLHandshakeException) {
                 return new ClientConnectorError(uri, c);
             }
@@ -401,8 +419,7 @@ public final class HttpSession implements AutoCloseable {
         private SSLContext sslContext;
         private Executor executor;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The most requests in flight at once, all hosts together (default 100; 0: no limit).

@@ -52,8 +52,8 @@ public final class RequestBody {
 
     /** {@code fields} as {@code application/x-www-form-urlencoded} (values through {@code String.valueOf}). */
     public static RequestBody form(Map<String, ?> fields) {
-        return new RequestBody("application/x-www-form-urlencoded", Urls.form(fields).getBytes(StandardCharsets.UTF_8), null,
-                null);
+        return new RequestBody(
+                "application/x-www-form-urlencoded", Urls.form(fields).getBytes(StandardCharsets.UTF_8), null, null);
     }
 
     /**
@@ -61,7 +61,10 @@ public final class RequestBody {
      * again on a 307 or 308 redirect, so it must be able to publish twice.
      */
     public static RequestBody publisher(HttpRequest.BodyPublisher publisher, String contentType) {
-        return new RequestBody(Objects.requireNonNull(contentType, "contentType"), null, null,
+        return new RequestBody(
+                Objects.requireNonNull(contentType, "contentType"),
+                null,
+                null,
                 Objects.requireNonNull(publisher, "publisher"));
     }
 
@@ -76,7 +79,8 @@ public final class RequestBody {
             return this;
         }
         if (codec == null) {
-            throw new IllegalStateException("a JSON body needs a JsonCodec: set one with HttpSession.builder().jsonCodec(...)");
+            throw new IllegalStateException(
+                    "a JSON body needs a JsonCodec: set one with HttpSession.builder().jsonCodec(...)");
         }
         String text;
         try {
@@ -94,7 +98,9 @@ public final class RequestBody {
     }
 
     /** Stands for a JSON {@code null}: a null field means "not JSON". */
-    private enum JsonNull { INSTANCE }
+    private enum JsonNull {
+        INSTANCE
+    }
 
     @Override
     public String toString() {

@@ -13,8 +13,11 @@ public final class TooManyRedirects extends ClientResponseError {
     private final int maxRedirects;
 
     public TooManyRedirects(int status, String method, URI url, int maxRedirects) {
-        super(status, method, url, "more than " + maxRedirects + " redirects, the last " + status + " from " + method
-                + " " + url);
+        super(
+                status,
+                method,
+                url,
+                "more than " + maxRedirects + " redirects, the last " + status + " from " + method + " " + url);
         this.maxRedirects = maxRedirects;
     }
 

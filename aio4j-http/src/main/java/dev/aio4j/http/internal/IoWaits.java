@@ -11,8 +11,7 @@ import java.util.concurrent.CompletionException;
  * back wrapped in a CompletionException; these put the IOException back.
  */
 public final class IoWaits {
-    private IoWaits() {
-    }
+    private IoWaits() {}
 
     /** An I/O body that returns a value. */
     @FunctionalInterface

@@ -148,7 +148,8 @@ public final class PerMessageDeflate {
             return -1;
         }
         try {
-            int n = Integer.parseInt(v.startsWith("\"") && v.endsWith("\"") && v.length() > 1 ? v.substring(1, v.length() - 1) : v);
+            int n = Integer.parseInt(
+                    v.startsWith("\"") && v.endsWith("\"") && v.length() > 1 ? v.substring(1, v.length() - 1) : v);
             return n >= 8 && n <= 15 ? n : -1;
         } catch (NumberFormatException e) {
             return -1;
@@ -164,8 +165,13 @@ public final class PerMessageDeflate {
                 return null;
             }
             int eq = p.indexOf('=');
-            out.add(eq < 0 ? new String[] {p.toLowerCase(Locale.ROOT), null}
-                    : new String[] {p.substring(0, eq).trim().toLowerCase(Locale.ROOT), p.substring(eq + 1).trim()});
+            out.add(
+                    eq < 0
+                            ? new String[] {p.toLowerCase(Locale.ROOT), null}
+                            : new String[] {
+                                p.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                                p.substring(eq + 1).trim()
+                            });
         }
         return out.isEmpty() ? null : out;
     }
@@ -187,7 +193,11 @@ public final class PerMessageDeflate {
         }
         byte[] all = out.toByteArray();
         int len = all.length;
-        if (len >= 4 && all[len - 4] == 0 && all[len - 3] == 0 && all[len - 2] == (byte) 0xff && all[len - 1] == (byte) 0xff) {
+        if (len >= 4
+                && all[len - 4] == 0
+                && all[len - 3] == 0
+                && all[len - 2] == (byte) 0xff
+                && all[len - 1] == (byte) 0xff) {
             len -= 4;
         }
         return java.util.Arrays.copyOf(all, len);

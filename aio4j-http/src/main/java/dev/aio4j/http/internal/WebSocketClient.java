@@ -4,8 +4,8 @@ import dev.aio4j.http.Headers;
 import dev.aio4j.http.websocket.WebSocket;
 import dev.aio4j.http.websocket.WebSocketHandshakeError;
 import dev.aio4j.http.websocket.WebSocketOptions;
-import dev.aio4j.net.Connection;
 import dev.aio4j.net.ConnectOptions;
+import dev.aio4j.net.Connection;
 import dev.aio4j.net.Net;
 import java.io.IOException;
 import java.net.URI;
@@ -29,8 +29,7 @@ import org.eclipse.jetty.http.HttpVersion;
  * upgrade request, its response head parsed by Jetty's HttpParser, then the checks on it.
  */
 public final class WebSocketClient {
-    private WebSocketClient() {
-    }
+    private WebSocketClient() {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_RESPONSE_HEAD = 16 * 1024;
@@ -69,14 +68,23 @@ public final class WebSocketClient {
             RANDOM.nextBytes(nonce);
             String key = Base64.getEncoder().encodeToString(nonce);
             boolean defaultPort = port == (tls ? 443 : 80);
-            StringBuilder req = new StringBuilder(256).append("GET ").append(path).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(host.contains(":") ? "[" + host + "]" : host)
-                    .append(defaultPort ? "" : ":" + port).append("\r\n")
+            StringBuilder req = new StringBuilder(256)
+                    .append("GET ")
+                    .append(path)
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: ")
+                    .append(host.contains(":") ? "[" + host + "]" : host)
+                    .append(defaultPort ? "" : ":" + port)
+                    .append("\r\n")
                     .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-                    .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                    .append("Sec-WebSocket-Key: ")
+                    .append(key)
+                    .append("\r\n")
                     .append("Sec-WebSocket-Version: 13\r\n");
             if (options.compress()) {
-                req.append("Sec-WebSocket-Extensions: ").append(PerMessageDeflate.clientOffer()).append("\r\n");
+                req.append("Sec-WebSocket-Extensions: ")
+                        .append(PerMessageDeflate.clientOffer())
+                        .append("\r\n");
             }
             Headers extra = new Headers();
             for (Map.Entry<String, String> h : options.headers().entrySet()) {
@@ -86,22 +94,29 @@ public final class WebSocketClient {
             wire.send(req.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
             ResponseHead head = readHead(wire);
             if (head.status != 101) {
-                throw new WebSocketHandshakeError(head.status, "the server answered " + head.status + " " + head.reason
-                        + " to the WebSocket upgrade of " + uri);
+                throw new WebSocketHandshakeError(
+                        head.status,
+                        "the server answered " + head.status + " " + head.reason + " to the WebSocket upgrade of "
+                                + uri);
             }
-            if (!head.headers.containsToken("Upgrade", "websocket") || !head.headers.containsToken("Connection", "upgrade")) {
-                throw new WebSocketHandshakeError(101, "101 without Upgrade: websocket and Connection: Upgrade from " + uri);
+            if (!head.headers.containsToken("Upgrade", "websocket")
+                    || !head.headers.containsToken("Connection", "upgrade")) {
+                throw new WebSocketHandshakeError(
+                        101, "101 without Upgrade: websocket and Connection: Upgrade from " + uri);
             }
-            if (!WebSocketImpl.acceptKey(key).equals(head.headers.get("Sec-WebSocket-Accept", "").trim())) {
+            if (!WebSocketImpl.acceptKey(key)
+                    .equals(head.headers.get("Sec-WebSocket-Accept", "").trim())) {
                 throw new WebSocketHandshakeError(101, "wrong Sec-WebSocket-Accept from " + uri);
             }
             List<String> extensions = head.headers.getAll("Sec-WebSocket-Extensions");
             PerMessageDeflate deflate = null;
             if (!extensions.isEmpty()) {
-                String why = !options.compress() || extensions.size() > 1 ? "an extension that was not offered"
+                String why = !options.compress() || extensions.size() > 1
+                        ? "an extension that was not offered"
                         : PerMessageDeflate.clientCheck(extensions.get(0));
                 if (why != null) {
-                    throw new WebSocketHandshakeError(101, "the server chose " + why + " (" + extensions + ") on " + uri);
+                    throw new WebSocketHandshakeError(
+                            101, "the server chose " + why + " (" + extensions + ") on " + uri);
                 }
                 deflate = new PerMessageDeflate();
             }

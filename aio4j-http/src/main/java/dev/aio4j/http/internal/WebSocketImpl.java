@@ -44,7 +44,11 @@ import java.util.SplittableRandom;
  */
 public final class WebSocketImpl implements WebSocket {
 
-    enum State { OPEN, CLOSING, CLOSED }
+    enum State {
+        OPEN,
+        CLOSING,
+        CLOSED
+    }
 
     private static final System.Logger LOG = System.getLogger("dev.aio4j.http.websocket");
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -170,8 +174,11 @@ public final class WebSocketImpl implements WebSocket {
             long len = head[1] & 0x7f;
             boolean compressed = rsv == 0x40 && deflate != null && (opcode == TEXT || opcode == BINARY);
             if (rsv != 0 && !compressed) {
-                throw fail(1002, deflate == null ? "reserved bits set without an extension"
-                        : "reserved bits set on a frame that cannot be compressed");
+                throw fail(
+                        1002,
+                        deflate == null
+                                ? "reserved bits set without an extension"
+                                : "reserved bits set on a frame that cannot be compressed");
             }
             if (masked == client) {
                 throw fail(1002, client ? "the server masked a frame" : "the client sent an unmasked frame");
@@ -281,8 +288,11 @@ public final class WebSocketImpl implements WebSocket {
 
     private static boolean validUtf8(byte[] b) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b));
             return true;
         } catch (CharacterCodingException e) {
             return false;

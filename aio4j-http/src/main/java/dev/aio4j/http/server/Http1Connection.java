@@ -49,7 +49,12 @@ import java.time.Duration;
  */
 final class Http1Connection {
 
-    enum State { IDLE, HEAD, ACTIVE, CLOSED }
+    enum State {
+        IDLE,
+        HEAD,
+        ACTIVE,
+        CLOSED
+    }
 
     private static final System.Logger LOG = System.getLogger("dev.aio4j.http.server");
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -180,7 +185,8 @@ final class Http1Connection {
             sendError(413, "the body is larger than " + options.maxBodyBytes() + " bytes");
             return false;
         }
-        expectContinue = request.version().equals("HTTP/1.1") && !parser.complete
+        expectContinue = request.version().equals("HTTP/1.1")
+                && !parser.complete
                 && request.headers().containsToken("Expect", "100-continue");
         Task<Boolean> exchange = Aio.createTask(() -> exchange(request));
         try {

@@ -54,7 +54,11 @@ import java.util.Set;
 public final class HttpServer implements AutoCloseable {
 
     /** The server's lifecycle; see the class notes. */
-    public enum State { SERVING, DRAINING, CLOSED }
+    public enum State {
+        SERVING,
+        DRAINING,
+        CLOSED
+    }
 
     /** How long cancelled connection tasks get to finish before their sockets are aborted. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(1);
@@ -68,15 +72,19 @@ public final class HttpServer implements AutoCloseable {
     private HttpServer(Handler handler, String host, int port, HttpServerOptions options) throws IOException {
         this.options = options;
         this.loop = Aio.getRunningLoop();
-        this.server = Net.startServer((reader, writer) -> {
-            Http1Connection c = new Http1Connection(this, handler, reader, writer);
-            if (state != State.SERVING) {
-                writer.close();
-                return;
-            }
-            connections.add(c);
-            c.serve();
-        }, host, port, options.net());
+        this.server = Net.startServer(
+                (reader, writer) -> {
+                    Http1Connection c = new Http1Connection(this, handler, reader, writer);
+                    if (state != State.SERVING) {
+                        writer.close();
+                        return;
+                    }
+                    connections.add(c);
+                    c.serve();
+                },
+                host,
+                port,
+                options.net());
     }
 
     /** {@link #start(Handler, String, int, HttpServerOptions)} with the defaults. */

@@ -22,8 +22,15 @@ import java.util.Objects;
  *     at INFO (false)
  * @param net the listening socket's options: TLS ({@link ServerOptions#withSsl}), backlog, ...
  */
-public record HttpServerOptions(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaderCount, long maxBodyBytes,
-        Duration headerTimeout, Duration keepAliveTimeout, Duration bodyReadTimeout, boolean accessLog,
+public record HttpServerOptions(
+        int maxRequestLineBytes,
+        int maxHeaderBytes,
+        int maxHeaderCount,
+        long maxBodyBytes,
+        Duration headerTimeout,
+        Duration keepAliveTimeout,
+        Duration bodyReadTimeout,
+        boolean accessLog,
         ServerOptions net) {
 
     public HttpServerOptions {
@@ -52,52 +59,132 @@ public record HttpServerOptions(int maxRequestLineBytes, int maxHeaderBytes, int
 
     /** The defaults listed above. */
     public static HttpServerOptions defaults() {
-        return new HttpServerOptions(8 * 1024, 16 * 1024, 100, 1024 * 1024, Duration.ofSeconds(10),
-                Duration.ofSeconds(75), Duration.ofSeconds(60), false, ServerOptions.defaults());
+        return new HttpServerOptions(
+                8 * 1024,
+                16 * 1024,
+                100,
+                1024 * 1024,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(75),
+                Duration.ofSeconds(60),
+                false,
+                ServerOptions.defaults());
     }
 
     public HttpServerOptions withMaxRequestLineBytes(int v) {
-        return new HttpServerOptions(v, maxHeaderBytes, maxHeaderCount, maxBodyBytes, headerTimeout, keepAliveTimeout,
-                bodyReadTimeout, accessLog, net);
+        return new HttpServerOptions(
+                v,
+                maxHeaderBytes,
+                maxHeaderCount,
+                maxBodyBytes,
+                headerTimeout,
+                keepAliveTimeout,
+                bodyReadTimeout,
+                accessLog,
+                net);
     }
 
     public HttpServerOptions withMaxHeaderBytes(int v) {
-        return new HttpServerOptions(maxRequestLineBytes, v, maxHeaderCount, maxBodyBytes, headerTimeout,
-                keepAliveTimeout, bodyReadTimeout, accessLog, net);
+        return new HttpServerOptions(
+                maxRequestLineBytes,
+                v,
+                maxHeaderCount,
+                maxBodyBytes,
+                headerTimeout,
+                keepAliveTimeout,
+                bodyReadTimeout,
+                accessLog,
+                net);
     }
 
     public HttpServerOptions withMaxHeaderCount(int v) {
-        return new HttpServerOptions(maxRequestLineBytes, maxHeaderBytes, v, maxBodyBytes, headerTimeout,
-                keepAliveTimeout, bodyReadTimeout, accessLog, net);
+        return new HttpServerOptions(
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                v,
+                maxBodyBytes,
+                headerTimeout,
+                keepAliveTimeout,
+                bodyReadTimeout,
+                accessLog,
+                net);
     }
 
     public HttpServerOptions withMaxBodyBytes(long v) {
-        return new HttpServerOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, v, headerTimeout,
-                keepAliveTimeout, bodyReadTimeout, accessLog, net);
+        return new HttpServerOptions(
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaderCount,
+                v,
+                headerTimeout,
+                keepAliveTimeout,
+                bodyReadTimeout,
+                accessLog,
+                net);
     }
 
     public HttpServerOptions withHeaderTimeout(Duration v) {
-        return new HttpServerOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, v,
-                keepAliveTimeout, bodyReadTimeout, accessLog, net);
+        return new HttpServerOptions(
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaderCount,
+                maxBodyBytes,
+                v,
+                keepAliveTimeout,
+                bodyReadTimeout,
+                accessLog,
+                net);
     }
 
     public HttpServerOptions withKeepAliveTimeout(Duration v) {
-        return new HttpServerOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, headerTimeout,
-                v, bodyReadTimeout, accessLog, net);
+        return new HttpServerOptions(
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaderCount,
+                maxBodyBytes,
+                headerTimeout,
+                v,
+                bodyReadTimeout,
+                accessLog,
+                net);
     }
 
     public HttpServerOptions withBodyReadTimeout(Duration v) {
-        return new HttpServerOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, headerTimeout,
-                keepAliveTimeout, v, accessLog, net);
+        return new HttpServerOptions(
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaderCount,
+                maxBodyBytes,
+                headerTimeout,
+                keepAliveTimeout,
+                v,
+                accessLog,
+                net);
     }
 
     public HttpServerOptions withAccessLog(boolean v) {
-        return new HttpServerOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, headerTimeout,
-                keepAliveTimeout, bodyReadTimeout, v, net);
+        return new HttpServerOptions(
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaderCount,
+                maxBodyBytes,
+                headerTimeout,
+                keepAliveTimeout,
+                bodyReadTimeout,
+                v,
+                net);
     }
 
     public HttpServerOptions withNet(ServerOptions v) {
-        return new HttpServerOptions(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes, headerTimeout,
-                keepAliveTimeout, bodyReadTimeout, accessLog, v);
+        return new HttpServerOptions(
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaderCount,
+                maxBodyBytes,
+                headerTimeout,
+                keepAliveTimeout,
+                bodyReadTimeout,
+                accessLog,
+                v);
     }
 }

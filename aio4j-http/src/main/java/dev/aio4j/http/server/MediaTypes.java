@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Content types of static files, by extension. */
 final class MediaTypes {
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),

@@ -46,7 +46,12 @@ public final class Request {
     private Map<String, String> pathParams = Map.of();
     private boolean bodyTaken;
 
-    Request(String method, String target, String version, Headers headers, InetSocketAddress remoteAddress,
+    Request(
+            String method,
+            String target,
+            String version,
+            Headers headers,
+            InetSocketAddress remoteAddress,
             BodySource body) {
         this.method = method;
         this.target = target;
@@ -193,7 +198,9 @@ public final class Request {
     public Map<String, List<String>> form() throws IOException {
         String type = headers.get("Content-Type", "");
         if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            throw new HttpError(415, "expected application/x-www-form-urlencoded, got " + (type.isEmpty() ? "no Content-Type" : type));
+            throw new HttpError(
+                    415,
+                    "expected application/x-www-form-urlencoded, got " + (type.isEmpty() ? "no Content-Type" : type));
         }
         return parseForm(text());
     }

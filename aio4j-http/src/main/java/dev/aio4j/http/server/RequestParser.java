@@ -47,8 +47,8 @@ final class RequestParser implements HttpParser.RequestHandler {
 
     RequestParser(HttpServerOptions options) {
         this.options = options;
-        this.parser = new HttpParser(this, options.maxRequestLineBytes() + options.maxHeaderBytes(),
-                HttpCompliance.STRICT);
+        this.parser =
+                new HttpParser(this, options.maxRequestLineBytes() + options.maxHeaderBytes(), HttpCompliance.STRICT);
         reset();
     }
 

@@ -28,24 +28,19 @@ import java.util.Objects;
 public final class Response {
 
     /** A response body. */
-    public sealed interface Body permits Bytes, Stream, File, Upgrade {
-    }
+    public sealed interface Body permits Bytes, Stream, File, Upgrade {}
 
     /** A body held in memory. */
-    public record Bytes(byte[] data) implements Body {
-    }
+    public record Bytes(byte[] data) implements Body {}
 
     /** A body written by {@code writer}; {@code length} is -1 when unknown (chunked). */
-    public record Stream(BodyWriter writer, long length) implements Body {
-    }
+    public record Stream(BodyWriter writer, long length) implements Body {}
 
     /** The contents of a file, read off the loop. */
-    public record File(Path path) implements Body {
-    }
+    public record File(Path path) implements Body {}
 
     /** A WebSocket upgrade: after the 101 answer the connection belongs to {@code handler}. */
-    public record Upgrade(WebSocketHandler handler, WebSocketOptions options) implements Body {
-    }
+    public record Upgrade(WebSocketHandler handler, WebSocketOptions options) implements Body {}
 
     private static final byte[] NO_BYTES = new byte[0];
 
@@ -118,7 +113,10 @@ public final class Response {
      */
     public static Response file(Path path) {
         Response r = new Response(200, new File(Objects.requireNonNull(path, "path")));
-        r.headers.set("Content-Type", MediaTypes.guess(path.getFileName() == null ? "" : path.getFileName().toString()));
+        r.headers.set(
+                "Content-Type",
+                MediaTypes.guess(
+                        path.getFileName() == null ? "" : path.getFileName().toString()));
         return r;
     }
 
@@ -174,6 +172,7 @@ public final class Response {
 
     @Override
     public String toString() {
-        return "Response[" + status + " " + HttpStatus.reason(status) + ", " + body.getClass().getSimpleName() + "]";
+        return "Response[" + status + " " + HttpStatus.reason(status) + ", "
+                + body.getClass().getSimpleName() + "]";
     }
 }

@@ -23,12 +23,10 @@ import java.time.format.DateTimeFormatter;
  * waiting for the client whenever the write buffer is full (back-pressure).
  */
 final class ResponseSender {
-    private ResponseSender() {
-    }
+    private ResponseSender() {}
 
     /** What was sent: for the access log and the connection's next step. */
-    record Result(int status, long bodyBytes, boolean keepAlive, Runnable upgrade) {
-    }
+    record Result(int status, long bodyBytes, boolean keepAlive, Runnable upgrade) {}
 
     private static final System.Logger LOG = System.getLogger("dev.aio4j.http.server");
     private static final int FILE_CHUNK = 64 * 1024;
@@ -77,7 +75,10 @@ final class ResponseSender {
                     abort(wire);
                     throw e;
                 } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "the body writer failed for " + request + "; connection aborted", e);
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "the body writer failed for " + request + "; connection aborted",
+                            e);
                     abort(wire);
                     return new Result(status, out.count, false, null);
                 }
@@ -87,26 +88,37 @@ final class ResponseSender {
                 return sendFile(wire, request, response, f, keepAlive, head, http10);
             }
             case Response.Upgrade u -> {
-                String accept = WebSocketImpl.acceptKey(request.header("Sec-WebSocket-Key").trim());
-                StringBuilder sb = new StringBuilder(160).append("HTTP/1.1 101 Switching Protocols\r\n")
-                        .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ").append(accept)
+                String accept = WebSocketImpl.acceptKey(
+                        request.header("Sec-WebSocket-Key").trim());
+                StringBuilder sb = new StringBuilder(160)
+                        .append("HTTP/1.1 101 Switching Protocols\r\n")
+                        .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
+                        .append(accept)
                         .append("\r\n");
                 String deflate = u.options().compress()
-                        ? PerMessageDeflate.serverAccept(request.headers().getAll("Sec-WebSocket-Extensions")) : null;
+                        ? PerMessageDeflate.serverAccept(request.headers().getAll("Sec-WebSocket-Extensions"))
+                        : null;
                 if (deflate != null) {
                     sb.append("Sec-WebSocket-Extensions: ").append(deflate).append("\r\n");
                 }
                 appendHeaders(sb, h);
                 wire.send(sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-                WebSocketImpl ws = new WebSocketImpl(wire, false, u.options(), request.path(),
-                        deflate != null ? new PerMessageDeflate() : null);
+                WebSocketImpl ws = new WebSocketImpl(
+                        wire, false, u.options(), request.path(), deflate != null ? new PerMessageDeflate() : null);
                 return new Result(101, 0, false, () -> ws.runHandler(u.handler()));
             }
         }
     }
 
-    private static Result sendFile(Wire wire, Request request, Response response, Response.File f, boolean keepAlive,
-            boolean head, boolean http10) throws IOException {
+    private static Result sendFile(
+            Wire wire,
+            Request request,
+            Response response,
+            Response.File f,
+            boolean keepAlive,
+            boolean head,
+            boolean http10)
+            throws IOException {
         FileChannel ch;
         long size;
         try {
@@ -130,7 +142,9 @@ final class ResponseSender {
                     while (buf.hasRemaining() && ch.read(buf, at + buf.position()) > 0) {
                         // fill the block
                     }
-                    return buf.position() == buf.capacity() ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
+                    return buf.position() == buf.capacity()
+                            ? buf.array()
+                            : java.util.Arrays.copyOf(buf.array(), buf.position());
                 });
                 if (block.length == 0) {
                     break; // the file shrank while being sent
@@ -161,7 +175,11 @@ final class ResponseSender {
      */
     static byte[] head(int status, Headers h, long length, boolean chunked, boolean keepAlive, boolean http10) {
         StringBuilder sb = new StringBuilder(128 + 32 * h.size());
-        sb.append("HTTP/1.1 ").append(status).append(' ').append(HttpStatus.reason(status)).append("\r\n");
+        sb.append("HTTP/1.1 ")
+                .append(status)
+                .append(' ')
+                .append(HttpStatus.reason(status))
+                .append("\r\n");
         appendHeaders(sb, h);
         sb.append("Date: ").append(HttpDate.now()).append("\r\n");
         if (chunked) {
@@ -180,8 +198,10 @@ final class ResponseSender {
     private static void appendHeaders(StringBuilder sb, Headers h) {
         for (int i = 0; i < h.size(); i++) {
             String name = h.name(i);
-            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
-                    || name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Date")) {
+            if (name.equalsIgnoreCase("Content-Length")
+                    || name.equalsIgnoreCase("Transfer-Encoding")
+                    || name.equalsIgnoreCase("Connection")
+                    || name.equalsIgnoreCase("Date")) {
                 continue; // the server's own
             }
             sb.append(name).append(": ").append(h.value(i)).append("\r\n");
@@ -190,8 +210,8 @@ final class ResponseSender {
 
     /** A complete answer to a request that never reached a handler; closes the connection. */
     static byte[] errorBytes(int status, String reason) {
-        String text = status + " " + HttpStatus.reason(status) + (reason == null || reason.isEmpty() ? "" : ": " + reason)
-                + "\n";
+        String text = status + " " + HttpStatus.reason(status)
+                + (reason == null || reason.isEmpty() ? "" : ": " + reason) + "\n";
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         Headers h = new Headers().add("Content-Type", "text/plain; charset=utf-8");
         byte[] headBytes = head(status, h, body.length, false, false, false);
@@ -226,7 +246,8 @@ final class ResponseSender {
             }
             count += len;
             if (declared >= 0 && count > declared) {
-                throw new IOException("the body writer wrote more than the " + declared + " bytes the response declared");
+                throw new IOException(
+                        "the body writer wrote more than the " + declared + " bytes the response declared");
             }
             if (chunked) {
                 byte[] size = (Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -253,8 +274,7 @@ final class ResponseSender {
 
     /** The IMF-fixdate of the current second, formatted at most once a second. */
     static final class HttpDate {
-        private record Stamp(long second, String text) {
-        }
+        private record Stamp(long second, String text) {}
 
         private static final DateTimeFormatter FORMAT =
                 DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
@@ -264,7 +284,9 @@ final class ResponseSender {
             long sec = System.currentTimeMillis() / 1000;
             Stamp s = last;
             if (s.second != sec) {
-                s = new Stamp(sec, FORMAT.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(sec), ZoneOffset.UTC)));
+                s = new Stamp(
+                        sec,
+                        FORMAT.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(sec), ZoneOffset.UTC)));
                 last = s; // benign race: another loop may format the same second too
             }
             return s.text;

@@ -37,16 +37,14 @@ import java.util.TreeSet;
  */
 public final class Router implements Handler {
 
-    private record Route(String method, PathPattern pattern, Handler handler) {
-    }
+    private record Route(String method, PathPattern pattern, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final List<Middleware> middleware = new ArrayList<>();
     private Handler chain;
 
     /** An empty router: every request gets 404. */
-    public Router() {
-    }
+    public Router() {}
 
     /** Adds a route for {@code method} (any token; {@code *} for every method). */
     public Router route(String method, String pattern, Handler handler) {
@@ -137,7 +135,8 @@ public final class Router implements Handler {
             if (params == null) {
                 continue;
             }
-            if (r.method.equals(request.method()) || r.method.equals("*")
+            if (r.method.equals(request.method())
+                    || r.method.equals("*")
                     || (r.method.equals("GET") && request.method().equals("HEAD"))) {
                 request.setPathParams(params);
                 try {
@@ -193,7 +192,8 @@ public final class Router implements Handler {
                     String name = p.substring(1, p.length() - 1);
                     if (name.endsWith("...")) {
                         if (i != parts.length - 1) {
-                            throw new IllegalArgumentException("pattern has {name...} before its last segment: " + pattern);
+                            throw new IllegalArgumentException(
+                                    "pattern has {name...} before its last segment: " + pattern);
                         }
                         name = name.substring(0, name.length() - 3);
                         rest = true;
@@ -219,7 +219,8 @@ public final class Router implements Handler {
             Map<String, String> params = null;
             for (int i = 0; i < n; i++) {
                 if (rest && i == n - 1) {
-                    String tail = String.join("/", java.util.Arrays.asList(parts).subList(i, parts.length));
+                    String tail =
+                            String.join("/", java.util.Arrays.asList(parts).subList(i, parts.length));
                     if (params == null) {
                         params = new LinkedHashMap<>();
                     }

@@ -4,8 +4,7 @@ import java.util.Base64;
 
 /** The checks of a WebSocket opening handshake's request (RFC 6455 section 4.2.1). */
 final class WebSocketUpgrade {
-    private WebSocketUpgrade() {
-    }
+    private WebSocketUpgrade() {}
 
     /**
      * Returns if {@code request} is a valid upgrade request.

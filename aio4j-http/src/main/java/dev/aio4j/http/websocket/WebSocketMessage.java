@@ -13,7 +13,10 @@ import java.util.Objects;
 public record WebSocketMessage(Type type, byte[] data) {
 
     /** The two kinds of data message. */
-    public enum Type { TEXT, BINARY }
+    public enum Type {
+        TEXT,
+        BINARY
+    }
 
     public WebSocketMessage {
         Objects.requireNonNull(type, "type");

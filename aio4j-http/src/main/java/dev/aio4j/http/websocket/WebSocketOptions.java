@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param compress offer (client) or accept (server) permessage-deflate, RFC 7692 (true);
  *     messages of 64 bytes or more are then sent compressed
  */
-public record WebSocketOptions(int maxMessageBytes, Duration closeTimeout, Map<String, String> headers,
-        ConnectOptions net, boolean compress) {
+public record WebSocketOptions(
+        int maxMessageBytes, Duration closeTimeout, Map<String, String> headers, ConnectOptions net, boolean compress) {
 
     public WebSocketOptions {
         if (maxMessageBytes <= 0) {

@@ -2,7 +2,6 @@ package dev.aio4j.http.client;
 
 import static dev.aio4j.http.HttpTesting.run;
 import static dev.aio4j.http.client.HttpTesting.stat;
-import static dev.aio4j.http.client.HttpTesting.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,11 +50,16 @@ class BodyReaderTest {
     @Test
     void withoutAutoDecompressTheBodyArrivesAsSent() {
         run(() -> {
-            try (HttpSession s = HttpSession.builder().autoDecompress(false).header("Accept-Encoding", "gzip").build()) {
+            try (HttpSession s = HttpSession.builder()
+                    .autoDecompress(false)
+                    .header("Accept-Encoding", "gzip")
+                    .build()) {
                 byte[] raw = s.get(peer.url("/gzip")).bytes();
                 assertThat(raw.length).isLessThan(TEXT.length() / 4);
-                assertThat(new String(new GZIPInputStream(new java.io.ByteArrayInputStream(raw)).readAllBytes(),
-                        StandardCharsets.UTF_8)).isEqualTo(TEXT);
+                assertThat(new String(
+                                new GZIPInputStream(new java.io.ByteArrayInputStream(raw)).readAllBytes(),
+                                StandardCharsets.UTF_8))
+                        .isEqualTo(TEXT);
             }
         });
     }
@@ -65,7 +69,9 @@ class BodyReaderTest {
         run(() -> {
             try (HttpSession s = HttpSession.builder().limitPerHost(1).build()) {
                 ClientResponse r = s.get(peer.url("/broken-gzip"));
-                assertThatThrownBy(r::text).isInstanceOf(ClientPayloadError.class).hasMessageContaining("gzip");
+                assertThatThrownBy(r::text)
+                        .isInstanceOf(ClientPayloadError.class)
+                        .hasMessageContaining("gzip");
                 assertThat(s.get(peer.url("/hello")).text()).isEqualTo("hello");
             }
         });
@@ -81,8 +87,10 @@ class BodyReaderTest {
                 }
                 ClientResponse r = s.get(peer.url("/chunked"));
                 assertThat(r.header("Transfer-Encoding")).contains("chunked");
-                assertThat(new String(r.content().readUntil(";".getBytes()), StandardCharsets.US_ASCII)).isEqualTo("chunk 000;");
-                assertThat(new String(r.content().readExactly(10), StandardCharsets.US_ASCII)).isEqualTo("chunk 001;");
+                assertThat(new String(r.content().readUntil(";".getBytes()), StandardCharsets.US_ASCII))
+                        .isEqualTo("chunk 000;");
+                assertThat(new String(r.content().readExactly(10), StandardCharsets.US_ASCII))
+                        .isEqualTo("chunk 001;");
                 assertThat(r.text()).isEqualTo(expected.substring(20));
 
                 ClientResponse lines = s.get(peer.url("/slowbody?parts=3&ms=10"));
@@ -131,8 +139,11 @@ class BodyReaderTest {
                 double took = (System.nanoTime() - start) / 1e9;
                 assertThat(read).isEqualTo(DOWNLOAD);
                 assertThat(maxBuffered).as("bytes buffered in the reader").isLessThanOrEqualTo(64 * 1024 + 64 * 1024);
-                assertThat(maxLag).as("bytes the server was ahead of the reader").isLessThan(48L << 20);
-                System.out.printf("streamed %d MiB in %.2f s (%.0f MiB/s), server at most %.1f MiB ahead%n",
+                assertThat(maxLag)
+                        .as("bytes the server was ahead of the reader")
+                        .isLessThan(48L << 20);
+                System.out.printf(
+                        "streamed %d MiB in %.2f s (%.0f MiB/s), server at most %.1f MiB ahead%n",
                         read >> 20, took, (read >> 20) / took, maxLag / 1048576.0);
             }
         });
@@ -188,7 +199,9 @@ class BodyReaderTest {
                     }
                     Aio.sleep(Duration.ofMillis(50));
                 }
-                assertThat(((Number) after.get("open")).longValue()).as("connections open at the server").isEqualTo(1);
+                assertThat(((Number) after.get("open")).longValue())
+                        .as("connections open at the server")
+                        .isEqualTo(1);
                 assertThat(((Number) after.get("sent")).longValue()).isLessThan(256L << 20);
             }
         });
@@ -202,7 +215,8 @@ class BodyReaderTest {
                 r.content().read(1000);
                 r.close();
                 assertThat(r.released()).isTrue();
-                assertThatThrownBy(() -> r.content().read(10)).isInstanceOf(IllegalStateException.class)
+                assertThatThrownBy(() -> r.content().read(10))
+                        .isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("closed");
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 try (ClientResponse next = s.get(peer.url("/gzip"))) {

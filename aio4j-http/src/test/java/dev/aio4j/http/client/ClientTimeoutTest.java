@@ -48,7 +48,9 @@ class ClientTimeoutTest {
     @Test
     void theTotalDeadlineCoversTheWaitForHeaders() {
         run(() -> {
-            try (HttpSession s = HttpSession.builder().timeout(ClientTimeout.ofTotal(Duration.ofMillis(300))).build()) {
+            try (HttpSession s = HttpSession.builder()
+                    .timeout(ClientTimeout.ofTotal(Duration.ofMillis(300)))
+                    .build()) {
                 long start = System.nanoTime();
                 Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> s.get(peer.url("/delay?ms=5000")));
                 assertThat(kindOf(e)).isEqualTo(ClientTimeoutError.Kind.TOTAL);
@@ -64,9 +66,11 @@ class ClientTimeoutTest {
         run(() -> {
             try (HttpSession s = HttpSession.create()) {
                 ClientResponse r = s.request("GET", peer.url("/slowbody?parts=30&ms=100"))
-                        .timeout(ClientTimeout.ofTotal(Duration.ofMillis(600))).send();
+                        .timeout(ClientTimeout.ofTotal(Duration.ofMillis(600)))
+                        .send();
                 assertThat(r.status()).isEqualTo(200);
-                assertThatThrownBy(r::text).satisfies(e -> assertThat(kindOf(e)).isEqualTo(ClientTimeoutError.Kind.TOTAL));
+                assertThatThrownBy(r::text)
+                        .satisfies(e -> assertThat(kindOf(e)).isEqualTo(ClientTimeoutError.Kind.TOTAL));
                 assertThat(r.released()).isTrue();
                 assertThat(s.inFlight()).isZero();
             }
@@ -77,7 +81,8 @@ class ClientTimeoutTest {
     void sockReadBoundsTheWaitForHeaders() {
         run(() -> {
             try (HttpSession s = HttpSession.builder()
-                    .timeout(ClientTimeout.DEFAULT.withSockRead(Duration.ofMillis(300))).build()) {
+                    .timeout(ClientTimeout.DEFAULT.withSockRead(Duration.ofMillis(300)))
+                    .build()) {
                 long start = System.nanoTime();
                 Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> s.get(peer.url("/delay?ms=5000")));
                 assertThat(kindOf(e)).isEqualTo(ClientTimeoutError.Kind.SOCK_READ);
@@ -89,8 +94,10 @@ class ClientTimeoutTest {
     @Test
     void sockReadBoundsASilenceInTheBodyAndClosesTheConnection() {
         run(() -> {
-            try (HttpSession s = HttpSession.builder().limitPerHost(1)
-                    .timeout(ClientTimeout.DEFAULT.withSockRead(Duration.ofMillis(300))).build()) {
+            try (HttpSession s = HttpSession.builder()
+                    .limitPerHost(1)
+                    .timeout(ClientTimeout.DEFAULT.withSockRead(Duration.ofMillis(300)))
+                    .build()) {
                 ClientResponse r = s.get(peer.url("/stall"));
                 assertThat(r.content().readExactly(10)).hasSize(10);
                 long start = System.nanoTime();
@@ -108,7 +115,8 @@ class ClientTimeoutTest {
     void sockReadRestartsWithEachPieceOfTheBody() {
         run(() -> {
             try (HttpSession s = HttpSession.builder()
-                    .timeout(ClientTimeout.DEFAULT.withSockRead(Duration.ofMillis(1000))).build()) {
+                    .timeout(ClientTimeout.DEFAULT.withSockRead(Duration.ofMillis(1000)))
+                    .build()) {
                 long start = System.nanoTime();
                 String body = s.get(peer.url("/slowbody?parts=10&ms=150")).text();
                 assertThat(body).startsWith("part 0\n").endsWith("part 9\n");
@@ -125,7 +133,8 @@ class ClientTimeoutTest {
                 fillBacklog(full, queued);
                 run(() -> {
                     try (HttpSession s = HttpSession.builder()
-                            .timeout(ClientTimeout.DEFAULT.withConnect(Duration.ofMillis(400))).build()) {
+                            .timeout(ClientTimeout.DEFAULT.withConnect(Duration.ofMillis(400)))
+                            .build()) {
                         long start = System.nanoTime();
                         Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                                 () -> s.get("http://127.0.0.1:" + full.getLocalPort() + "/"));
@@ -170,7 +179,8 @@ class ClientTimeoutTest {
                             assertThat(e.port()).isEqualTo(port);
                             assertThat(e.host()).isEqualTo("127.0.0.1");
                         })
-                        .isInstanceOf(ClientConnectionError.class).isInstanceOf(ClientError.class)
+                        .isInstanceOf(ClientConnectionError.class)
+                        .isInstanceOf(ClientError.class)
                         .hasMessageContaining("Cannot connect to host 127.0.0.1:" + port);
                 assertThat(s.inFlight()).isZero();
             }
@@ -182,13 +192,16 @@ class ClientTimeoutTest {
         run(() -> {
             try (HttpSession s = HttpSession.builder().limitPerHost(1).build()) {
                 long openBefore = awaitOpenAtMost(0);
-                Task<String> waiting = Aio.createTask(() -> s.get(peer.url("/delay?ms=20000")).text());
+                Task<String> waiting =
+                        Aio.createTask(() -> s.get(peer.url("/delay?ms=20000")).text());
                 Aio.sleep(Duration.ofMillis(300));
                 assertThat(stat(peer, "open")).isGreaterThan(openBefore);
                 waiting.cancel();
                 assertThatThrownBy(waiting::await).isInstanceOf(CancelledError.class);
                 assertThat(s.inFlight()).isZero();
-                assertThat(awaitOpenAtMost(openBefore)).as("open connections at the server").isEqualTo(openBefore);
+                assertThat(awaitOpenAtMost(openBefore))
+                        .as("open connections at the server")
+                        .isEqualTo(openBefore);
                 assertThat(s.get(peer.url("/hello")).text()).isEqualTo("hello");
             }
         });
@@ -198,7 +211,8 @@ class ClientTimeoutTest {
     void aTimeoutScopeAroundARequestIsAPlainTimeoutErrorAndReleasesTheSlot() {
         run(() -> {
             try (HttpSession s = HttpSession.builder().limitPerHost(1).build()) {
-                assertThatThrownBy(() -> Timeout.after(Duration.ofMillis(200), () -> s.get(peer.url("/delay?ms=5000")).text()))
+                assertThatThrownBy(() -> Timeout.after(Duration.ofMillis(200), () -> s.get(peer.url("/delay?ms=5000"))
+                                .text()))
                         .isExactlyInstanceOf(TimeoutError.class);
                 assertThat(s.inFlight()).isZero();
                 assertThat(s.get(peer.url("/hello")).text()).isEqualTo("hello");

@@ -1,7 +1,7 @@
 package dev.aio4j.http.client;
 
-import static dev.aio4j.http.client.HttpTesting.quiesceAndReset;
 import static dev.aio4j.http.HttpTesting.run;
+import static dev.aio4j.http.client.HttpTesting.quiesceAndReset;
 import static dev.aio4j.http.client.HttpTesting.stat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +41,9 @@ class ConnectionLimitTest {
                 });
                 assertThat(maxInFlight[0]).as("requests in flight, sampled").isBetween(2, 4);
                 assertThat(s.inFlight()).isZero();
-                assertThat(stat(s, peer, "max")).as("most connections open at once").isLessThanOrEqualTo(4);
+                assertThat(stat(s, peer, "max"))
+                        .as("most connections open at once")
+                        .isLessThanOrEqualTo(4);
                 assertThat(stat(s, peer, "requests")).isEqualTo(60);
             }
         });
@@ -76,7 +78,9 @@ class ConnectionLimitTest {
                     });
                 }
                 // 150 requests over at most 3 connections of this session
-                assertThat(stat(s, peer, "accepted")).as("connections accepted for 150 requests").isLessThanOrEqualTo(3);
+                assertThat(stat(s, peer, "accepted"))
+                        .as("connections accepted for 150 requests")
+                        .isLessThanOrEqualTo(3);
                 assertThat(stat(s, peer, "max")).isLessThanOrEqualTo(3);
             }
         });
@@ -108,14 +112,19 @@ class ConnectionLimitTest {
     void totalTimeoutStartsOnlyOnceTheSlotIsHeld() {
         run(() -> {
             try (HttpSession s = HttpSession.builder().limitPerHost(1).build()) {
-                Task<String> slow = Aio.createTask(() -> s.get(peer.url("/delay?ms=800")).text());
+                Task<String> slow =
+                        Aio.createTask(() -> s.get(peer.url("/delay?ms=800")).text());
                 Aio.sleep(Duration.ofMillis(100)); // the slow request holds the only slot
                 long start = System.nanoTime();
                 String fast = s.request("GET", peer.url("/delay?ms=10"))
-                        .timeout(ClientTimeout.ofTotal(Duration.ofMillis(500))).send().text();
+                        .timeout(ClientTimeout.ofTotal(Duration.ofMillis(500)))
+                        .send()
+                        .text();
                 double waited = (System.nanoTime() - start) / 1e9;
                 assertThat(fast).isEqualTo("ok");
-                assertThat(waited).as("waited for the slot longer than the total timeout").isGreaterThan(0.5);
+                assertThat(waited)
+                        .as("waited for the slot longer than the total timeout")
+                        .isGreaterThan(0.5);
                 assertThat(slow.await()).isEqualTo("ok");
             }
         });
@@ -137,9 +146,12 @@ class ConnectionLimitTest {
                 }
                 List<Task<String>> queued = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
-                    queued.add(Aio.createTask(() -> s.get(peer.url("/delay?ms=1000")).text()));
+                    queued.add(Aio.createTask(
+                            () -> s.get(peer.url("/delay?ms=1000")).text()));
                 }
-                assertThat(redirected.await()).as("seconds for 4 hops, not behind 3 x 1 s").isLessThan(2.0);
+                assertThat(redirected.await())
+                        .as("seconds for 4 hops, not behind 3 x 1 s")
+                        .isLessThan(2.0);
                 for (Task<String> q : queued) {
                     assertThat(q.await()).isEqualTo("ok");
                 }
@@ -163,22 +175,30 @@ class ConnectionLimitTest {
                 });
                 long start = System.nanoTime();
                 List<String> bodies = TaskGroup.call(g -> {
-                    List<Task<String>> tasks = new ArrayList<>();
-                    for (int i = 0; i < 50; i++) {
-                        tasks.add(g.createTask(() -> s.get(peer.url("/delay?ms=500")).text()));
-                    }
-                    return tasks;
-                }).stream().map(Task::result).toList();
+                            List<Task<String>> tasks = new ArrayList<>();
+                            for (int i = 0; i < 50; i++) {
+                                tasks.add(g.createTask(
+                                        () -> s.get(peer.url("/delay?ms=500")).text()));
+                            }
+                            return tasks;
+                        })
+                        .stream()
+                        .map(Task::result)
+                        .toList();
                 double took = (System.nanoTime() - start) / 1e9;
                 stop[0] = true;
                 heartbeat.await();
                 assertThat(bodies).hasSize(50).containsOnly("ok");
-                assertThat(took).as("50 x 500 ms concurrently, not 25 s in sequence").isLessThan(8.0);
-                double worst = lateness.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+                assertThat(took)
+                        .as("50 x 500 ms concurrently, not 25 s in sequence")
+                        .isLessThan(8.0);
+                double worst =
+                        lateness.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
                 assertThat(lateness.size()).as("heartbeats during %.2f s", took).isGreaterThan(20);
                 assertThat(worst).as("the heartbeat's worst lateness in ms").isLessThan(500);
-                System.out.printf("50 requests of 500 ms in %.2f s; %d heartbeats, the latest %.1f ms late%n", took,
-                        lateness.size(), worst);
+                System.out.printf(
+                        "50 requests of 500 ms in %.2f s; %d heartbeats, the latest %.1f ms late%n",
+                        took, lateness.size(), worst);
             }
         });
     }

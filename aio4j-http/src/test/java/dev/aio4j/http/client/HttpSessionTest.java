@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.aio4j.Aio;
 import dev.aio4j.http.client.HttpTesting.Peer;
 import dev.aio4j.http.client.HttpTesting.TinyJson;
-import java.net.HttpCookie;
 import java.net.CookieManager;
+import java.net.HttpCookie;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,8 @@ class HttpSessionTest {
     @Test
     void getReturnsStatusHeadersAndText() {
         run(() -> {
-            try (HttpSession s = session(); ClientResponse r = s.get(peer.url("/hello"))) {
+            try (HttpSession s = session();
+                    ClientResponse r = s.get(peer.url("/hello"))) {
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.ok()).isTrue();
                 assertThat(r.contentType()).isEqualTo("text/plain");
@@ -44,16 +45,27 @@ class HttpSessionTest {
     @SuppressWarnings("unchecked")
     void baseUrlDefaultHeadersAndQueryParametersReachTheServer() {
         Map<String, Object> echo = run(() -> {
-            try (HttpSession s = HttpSession.builder().baseUrl(peer.url("/")).header("X-Default", "d")
-                    .header("X-Both", "session").jsonCodec(new TinyJson()).build()) {
-                return (Map<String, Object>) s.request("GET", "echo?keep=1").param("q", "event loop")
-                        .param("q", "a&b=c").header("X-Both", "request").send().json();
+            try (HttpSession s = HttpSession.builder()
+                    .baseUrl(peer.url("/"))
+                    .header("X-Default", "d")
+                    .header("X-Both", "session")
+                    .jsonCodec(new TinyJson())
+                    .build()) {
+                return (Map<String, Object>) s.request("GET", "echo?keep=1")
+                        .param("q", "event loop")
+                        .param("q", "a&b=c")
+                        .header("X-Both", "request")
+                        .send()
+                        .json();
             }
         });
         assertThat(echo.get("path")).isEqualTo("/echo");
-        assertThat(echo.get("query")).isEqualTo(List.of(List.of("keep", "1"), List.of("q", "event loop"), List.of("q", "a&b=c")));
+        assertThat(echo.get("query"))
+                .isEqualTo(List.of(List.of("keep", "1"), List.of("q", "event loop"), List.of("q", "a&b=c")));
         Map<String, Object> headers = (Map<String, Object>) echo.get("headers");
-        assertThat(headers).containsEntry("X-Default", "d").containsEntry("X-Both", "request")
+        assertThat(headers)
+                .containsEntry("X-Default", "d")
+                .containsEntry("X-Both", "request")
                 .containsEntry("Accept-Encoding", "gzip, deflate");
     }
 
@@ -62,20 +74,27 @@ class HttpSessionTest {
     void jsonFormAndTextBodiesAreSentWithTheirContentTypes() {
         run(() -> {
             try (HttpSession s = session()) {
-                Map<String, Object> json = (Map<String, Object>) s.post(peer.url("/echo"),
-                        RequestBody.json(Map.of("name", "ada", "n", 3))).json();
+                Map<String, Object> json =
+                        (Map<String, Object>) s.post(peer.url("/echo"), RequestBody.json(Map.of("name", "ada", "n", 3)))
+                                .json();
                 assertThat(json.get("method")).isEqualTo("POST");
-                assertThat(new TinyJson().decode((String) json.get("body"), Object.class)).isEqualTo(Map.of("name", "ada", "n", 3L));
-                assertThat(((Map<String, Object>) json.get("headers")).get("Content-Type")).isEqualTo("application/json");
+                assertThat(new TinyJson().decode((String) json.get("body"), Object.class))
+                        .isEqualTo(Map.of("name", "ada", "n", 3L));
+                assertThat(((Map<String, Object>) json.get("headers")).get("Content-Type"))
+                        .isEqualTo("application/json");
 
                 Map<String, Object> form = (Map<String, Object>) s.request("PUT", peer.url("/echo"))
-                        .form(Map.of("who", "a b&c")).send().json();
+                        .form(Map.of("who", "a b&c"))
+                        .send()
+                        .json();
                 assertThat(form.get("body")).isEqualTo("who=a+b%26c");
                 assertThat(((Map<String, Object>) form.get("headers")).get("Content-Type"))
                         .isEqualTo("application/x-www-form-urlencoded");
 
-                Map<String, Object> text = (Map<String, Object>) s.request("PATCH", peer.url("/echo")).text("héllo")
-                        .send().json(Map.class);
+                Map<String, Object> text = (Map<String, Object>) s.request("PATCH", peer.url("/echo"))
+                        .text("héllo")
+                        .send()
+                        .json(Map.class);
                 assertThat(text.get("body")).isEqualTo("héllo");
             }
         });
@@ -86,9 +105,12 @@ class HttpSessionTest {
         run(() -> {
             try (HttpSession s = HttpSession.create()) {
                 assertThatThrownBy(() -> s.post(peer.url("/echo"), RequestBody.json(List.of(1))))
-                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("jsonCodec");
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("jsonCodec");
                 ClientResponse r = s.get(peer.url("/echo"));
-                assertThatThrownBy(r::json).isInstanceOf(IllegalStateException.class).hasMessageContaining("JsonCodec");
+                assertThatThrownBy(r::json)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("JsonCodec");
                 assertThat(r.released()).isTrue();
             }
         });
@@ -100,7 +122,8 @@ class HttpSessionTest {
             try (HttpSession s = session()) {
                 s.get(peer.url("/cookie/set")).text();
                 assertThat(s.get(peer.url("/cookie/get")).text()).isEqualTo("oat");
-                List<HttpCookie> jar = ((CookieManager) s.cookies()).getCookieStore().getCookies();
+                List<HttpCookie> jar =
+                        ((CookieManager) s.cookies()).getCookieStore().getCookies();
                 assertThat(jar).extracting(HttpCookie::getName).containsExactly("flavour");
             }
             try (HttpSession other = session()) {
@@ -122,8 +145,11 @@ class HttpSessionTest {
                     assertThat(e).hasMessageContaining("404 Not Found");
                 });
                 assertThat(r.released()).isTrue();
-                assertThatThrownBy(() -> s.request("GET", peer.url("/status/503")).raiseForStatus(true).send())
-                        .isInstanceOfSatisfying(ClientResponseError.class, e -> assertThat(e.status()).isEqualTo(503));
+                assertThatThrownBy(() -> s.request("GET", peer.url("/status/503"))
+                                .raiseForStatus(true)
+                                .send())
+                        .isInstanceOfSatisfying(ClientResponseError.class, e -> assertThat(e.status())
+                                .isEqualTo(503));
                 assertThat(s.inFlight()).isZero();
             }
             try (HttpSession strict = HttpSession.builder().raiseForStatus(true).build()) {
@@ -136,7 +162,8 @@ class HttpSessionTest {
     @Test
     void redirectsAreFollowedAndRecordedInHistory() {
         run(() -> {
-            try (HttpSession s = session(); ClientResponse r = s.get(peer.url("/redirect/3"))) {
+            try (HttpSession s = session();
+                    ClientResponse r = s.get(peer.url("/redirect/3"))) {
                 assertThat(r.text()).isEqualTo("done");
                 assertThat(r.url().getPath()).isEqualTo("/redirect/0");
                 assertThat(r.history()).extracting(ClientResponse::status).containsExactly(302, 302, 302);
@@ -149,7 +176,8 @@ class HttpSessionTest {
     @Test
     void tooManyRedirectsIsTypedAndReleasesEverySlot() {
         run(() -> {
-            try (HttpSession s = HttpSession.builder().maxRedirects(4).limitPerHost(1).build()) {
+            try (HttpSession s =
+                    HttpSession.builder().maxRedirects(4).limitPerHost(1).build()) {
                 assertThatThrownBy(() -> s.get(peer.url("/loop"))).isInstanceOfSatisfying(TooManyRedirects.class, e -> {
                     assertThat(e.maxRedirects()).isEqualTo(4);
                     assertThat(e.status()).isEqualTo(302);
@@ -166,12 +194,15 @@ class HttpSessionTest {
     void redirectsCanBeRefusedAndA303TurnsAPostIntoAGet() {
         run(() -> {
             try (HttpSession s = session()) {
-                ClientResponse r = s.request("GET", peer.url("/redirect/1")).allowRedirects(false).send();
+                ClientResponse r = s.request("GET", peer.url("/redirect/1"))
+                        .allowRedirects(false)
+                        .send();
                 assertThat(r.status()).isEqualTo(302);
                 assertThat(r.header("Location")).contains("/redirect/0");
                 r.close();
                 @SuppressWarnings("unchecked")
-                Map<String, Object> echo = (Map<String, Object>) s.post(peer.url("/see-other"), RequestBody.text("x")).json();
+                Map<String, Object> echo = (Map<String, Object>)
+                        s.post(peer.url("/see-other"), RequestBody.text("x")).json();
                 assertThat(echo.get("method")).isEqualTo("GET");
                 assertThat(echo.get("body")).isEqualTo("");
             }
@@ -181,7 +212,8 @@ class HttpSessionTest {
     @Test
     void headGetsHeadersAndNoBody() {
         run(() -> {
-            try (HttpSession s = session(); ClientResponse r = s.head(peer.url("/hello"))) {
+            try (HttpSession s = session();
+                    ClientResponse r = s.head(peer.url("/hello"))) {
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.bytes()).isEmpty();
             }
@@ -192,11 +224,18 @@ class HttpSessionTest {
     void badUrlsAreInvalidUrlErrors() {
         run(() -> {
             try (HttpSession s = session()) {
-                assertThatThrownBy(() -> s.get("/relative")).isInstanceOf(InvalidUrlError.class).hasMessageContaining("base URL");
-                assertThatThrownBy(() -> s.get("ftp://127.0.0.1/")).isInstanceOf(InvalidUrlError.class).hasMessageContaining("http or https");
+                assertThatThrownBy(() -> s.get("/relative"))
+                        .isInstanceOf(InvalidUrlError.class)
+                        .hasMessageContaining("base URL");
+                assertThatThrownBy(() -> s.get("ftp://127.0.0.1/"))
+                        .isInstanceOf(InvalidUrlError.class)
+                        .hasMessageContaining("http or https");
                 assertThatThrownBy(() -> s.get("http://bad host/")).isInstanceOf(InvalidUrlError.class);
-                assertThatThrownBy(() -> s.request("GET", peer.url("/hello")).header("Connection", "close").send())
-                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Connection");
+                assertThatThrownBy(() -> s.request("GET", peer.url("/hello"))
+                                .header("Connection", "close")
+                                .send())
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("Connection");
                 assertThat(s.inFlight()).isZero();
             }
         });
@@ -211,7 +250,8 @@ class HttpSessionTest {
         run(() -> {
             s.close();
             assertThat(s.closed()).isTrue();
-            assertThatThrownBy(() -> s.get(peer.url("/hello"))).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> s.get(peer.url("/hello")))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Session is closed");
         });
     }
@@ -220,22 +260,44 @@ class HttpSessionTest {
     void httpsWorksWithTheSessionsSslContext(@TempDir Path dir) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out",
-                cert.toString()).redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-days",
+                        "1",
+                        "-subj",
+                        "/CN=127.0.0.1",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1",
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        cert.toString())
+                .redirectErrorStream(true)
+                .start();
         String said = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(openssl.waitFor()).as("openssl (Debian package openssl): %s", said).isZero();
+        assertThat(openssl.waitFor())
+                .as("openssl (Debian package openssl): %s", said)
+                .isZero();
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (var in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("peer", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "peer",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
         tmf.init(trust);
         javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
-        try (Peer tls = new Peer(List.of(HttpTesting.python(), "src/test/python/client_peer.py", cert.toString(), key.toString()),
-                "PORT ", null)) {
+        try (Peer tls = new Peer(
+                List.of(HttpTesting.python(), "src/test/python/client_peer.py", cert.toString(), key.toString()),
+                "PORT ",
+                null)) {
             String url = "https://127.0.0.1:" + tls.port;
             run(() -> {
                 try (HttpSession s = HttpSession.builder().sslContext(context).build()) {
@@ -243,7 +305,8 @@ class HttpSessionTest {
                     assertThat(s.get(url + "/gzip").text()).startsWith("line 00000");
                 }
                 try (HttpSession untrusting = HttpSession.create()) {
-                    assertThatThrownBy(() -> untrusting.get(url + "/hello")).isInstanceOf(ClientConnectorError.class)
+                    assertThatThrownBy(() -> untrusting.get(url + "/hello"))
+                            .isInstanceOf(ClientConnectorError.class)
                             .hasMessageContaining("PKIX");
                 }
             });
@@ -256,7 +319,8 @@ class HttpSessionTest {
         new java.util.Random(7).nextBytes(big);
         Files.write(dir.resolve("big.bin"), big);
         Files.writeString(dir.resolve("index.txt"), "from http.server\n");
-        try (Peer files = new Peer(List.of(HttpTesting.python(), "-u", "-m", "http.server", "--bind", "127.0.0.1", "0"), "port ", dir)) {
+        try (Peer files = new Peer(
+                List.of(HttpTesting.python(), "-u", "-m", "http.server", "--bind", "127.0.0.1", "0"), "port ", dir)) {
             run(() -> {
                 try (HttpSession s = HttpSession.builder().limitPerHost(2).build()) {
                     assertThat(s.get(files.url("/index.txt")).text()).isEqualTo("from http.server\n");
@@ -265,9 +329,13 @@ class HttpSessionTest {
                     assertThat(missing.status()).isEqualTo(404);
                     assertThatThrownBy(missing::raiseForStatus).isInstanceOf(ClientResponseError.class);
                     List<Object> all = Aio.<Object>gather(List.of(
-                            Aio.createTask(() -> s.get(files.url("/index.txt")).text()),
-                            Aio.createTask(() -> s.get(files.url("/index.txt")).text()),
-                            Aio.createTask(() -> s.get(files.url("/index.txt")).text()))).await();
+                                    Aio.createTask(
+                                            () -> s.get(files.url("/index.txt")).text()),
+                                    Aio.createTask(
+                                            () -> s.get(files.url("/index.txt")).text()),
+                                    Aio.createTask(
+                                            () -> s.get(files.url("/index.txt")).text())))
+                            .await();
                     assertThat(all).containsOnly("from http.server\n");
                 }
             });

@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
  * their counters, a tiny JSON codec.
  */
 final class HttpTesting {
-    private HttpTesting() {
-    }
+    private HttpTesting() {}
 
     /** /usr/bin/python3 with aiohttp, or a failure naming the Debian packages. */
     static String python() {
@@ -45,7 +44,8 @@ final class HttpTesting {
                 pb.directory(dir.toFile());
             }
             process = pb.start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             int found = -1;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             String line;
@@ -113,7 +113,8 @@ final class HttpTesting {
     /** The aiohttp peer's counters, through {@code session}. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> stats(HttpSession session, Peer peer) {
-        return (Map<String, Object>) new TinyJson().decode(session.get(peer.url("/stats")).text(), Object.class);
+        return (Map<String, Object>)
+                new TinyJson().decode(session.get(peer.url("/stats")).text(), Object.class);
     }
 
     static long stat(Peer peer, String name) {
@@ -276,7 +277,10 @@ final class HttpTesting {
                 case "null" -> null;
                 case "true" -> Boolean.TRUE;
                 case "false" -> Boolean.FALSE;
-                default -> word.contains(".") || word.contains("e") ? (Object) Double.parseDouble(word) : (Object) Long.parseLong(word);
+                default ->
+                    word.contains(".") || word.contains("e")
+                            ? (Object) Double.parseDouble(word)
+                            : (Object) Long.parseLong(word);
             };
         }
 

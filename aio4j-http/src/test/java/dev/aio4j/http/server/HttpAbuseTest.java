@@ -21,18 +21,24 @@ class HttpAbuseTest {
     private static Router app() {
         return new Router()
                 .get("/", r -> Response.text("hello"))
-                .get("/big", r -> Response.stream("application/octet-stream", out -> {
-                    byte[] block = new byte[64 * 1024];
-                    for (int i = 0; i < 10_000; i++) {
-                        out.write(block);
-                    }
-                }));
+                .get(
+                        "/big",
+                        r -> Response.stream("application/octet-stream", out -> {
+                            byte[] block = new byte[64 * 1024];
+                            for (int i = 0; i < 10_000; i++) {
+                                out.write(block);
+                            }
+                        }));
     }
 
     /** Waits (bounded) until the server has no connection and the loop only the test's tasks. */
     private static void assertNoLeaks(HttpServer server, int fdsBefore, int tasksBefore) throws Exception {
-        for (int i = 0; i < 500 && (server.connectionCount() > 0 || Aio.allTasks().size() > tasksBefore
-                || HttpTesting.openFds() > fdsBefore + 5); i++) {
+        for (int i = 0;
+                i < 500
+                        && (server.connectionCount() > 0
+                                || Aio.allTasks().size() > tasksBefore
+                                || HttpTesting.openFds() > fdsBefore + 5);
+                i++) {
             Aio.sleep(Duration.ofMillis(10));
         }
         assertThat(server.connectionCount()).as("connections").isZero();
@@ -43,8 +49,8 @@ class HttpAbuseTest {
     @Test
     void aSlowlorisHeadIsAnswered408WithinTheHeaderTimeout() {
         run(() -> {
-            HttpServer server = HttpServer.start(app(), "127.0.0.1", 0,
-                    HttpServerOptions.defaults().withHeaderTimeout(Duration.ofSeconds(1)));
+            HttpServer server = HttpServer.start(
+                    app(), "127.0.0.1", 0, HttpServerOptions.defaults().withHeaderTimeout(Duration.ofSeconds(1)));
             Connection c = Net.openConnection("127.0.0.1", server.port());
             long t0 = System.nanoTime();
             String head = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ";
@@ -59,14 +65,17 @@ class HttpAbuseTest {
                 Aio.sleep(Duration.ofMillis(100));
                 cut |= c.reader().bufferedSize() > 0 || c.reader().atEof();
             }
-            String resp = HttpTesting.str(Timeout.after(Duration.ofSeconds(10), () -> c.reader().read()));
+            String resp = HttpTesting.str(
+                    Timeout.after(Duration.ofSeconds(10), () -> c.reader().read()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(resp).startsWith("HTTP/1.1 408 ");
             assertThat(seconds).isBetween(0.9, 8.0);
 
             // A connection that never sends a byte is closed quietly after the header timeout.
             Connection silent = Net.openConnection("127.0.0.1", server.port());
-            assertThat(Timeout.after(Duration.ofSeconds(10), () -> silent.reader().read())).isEmpty();
+            assertThat(Timeout.after(
+                            Duration.ofSeconds(10), () -> silent.reader().read()))
+                    .isEmpty();
             server.close();
         });
     }
@@ -93,8 +102,12 @@ class HttpAbuseTest {
     void twoThousandIdleConnectionsAreHeldAndAllStillServed() {
         run(() -> {
             int n = 2000;
-            HttpServer server = HttpServer.start(app(), "127.0.0.1", 0, HttpServerOptions.defaults()
-                    .withNet(dev.aio4j.net.ServerOptions.defaults().withBacklog(1024)));
+            HttpServer server = HttpServer.start(
+                    app(),
+                    "127.0.0.1",
+                    0,
+                    HttpServerOptions.defaults()
+                            .withNet(dev.aio4j.net.ServerOptions.defaults().withBacklog(1024)));
             int fds = HttpTesting.openFds();
             int tasks = Aio.allTasks().size();
             List<Connection> conns = new ArrayList<>();
@@ -114,7 +127,9 @@ class HttpAbuseTest {
                 c.writer().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             }
             for (Connection c : conns) {
-                assertThat(HttpTesting.str(c.reader().read())).startsWith("HTTP/1.1 200 OK").endsWith("hello");
+                assertThat(HttpTesting.str(c.reader().read()))
+                        .startsWith("HTTP/1.1 200 OK")
+                        .endsWith("hello");
                 c.writer().close();
             }
             assertNoLeaks(server, fds, tasks);
@@ -148,10 +163,14 @@ class HttpAbuseTest {
             HttpServer server = HttpServer.start(app(), "127.0.0.1", 0);
             int fds = HttpTesting.openFds();
             int tasks = Aio.allTasks().size();
-            HttpTesting.Ran r = HttpTesting.runPeer(List.of(wrk, "-t1", "-c50", "-d3s",
-                    "http://127.0.0.1:" + server.port() + "/"), Duration.ofSeconds(30));
+            HttpTesting.Ran r = HttpTesting.runPeer(
+                    List.of(wrk, "-t1", "-c50", "-d3s", "http://127.0.0.1:" + server.port() + "/"),
+                    Duration.ofSeconds(30));
             assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(r.out()).contains("Requests/sec").doesNotContain("Non-2xx").doesNotContain("Socket errors");
+            assertThat(r.out())
+                    .contains("Requests/sec")
+                    .doesNotContain("Non-2xx")
+                    .doesNotContain("Socket errors");
             assertNoLeaks(server, fds, tasks);
             server.close();
         });

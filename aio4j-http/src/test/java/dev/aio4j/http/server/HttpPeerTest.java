@@ -29,11 +29,13 @@ class HttpPeerTest {
                 .get("/users/{id}", r -> Response.json("{\"id\": \"" + r.pathParam("id") + "\"}"))
                 .post("/len", r -> Response.text(r.bytes().length + ""))
                 .post("/form", r -> Response.text(r.form().get("name").get(0)))
-                .get("/stream", r -> Response.stream("text/plain", out -> {
-                    for (int i = 0; i < 100; i++) {
-                        out.write(("line " + i + "\n").getBytes());
-                    }
-                }))
+                .get(
+                        "/stream",
+                        r -> Response.stream("text/plain", out -> {
+                            for (int i = 0; i < 100; i++) {
+                                out.write(("line " + i + "\n").getBytes());
+                            }
+                        }))
                 .staticFiles("/static", staticDir)
                 .webSocket("/ws", ws -> {
                     for (WebSocketMessage m : ws) {
@@ -50,12 +52,14 @@ class HttpPeerTest {
             String curl = HttpTesting.peer("curl", "curl");
             HttpServer server = HttpServer.start(app(dir), "127.0.0.1", 0);
             String base = "http://127.0.0.1:" + server.port();
-            HttpTesting.Ran r = runPeer(List.of(curl, "-sv", "--http1.1", base + "/", base + "/users/42", base + "/stream"),
-                    PEER);
+            HttpTesting.Ran r =
+                    runPeer(List.of(curl, "-sv", "--http1.1", base + "/", base + "/users/42", base + "/stream"), PEER);
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("hello{\"id\": \"42\"}line 0\n").endsWith("line 99\n");
             assertThat(r.err()).contains("Re-using existing connection");
-            assertThat(r.err().split("Connected to", -1)).as("one TCP connection").hasSize(2);
+            assertThat(r.err().split("Connected to", -1))
+                    .as("one TCP connection")
+                    .hasSize(2);
             assertThat(r.err()).contains("Transfer-Encoding: chunked");
             server.close();
         });
@@ -69,22 +73,43 @@ class HttpPeerTest {
             Path upload = Files.write(dir.resolve("upload.bin"), new byte[300_000]);
             HttpServer server = HttpServer.start(app(dir), "127.0.0.1", 0);
             String base = "http://127.0.0.1:" + server.port();
-            HttpTesting.Ran chunked = runPeer(List.of(curl, "-s", "-H", "Transfer-Encoding: chunked",
-                    "--data-binary", "@" + upload, base + "/len"), PEER);
+            HttpTesting.Ran chunked = runPeer(
+                    List.of(
+                            curl,
+                            "-s",
+                            "-H",
+                            "Transfer-Encoding: chunked",
+                            "--data-binary",
+                            "@" + upload,
+                            base + "/len"),
+                    PEER);
             assertThat(chunked.out()).isEqualTo("300000");
-            HttpTesting.Ran expect = runPeer(List.of(curl, "-sv", "-H", "Expect: 100-continue",
-                    "--data-binary", "@" + upload, base + "/len"), PEER);
+            HttpTesting.Ran expect = runPeer(
+                    List.of(curl, "-sv", "-H", "Expect: 100-continue", "--data-binary", "@" + upload, base + "/len"),
+                    PEER);
             assertThat(expect.out()).isEqualTo("300000");
             assertThat(expect.err()).contains("HTTP/1.1 100 Continue");
-            HttpTesting.Ran form = runPeer(List.of(curl, "-s", "--data-urlencode", "name=Zoë & co", base + "/form"), PEER);
+            HttpTesting.Ran form =
+                    runPeer(List.of(curl, "-s", "--data-urlencode", "name=Zoë & co", base + "/form"), PEER);
             assertThat(form.out()).isEqualTo("Zoë & co");
             HttpTesting.Ran head = runPeer(List.of(curl, "-sI", base + "/static/page.html"), PEER);
-            assertThat(head.out()).startsWith("HTTP/1.1 200 OK").contains("Content-Length: 15")
+            assertThat(head.out())
+                    .startsWith("HTTP/1.1 200 OK")
+                    .contains("Content-Length: 15")
                     .contains("Content-Type: text/html");
             HttpTesting.Ran file = runPeer(List.of(curl, "-s", base + "/static/page.html"), PEER);
             assertThat(file.out()).isEqualTo("<h1>static</h1>");
-            HttpTesting.Ran escape = runPeer(List.of(curl, "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                    "--path-as-is", base + "/static/../HttpPeerTest.java"), PEER);
+            HttpTesting.Ran escape = runPeer(
+                    List.of(
+                            curl,
+                            "-s",
+                            "-o",
+                            "/dev/null",
+                            "-w",
+                            "%{http_code}",
+                            "--path-as-is",
+                            base + "/static/../HttpPeerTest.java"),
+                    PEER);
             assertThat(escape.out()).isEqualTo("404");
             server.close();
         });
@@ -94,13 +119,19 @@ class HttpPeerTest {
     void servesTlsToCurlAndWssToTheClient() {
         run(() -> {
             String curl = HttpTesting.peer("curl", "curl");
-            HttpServer server = HttpServer.start(app(dir), "127.0.0.1", 0,
-                    HttpServerOptions.defaults().withNet(dev.aio4j.net.ServerOptions.defaults()
-                            .withSsl(TestCerts.serverContext())));
-            HttpTesting.Ran r = runPeer(List.of(curl, "-sk", "https://127.0.0.1:" + server.port() + "/users/tls"), PEER);
+            HttpServer server = HttpServer.start(
+                    app(dir),
+                    "127.0.0.1",
+                    0,
+                    HttpServerOptions.defaults()
+                            .withNet(dev.aio4j.net.ServerOptions.defaults().withSsl(TestCerts.serverContext())));
+            HttpTesting.Ran r =
+                    runPeer(List.of(curl, "-sk", "https://127.0.0.1:" + server.port() + "/users/tls"), PEER);
             assertThat(r.out()).isEqualTo("{\"id\": \"tls\"}");
-            WebSocket ws = WebSocket.connect("wss://127.0.0.1:" + server.port() + "/ws", WebSocketOptions.defaults()
-                    .withNet(ConnectOptions.defaults().withSsl(TestCerts.clientContext())));
+            WebSocket ws = WebSocket.connect(
+                    "wss://127.0.0.1:" + server.port() + "/ws",
+                    WebSocketOptions.defaults()
+                            .withNet(ConnectOptions.defaults().withSsl(TestCerts.clientContext())));
             ws.send("secret");
             assertThat(ws.receive().text()).isEqualTo("echo secret");
             ws.close();
@@ -108,7 +139,8 @@ class HttpPeerTest {
         });
     }
 
-    private static final String AIOHTTP_CLIENT = """
+    private static final String AIOHTTP_CLIENT =
+            """
             import asyncio, sys, aiohttp
             async def main(base):
                 conn = aiohttp.TCPConnector(limit=1)

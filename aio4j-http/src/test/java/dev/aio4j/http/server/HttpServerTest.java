@@ -9,8 +9,8 @@ import dev.aio4j.http.HttpTesting;
 import dev.aio4j.net.Connection;
 import dev.aio4j.net.Net;
 import java.io.InputStream;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HttpServerTest {
@@ -27,8 +27,11 @@ class HttpServerTest {
         run(() -> {
             HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0);
             String resp = exchange(server.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            assertThat(resp).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 5\r\n")
-                    .contains("Connection: close\r\n").endsWith("\r\n\r\nhello");
+            assertThat(resp)
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("Content-Length: 5\r\n")
+                    .contains("Connection: close\r\n")
+                    .endsWith("\r\n\r\nhello");
             server.close();
         });
     }
@@ -37,9 +40,11 @@ class HttpServerTest {
     void keepsTheConnectionForPipelinedRequestsAndAnswersInOrder() {
         run(() -> {
             HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0);
-            String resp = exchange(server.port(), "GET /users/1 HTTP/1.1\r\nHost: x\r\n\r\n"
-                    + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
-                    + "GET /users/2?q=a%20b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            String resp = exchange(
+                    server.port(),
+                    "GET /users/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                            + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                            + "GET /users/2?q=a%20b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(resp.split("HTTP/1.1 200 OK", -1)).hasSize(4);
             assertThat(resp.indexOf("user 1 q=null")).isLessThan(resp.indexOf("abc"));
             assertThat(resp.indexOf("abc")).isLessThan(resp.indexOf("user 2 q=a b"));
@@ -59,10 +64,14 @@ class HttpServerTest {
                 });
             });
             HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
-            String resp = exchange(server.port(), "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                    + "Connection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
-            assertThat(resp).contains("Transfer-Encoding: chunked\r\n")
-                    .contains("9\r\npart0:11\n\r\n").endsWith("0\r\n\r\n");
+            String resp = exchange(
+                    server.port(),
+                    "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                            + "Connection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+            assertThat(resp)
+                    .contains("Transfer-Encoding: chunked\r\n")
+                    .contains("9\r\npart0:11\n\r\n")
+                    .endsWith("0\r\n\r\n");
             server.close();
         });
     }
@@ -72,7 +81,10 @@ class HttpServerTest {
         run(() -> {
             HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0);
             String resp = exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            assertThat(resp).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 5\r\n").endsWith("\r\n\r\n");
+            assertThat(resp)
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("Content-Length: 5\r\n")
+                    .endsWith("\r\n\r\n");
             server.close();
         });
     }
@@ -83,16 +95,21 @@ class HttpServerTest {
             HttpServer server = HttpServer.start(hello().post("/ignore", r -> Response.text("no")), "127.0.0.1", 0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             c.writer().write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
-            assertThat(HttpTesting.str(c.reader().readUntil("\r\n\r\n".getBytes()))).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            assertThat(HttpTesting.str(c.reader().readUntil("\r\n\r\n".getBytes())))
+                    .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
             c.writer().write("data");
             String head = HttpTesting.str(c.reader().readUntil("\r\n\r\n".getBytes()));
             assertThat(head).startsWith("HTTP/1.1 200 OK");
             assertThat(HttpTesting.str(c.reader().readExactly(4))).isEqualTo("data");
             c.writer().close();
             // A handler that does not read: no 100, and the connection closes after the answer.
-            String resp = exchange(server.port(), "POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-                    + "Expect: 100-continue\r\n\r\n");
-            assertThat(resp).startsWith("HTTP/1.1 200 OK").doesNotContain("100 Continue").contains("Connection: close");
+            String resp = exchange(
+                    server.port(),
+                    "POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n" + "Expect: 100-continue\r\n\r\n");
+            assertThat(resp)
+                    .startsWith("HTTP/1.1 200 OK")
+                    .doesNotContain("100 Continue")
+                    .contains("Connection: close");
             server.close();
         });
     }
@@ -102,9 +119,11 @@ class HttpServerTest {
         run(() -> {
             HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0);
             assertThat(exchange(server.port(), "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-                    .startsWith("HTTP/1.1 404 Not Found").endsWith("404 Not Found\n");
+                    .startsWith("HTTP/1.1 404 Not Found")
+                    .endsWith("404 Not Found\n");
             assertThat(exchange(server.port(), "DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-                    .startsWith("HTTP/1.1 405 Method Not Allowed").contains("Allow: GET, HEAD\r\n");
+                    .startsWith("HTTP/1.1 405 Method Not Allowed")
+                    .contains("Allow: GET, HEAD\r\n");
             server.close();
         });
     }
@@ -113,15 +132,20 @@ class HttpServerTest {
     void aFailingHandlerGives500AndMiddlewareWrapsEveryAnswer() {
         run(() -> {
             Router r = hello().get("/boom", req -> {
-                throw new IllegalStateException("boom");
-            }).get("/teapot", req -> {
-                throw new HttpError(418, "short and stout");
-            }).use((req, next) -> next.handle(req).header("X-Mw", "1"));
+                        throw new IllegalStateException("boom");
+                    })
+                    .get("/teapot", req -> {
+                        throw new HttpError(418, "short and stout");
+                    })
+                    .use((req, next) -> next.handle(req).header("X-Mw", "1"));
             HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
             assertThat(exchange(server.port(), "GET /boom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-                    .startsWith("HTTP/1.1 500 Internal Server Error").endsWith("500 Internal Server Error\n");
+                    .startsWith("HTTP/1.1 500 Internal Server Error")
+                    .endsWith("500 Internal Server Error\n");
             assertThat(exchange(server.port(), "GET /teapot HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-                    .startsWith("HTTP/1.1 418 ").contains("X-Mw: 1").endsWith("short and stout\n");
+                    .startsWith("HTTP/1.1 418 ")
+                    .contains("X-Mw: 1")
+                    .endsWith("short and stout\n");
             assertThat(exchange(server.port(), "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
                     .contains("X-Mw: 1");
             server.close();
@@ -142,10 +166,12 @@ class HttpServerTest {
                 }
                 return Response.text(Long.toString(n));
             });
-            HttpServer server = HttpServer.start(r, "127.0.0.1", 0,
-                    HttpServerOptions.defaults().withMaxBodyBytes(total));
+            HttpServer server = HttpServer.start(
+                    r, "127.0.0.1", 0, HttpServerOptions.defaults().withMaxBodyBytes(total));
             Connection c = Net.openConnection("127.0.0.1", server.port());
-            c.writer().write("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: " + total + "\r\nConnection: close\r\n\r\n");
+            c.writer()
+                    .write("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: " + total
+                            + "\r\nConnection: close\r\n\r\n");
             byte[] block = new byte[64 * 1024];
             for (long sent = 0; sent < total; sent += block.length) {
                 c.writer().write(block);
@@ -174,7 +200,10 @@ class HttpServerTest {
             server.shutdown(Duration.ofSeconds(10));
             assertThat(idle.reader().read()).isEmpty();
             String resp = HttpTesting.str(busy.reader().read());
-            assertThat(resp).startsWith("HTTP/1.1 200 OK").contains("Connection: close").endsWith("done");
+            assertThat(resp)
+                    .startsWith("HTTP/1.1 200 OK")
+                    .contains("Connection: close")
+                    .endsWith("done");
             assertThat(server.connectionCount()).isZero();
         });
     }
@@ -192,17 +221,16 @@ class HttpServerTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         jul.addHandler(h);
         try {
             run(() -> {
-                HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0, HttpServerOptions.defaults().withAccessLog(true));
+                HttpServer server = HttpServer.start(
+                        hello(), "127.0.0.1", 0, HttpServerOptions.defaults().withAccessLog(true));
                 exchange(server.port(), "GET /users/9?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 server.close();
             });
@@ -242,8 +270,8 @@ class HttpServerTest {
             long t0 = System.nanoTime();
             List<dev.aio4j.Task<String>> clients = new java.util.ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                clients.add(Aio.createTask(() -> exchange(server.port(),
-                        "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+                clients.add(Aio.createTask(
+                        () -> exchange(server.port(), "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
             }
             for (dev.aio4j.Task<String> c : clients) {
                 assertThat(c.await()).endsWith("slept");
@@ -260,19 +288,24 @@ class HttpServerTest {
     void aStreamedResponseWaitsForAClientThatDoesNotRead() {
         run(() -> {
             int[] written = new int[1];
-            Router r = new Router().get("/flood", req -> Response.stream("application/octet-stream", out -> {
-                byte[] block = new byte[64 * 1024];
-                for (int i = 0; i < 1024; i++) {
-                    out.write(block);
-                    written[0]++;
-                }
-            }));
+            Router r = new Router()
+                    .get(
+                            "/flood",
+                            req -> Response.stream("application/octet-stream", out -> {
+                                byte[] block = new byte[64 * 1024];
+                                for (int i = 0; i < 1024; i++) {
+                                    out.write(block);
+                                    written[0]++;
+                                }
+                            }));
             HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
             Connection c = Net.openConnection("127.0.0.1", server.port());
             c.writer().write("GET /flood HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             Aio.sleep(Duration.ofMillis(500));
             // The client's reader pauses its socket at 2 x 64 KiB, so only the socket buffers fill up.
-            assertThat(written[0]).as("64 KiB blocks written while the client read nothing").isLessThan(200);
+            assertThat(written[0])
+                    .as("64 KiB blocks written while the client read nothing")
+                    .isLessThan(200);
             long total = 0;
             for (byte[] b; (b = c.reader().read(1 << 20)).length > 0; ) {
                 total += b.length;
@@ -286,13 +319,15 @@ class HttpServerTest {
     @Test
     void anIdleKeepAliveConnectionIsClosedAfterTheKeepAliveTimeout() {
         run(() -> {
-            HttpServer server = HttpServer.start(hello(), "127.0.0.1", 0,
-                    HttpServerOptions.defaults().withKeepAliveTimeout(Duration.ofMillis(300)));
+            HttpServer server = HttpServer.start(
+                    hello(), "127.0.0.1", 0, HttpServerOptions.defaults().withKeepAliveTimeout(Duration.ofMillis(300)));
             Connection c = Net.openConnection("127.0.0.1", server.port());
             c.writer().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
             c.reader().readUntil("hello".getBytes());
             long t0 = System.nanoTime();
-            assertThat(dev.aio4j.Timeout.after(Duration.ofSeconds(10), () -> c.reader().read())).isEmpty();
+            assertThat(dev.aio4j.Timeout.after(
+                            Duration.ofSeconds(10), () -> c.reader().read()))
+                    .isEmpty();
             assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.25, 5.0);
             server.close();
         });

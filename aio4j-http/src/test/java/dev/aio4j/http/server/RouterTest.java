@@ -10,11 +10,14 @@ class RouterTest {
 
     @Test
     void aBadPatternFailsWithTheCheckAndThePattern() {
-        assertThatThrownBy(() -> new Router().get("users", OK)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Router().get("users", OK))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pattern does not start with '/': users");
-        assertThatThrownBy(() -> new Router().get("/files/{path...}/x", OK)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Router().get("/files/{path...}/x", OK))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pattern has {name...} before its last segment: /files/{path...}/x");
-        assertThatThrownBy(() -> new Router().get("/users/{}", OK)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Router().get("/users/{}", OK))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pattern has an empty parameter name: /users/{}");
     }
 }

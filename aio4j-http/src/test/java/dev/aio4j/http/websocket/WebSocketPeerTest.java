@@ -23,7 +23,8 @@ class WebSocketPeerTest {
     @TempDir
     Path dir;
 
-    private static final String CLIENT = """
+    private static final String CLIENT =
+            """
             import asyncio, sys, websockets
             async def main(port):
                 async with websockets.connect(f"ws://127.0.0.1:{port}/echo", max_size=None) as ws:
@@ -51,17 +52,20 @@ class WebSocketPeerTest {
             Path script = Files.writeString(dir.resolve("client.py"), CLIENT);
             List<Integer> codes = new ArrayList<>();
             HttpServer server = HttpServer.start(WebSocketTest.echo(codes), "127.0.0.1", 0);
-            HttpTesting.Ran ran = HttpTesting.runPeer(List.of(py, script.toString(), Integer.toString(server.port())),
-                    Duration.ofSeconds(30));
+            HttpTesting.Ran ran = HttpTesting.runPeer(
+                    List.of(py, script.toString(), Integer.toString(server.port())), Duration.ofSeconds(30));
             assertThat(ran.exit()).as(ran.err()).isZero();
-            assertThat(ran.out()).isEqualTo("extensions ['permessage-deflate']\ntext hello\nbinary 000102ff\nfragments fragmented\npong\nbig 200000\n"
-                    + "closed 4000\n");
+            assertThat(ran.out())
+                    .isEqualTo(
+                            "extensions ['permessage-deflate']\ntext hello\nbinary 000102ff\nfragments fragmented\npong\nbig 200000\n"
+                                    + "closed 4000\n");
             server.shutdown(Duration.ofSeconds(5));
             assertThat(codes).containsExactly(4000);
         });
     }
 
-    private static final String SERVER = """
+    private static final String SERVER =
+            """
             import asyncio, websockets
             async def handler(ws, path=None):
                 await ws.send("extensions " + ",".join(e.name for e in ws.extensions))
@@ -84,9 +88,12 @@ class WebSocketPeerTest {
         run(() -> {
             String py = HttpTesting.python("websockets", "python3-websockets");
             Path script = Files.writeString(dir.resolve("server.py"), SERVER);
-            Process p = new ProcessBuilder(py, script.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(py, script.toString())
+                    .redirectErrorStream(true)
+                    .start();
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 int port = Integer.parseInt(Aio.toThread(out::readLine).trim());
                 WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + port + "/");
                 assertThat(ws.receive().text()).isEqualTo("extensions permessage-deflate");
@@ -104,7 +111,8 @@ class WebSocketPeerTest {
                 ws.close();
                 assertThat(ws.closeCode()).isEqualTo(1000);
 
-                WebSocket ws2 = WebSocket.connect("ws://127.0.0.1:" + port + "/",
+                WebSocket ws2 = WebSocket.connect(
+                        "ws://127.0.0.1:" + port + "/",
                         WebSocketOptions.defaults().withCompress(false));
                 assertThat(ws2.receive().text()).isEqualTo("extensions ");
                 ws2.send("close 4002");

@@ -78,16 +78,22 @@ class WebSocketTest {
     @Test
     void aMessageOverTheLimitClosesWith1009() {
         run(() -> {
-            Router r = new Router().webSocket("/small", ws -> {
-                for (WebSocketMessage m : ws) {
-                    ws.send(m.text());
-                }
-            }, WebSocketOptions.defaults().withMaxMessageBytes(1000));
+            Router r = new Router()
+                    .webSocket(
+                            "/small",
+                            ws -> {
+                                for (WebSocketMessage m : ws) {
+                                    ws.send(m.text());
+                                }
+                            },
+                            WebSocketOptions.defaults().withMaxMessageBytes(1000));
             HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
             WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + server.port() + "/small");
             ws.send("x".repeat(1001));
-            assertThatThrownBy(ws::receive).isInstanceOf(WebSocketClosedError.class)
-                    .satisfies(e -> assertThat(((WebSocketClosedError) e).code()).isEqualTo(1009));
+            assertThatThrownBy(ws::receive)
+                    .isInstanceOf(WebSocketClosedError.class)
+                    .satisfies(
+                            e -> assertThat(((WebSocketClosedError) e).code()).isEqualTo(1009));
             server.close();
         });
     }
@@ -106,7 +112,8 @@ class WebSocketTest {
             });
             HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
             // Uncompressed: 64 MiB of zeros would otherwise deflate to almost nothing.
-            WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + server.port() + "/push",
+            WebSocket ws = WebSocket.connect(
+                    "ws://127.0.0.1:" + server.port() + "/push",
                     WebSocketOptions.defaults().withCompress(false));
             int[] beats = new int[1];
             Task<Void> heart = Aio.createTask(() -> {
@@ -116,7 +123,9 @@ class WebSocketTest {
                 }
             });
             Aio.sleep(Duration.ofMillis(300));
-            assertThat(sentBeforeFirstRead[0]).as("blocks sent before the client read").isLessThan(200);
+            assertThat(sentBeforeFirstRead[0])
+                    .as("blocks sent before the client read")
+                    .isLessThan(200);
             assertThat(beats[0]).isGreaterThan(5);
             long total = 0;
             for (int i = 0; i < 1024; i++) {
@@ -133,8 +142,10 @@ class WebSocketTest {
 
     private static Connection upgrade(int port, String path) throws IOException {
         Connection c = Net.openConnection("127.0.0.1", port);
-        c.writer().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes());
+        c.writer()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes());
         String head = HttpTesting.str(c.reader().readUntil("\r\n\r\n".getBytes()));
         assertThat(head).startsWith("HTTP/1.1 101 ").contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
         return c;
@@ -173,9 +184,9 @@ class WebSocketTest {
         run(() -> {
             HttpServer server = HttpServer.start(echo(new ArrayList<>()), "127.0.0.1", 0);
             Connection c = upgrade(server.port(), "/echo");
-            c.writer().write(frame(0x01, "frag".getBytes(), true));      // text, not final
-            c.writer().write(frame(0x89, "hi".getBytes(), true));        // ping in between
-            c.writer().write(frame(0x80, "mented".getBytes(), true));    // final continuation
+            c.writer().write(frame(0x01, "frag".getBytes(), true)); // text, not final
+            c.writer().write(frame(0x89, "hi".getBytes(), true)); // ping in between
+            c.writer().write(frame(0x80, "mented".getBytes(), true)); // final continuation
             byte[] pong = c.reader().readExactly(4);
             assertThat(pong[0] & 0xff).isEqualTo(0x8A);
             byte[] h = c.reader().readExactly(2);
@@ -215,11 +226,13 @@ class WebSocketTest {
     void aPlainGetToAWebSocketPathGets426() {
         run(() -> {
             HttpServer server = HttpServer.start(echo(new ArrayList<>()), "127.0.0.1", 0);
-            assertThat(HttpTesting.exchange(server.port(), "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+            assertThat(HttpTesting.exchange(
+                            server.port(), "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
                     .startsWith("HTTP/1.1 426 ");
             assertThatThrownBy(() -> WebSocket.connect("ws://127.0.0.1:" + server.port() + "/nope"))
                     .isInstanceOf(WebSocketHandshakeError.class)
-                    .satisfies(e -> assertThat(((WebSocketHandshakeError) e).status()).isEqualTo(404));
+                    .satisfies(e ->
+                            assertThat(((WebSocketHandshakeError) e).status()).isEqualTo(404));
             server.close();
         });
     }
@@ -230,11 +243,14 @@ class WebSocketTest {
 
     // ------------------------------------------------------------------ permessage-deflate
 
-    private static Connection upgradeWith(int port, String path, String extensions, String[] answer) throws IOException {
+    private static Connection upgradeWith(int port, String path, String extensions, String[] answer)
+            throws IOException {
         Connection c = Net.openConnection("127.0.0.1", port);
-        c.writer().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Extensions: " + extensions + "\r\n\r\n").getBytes());
+        c.writer()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                                + "Sec-WebSocket-Extensions: " + extensions + "\r\n\r\n")
+                        .getBytes());
         answer[0] = HttpTesting.str(c.reader().readUntil("\r\n\r\n".getBytes()));
         return c;
     }
@@ -274,7 +290,8 @@ class WebSocketTest {
             HttpServer server = HttpServer.start(echo(new ArrayList<>()), "127.0.0.1", 0);
             String[] answer = new String[1];
             Connection c = upgradeWith(server.port(), "/echo", "permessage-deflate; client_max_window_bits", answer);
-            assertThat(answer[0]).contains("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n");
+            assertThat(answer[0])
+                    .contains("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n");
             String text = "compress me ".repeat(100);
             c.writer().write(maskedFrame(0xC1, deflate(text.getBytes()))); // FIN + RSV1 + text
             byte[] h = c.reader().readExactly(2);
@@ -298,15 +315,20 @@ class WebSocketTest {
     @Test
     void declinesAnOfferItCannotHonourAndRefusesACompressionBomb() {
         run(() -> {
-            Router r = new Router().webSocket("/small", ws -> {
-                for (WebSocketMessage m : ws) {
-                    ws.send(m.text());
-                }
-            }, WebSocketOptions.defaults().withMaxMessageBytes(10_000));
+            Router r = new Router()
+                    .webSocket(
+                            "/small",
+                            ws -> {
+                                for (WebSocketMessage m : ws) {
+                                    ws.send(m.text());
+                                }
+                            },
+                            WebSocketOptions.defaults().withMaxMessageBytes(10_000));
             HttpServer server = HttpServer.start(r, "127.0.0.1", 0);
             String[] answer = new String[1];
             upgradeWith(server.port(), "/small", "permessage-deflate; server_max_window_bits=10", answer)
-                    .writer().close();
+                    .writer()
+                    .close();
             assertThat(answer[0]).startsWith("HTTP/1.1 101 ").doesNotContain("Sec-WebSocket-Extensions");
             Connection c = upgradeWith(server.port(), "/small", "permessage-deflate", answer);
             assertThat(answer[0]).contains("permessage-deflate");
@@ -322,7 +344,8 @@ class WebSocketTest {
     void aClientWithoutCompressionGetsPlainFrames() {
         run(() -> {
             HttpServer server = HttpServer.start(echo(new ArrayList<>()), "127.0.0.1", 0);
-            WebSocket ws = WebSocket.connect("ws://127.0.0.1:" + server.port() + "/echo",
+            WebSocket ws = WebSocket.connect(
+                    "ws://127.0.0.1:" + server.port() + "/echo",
                     WebSocketOptions.defaults().withCompress(false));
             ws.send("y".repeat(5000));
             assertThat(ws.receive().text()).hasSize(5000);
@@ -342,8 +365,10 @@ class WebSocketTest {
             server.shutdown(Duration.ofMillis(300));
             assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
             assertThat(server.connectionCount()).isZero();
-            assertThatThrownBy(ws::receive).isInstanceOf(WebSocketClosedError.class)
-                    .satisfies(e -> assertThat(((WebSocketClosedError) e).code()).isEqualTo(1001));
+            assertThatThrownBy(ws::receive)
+                    .isInstanceOf(WebSocketClosedError.class)
+                    .satisfies(
+                            e -> assertThat(((WebSocketClosedError) e).code()).isEqualTo(1001));
         });
     }
 }

@@ -22,16 +22,19 @@ import java.util.concurrent.TimeUnit;
  * its blocked read.
  */
 public final class PipePumps {
-    private PipePumps() {
-    }
+    private PipePumps() {}
 
     /** The name prefix of the pump threads ("aio4j-pipe-N"). */
     public static final String THREAD_NAME_PREFIX = "aio4j-pipe-";
 
     static final long KEEP_ALIVE_SECONDS = 5;
 
-    private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS,
-            TimeUnit.SECONDS, new SynchronousQueue<>(),
+    private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            KEEP_ALIVE_SECONDS,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
             Thread.ofPlatform().daemon().name(THREAD_NAME_PREFIX, 0).factory());
 
     /** The executor the pumps run on. */

@@ -38,7 +38,11 @@ public abstract class PipeTransport implements Transport {
     /** Loop only. */
     Protocol protocol;
     /** The transport's lifecycle (see the diagram in the class notes). */
-    enum State { OPEN, CLOSING, CLOSED }
+    enum State {
+        OPEN,
+        CLOSING,
+        CLOSED
+    }
 
     /** Loop only. */
     private State state = State.OPEN;

@@ -33,6 +33,7 @@ public final class WritePipeTransport extends PipeTransport {
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     /** Loop only. */
     private int buffered;
+
     private int high = 64 * 1024;
     private int low = 16 * 1024;
     private boolean protocolPaused;

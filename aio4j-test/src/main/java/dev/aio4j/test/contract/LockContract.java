@@ -35,8 +35,7 @@ import org.junit.jupiter.api.Test;
 public abstract class LockContract {
 
     /** For subclasses, which JUnit makes. */
-    protected LockContract() {
-    }
+    protected LockContract() {}
 
     /** A fresh, free primitive with one permit. */
     protected abstract LockLike create();
@@ -184,7 +183,8 @@ public abstract class LockContract {
                 return e;
             }
         });
-        assertTrue(refused != null && String.valueOf(refused.getMessage()).contains("bound to a different event loop"),
+        assertTrue(
+                refused != null && String.valueOf(refused.getMessage()).contains("bound to a different event loop"),
                 "a second loop was refused: " + refused);
     }
 

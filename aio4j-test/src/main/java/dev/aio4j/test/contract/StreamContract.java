@@ -41,8 +41,7 @@ import org.junit.jupiter.api.Test;
 public abstract class StreamContract {
 
     /** For subclasses, which JUnit makes. */
-    protected StreamContract() {
-    }
+    protected StreamContract() {}
 
     /** A place to connect to: each connection's far end runs the handler in a task of its own. */
     public interface Endpoint {

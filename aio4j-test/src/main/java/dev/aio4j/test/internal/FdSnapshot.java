@@ -49,8 +49,10 @@ public final class FdSnapshot {
      */
     private static void openJdkOnceOnlyDescriptors() {
         try {
-            java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET).close();
-            java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
+            java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET)
+                    .close();
+            java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+                    .close();
             java.nio.channels.DatagramChannel.open().close();
             java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
             pipe.sink().close();
@@ -66,7 +68,9 @@ public final class FdSnapshot {
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(FD_DIR)) {
             for (Path p : dir) {
                 try {
-                    fds.put(Integer.parseInt(p.getFileName().toString()), Files.readSymbolicLink(p).toString());
+                    fds.put(
+                            Integer.parseInt(p.getFileName().toString()),
+                            Files.readSymbolicLink(p).toString());
                 } catch (IOException | NumberFormatException e) {
                     // closed while we listed it (or the directory's own descriptor)
                 }
@@ -107,15 +111,30 @@ public final class FdSnapshot {
     }
 
     private static boolean ignored(String target) {
-        return target.endsWith(".jar") || target.endsWith(".jmod") || target.startsWith("/proc/")
+        return target.endsWith(".jar")
+                || target.endsWith(".jmod")
+                || target.startsWith("/proc/")
                 || (JAVA_HOME != null && target.startsWith(JAVA_HOME))
-                || target.equals("/dev/random") || target.equals("/dev/urandom");
+                || target.equals("/dev/random")
+                || target.equals("/dev/urandom");
     }
 
     /** The kernel's socket tables, by "socket:[inode]". */
     private static final class SocketTable {
-        private static final String[] TCP_STATES = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
-            "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
+        private static final String[] TCP_STATES = {
+            "?",
+            "ESTABLISHED",
+            "SYN_SENT",
+            "SYN_RECV",
+            "FIN_WAIT1",
+            "FIN_WAIT2",
+            "TIME_WAIT",
+            "CLOSE",
+            "CLOSE_WAIT",
+            "LAST_ACK",
+            "LISTEN",
+            "CLOSING"
+        };
 
         static Map<String, String> read() {
             Map<String, String> out = new HashMap<>();

@@ -250,8 +250,8 @@ public final class MemoryTransport implements Transport {
     }
 
     private void protocolFailed(RuntimeException e) {
-        loop.callExceptionHandler(new ExceptionContext("Fatal error: protocol.dataReceived() call failed.", e, null, null,
-                null));
+        loop.callExceptionHandler(
+                new ExceptionContext("Fatal error: protocol.dataReceived() call failed.", e, null, null, null));
         abort();
     }
 

@@ -11,8 +11,14 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * The {@link AioTest} attributes in force for one test: the class's (outermost enclosing class
  * first), then the method's; an attribute set to a value other than its default wins.
  */
-public record Settings(boolean virtualTime, long timeoutSeconds, boolean allowPendingTasks,
-        boolean allowUnhandledExceptions, boolean allowOpenFiles, boolean debug, boolean recordTaskCreation) {
+public record Settings(
+        boolean virtualTime,
+        long timeoutSeconds,
+        boolean allowPendingTasks,
+        boolean allowUnhandledExceptions,
+        boolean allowOpenFiles,
+        boolean debug,
+        boolean recordTaskCreation) {
 
     private static final Settings DEFAULTS = new Settings(false, 60, false, false, false, false, true);
 
@@ -41,7 +47,8 @@ public record Settings(boolean virtualTime, long timeoutSeconds, boolean allowPe
                 a.virtualTime() != DEFAULTS.virtualTime ? a.virtualTime() : virtualTime,
                 a.timeoutSeconds() != DEFAULTS.timeoutSeconds ? a.timeoutSeconds() : timeoutSeconds,
                 a.allowPendingTasks() != DEFAULTS.allowPendingTasks ? a.allowPendingTasks() : allowPendingTasks,
-                a.allowUnhandledExceptions() != DEFAULTS.allowUnhandledExceptions ? a.allowUnhandledExceptions()
+                a.allowUnhandledExceptions() != DEFAULTS.allowUnhandledExceptions
+                        ? a.allowUnhandledExceptions()
                         : allowUnhandledExceptions,
                 a.allowOpenFiles() != DEFAULTS.allowOpenFiles ? a.allowOpenFiles() : allowOpenFiles,
                 a.debug() != DEFAULTS.debug ? a.debug() : debug,

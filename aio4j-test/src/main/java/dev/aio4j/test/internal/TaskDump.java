@@ -16,8 +16,7 @@ import java.util.List;
  * one place to change then.
  */
 public final class TaskDump {
-    private TaskDump() {
-    }
+    private TaskDump() {}
 
     private static final int STACK_FRAMES = 24;
 
@@ -43,8 +42,12 @@ public final class TaskDump {
     static void describe(StringBuilder sb, Task<?> task, List<StackTraceElement> createdAt, boolean withStack) {
         Thread thread = task.thread();
         StackTraceElement[] stack = thread.getStackTrace();
-        sb.append("  task \"").append(task.getName()).append("\" ").append(task.cancelling() > 0 ? "cancelling" : "pending")
-                .append(", thread ").append(thread.getState());
+        sb.append("  task \"")
+                .append(task.getName())
+                .append("\" ")
+                .append(task.cancelling() > 0 ? "cancelling" : "pending")
+                .append(", thread ")
+                .append(thread.getState());
         String waitsIn = waitsIn(stack);
         if (waitsIn != null) {
             sb.append(", waits in ").append(waitsIn);
@@ -98,7 +101,9 @@ public final class TaskDump {
 
     private static boolean isPlumbing(StackTraceElement e) {
         String c = e.getClassName();
-        return c.startsWith("dev.aio4j.internal.") || c.equals("dev.aio4j.Task") || e.getMethodName().startsWith("lambda$");
+        return c.startsWith("dev.aio4j.internal.")
+                || c.equals("dev.aio4j.Task")
+                || e.getMethodName().startsWith("lambda$");
     }
 
     private static String name(StackTraceElement e) {

@@ -39,8 +39,14 @@ public final class TaskTracker implements TaskFactory {
     }
 
     /** Packages whose frames say nothing about where a test created a task. */
-    private static final Set<String> LIBRARY = Set.of("dev.aio4j", "dev.aio4j.internal", "dev.aio4j.net",
-            "dev.aio4j.sync", "dev.aio4j.queue", "dev.aio4j.test.internal");
+    private static final Set<String> LIBRARY = Set.of(
+            "dev.aio4j",
+            "dev.aio4j.internal",
+            "dev.aio4j.net",
+            "dev.aio4j.sync",
+            "dev.aio4j.queue",
+            "dev.aio4j.test.internal");
+
     private static final int SITE_FRAMES = 8;
 
     private final boolean recordCreation;

@@ -63,8 +63,11 @@ public final class TestLoop {
         this.settings = settings;
         this.tracker = new TaskTracker(settings.recordTaskCreation());
         Clock clock = settings.virtualTime() ? VirtualClock.autojump() : Clock.system();
-        this.runner = new Runner(RunOptions.defaults().withClock(clock).withSigintHandling(false)
-                .withDebug(settings.debug() || RunOptions.defaults().debug()).withTaskFactory(tracker));
+        this.runner = new Runner(RunOptions.defaults()
+                .withClock(clock)
+                .withSigintHandling(false)
+                .withDebug(settings.debug() || RunOptions.defaults().debug())
+                .withTaskFactory(tracker));
         this.loop = runner.getLoop();
         loop.setFailOnDeadlock(true); // a test whose tasks can never wake fails at once, naming the cycle
         // After the loop exists: its own descriptors, and the JDK's pollers that the first loop
@@ -77,8 +80,8 @@ public final class TestLoop {
             }
             l.defaultExceptionHandler(context);
         });
-        this.driver = Executors.newSingleThreadExecutor(
-                r -> Thread.ofPlatform().daemon(true).name("aio4j-test " + testName).unstarted(r));
+        this.driver = Executors.newSingleThreadExecutor(r ->
+                Thread.ofPlatform().daemon(true).name("aio4j-test " + testName).unstarted(r));
     }
 
     public EventLoop loop() {
@@ -154,7 +157,8 @@ public final class TestLoop {
             after = "The main task was then cancelled.";
         }
         return new TimeoutException(what + " timed out after " + limit.toSeconds() + " s of real time"
-                + " (@AioTest(timeoutSeconds = " + settings.timeoutSeconds() + ")). " + after + "\nTasks when the time ran out:\n"
+                + " (@AioTest(timeoutSeconds = " + settings.timeoutSeconds() + ")). " + after
+                + "\nTasks when the time ran out:\n"
                 + dump);
     }
 
@@ -168,11 +172,13 @@ public final class TestLoop {
             if (abandoned) {
                 return null;
             }
-            run(() -> {
-                for (int i = 0; i < SETTLE_YIELDS; i++) {
-                    Aio.sleep(Duration.ZERO);
-                }
-            }, "settling after the test");
+            run(
+                    () -> {
+                        for (int i = 0; i < SETTLE_YIELDS; i++) {
+                            Aio.sleep(Duration.ZERO);
+                        }
+                    },
+                    "settling after the test");
             if (!settings.allowPendingTasks()) {
                 pendingTasks(problems);
             }

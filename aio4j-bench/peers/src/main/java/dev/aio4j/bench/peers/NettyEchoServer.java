@@ -26,8 +26,7 @@ import java.net.InetSocketAddress;
  */
 public final class NettyEchoServer {
 
-    private NettyEchoServer() {
-    }
+    private NettyEchoServer() {}
 
     @ChannelHandler.Sharable
     private static final class Echo extends ChannelInboundHandlerAdapter {
@@ -60,14 +59,19 @@ public final class NettyEchoServer {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
         Echo echo = new Echo();
         try {
-            Channel server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(EpollServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(echo);
                         }
-                    }).bind("127.0.0.1", 0).sync().channel();
+                    })
+                    .bind("127.0.0.1", 0)
+                    .sync()
+                    .channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
             System.out.println("listening on 127.0.0.1:" + port);
             System.out.flush();

@@ -86,7 +86,8 @@ public final class BodyBridge implements HttpResponse.BodySubscriber<BodyBridge>
      * @param decode whether to undo the Content-Encoding
      */
     public BodyBridge start(HttpResponse.ResponseInfo info, boolean decode) {
-        decoder = ContentDecoder.forEncoding(decode ? info.headers().firstValue("Content-Encoding").orElse(null) : null);
+        decoder = ContentDecoder.forEncoding(
+                decode ? info.headers().firstValue("Content-Encoding").orElse(null) : null);
         return this;
     }
 
@@ -254,7 +255,8 @@ public final class BodyBridge implements HttpResponse.BodySubscriber<BodyBridge>
         }
         RuntimeException typed;
         if (error instanceof ZipException || error instanceof EOFException) {
-            typed = new ClientPayloadError("response payload is not completed: " + error.getMessage() + " (" + url + ")", error);
+            typed = new ClientPayloadError(
+                    "response payload is not completed: " + error.getMessage() + " (" + url + ")", error);
         } else if (error instanceof IOException) {
             typed = new ClientConnectionError("connection lost while reading the body of " + url + ": " + error, error);
         } else {

@@ -29,6 +29,7 @@ public final class ConnectionLimiter {
     private final Semaphore total;
     /** Per-host slots by host key; empty when unlimited. */
     private final HashMap<String, Host> hosts = new HashMap<>();
+
     private int inUse;
     private int maxInUse;
 

@@ -86,8 +86,7 @@ public abstract class ContentDecoder {
         }
 
         @Override
-        public void finish() {
-        }
+        public void finish() {}
     }
 
     /** What gzip and deflate share: an inflater fed from the input pieces. */
@@ -141,7 +140,11 @@ public abstract class ContentDecoder {
 
     /** RFC 1952: header, raw deflate, CRC-32 and size; members may follow each other. */
     static final class Gzip extends Inflating {
-        private enum State { HEADER, BODY, TRAILER }
+        private enum State {
+            HEADER,
+            BODY,
+            TRAILER
+        }
 
         private State state = State.HEADER;
         private final java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();

@@ -74,7 +74,8 @@ public final class ExchangeTimer {
      */
     public <T> T run(Callable<T> body) throws IOException {
         long deadline = nextDeadline();
-        Timeout scope = Timeout.after(deadline == NEVER ? null : Duration.ofNanos(Math.max(1, deadline - loop.nanoTime())));
+        Timeout scope =
+                Timeout.after(deadline == NEVER ? null : Duration.ofNanos(Math.max(1, deadline - loop.nanoTime())));
         Timeout outer = current;
         current = scope;
         try {
@@ -85,9 +86,13 @@ public final class ExchangeTimer {
             }
             boolean totalPassed = scope.whenNanos() >= totalDeadlineNanos;
             throw totalPassed
-                    ? new ClientTimeoutError(ClientTimeoutError.Kind.TOTAL, url, "total timeout of " + total + " passed for " + url, e)
-                    : new ClientTimeoutError(ClientTimeoutError.Kind.SOCK_READ, url,
-                            "no data for " + Duration.ofNanos(sockReadNanos) + " (sockRead) from " + url, e);
+                    ? new ClientTimeoutError(
+                            ClientTimeoutError.Kind.TOTAL, url, "total timeout of " + total + " passed for " + url, e)
+                    : new ClientTimeoutError(
+                            ClientTimeoutError.Kind.SOCK_READ,
+                            url,
+                            "no data for " + Duration.ofNanos(sockReadNanos) + " (sockRead) from " + url,
+                            e);
         } catch (CompletionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;

@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** URL building for requests: a base URL, query parameters, form encoding, the limiter's host key. */
 public final class Urls {
-    private Urls() {
-    }
+    private Urls() {}
 
     /**
      * {@code url} resolved against {@code base} (may be null) with {@code params} appended to its
@@ -78,7 +77,8 @@ public final class Urls {
             if (!sb.isEmpty()) {
                 sb.append('&');
             }
-            sb.append(URLEncoder.encode(f.getKey(), StandardCharsets.UTF_8)).append('=')
+            sb.append(URLEncoder.encode(f.getKey(), StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(String.valueOf(f.getValue()), StandardCharsets.UTF_8));
         }
         return sb.toString();

@@ -38,7 +38,8 @@ class ContentDecoderTest {
 
     private static byte[] deflate(byte[] data, boolean zlib) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DeflaterOutputStream d = new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, !zlib))) {
+        try (DeflaterOutputStream d =
+                new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, !zlib))) {
             d.write(data);
         }
         return out.toByteArray();
@@ -49,7 +50,8 @@ class ContentDecoderTest {
         ContentDecoder d = ContentDecoder.forEncoding(encoding);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int at = 0; at < encoded.length; at += pieceSize) {
-            d.push(ByteBuffer.wrap(encoded, at, Math.min(pieceSize, encoded.length - at)).slice());
+            d.push(ByteBuffer.wrap(encoded, at, Math.min(pieceSize, encoded.length - at))
+                    .slice());
             for (byte[] b; (b = d.pull(max)) != null; ) {
                 assertThat(b.length).isBetween(1, max);
                 out.write(b);
@@ -64,7 +66,9 @@ class ContentDecoderTest {
     void gzipDecodesWhateverThePieceSizes() throws IOException {
         byte[] gz = gzip(DATA);
         for (int piece : new int[] {1, 7, 100, 16384, gz.length}) {
-            assertThat(decode("gzip", gz, piece, 4096)).as("pieces of %d", piece).isEqualTo(DATA);
+            assertThat(decode("gzip", gz, piece, 4096))
+                    .as("pieces of %d", piece)
+                    .isEqualTo(DATA);
         }
     }
 
@@ -101,8 +105,11 @@ class ContentDecoderTest {
                 .isInstanceOf(EOFException.class);
         byte[] bad = gz.clone();
         bad[bad.length - 6] ^= 1; // the CRC
-        assertThatThrownBy(() -> decode("gzip", bad, 500, 4096)).isInstanceOf(ZipException.class).hasMessageContaining("CRC");
-        assertThatThrownBy(() -> decode("gzip", "plain text".getBytes(), 500, 4096)).isInstanceOf(ZipException.class)
+        assertThatThrownBy(() -> decode("gzip", bad, 500, 4096))
+                .isInstanceOf(ZipException.class)
+                .hasMessageContaining("CRC");
+        assertThatThrownBy(() -> decode("gzip", "plain text".getBytes(), 500, 4096))
+                .isInstanceOf(ZipException.class)
                 .hasMessageContaining("not in gzip format");
         assertThatThrownBy(() -> decode("deflate", java.util.Arrays.copyOf(deflate(DATA, true), 100), 50, 4096))
                 .isInstanceOf(EOFException.class);
