@@ -601,11 +601,6 @@ public final class EventLoop implements AutoCloseable {
         return name;
     }
 
-    /** Callbacks ready now; racy from other threads (JMX). */
-    int readyCount() {
-        return ready.size();
-    }
-
     /** Channels registered with the selector; racy from other threads (JMX). */
     int channelCount() {
         return readiness.channelCount();

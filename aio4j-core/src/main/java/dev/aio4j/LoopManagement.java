@@ -99,7 +99,7 @@ final class LoopManagement implements EventLoopMXBean {
 
     @Override
     public int getReady() {
-        return loop.readyCount();
+        return loop.readyCallbacks();
     }
 
     @Override

@@ -32,7 +32,15 @@ class NetworkExamplesTest {
 
     /** {@link #start(String, List, int[])} with the error stream saved to {@code stderr} (null: dropped). */
     static Process start(String main, List<String> args, int[] port, Path stderr) throws IOException {
+        // python3 first resets the signals the tests send to their defaults: a run started as a
+        // background job has SIGINT ignored, which exec would pass on to the JVM.
         List<String> cmd = new ArrayList<>(List.of(
+                "python3",
+                "-c",
+                "import os, signal, sys\n"
+                        + "for s in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):\n"
+                        + "    signal.signal(s, signal.SIG_DFL)\n"
+                        + "os.execv(sys.argv[1], sys.argv[1:])\n",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens",
                 "java.base/java.lang=ALL-UNNAMED",
