@@ -28,9 +28,15 @@ public final class Holders {
         return reader == null ? null : reader.apply(primitive);
     }
 
-    /** The owner of the current strand (a Task, or a loop in a callback), or null off any loop. */
-    public static Object currentOwner() {
-        Strand s = Strand.current();
-        return s == null ? null : s.task != null ? s.task : s.loop;
+    /**
+     * The owner of the strand {@code thread} runs (a Task, or a loop in a callback), or null for
+     * null or a thread no loop schedules. Primitives record the holding thread, one intrinsic
+     * read on their fast path, and pay for this lookup only when a snapshot asks.
+     */
+    public static Object ownerOf(Thread thread) {
+        if (thread == null || !(thread.getUncaughtExceptionHandler() instanceof Strand s)) {
+            return null;
+        }
+        return s.task != null ? s.task : s.loop;
     }
 }

@@ -59,7 +59,7 @@ public final class Lock implements Held.Releasable {
      */
 
     static {
-        Holders.register(Lock.class, lock -> ((Lock) lock).holder);
+        Holders.register(Lock.class, lock -> Holders.ownerOf(((Lock) lock).holder));
     }
 
     /** The loop this lock is bound to; null until first use. */
@@ -68,8 +68,8 @@ public final class Lock implements Held.Releasable {
     /** True while some task holds the lock. */
     private boolean locked;
 
-    /** The task that acquired the lock while it is locked, for the deadlock detector; else null. */
-    private Object holder;
+    /** The thread of the task that acquired the lock, while it is locked, for the deadlock detector; else null. */
+    private Thread holder;
 
     /** The tasks parked in acquire(), oldest first. */
     private final WaitQueue waiters = new WaitQueue(this, this::handOn);
@@ -93,7 +93,7 @@ public final class Lock implements Held.Releasable {
             waiters.park(l);
         }
         locked = true;
-        holder = Holders.currentOwner();
+        holder = Thread.currentThread();
         return new Held(this);
     }
 
@@ -107,7 +107,7 @@ public final class Lock implements Held.Releasable {
         loop = LoopBinding.check(loop, this);
         if (!locked && !waiters.hasLiveWaiter()) {
             locked = true;
-            holder = Holders.currentOwner();
+            holder = Thread.currentThread();
             return new Held(this);
         }
         return null;
