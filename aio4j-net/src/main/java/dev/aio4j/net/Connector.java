@@ -91,13 +91,7 @@ final class Connector {
         return IPV4.matcher(host).matches() || host.indexOf(':') >= 0;
     }
 
-    /**
-     * The addresses of {@code host}, in the resolver's order (asyncio's {@code getaddrinfo}).
-     * Literals are parsed on the loop; a name lookup suspends only the calling task, in both
-     * modes (see docs/networking.md, "DNS").
-     *
-     * @throws UnknownHostException if the name does not resolve
-     */
+    /** {@link Net#getaddrinfo}, which documents it. */
     static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port not in 0..65535: " + port);
