@@ -374,4 +374,90 @@ class ReadyOrderTest {
         out.add(name);
         return name;
     }
+
+    // ------------------------------------------------------------------ hand-offs between tasks
+
+    /**
+     * Two tasks passing numbers through two queues, where the loop can run the next iteration's
+     * steps without its own strand, interrupted by a callback, an already due timer and a new
+     * task that the steps create:
+     * <pre>
+     * async def pong():
+     *     while True:
+     *         v = await q1.get(); out.append(f"pong {v}")
+     *         if v == 1: loop.call_soon(out.append, "cb from pong")
+     *         if v == 2: loop.call_later(0, out.append, "timer from pong")
+     *         if v == 3: loop.create_task(side(out))   # side: "side start", sleep(0), "side end"
+     *         if v &lt; 0: return
+     *         await q2.put(v)
+     * t = asyncio.create_task(pong())
+     * for i in range(5):
+     *     await q1.put(i); out.append(f"ping {i}")
+     *     v = await q2.get(); out.append(f"ping got {v}")
+     * await q1.put(-1); await t
+     * </pre>
+     */
+    @Test
+    void handOffsBetweenTasksKeepTheOrderAroundCallbacksTimersAndNewTasks() {
+        List<String> trace = runReal(() -> {
+            EventLoop loop = Aio.getRunningLoop();
+            List<String> out = new ArrayList<>();
+            dev.aio4j.queue.Queue<Integer> q1 = new dev.aio4j.queue.Queue<>();
+            dev.aio4j.queue.Queue<Integer> q2 = new dev.aio4j.queue.Queue<>();
+            Task<Void> pong = Aio.createTask(() -> {
+                while (true) {
+                    int v = q1.get();
+                    out.add("pong " + v);
+                    if (v == 1) {
+                        loop.callSoon(() -> out.add("cb from pong"));
+                    }
+                    if (v == 2) {
+                        loop.callLater(Duration.ZERO, () -> out.add("timer from pong"));
+                    }
+                    if (v == 3) {
+                        Aio.createTask(() -> {
+                            out.add("side start");
+                            Aio.sleep(Duration.ZERO);
+                            out.add("side end");
+                        });
+                    }
+                    if (v < 0) {
+                        return;
+                    }
+                    q2.put(v);
+                }
+            });
+            for (int i = 0; i < 5; i++) {
+                q1.put(i);
+                out.add("ping " + i);
+                int v = q2.get();
+                out.add("ping got " + v);
+            }
+            q1.put(-1);
+            pong.await();
+            return out;
+        });
+        assertThat(trace)
+                .containsExactly(
+                        "ping 0",
+                        "pong 0",
+                        "ping got 0",
+                        "ping 1",
+                        "pong 1",
+                        "cb from pong",
+                        "ping got 1",
+                        "ping 2",
+                        "pong 2",
+                        "ping got 2",
+                        "ping 3",
+                        "timer from pong",
+                        "pong 3",
+                        "side start",
+                        "ping got 3",
+                        "ping 4",
+                        "side end",
+                        "pong 4",
+                        "ping got 4",
+                        "pong -1");
+    }
 }

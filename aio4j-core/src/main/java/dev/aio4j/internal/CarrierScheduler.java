@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Carrier mode: the loop is the scheduler of its strands' virtual threads.
@@ -34,6 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *   RUNNING   running, or blocked in a JDK call inside a callback: ready strands run freely
  *   YIELDED   in runStrandsBefore(limit): run ready strands numbered below limit, then the loop
+ *             strand (in runLastStrands, first the next iterations' steps for as long as the
+ *             loop says those iterations would only run steps)
  *   IDLE      in idle(): nothing was ready; end the idle as soon as something is
  *   SUSPENDED the loop is stopped: run nothing but the loop strand when it is resumed
  * </pre>
@@ -218,6 +221,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private LoopWait loopWait = LoopWait.SUSPENDED;
     /** YIELDED: ready strands numbered below this run before the loop strand. */
     private long loopLimit;
+    /** YIELDED in runLastStrands: asked before the next iteration's steps run without the loop strand; else null. */
+    private BooleanSupplier skipIteration;
     /** IDLE: when the idle wait ends, and what the selector reported. */
     private long idleDeadline;
 
@@ -353,7 +358,7 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private Runnable nextContinuation() {
         switch (loopWait) {
             case YIELDED -> {
-                if (!ready.isEmpty() && firstReadyStep < loopLimit) {
+                if (!ready.isEmpty() && (firstReadyStep < loopLimit || skipNextIteration())) {
                     return pollReady();
                 }
                 return takeLoopContinuation();
@@ -372,6 +377,19 @@ public final class CarrierScheduler implements Scheduler, Executor {
                 return loopContinuation != null ? takeLoopContinuation() : ready.isEmpty() ? null : pollReady();
             }
         }
+    }
+
+    /**
+     * The last steps of an iteration have run and more are ready: if the loop says the next
+     * iteration would only run them, they become this run's steps (see
+     * {@link Scheduler#runLastStrands}). Foreign steps were admitted, so they are counted too.
+     */
+    private boolean skipNextIteration() {
+        if (skipIteration == null || !foreign.isEmpty() || !skipIteration.getAsBoolean()) {
+            return false;
+        }
+        loopLimit = stepsMadeReady;
+        return true;
     }
 
     private Runnable pollReady() {
@@ -570,6 +588,13 @@ public final class CarrierScheduler implements Scheduler, Executor {
         loopWait = LoopWait.YIELDED;
         Thread.yield();
         loopWait = LoopWait.RUNNING;
+    }
+
+    @Override
+    public void runLastStrands(Strand loop, long limit, BooleanSupplier skip) {
+        skipIteration = skip;
+        runStrandsBefore(loop, limit);
+        skipIteration = null;
     }
 
     @Override

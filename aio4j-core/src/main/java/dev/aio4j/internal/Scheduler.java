@@ -1,6 +1,7 @@
 package dev.aio4j.internal;
 
 import java.nio.channels.Selector;
+import java.util.function.BooleanSupplier;
 
 /**
  * How one event loop runs its strands so that exactly one runs at a time, in asyncio's order.
@@ -76,6 +77,18 @@ public interface Scheduler {
      * {@link #stepsMadeReady()}, so they wait, when {@code limit} is at most that, for a later call.
      */
     void runStrandsBefore(Strand loop, long limit);
+
+    /**
+     * Loop strand only: {@link #runStrandsBefore} for the last steps of an iteration, the ones
+     * after its last callback. Once they have run, if more steps are ready, the scheduler may
+     * ask {@code skipIteration} whether the next iteration would do nothing but run exactly
+     * those steps (no callback, timer, I/O or stop to handle); if it answers yes, it has counted
+     * that iteration as run, and the scheduler runs the steps without switching to the loop
+     * strand, then asks again. The order is asyncio's either way; only the switches are saved.
+     */
+    default void runLastStrands(Strand loop, long limit, BooleanSupplier skipIteration) {
+        runStrandsBefore(loop, limit);
+    }
 
     /**
      * Loop strand only: waits until the selector has ready keys, {@link #wakeIdle} is called, or
