@@ -38,6 +38,11 @@ import java.time.Duration;
  * cancelled by its task's cancellation (its node stays until the task resumes). {@code woken}
  * counts the waiters woken whose task has not resumed yet.
  *
+ * <p>Cost of a wait: the future, which must be the waiter's own (a task's cancellation cancels
+ * the future it awaits), and a node; the node of the last waiter to leave is kept for the next
+ * park, so tasks that wait one at a time (a ping-pong, a lock passed from task to task)
+ * allocate only the future. A wake-up allocates nothing here.
+ *
  * <pre>
  *   park: linked (future PENDING) --unpark--> woken (FINISHED, unlinked) --resumes--> gone
  *                 \--task cancelled--> linked (CANCELLED) --resumes, unlinks itself--> gone
@@ -60,15 +65,11 @@ import java.time.Duration;
  */
 public final class WaitQueue {
 
-    /** One parked task. */
+    /** One parked task; reused for the next wait once its task has left (see {@code spare}). */
     private static final class Node {
-        final Future<Void> future;
+        Future<Void> future;
         Node prev;
         Node next;
-
-        Node(Future<Void> future) {
-            this.future = future;
-        }
     }
 
     /** What the waiters wait for, recorded in their strand while they are parked. */
@@ -87,6 +88,12 @@ public final class WaitQueue {
 
     /** Waiters woken whose task has not resumed yet. */
     private int woken;
+
+    /**
+     * A node whose waiter has left, kept for the next park: a queue that tasks wait in one at a
+     * time (a ping-pong, a lock handed from task to task) then allocates only the future.
+     */
+    private Node spare;
 
     /**
      * A queue whose wake-ups are broadcasts or single-use: a woken waiter that is cancelled
@@ -147,7 +154,7 @@ public final class WaitQueue {
 
     /** Every park: true if woken, false if {@code timeout} (when not null) passed first. */
     private boolean parkNode(EventLoop loop, Duration timeout, Runnable then) {
-        Node node = link(loop.createFuture());
+        Node node = link(loop.<Void>createFuture());
         Throwable failure = null;
         try {
             awaitParked(node.future, timeout);
@@ -197,7 +204,13 @@ public final class WaitQueue {
     }
 
     private Node link(Future<Void> future) {
-        Node node = new Node(future);
+        Node node = spare;
+        if (node == null) {
+            node = new Node();
+        } else {
+            spare = null;
+        }
+        node.future = future;
         Node t = tail;
         node.prev = t;
         if (t == null) {
@@ -233,15 +246,18 @@ public final class WaitQueue {
      */
     private boolean leave(Node node) {
         Future<Void> f = node.future;
-        if (f.done() && !f.cancelled()) {
+        boolean wasWoken = f.done() && !f.cancelled();
+        if (wasWoken) {
             woken--;
-            return true;
+        } else {
+            if (!f.done()) {
+                f.cancel(); // left without a wake-up (a time limit, an error): none may come later
+            }
+            unlink(node);
         }
-        if (!f.done()) {
-            f.cancel(); // left without a wake-up (a time limit, an error): none may come later
-        }
-        unlink(node);
-        return false;
+        node.future = null;
+        spare = node; // out of the list, and its waiter is done with it
+        return wasWoken;
     }
 
     // ------------------------------------------------------------------ waking

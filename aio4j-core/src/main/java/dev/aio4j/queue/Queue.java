@@ -162,16 +162,16 @@ public class Queue<E> implements Iterable<E> {
     public final void put(E item) {
         Objects.requireNonNull(item, "item");
         EventLoop l = bind();
-        if (shutdown) {
-            throw new QueueShutDownException("put() on a shut-down " + this);
-        }
-        while (full()) {
+        while (true) {
             if (shutdown) {
                 throw new QueueShutDownException("put() on a shut-down " + this);
             }
+            if (!full()) {
+                break;
+            }
             putters.park(l);
         }
-        putNowait(item);
+        add(item);
     }
 
     /**
@@ -191,6 +191,11 @@ public class Queue<E> implements Iterable<E> {
         if (full()) {
             throw new QueueFullException("putNowait() on a full " + this);
         }
+        add(item);
+    }
+
+    /** Stores {@code item}, which has room, and wakes the oldest getter. */
+    private void add(E item) {
         addItem(item);
         unfinished++;
         getters.unparkOne();
@@ -232,7 +237,7 @@ public class Queue<E> implements Iterable<E> {
             }
             getters.park(l);
         }
-        return getNowait();
+        return take();
     }
 
     /**
@@ -267,6 +272,11 @@ public class Queue<E> implements Iterable<E> {
             }
             throw new QueueEmptyException("getNowait() on an empty " + this);
         }
+        return take();
+    }
+
+    /** Removes the next item, of which there is one, and wakes the oldest putter. */
+    private E take() {
         E item = removeItem();
         putters.unparkOne();
         return item;

@@ -61,6 +61,9 @@ public final class Condition {
     /** The tasks parked in await(), oldest first. */
     private final WaitQueue waiters;
 
+    /** {@link #reacquire}, made once instead of at every wait. */
+    private final Runnable reacquireStep = this::reacquire;
+
     /** A condition with a new lock of its own. */
     public Condition() {
         this(new Lock());
@@ -112,7 +115,7 @@ public final class Condition {
             throw new IllegalStateException("await() called without holding the lock of " + this);
         }
         lock.release();
-        waiters.park(l, this::reacquire);
+        waiters.park(l, reacquireStep);
     }
 
     /** Takes the lock back, waiting through cancellations; then rethrows the last one. */

@@ -33,7 +33,7 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
      * Implementation notes.
      *
      * Representation: `value` counts free permits; `waiters` is the wait queue of the tasks
-     * parked in acquire() (internal.WaitQueue). Waking a waiter takes a permit on its behalf
+     * parked in acquire() (internal.WaitQueue), made at the first wait as Lock's is. Waking a waiter takes a permit on its behalf
      * (value--); a woken waiter cancelled before it resumes gives the permit back (handOn),
      * and the exit of acquire() passes it on.
      *
@@ -51,8 +51,8 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
     /** Free permits; never negative. */
     private int value;
 
-    /** The tasks parked in acquire(), oldest first. */
-    private final WaitQueue waiters = new WaitQueue(this, this::giveBackPermit);
+    /** The tasks parked in acquire(), oldest first; made at the first wait. */
+    private WaitQueue waiters;
 
     /**
      * A semaphore with {@code value} permits.
@@ -86,8 +86,12 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
             value--;
             return new Held(this);
         }
+        WaitQueue w = waiters;
+        if (w == null) {
+            w = waiters = new WaitQueue(this, this::giveBackPermit);
+        }
         try {
-            waiters.park(l);
+            w.park(l);
         } finally {
             while (value > 0 && wakeUpNext()) {
                 // hand every free permit to a live waiter
@@ -133,7 +137,8 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
      * (asyncio 3.11+).
      */
     public boolean locked() {
-        return value == 0 || waiters.hasLiveWaiter();
+        WaitQueue w = waiters;
+        return value == 0 || w != null && w.hasLiveWaiter();
     }
 
     /** The number of free permits. */
@@ -143,12 +148,14 @@ public sealed class Semaphore implements Held.Releasable permits BoundedSemaphor
 
     /** The number of tasks parked in {@link #acquire()}, including woken ones not yet resumed. */
     public int waiters() {
-        return waiters.size();
+        WaitQueue w = waiters;
+        return w == null ? 0 : w.size();
     }
 
     /** Wakes the first waiter still parked, taking a permit for it. Call only on the loop. */
     private boolean wakeUpNext() {
-        if (waiters.unparkOne()) {
+        WaitQueue w = waiters;
+        if (w != null && w.unparkOne()) {
             value--;
             return true;
         }

@@ -8,6 +8,7 @@ import dev.aio4j.CancelledError;
 import dev.aio4j.EventLoop;
 import dev.aio4j.RunOptions;
 import dev.aio4j.Task;
+import dev.aio4j.TaskStart;
 import dev.aio4j.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +103,44 @@ class WaitQueueTest {
             return order;
         });
         assertThat(woke).containsExactly("b");
+    }
+
+    @Test
+    void aTaskThatParksBeforeEarlierWaitersHaveLeftIsWokenOnlyInItsTurn() {
+        List<String> woke = run(() -> {
+            WaitQueue q = new WaitQueue("owner");
+            List<String> order = new ArrayList<>();
+            Task<Void> a = parker(q, "a", order);
+            Task<Void> b = parker(q, "b", order);
+            settle();
+            q.unparkOne(); // a is woken and has not resumed
+            b.cancel(); // b stays in the queue until it resumes
+            EventLoop loop = Aio.getRunningLoop();
+            Task<Void> c = Aio.createTask(
+                    () -> {
+                        q.park(loop); // parks inside createTask, while a and b are still in the queue
+                        order.add("c");
+                    },
+                    "c",
+                    TaskStart.EAGER);
+            settle(); // a returns and b leaves: neither may disturb c's wait
+            assertThat(order).containsExactly("a");
+            assertThat(c.done()).isFalse();
+            assertThat(q.parked()).isEqualTo(1);
+            Task<Void> d = parker(q, "d", order); // parks where a and b have left
+            settle();
+            assertThat(q.unparkOne()).isTrue();
+            settle();
+            assertThat(order).containsExactly("a", "c");
+            assertThat(q.unparkOne()).isTrue();
+            for (Task<Void> t : List.of(a, c, d)) {
+                t.awaitWithin(BOUND);
+            }
+            assertThat(b.cancelled()).isTrue();
+            assertThat(q.size()).isZero();
+            return order;
+        });
+        assertThat(woke).containsExactly("a", "c", "d");
     }
 
     // ------------------------------------------------------------------ the hand-on rule
