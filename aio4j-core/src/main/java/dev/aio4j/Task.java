@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *                         +--body returns/throws--&gt; done (FINISHED or CANCELLED)
  * </pre>
  *
- * <p>Representation: {@code futWaiter} is the future the task is parked on (asyncio's
+ * <p>Representation: the task's {@link Strand} is its thread's body and runs {@link #run}; in
+ * carrier mode the thread is created only when the first step is about to run and dropped when
+ * the body ends, so {@link #thread()} may be null. {@code futWaiter} is the future the task is parked on (asyncio's
  * {@code _fut_waiter}); {@code mustCancel} a cancellation to deliver at the next resumption;
  * {@code prev}/{@code next} link the task into its loop's list of unfinished tasks.
  * Diagnostics: {@code recordedNanos} is set only when a recording has
@@ -46,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Every field is read and written only by strands of this task's loop.
  *   <li>{@code inWait} is true exactly while the task is parked in {@link #waitFor}; only then
  *       can a cancellation reach it through {@code futWaiter}, and only otherwise is the
- *       thread interrupted.
+ *       thread interrupted (if it exists: a task whose first step has not run needs no nudge).
  *   <li>A task whose cancellation is requested before its body starts never runs its body.
  *   <li>{@code nudged} implies that {@code cancel()} interrupted the thread for the request now in
  *       {@code mustCancel}; both are cleared together when that request is delivered, whether at
@@ -56,6 +58,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Task<T> extends Future<T> {
 
     private static final AtomicLong COUNTER = new AtomicLong();
+
+    static {
+        Strand.runTasksWith(t -> t.run());
+    }
 
     final Strand strand;
     private Callable<T> body;
@@ -141,7 +147,6 @@ public final class Task<T> extends Future<T> {
 
     static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager, Context context) {
         Task<T> task = new Task<>(loop, body, name, context);
-        loop.scheduler.create(task.strand, task::run, false);
         loop.taskStarted(task);
         task.recordedNanos = LoopEvents.taskCreated(task);
         Strand creator = eager ? Strand.current() : null;
@@ -317,9 +322,10 @@ public final class Task<T> extends Future<T> {
         }
         mustCancel = true;
         cancelMessage = message;
-        if (!inWait && Strand.current() != strand) {
+        Thread thread = strand.thread();
+        if (!inWait && thread != null && Strand.current() != strand) {
             nudged = true;
-            strand.thread().interrupt(); // breaks a JDK blocking call; cleared at the next library wait
+            thread.interrupt(); // breaks a JDK blocking call; cleared at the next library wait
         }
         return true;
     }
@@ -400,7 +406,10 @@ public final class Task<T> extends Future<T> {
         return inWait;
     }
 
-    /** The task's virtual thread (or the thread that runs it in portable mode). */
+    /**
+     * The task's virtual thread (or the thread that runs it in portable mode). In carrier mode,
+     * null before the task's first step (its thread is created then) and after its body ended.
+     */
     public Thread thread() {
         return strand.thread();
     }

@@ -5,6 +5,7 @@ import dev.aio4j.EventLoop;
 import dev.aio4j.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
 
 /**
  * One thread of control scheduled by a loop: a task's virtual thread, or the loop's own strand.
@@ -15,10 +16,15 @@ import java.lang.invoke.VarHandle;
  * write). Strand bodies catch everything, so the handler itself only reports what escapes a
  * body by mistake.
  *
+ * <p>A task's strand is its thread's body ({@link #run}), so a task costs no extra object for it.
+ * Carrier mode creates a task's thread only when its first step is about to run, so
+ * {@link #thread()} is null until then, and again once the body has finished (see
+ * {@link CarrierScheduler}).
+ *
  * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only, {@code heldNanos}
  * by {@link CarrierScheduler} only.
  */
-public final class Strand implements Thread.UncaughtExceptionHandler {
+public final class Strand implements Thread.UncaughtExceptionHandler, Runnable {
     private static final VarHandle QUEUED;
 
     static {
@@ -29,7 +35,16 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
         }
     }
 
-    /** The thread that runs this strand; set once, before the strand is started. */
+    /**
+     * Runs a task's body; set once by {@code Task}'s class initialiser, which runs before any
+     * task strand exists (and so before any starts).
+     */
+    private static Consumer<Task<?>> taskBody;
+
+    /**
+     * The thread that runs this strand: set when the scheduler creates it (carrier mode: when the
+     * task's first step is about to run), cleared in carrier mode when the task's body has ended.
+     */
     Thread thread;
 
     /** Baton mode: true while this strand sits in the ready queue (at most once). */
@@ -80,6 +95,17 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
         this.loop = loop;
     }
 
+    /** Called once by {@code Task}: how a task strand runs its task. */
+    public static void runTasksWith(Consumer<Task<?>> body) {
+        taskBody = body;
+    }
+
+    /** A task strand's body: its task's. */
+    @Override
+    public void run() {
+        taskBody.accept(task);
+    }
+
     /** The current thread's strand, or null if no loop schedules this thread. */
     public static Strand current() {
         return Thread.currentThread().getUncaughtExceptionHandler() instanceof Strand s ? s : null;
@@ -104,6 +130,7 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
                 .log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + (task != null ? task : loop), e);
     }
 
+    /** The strand's thread; null in carrier mode before a task's first step and after its body. */
     public Thread thread() {
         return thread;
     }
