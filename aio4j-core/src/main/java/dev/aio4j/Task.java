@@ -39,9 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the body ends, so {@link #thread()} may be null. {@code futWaiter} is the future the task is parked on (asyncio's
  * {@code _fut_waiter}); {@code mustCancel} a cancellation to deliver at the next resumption;
  * {@code prev}/{@code next} link the task into its loop's list of unfinished tasks.
- * Diagnostics: {@code recordedNanos} is set only when a recording has
- * {@code dev.aio4j.TaskLifecycle} on; {@code swallowed} only in debug mode, once a cancellation
- * reached the task (see {@link SwallowedCancellation}).
+ * Diagnostics: {@code diagnostics} ({@link TaskDiagnostics}) is allocated only when a step is
+ * timed (debug mode or a recording), a recording has {@code dev.aio4j.TaskLifecycle} on, or, in
+ * debug mode, a cancellation reached the task (see {@link SwallowedCancellation}); it stays null
+ * in a plain run.
  *
  * <p>Invariants:
  * <ol>
@@ -74,14 +75,8 @@ public final class Task<T> extends Future<T> {
     private boolean inWait;
     /** True once cancel() interrupted the thread to break a JDK blocking call. */
     private boolean nudged;
-    /** Debug mode: the scheduler's held-time reading when the current step started. */
-    private long stepHeldStart = NOT_TIMED;
-
-    private static final long NOT_TIMED = Long.MIN_VALUE;
-    /** When a recorded TaskLifecycle event saw the task created (System.nanoTime), else 0. */
-    private long recordedNanos;
-    /** Debug mode: where the last cancellation reached this task (see SwallowedCancellation), or null. */
-    SwallowedCancellation swallowed;
+    /** Diagnostics-only state, or null until some diagnostic needs it. */
+    private TaskDiagnostics diagnostics;
     /** Loop time at creation, to the loop iteration (no clock read per task), for the task tree's age. */
     final long createdNanos;
 
@@ -148,7 +143,10 @@ public final class Task<T> extends Future<T> {
     static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager, Context context) {
         Task<T> task = new Task<>(loop, body, name, context);
         loop.taskStarted(task);
-        task.recordedNanos = LoopEvents.taskCreated(task);
+        long recorded = LoopEvents.taskCreated(task);
+        if (recorded != 0) {
+            task.diagnostics().recordedNanos = recorded;
+        }
         Strand creator = eager ? Strand.current() : null;
         if (creator != null && creator.loop == loop && creator.task != null && loop.isRunning()) {
             loop.scheduler.startEager(creator, task.strand);
@@ -191,7 +189,7 @@ public final class Task<T> extends Future<T> {
         } else {
             fail(failure);
         }
-        LoopEvents.taskFinished(this, recordedNanos);
+        LoopEvents.taskFinished(this, diagnostics == null ? 0 : diagnostics.recordedNanos);
         loop.scheduler.exit(strand);
     }
 
@@ -286,7 +284,11 @@ public final class Task<T> extends Future<T> {
 
     /** Debug mode or a recording: a step starts; its length is the time it holds the loop from here. */
     private void stepStarted() {
-        stepHeldStart = loop.timingSteps() ? loop.scheduler.heldNanos(strand) : NOT_TIMED;
+        if (loop.timingSteps()) {
+            diagnostics().stepHeldStart = loop.scheduler.heldNanos(strand);
+        } else if (diagnostics != null) {
+            diagnostics.stepHeldStart = TaskDiagnostics.NOT_TIMED;
+        }
     }
 
     /**
@@ -295,8 +297,9 @@ public final class Task<T> extends Future<T> {
      * only this task, does not.
      */
     private void checkSlowStep() {
-        if (stepHeldStart != NOT_TIMED) {
-            long took = loop.scheduler.heldNanos(strand) - stepHeldStart;
+        TaskDiagnostics d = diagnostics;
+        if (d != null && d.stepHeldStart != TaskDiagnostics.NOT_TIMED) {
+            long took = loop.scheduler.heldNanos(strand) - d.stepHeldStart;
             if (took >= loop.slowCallbackNanos()) {
                 loop.slowCallback(this, true, took);
             }
@@ -394,6 +397,20 @@ public final class Task<T> extends Future<T> {
     /** The task's number, unique in the process: the N of "Task-N". */
     long id() {
         return number;
+    }
+
+    /** This task's diagnostics-only state, allocated on first use; loop only. */
+    TaskDiagnostics diagnostics() {
+        TaskDiagnostics d = diagnostics;
+        if (d == null) {
+            diagnostics = d = new TaskDiagnostics();
+        }
+        return d;
+    }
+
+    /** Debug mode: where the last cancellation reached this task, or null; loop only. */
+    SwallowedCancellation swallowed() {
+        return diagnostics == null ? null : diagnostics.swallowed;
     }
 
     /** The future this task is parked on, or null; loop only. */

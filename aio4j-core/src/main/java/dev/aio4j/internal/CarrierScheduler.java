@@ -456,7 +456,11 @@ public final class CarrierScheduler implements Scheduler, Executor {
         runStartNanos = start;
         r.run();
         if (s != null) {
-            s.heldNanos += System.nanoTime() - start;
+            Strand.HeldTime held = s.heldTime;
+            if (held == null) {
+                s.heldTime = held = new Strand.HeldTime();
+            }
+            held.nanos += System.nanoTime() - start;
         }
     }
 
@@ -693,7 +697,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
 
     @Override
     public long heldNanos(Strand self) {
-        return self.heldNanos + (System.nanoTime() - runStartNanos);
+        Strand.HeldTime held = self.heldTime;
+        return (held == null ? 0 : held.nanos) + (System.nanoTime() - runStartNanos);
     }
 
     @Override

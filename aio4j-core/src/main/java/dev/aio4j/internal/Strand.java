@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * {@link #thread()} is null until then, and again once the body has finished (see
  * {@link CarrierScheduler}).
  *
- * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only, {@code heldNanos}
+ * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only, {@code heldTime}
  * by {@link CarrierScheduler} only.
  */
 public final class Strand implements Thread.UncaughtExceptionHandler, Runnable {
@@ -63,8 +63,13 @@ public final class Strand implements Thread.UncaughtExceptionHandler, Runnable {
      */
     long readySeq = NO_READY_SEQ;
 
-    /** Carrier mode, debug mode: time this strand's continuations have held the carrier. */
-    long heldNanos;
+    /** Carrier mode, debug mode: time this strand's continuations have held the carrier; null until timed. */
+    HeldTime heldTime;
+
+    /** A running total of held time, apart so that strands that are never timed do not carry it. */
+    static final class HeldTime {
+        long nanos;
+    }
 
     /** Set by the watchdog once it has reported this strand for holding its loop. */
     public volatile boolean stallReported;
