@@ -28,11 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * step, the task's {@link Strand} itself: its virtual thread is created only when the carrier
  * takes that entry ({@link #firstStep}), which starts the thread and runs the continuation the
  * start hands to {@link #execute} at once, in the entry's place. A task waiting for its first
- * step thus costs no thread; a finished task's strand drops its thread ({@link #exit}). {@code stepsMadeReady} counts them (the
- * next step's number, see {@link Scheduler}, "One ready order") and {@code firstReadyStep} is
- * the number of the head. Continuations submitted from other threads go to {@code foreign}, a
- * lock-free queue, wake the carrier and are counted when the carrier (or the loop strand, at the
- * start of an iteration) admits them. The loop strand's own continuation never enters
+ * step thus costs no thread; a finished task's strand drops its thread ({@link #exit}).
+ * {@code stepsMadeReady} counts the steps (the next step's number, see {@link Scheduler}, "One
+ * ready order") and {@code firstReadyStep} is the number of the head. Continuations submitted
+ * from other threads go to {@code foreign}, a lock-free queue, wake the carrier and are counted
+ * when the carrier (or the loop strand, at the start of an iteration) admits them. The loop strand's own continuation never enters
  * {@code ready}: it waits in {@code loopContinuation}, and {@code loopWait} says how the loop
  * strand last stepped off the carrier:
  * <pre>
@@ -44,9 +44,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Invariants:
  * <ol>
- *   <li>The carrier thread runs only queue operations, continuations and the idle wait; it takes
- *       no lock a virtual thread could hold (the JDK calls {@code execute} while the caller is
- *       pinned, so {@code execute} never blocks and never runs anything inline).
+ *   <li>The carrier thread runs only queue operations, thread starts (a task's first step),
+ *       continuations and the idle wait; it takes no lock a virtual thread could hold (the JDK
+ *       calls {@code execute} while the caller is pinned, so {@code execute} never blocks and
+ *       never runs anything inline).
  *   <li>A task strand's thread is null until its first step is taken from {@code ready}, except
  *       for eager starts and starts by the thread that owns the stopped loop, which create it at
  *       once; so a strand in {@code ready} has not run yet, and {@link #unpark} has nothing to wake.
