@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *                         +--body returns/throws--&gt; done (FINISHED or CANCELLED)
  * </pre>
  *
- * <p>Representation: the task's {@link Strand} is its thread's body and runs {@link #run}; in
+ * <p>Representation: the task's {@link Strand} ({@link TaskStrand}) is its thread's body and runs {@link #run}; in
  * carrier mode the thread is created only when the first step is about to run and dropped when
  * the body ends, so {@link #thread()} may be null. {@code futWaiter} is the future the task is parked on (asyncio's
  * {@code _fut_waiter}); {@code mustCancel} a cancellation to deliver at the next resumption;
@@ -59,10 +59,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Task<T> extends Future<T> {
 
     private static final AtomicLong COUNTER = new AtomicLong();
-
-    static {
-        Strand.runTasksWith(t -> t.run());
-    }
 
     final Strand strand;
     private Callable<T> body;
@@ -89,7 +85,7 @@ public final class Task<T> extends Future<T> {
         this.body = body;
         this.name = name;
         this.number = body == null ? 0 : COUNTER.incrementAndGet();
-        this.strand = body == null ? null : new Strand(this, loop);
+        this.strand = body == null ? null : new TaskStrand(this, loop);
         if (strand != null) {
             strand.context = context != null ? context : Context.captureForSchedule();
         }
@@ -156,8 +152,8 @@ public final class Task<T> extends Future<T> {
         return task;
     }
 
-    /** The task's body, on its own strand. */
-    private void run() {
+    /** The task's body, on its own strand (called by {@link TaskStrand#run}). */
+    void run() {
         Thread.interrupted(); // a cancellation before the start needs no nudge
         Context.startTask(strand.context);
         T value = null;

@@ -5,7 +5,6 @@ import dev.aio4j.EventLoop;
 import dev.aio4j.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.function.Consumer;
 
 /**
  * One thread of control scheduled by a loop: a task's virtual thread, or the loop's own strand.
@@ -16,7 +15,8 @@ import java.util.function.Consumer;
  * write). Strand bodies catch everything, so the handler itself only reports what escapes a
  * body by mistake.
  *
- * <p>A task's strand is its thread's body ({@link #run}), so a task costs no extra object for it.
+ * <p>A task's strand is its thread's body ({@link #run}, overridden by {@code TaskStrand}, which
+ * runs the task), so a task costs no extra object for it.
  * Carrier mode creates a task's thread only when its first step is about to run, so
  * {@link #thread()} is null until then, and again once the body has finished (see
  * {@link CarrierScheduler}).
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only, {@code heldTime}
  * by {@link CarrierScheduler} only.
  */
-public final class Strand implements Thread.UncaughtExceptionHandler, Runnable {
+public class Strand implements Thread.UncaughtExceptionHandler, Runnable {
     private static final VarHandle QUEUED;
 
     static {
@@ -34,12 +34,6 @@ public final class Strand implements Thread.UncaughtExceptionHandler, Runnable {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /**
-     * Runs a task's body; set once by {@code Task}'s class initialiser, which runs before any
-     * task strand exists (and so before any starts).
-     */
-    private static Consumer<Task<?>> taskBody;
 
     /**
      * The thread that runs this strand: set when the scheduler creates it (carrier mode: when the
@@ -100,15 +94,10 @@ public final class Strand implements Thread.UncaughtExceptionHandler, Runnable {
         this.loop = loop;
     }
 
-    /** Called once by {@code Task}: how a task strand runs its task. */
-    public static void runTasksWith(Consumer<Task<?>> body) {
-        taskBody = body;
-    }
-
-    /** A task strand's body: its task's. */
+    /** A task strand's body, its task's; the loop strand's thread runs the loop instead. */
     @Override
     public void run() {
-        taskBody.accept(task);
+        throw new IllegalStateException("only a task's strand is a thread's body");
     }
 
     /** The current thread's strand, or null if no loop schedules this thread. */

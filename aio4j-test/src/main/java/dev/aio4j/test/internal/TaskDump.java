@@ -103,6 +103,7 @@ public final class TaskDump {
         String c = e.getClassName();
         return c.startsWith("dev.aio4j.internal.")
                 || c.equals("dev.aio4j.Task")
+                || c.equals("dev.aio4j.TaskStrand")
                 || e.getMethodName().startsWith("lambda$");
     }
 
