@@ -192,7 +192,7 @@ public final class EventLoop implements AutoCloseable {
         this.name = "aio4j-loop-" + LOOP_COUNTER.incrementAndGet();
         this.scheduler = Schedulers.create(name);
         this.loopStrand = new Strand(null, this);
-        scheduler.create(loopStrand, this::loopMain, true);
+        scheduler.createLoopStrand(loopStrand, this::loopMain);
         scheduler.start(loopStrand);
         setDebug(Debug.enabledByDefault());
         iterationNanos = clock.nanoTime();

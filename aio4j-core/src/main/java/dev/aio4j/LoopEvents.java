@@ -124,7 +124,7 @@ final class LoopEvents {
     private static void fill(TaskLifecycleEvent e, Task<?> task, String phase) {
         e.loop = task.loop.name();
         e.task = task.getName();
-        e.taskId = task.thread().threadId();
+        e.taskId = task.id();
         e.phase = phase;
     }
 

@@ -62,16 +62,16 @@ final class SwallowedCancellation {
         if (!task.loop.getDebug()) {
             return;
         }
-        SwallowedCancellation previous = task.swallowed;
+        SwallowedCancellation previous = task.swallowed();
         if (previous != null && previous.reported) {
             return;
         }
-        task.swallowed = new SwallowedCancellation(userFrames());
+        task.diagnostics().swallowed = new SwallowedCancellation(userFrames());
     }
 
     /** {@code task} starts a wait with requests pending and none to deliver. */
     static void beforeWait(Task<?> task) {
-        SwallowedCancellation s = task.swallowed;
+        SwallowedCancellation s = task.swallowed();
         if (s == null || s.reported || !task.loop.getDebug()) {
             return;
         }

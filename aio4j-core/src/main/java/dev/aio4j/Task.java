@@ -34,19 +34,22 @@ import java.util.concurrent.atomic.AtomicLong;
  *                         +--body returns/throws--&gt; done (FINISHED or CANCELLED)
  * </pre>
  *
- * <p>Representation: {@code futWaiter} is the future the task is parked on (asyncio's
+ * <p>Representation: the task's {@link Strand} ({@link TaskStrand}) is its thread's body and runs {@link #run}; in
+ * carrier mode the thread is created only when the first step is about to run and dropped when
+ * the body ends, so {@link #thread()} may be null. {@code futWaiter} is the future the task is parked on (asyncio's
  * {@code _fut_waiter}); {@code mustCancel} a cancellation to deliver at the next resumption;
  * {@code prev}/{@code next} link the task into its loop's list of unfinished tasks.
- * Diagnostics: {@code recordedNanos} is set only when a recording has
- * {@code dev.aio4j.TaskLifecycle} on; {@code swallowed} only in debug mode, once a cancellation
- * reached the task (see {@link SwallowedCancellation}).
+ * Diagnostics: {@code diagnostics} ({@link TaskDiagnostics}) is allocated only when a step is
+ * timed (debug mode or a recording), a recording has {@code dev.aio4j.TaskLifecycle} on, or, in
+ * debug mode, a cancellation reached the task (see {@link SwallowedCancellation}); it stays null
+ * in a plain run.
  *
  * <p>Invariants:
  * <ol>
  *   <li>Every field is read and written only by strands of this task's loop.
  *   <li>{@code inWait} is true exactly while the task is parked in {@link #waitFor}; only then
  *       can a cancellation reach it through {@code futWaiter}, and only otherwise is the
- *       thread interrupted.
+ *       thread interrupted (if it exists: a task whose first step has not run needs no nudge).
  *   <li>A task whose cancellation is requested before its body starts never runs its body.
  *   <li>{@code nudged} implies that {@code cancel()} interrupted the thread for the request now in
  *       {@code mustCancel}; both are cleared together when that request is delivered, whether at
@@ -68,14 +71,8 @@ public final class Task<T> extends Future<T> {
     private boolean inWait;
     /** True once cancel() interrupted the thread to break a JDK blocking call. */
     private boolean nudged;
-    /** Debug mode: the scheduler's held-time reading when the current step started. */
-    private long stepHeldStart = NOT_TIMED;
-
-    private static final long NOT_TIMED = Long.MIN_VALUE;
-    /** When a recorded TaskLifecycle event saw the task created (System.nanoTime), else 0. */
-    private long recordedNanos;
-    /** Debug mode: where the last cancellation reached this task (see SwallowedCancellation), or null. */
-    SwallowedCancellation swallowed;
+    /** Diagnostics-only state, or null until some diagnostic needs it. */
+    private TaskDiagnostics diagnostics;
     /** Loop time at creation, to the loop iteration (no clock read per task), for the task tree's age. */
     final long createdNanos;
 
@@ -88,7 +85,7 @@ public final class Task<T> extends Future<T> {
         this.body = body;
         this.name = name;
         this.number = body == null ? 0 : COUNTER.incrementAndGet();
-        this.strand = body == null ? null : new Strand(this, loop);
+        this.strand = body == null ? null : new TaskStrand(this, loop);
         if (strand != null) {
             strand.context = context != null ? context : Context.captureForSchedule();
         }
@@ -141,9 +138,11 @@ public final class Task<T> extends Future<T> {
 
     static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager, Context context) {
         Task<T> task = new Task<>(loop, body, name, context);
-        loop.scheduler.create(task.strand, task::run, false);
         loop.taskStarted(task);
-        task.recordedNanos = LoopEvents.taskCreated(task);
+        long recorded = LoopEvents.taskCreated(task);
+        if (recorded != 0) {
+            task.diagnostics().recordedNanos = recorded;
+        }
         Strand creator = eager ? Strand.current() : null;
         if (creator != null && creator.loop == loop && creator.task != null && loop.isRunning()) {
             loop.scheduler.startEager(creator, task.strand);
@@ -153,8 +152,8 @@ public final class Task<T> extends Future<T> {
         return task;
     }
 
-    /** The task's body, on its own strand. */
-    private void run() {
+    /** The task's body, on its own strand (called by {@link TaskStrand#run}). */
+    void run() {
         Thread.interrupted(); // a cancellation before the start needs no nudge
         Context.startTask(strand.context);
         T value = null;
@@ -186,7 +185,7 @@ public final class Task<T> extends Future<T> {
         } else {
             fail(failure);
         }
-        LoopEvents.taskFinished(this, recordedNanos);
+        LoopEvents.taskFinished(this, diagnostics == null ? 0 : diagnostics.recordedNanos);
         loop.scheduler.exit(strand);
     }
 
@@ -281,7 +280,11 @@ public final class Task<T> extends Future<T> {
 
     /** Debug mode or a recording: a step starts; its length is the time it holds the loop from here. */
     private void stepStarted() {
-        stepHeldStart = loop.timingSteps() ? loop.scheduler.heldNanos(strand) : NOT_TIMED;
+        if (loop.timingSteps()) {
+            diagnostics().stepHeldStart = loop.scheduler.heldNanos(strand);
+        } else if (diagnostics != null) {
+            diagnostics.stepHeldStart = TaskDiagnostics.NOT_TIMED;
+        }
     }
 
     /**
@@ -290,8 +293,9 @@ public final class Task<T> extends Future<T> {
      * only this task, does not.
      */
     private void checkSlowStep() {
-        if (stepHeldStart != NOT_TIMED) {
-            long took = loop.scheduler.heldNanos(strand) - stepHeldStart;
+        TaskDiagnostics d = diagnostics;
+        if (d != null && d.stepHeldStart != TaskDiagnostics.NOT_TIMED) {
+            long took = loop.scheduler.heldNanos(strand) - d.stepHeldStart;
             if (took >= loop.slowCallbackNanos()) {
                 loop.slowCallback(this, true, took);
             }
@@ -317,9 +321,10 @@ public final class Task<T> extends Future<T> {
         }
         mustCancel = true;
         cancelMessage = message;
-        if (!inWait && Strand.current() != strand) {
+        Thread thread = strand.thread();
+        if (!inWait && thread != null && Strand.current() != strand) {
             nudged = true;
-            strand.thread().interrupt(); // breaks a JDK blocking call; cleared at the next library wait
+            thread.interrupt(); // breaks a JDK blocking call; cleared at the next library wait
         }
         return true;
     }
@@ -390,6 +395,20 @@ public final class Task<T> extends Future<T> {
         return number;
     }
 
+    /** This task's diagnostics-only state, allocated on first use; loop only. */
+    TaskDiagnostics diagnostics() {
+        TaskDiagnostics d = diagnostics;
+        if (d == null) {
+            diagnostics = d = new TaskDiagnostics();
+        }
+        return d;
+    }
+
+    /** Debug mode: where the last cancellation reached this task, or null; loop only. */
+    SwallowedCancellation swallowed() {
+        return diagnostics == null ? null : diagnostics.swallowed;
+    }
+
     /** The future this task is parked on, or null; loop only. */
     Future<?> futWaiter() {
         return futWaiter;
@@ -400,7 +419,10 @@ public final class Task<T> extends Future<T> {
         return inWait;
     }
 
-    /** The task's virtual thread (or the thread that runs it in portable mode). */
+    /**
+     * The task's virtual thread (or the thread that runs it in portable mode). In carrier mode,
+     * null before the task's first step (its thread is created then) and after its body ended.
+     */
     public Thread thread() {
         return strand.thread();
     }

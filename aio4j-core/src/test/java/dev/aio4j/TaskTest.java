@@ -2,6 +2,7 @@ package dev.aio4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,5 +49,25 @@ class TaskTest {
                         .await()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("boom");
+    }
+
+    @Test
+    void carrierModeCreatesATasksThreadForItsFirstStepAndDropsItWhenTheBodyEnds() {
+        assumeTrue(TestSupport.carrierMode(), "portable mode creates the thread with the task");
+        List<Object> seen = Aio.run(() -> {
+            Task<Thread> t = Aio.createTask(Thread::currentThread);
+            Thread before = t.thread();
+            Task<Void> cancelled = Aio.createTask(() -> {});
+            cancelled.cancel(); // before its first step: no thread to interrupt
+            Thread ran = t.await();
+            Aio.sleep(Duration.ZERO); // lets the cancelled one end
+            return java.util.Arrays.asList(before, ran, t.thread(), cancelled.cancelled(), cancelled.thread());
+        });
+        assertThat(seen.get(0)).isNull();
+        assertThat(seen.get(1)).isInstanceOf(Thread.class);
+        assertThat(((Thread) seen.get(1)).isVirtual()).isTrue();
+        assertThat(seen.get(2)).isNull();
+        assertThat(seen.get(3)).isEqualTo(true);
+        assertThat(seen.get(4)).isNull();
     }
 }

@@ -84,28 +84,34 @@ public final class BatonScheduler implements Scheduler {
     }
 
     @Override
-    public void create(Strand strand, Runnable body, boolean isLoopStrand) {
-        Runnable run = () -> {
-            awaitGrant(strand);
-            body.run();
-        };
-        if (isLoopStrand) {
-            loopStrand = strand;
-        }
-        strand.thread = isLoopStrand
-                ? Thread.ofPlatform()
-                        .name(name)
-                        .daemon(true)
-                        .uncaughtExceptionHandler(strand)
-                        .unstarted(run)
-                : Thread.ofVirtual()
-                        .inheritInheritableThreadLocals(false)
-                        .uncaughtExceptionHandler(strand)
-                        .unstarted(run);
+    public void createLoopStrand(Strand loop, Runnable body) {
+        loopStrand = loop;
+        loop.thread = Thread.ofPlatform()
+                .name(name)
+                .daemon(true)
+                .uncaughtExceptionHandler(loop)
+                .unstarted(() -> {
+                    awaitGrant(loop);
+                    body.run();
+                });
+    }
+
+    /** Creates a task strand's thread, unstarted: it waits for the baton, then runs the strand. */
+    private void createTaskThread(Strand strand) {
+        strand.thread = Thread.ofVirtual()
+                .inheritInheritableThreadLocals(false)
+                .uncaughtExceptionHandler(strand)
+                .unstarted(() -> {
+                    awaitGrant(strand);
+                    strand.run();
+                });
     }
 
     @Override
     public void start(Strand strand) {
+        if (strand != loopStrand) {
+            createTaskThread(strand);
+        }
         strand.thread.start();
         unpark(strand);
     }
@@ -113,6 +119,7 @@ public final class BatonScheduler implements Scheduler {
     /** Hands the baton straight to the new strand; the creator gets it back first (see release). */
     @Override
     public void startEager(Strand creator, Strand strand) {
+        createTaskThread(strand);
         strand.thread.start();
         eagerCreators.push(creator);
         grant(strand);

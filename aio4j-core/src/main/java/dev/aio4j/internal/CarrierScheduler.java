@@ -24,12 +24,16 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: task continuations wait in {@code ready}, a deque in the order they became
- * ready, which only the carrier's OS thread touches; {@code stepsMadeReady} counts them (the
- * next step's number, see {@link Scheduler}, "One ready order") and {@code firstReadyStep} is
- * the number of the head. Continuations submitted from other threads go to {@code foreign}, a
- * lock-free queue, wake the carrier and are counted when the carrier (or the loop strand, at the
- * start of an iteration) admits them. The loop strand's own continuation never enters
+ * <p>Representation: task steps wait in {@code ready}, a deque in the order they became ready,
+ * which only the carrier's OS thread touches. A step is a continuation, or, for a task's first
+ * step, the task's {@link Strand} itself: its virtual thread is created only when the carrier
+ * takes that entry ({@link #firstStep}), which starts the thread and runs the continuation the
+ * start hands to {@link #execute} at once, in the entry's place. A task waiting for its first
+ * step thus costs no thread; a finished task's strand drops its thread ({@link #exit}).
+ * {@code stepsMadeReady} counts the steps (the next step's number, see {@link Scheduler}, "One
+ * ready order") and {@code firstReadyStep} is the number of the head. Continuations submitted
+ * from other threads go to {@code foreign}, a lock-free queue, wake the carrier and are counted
+ * when the carrier (or the loop strand, at the start of an iteration) admits them. The loop strand's own continuation never enters
  * {@code ready}: it waits in {@code loopContinuation}, and {@code loopWait} says how the loop
  * strand last stepped off the carrier:
  * <pre>
@@ -43,9 +47,13 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Invariants:
  * <ol>
- *   <li>The carrier thread runs only queue operations, continuations and the idle wait; it takes
- *       no lock a virtual thread could hold (the JDK calls {@code execute} while the caller is
- *       pinned, so {@code execute} never blocks and never runs anything inline).
+ *   <li>The carrier thread runs only queue operations, thread starts (a task's first step),
+ *       continuations and the idle wait; it takes no lock a virtual thread could hold (the JDK
+ *       calls {@code execute} while the caller is pinned, so {@code execute} never blocks and
+ *       never runs anything inline).
+ *   <li>A task strand's thread is null until its first step is taken from {@code ready}, except
+ *       for eager starts and starts by the thread that owns the stopped loop, which create it at
+ *       once; so a strand in {@code ready} has not run yet, and {@link #unpark} has nothing to wake.
  *   <li>The step at position i of {@code ready} has number {@code firstReadyStep + i}: steps are
  *       counted as they are appended; an eager start inserts at the head and lowers
  *       {@code firstReadyStep} instead; a step counted off the carrier (by the thread that owns
@@ -193,9 +201,12 @@ public final class CarrierScheduler implements Scheduler, Executor {
 
     private final Thread carrier;
     private final Thread.Builder.OfVirtual builder;
-    /** Task continuations in the order they became ready. Carrier's OS thread only. */
-    private final java.util.ArrayDeque<Runnable> ready = new java.util.ArrayDeque<>(256);
-    /** Steps made ready so far: the next step's number. See invariant 3 for who may count one. */
+    /**
+     * Task steps in the order they became ready: a continuation, or a task strand whose thread
+     * is not created yet (its first step). Carrier's OS thread only.
+     */
+    private final java.util.ArrayDeque<Object> ready = new java.util.ArrayDeque<>(256);
+    /** Steps made ready so far: the next step's number. See invariant 4 for who may count one. */
     private long stepsMadeReady;
     /** The number of the step at the head of {@code ready}. Carrier's OS thread only. */
     private long firstReadyStep;
@@ -203,6 +214,10 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private final java.util.ArrayDeque<Runnable> admitting = new java.util.ArrayDeque<>();
     /** Carrier's OS thread only: where {@link #execute} puts the next local continuation (eager start). */
     private int eagerInsert;
+    /** Carrier's OS thread only: the strand whose thread {@link #firstStep} starts now, and its continuation. */
+    private Strand starting;
+
+    private Runnable startedContinuation;
 
     private static final int EAGER_HEAD = 1, EAGER_SECOND = 2;
     private final ConcurrentLinkedQueue<Runnable> foreign = new ConcurrentLinkedQueue<>();
@@ -273,6 +288,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
         if (onCarrier()) {
             if (strand == loopStrand) {
                 loopContinuation = continuation;
+            } else if (strand == starting) {
+                startedContinuation = continuation; // runs at once: see firstStep
             } else if (eagerInsert != 0) {
                 insertEager(continuation);
             } else {
@@ -394,7 +411,29 @@ public final class CarrierScheduler implements Scheduler, Executor {
 
     private Runnable pollReady() {
         firstReadyStep++;
-        return ready.pollFirst();
+        Object next = ready.pollFirst();
+        return next instanceof Strand s ? firstStep(s) : (Runnable) next;
+    }
+
+    /**
+     * A task strand's first step is next: creates and starts its thread, and returns the
+     * continuation the start hands to {@link #execute}, to run now rather than behind the others.
+     */
+    private Runnable firstStep(Strand strand) {
+        starting = strand;
+        newThread(strand).start();
+        starting = null;
+        Runnable r = startedContinuation;
+        startedContinuation = null;
+        return r;
+    }
+
+    /** Creates a task strand's thread, unstarted; the strand is its body and handler. */
+    private Thread newThread(Strand strand) {
+        Thread t = builder.uncaughtExceptionHandler(strand).unstarted(strand);
+        builder.uncaughtExceptionHandler(NO_STRAND); // the builder must not keep the last task alive
+        strand.thread = t;
+        return t;
     }
 
     private Runnable takeLoopContinuation() {
@@ -436,7 +475,11 @@ public final class CarrierScheduler implements Scheduler, Executor {
         runStartNanos = start;
         r.run();
         if (s != null) {
-            s.heldNanos += System.nanoTime() - start;
+            Strand.HeldTime held = s.heldTime;
+            if (held == null) {
+                s.heldTime = held = new Strand.HeldTime();
+            }
+            held.nanos += System.nanoTime() - start;
         }
     }
 
@@ -490,18 +533,31 @@ public final class CarrierScheduler implements Scheduler, Executor {
     // ---- the loop side ----
 
     @Override
-    public void create(Strand strand, Runnable body, boolean isLoopStrand) {
-        strand.thread = builder.uncaughtExceptionHandler(strand).unstarted(body);
-        builder.uncaughtExceptionHandler(NO_STRAND); // the builder must not keep the last task alive
-        if (isLoopStrand) {
-            loopStrand = strand;
-        }
+    public void createLoopStrand(Strand loop, Runnable body) {
+        loop.thread = builder.uncaughtExceptionHandler(loop).unstarted(body);
+        builder.uncaughtExceptionHandler(NO_STRAND);
+        loopStrand = loop;
     }
 
+    /**
+     * On the carrier, a task strand is queued as it is, numbered like any step, and its thread
+     * created when that step is taken ({@link #firstStep}). The thread that owns a stopped loop
+     * creates and starts it at once instead: its continuation reaches the carrier through
+     * {@code foreign}, numbered now.
+     */
     @Override
     public void start(Strand strand) {
-        numberOffCarrier(strand);
-        strand.thread.start();
+        if (strand == loopStrand) {
+            strand.thread.start();
+        } else if (onCarrier()) {
+            if (!closed) {
+                ready.addLast(strand);
+                stepsMadeReady++;
+            }
+        } else {
+            numberOffCarrier(strand);
+            newThread(strand).start();
+        }
     }
 
     /**
@@ -524,8 +580,9 @@ public final class CarrierScheduler implements Scheduler, Executor {
      */
     @Override
     public void startEager(Strand creator, Strand strand) {
+        Thread t = newThread(strand);
         eagerInsert = EAGER_HEAD;
-        strand.thread.start();
+        t.start();
         eagerInsert = EAGER_SECOND;
         Thread.yield();
         eagerInsert = 0;
@@ -536,7 +593,7 @@ public final class CarrierScheduler implements Scheduler, Executor {
         if (eagerInsert == EAGER_HEAD || ready.isEmpty()) {
             ready.addFirst(continuation);
         } else {
-            Runnable first = ready.pollFirst();
+            Object first = ready.pollFirst();
             ready.addFirst(continuation);
             ready.addFirst(first);
         }
@@ -551,8 +608,12 @@ public final class CarrierScheduler implements Scheduler, Executor {
 
     @Override
     public void unpark(Strand strand) {
+        Thread t = strand.thread;
+        if (t == null) {
+            return; // not started (its first step is queued) or finished: nothing to wake
+        }
         numberOffCarrier(strand);
-        LockSupport.unpark(strand.thread);
+        LockSupport.unpark(t);
     }
 
     @Override
@@ -636,8 +697,13 @@ public final class CarrierScheduler implements Scheduler, Executor {
         LockSupport.unpark(carrier);
     }
 
+    /** Lets the finished thread die young: a task may be kept long after its body ended. */
     @Override
-    public void exit(Strand self) {}
+    public void exit(Strand self) {
+        if (self != loopStrand) {
+            self.thread = null;
+        }
+    }
 
     @Override
     public long steps() {
@@ -657,7 +723,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
 
     @Override
     public long heldNanos(Strand self) {
-        return self.heldNanos + (System.nanoTime() - runStartNanos);
+        Strand.HeldTime held = self.heldTime;
+        return (held == null ? 0 : held.nanos) + (System.nanoTime() - runStartNanos);
     }
 
     @Override

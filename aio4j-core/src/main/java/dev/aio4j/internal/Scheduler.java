@@ -41,10 +41,14 @@ public interface Scheduler {
     /** "carrier" or "portable". */
     String mode();
 
-    /** Creates the strand's thread, unstarted. Loop strands may be platform threads. */
-    void create(Strand strand, Runnable body, boolean loopStrand);
+    /** Creates the loop strand's thread, unstarted, to run {@code body}; it may be a platform thread. */
+    void createLoopStrand(Strand loop, Runnable body);
 
-    /** Starts a created strand: its first step runs after every strand already ready. */
+    /**
+     * Starts a strand: the loop strand, once created, or a task strand, whose thread runs the
+     * strand itself ({@link Strand#run}) and may be created only when its first step is about
+     * to run. The first step runs after every strand already ready.
+     */
     void start(Strand strand);
 
     /** Suspends the calling strand until {@link #unpark}ed; may return spuriously. */
@@ -113,7 +117,7 @@ public interface Scheduler {
     void exit(Strand self);
 
     /**
-     * Starts a created strand at once (an eager task): {@code strand} runs before every strand
+     * Starts a task strand at once (an eager task): {@code strand} runs before every strand
      * already ready, and {@code creator}, the calling strand, continues right
      * after {@code strand} first parks, yields or exits. Returns in the creator, then.
      */

@@ -15,10 +15,16 @@ import java.lang.invoke.VarHandle;
  * write). Strand bodies catch everything, so the handler itself only reports what escapes a
  * body by mistake.
  *
- * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only, {@code heldNanos}
+ * <p>A task's strand is its thread's body ({@link #run}, overridden by {@code TaskStrand}, which
+ * runs the task), so a task costs no extra object for it.
+ * Carrier mode creates a task's thread only when its first step is about to run, so
+ * {@link #thread()} is null until then, and again once the body has finished (see
+ * {@link CarrierScheduler}).
+ *
+ * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only, {@code heldTime}
  * by {@link CarrierScheduler} only.
  */
-public final class Strand implements Thread.UncaughtExceptionHandler {
+public class Strand implements Thread.UncaughtExceptionHandler, Runnable {
     private static final VarHandle QUEUED;
 
     static {
@@ -29,7 +35,10 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
         }
     }
 
-    /** The thread that runs this strand; set once, before the strand is started. */
+    /**
+     * The thread that runs this strand: set when the scheduler creates it (carrier mode: when the
+     * task's first step is about to run), cleared in carrier mode when the task's body has ended.
+     */
     Thread thread;
 
     /** Baton mode: true while this strand sits in the ready queue (at most once). */
@@ -48,8 +57,13 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
      */
     long readySeq = NO_READY_SEQ;
 
-    /** Carrier mode, debug mode: time this strand's continuations have held the carrier. */
-    long heldNanos;
+    /** Carrier mode, debug mode: time this strand's continuations have held the carrier; null until timed. */
+    HeldTime heldTime;
+
+    /** A running total of held time, apart so that strands that are never timed do not carry it. */
+    static final class HeldTime {
+        long nanos;
+    }
 
     /** Set by the watchdog once it has reported this strand for holding its loop. */
     public volatile boolean stallReported;
@@ -80,6 +94,12 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
         this.loop = loop;
     }
 
+    /** A task strand's body, its task's; the loop strand's thread runs the loop instead. */
+    @Override
+    public void run() {
+        throw new IllegalStateException("only a task's strand is a thread's body");
+    }
+
     /** The current thread's strand, or null if no loop schedules this thread. */
     public static Strand current() {
         return Thread.currentThread().getUncaughtExceptionHandler() instanceof Strand s ? s : null;
@@ -104,6 +124,7 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
                 .log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + (task != null ? task : loop), e);
     }
 
+    /** The strand's thread; null in carrier mode before a task's first step and after its body. */
     public Thread thread() {
         return thread;
     }

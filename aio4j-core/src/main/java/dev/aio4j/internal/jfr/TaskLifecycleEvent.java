@@ -28,7 +28,7 @@ public final class TaskLifecycleEvent extends jdk.jfr.Event {
     public String task;
 
     @Label("Task Id")
-    @Description("The task's virtual thread id (its thread in portable mode)")
+    @Description("The task's number, unique in the process: the N of \"Task-N\"")
     public long taskId;
 
     @Label("Phase")

@@ -40,14 +40,14 @@ public final class TaskDump {
 
     /** One task: a header line, then (optionally) its stack, then where it was created. */
     static void describe(StringBuilder sb, Task<?> task, List<StackTraceElement> createdAt, boolean withStack) {
-        Thread thread = task.thread();
-        StackTraceElement[] stack = thread.getStackTrace();
+        Thread thread = task.thread(); // null: its first step has not run yet (carrier mode)
+        StackTraceElement[] stack = thread == null ? new StackTraceElement[0] : thread.getStackTrace();
         sb.append("  task \"")
                 .append(task.getName())
                 .append("\" ")
                 .append(task.cancelling() > 0 ? "cancelling" : "pending")
                 .append(", thread ")
-                .append(thread.getState());
+                .append(thread == null ? "not started" : thread.getState());
         String waitsIn = waitsIn(stack);
         if (waitsIn != null) {
             sb.append(", waits in ").append(waitsIn);
@@ -103,6 +103,7 @@ public final class TaskDump {
         String c = e.getClassName();
         return c.startsWith("dev.aio4j.internal.")
                 || c.equals("dev.aio4j.Task")
+                || c.equals("dev.aio4j.TaskStrand")
                 || e.getMethodName().startsWith("lambda$");
     }
 
