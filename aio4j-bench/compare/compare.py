@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side runner: the same workloads as whole programs on aio4j (carrier and portable
 mode), CPython 3.13 asyncio, CPython 3.11 asyncio, uvloop, Node 20, Kotlin coroutines (one
-thread and Dispatchers.Default) and plain Java virtual threads, and echo servers (aio4j's
+thread and Dispatchers.Default), plain Java virtual threads and the "VT floor", and echo servers (aio4j's
 streams and protocol paths, asyncio and uvloop protocols, Netty's native epoll, virtual
 threads) under a C load generator, in one run.
 
@@ -27,9 +27,21 @@ Workloads (full / --quick sizes):
 The peak resident memory of every process (its VmHWM, from wait4) is recorded too; the
 summary's peak RSS row is the spawn workload's.
 
+The "VT floor (1 carrier)" row (FloorWorkloads.java) is the JDK's floor for a thread-per-task
+design on one carrier: the same workloads written directly on virtual threads whose scheduler is
+one platform thread draining a queue of continuations (the JDK-internal VirtualThreadBuilder
+(Executor) constructor that aio4j's carrier mode also uses), with no aio4j at all: start and
+join, Thread.yield, park/unpark with a plain field for ping-pong, Thread.sleep, park for idle.
+aio4j's carrier mode runs on the same machinery, so its spawn, switch and idle numbers cannot go
+below this row's; compare aio4j's targets with it.
+
 Every (workload, implementation) pair runs at least 3 times, in separate processes: round after
 round of every workload, the implementations alternating within each (their order rotated
-between rounds); the median is reported. Each program warms up with the same code before its measured round.
+between rounds); the median is reported. Each program warms up with the same code before its measured round:
+100,000 tasks or round trips (AIO4J_BENCH_WARMUP caps it: 20,000 with --quick, 50,000 in full
+runs), for idle in rounds of 10,000 waiting tasks that many in all (so every JVM row parks
+through compiled code, where a parked virtual thread's stack is less than half the size it is
+interpreted), two rounds of up to 10,000 sleeps for timers, 100 x 1,000 yields for switch.
 
 Output: aio4j-bench/target/compare/results-<time>.json and .md, the cost-per-task plot, and
 (full runs, or --docs) the generated section of docs/PERFORMANCE.md and docs/perf-spawn-scaling.png.
@@ -69,6 +81,7 @@ PY311 = "/usr/bin/python3"
 ASYNCIO_313 = "asyncio 3.13"
 ASYNCIO_311 = "asyncio 3.11"
 UVLOOP = "uvloop"
+FLOOR = "VT floor (1 carrier)"
 
 # workload -> (full args, quick args)
 SIZES = {
@@ -191,6 +204,10 @@ def discover(args):
                           "portable mode: default-scheduler virtual threads passing a baton"))
         impls.append(Impl("virtual threads", jvm + ["dev.aio4j.bench.compare.ThreadWorkloads"],
                           "plain virtual threads on the JDK's default scheduler, no loop"))
+        impls.append(Impl(FLOOR, [java, OPENS] + jvm[1:] + ["dev.aio4j.bench.compare.FloorWorkloads"],
+                          "the JDK's floor for a thread-per-task design on one carrier: virtual threads on a "
+                          "one-platform-thread scheduler (a queue of continuations), no aio4j; ping-pong "
+                          "with park/unpark and a plain field, idle threads parked"))
     if java and os.path.exists(PEERS_JAR):
         kt = [java, "-cp", PEERS_JAR, "dev.aio4j.bench.peers.KotlinWorkloadsKt"]
         impls.append(Impl("kotlin 1 thread", kt + ["single"],
@@ -669,14 +686,16 @@ ABSOLUTE_TARGETS = [
 
 
 def target_lines(results):
-    out = ["| target (carrier mode, medians) | aio4j | peer | needed | met? |", "|---|---:|---:|---:|---|"]
+    out = ["| target (carrier mode, medians) | aio4j | peer (absolute targets: %s) | needed | met? |" % FLOOR,
+           "|---|---:|---:|---:|---|"]
     for workload, field, what, limit in ABSOLUTE_TARGETS:
         own = med(results.get(workload, {}).get("aio4j", []), field)
+        floor = fmt_num(med(results.get(workload, {}).get(FLOOR, []), field))
         if own is None:
-            out.append("| %s | - | - | - | not measured |" % what)
+            out.append("| %s | - | %s | - | not measured |" % (what, floor))
         else:
-            out.append("| %s | %s | - | %s | %s |" % (what, fmt_num(own), fmt_num(limit), "yes" if own <= limit
-                                                     else "**no** (%.1fx over)" % (own / limit)))
+            out.append("| %s | %s | %s | %s | %s |" % (what, fmt_num(own), floor, fmt_num(limit), "yes" if own <= limit
+                                                      else "**no** (%.1fx over)" % (own / limit)))
     for workload, what, peer, factor in TARGETS:
         rows = results.get(workload, {})
         if "aio4j" not in rows or peer not in rows:
@@ -817,8 +836,8 @@ def main():
              "- Versions: " + "; ".join("%s: %s" % kv for kv in versions.items()),
              "- Method: every pair ran %d times in separate processes, in rounds over all workloads with the "
              "implementations alternating; medians. "
-             "Each process first runs the same code as a warm-up (%s tasks or round trips; two rounds of up to "
-             "10,000 sleeps for timers); times are taken inside the program around the measured round "
+             "Each process first runs the same code as a warm-up (%s tasks or round trips, for idle in rounds "
+             "of 10,000 waiting tasks; two rounds of up to 10,000 sleeps for timers); times are taken inside the program around the measured round "
              "(process start-up excluded)." % (args.reps, "{:,}".format(int(os.environ["AIO4J_BENCH_WARMUP"]))),
              "- Other work on the machine: other processes used %.2f cores on average during the run "
              "(load average mean %.2f, max %.2f, on %s cores)%s." % (

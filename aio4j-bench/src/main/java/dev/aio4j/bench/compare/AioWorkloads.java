@@ -10,11 +10,12 @@ import java.util.SplittableRandom;
 
 /**
  * The side-by-side workloads as one aio4j program, for compare/compare.py. Each run does a
- * warm-up (the same code at 100,000 tasks or round trips, or AIO4J_BENCH_WARMUP; two rounds of
- * up to 10,000 for timers)
+ * warm-up (the same code at 100,000 tasks or round trips, or AIO4J_BENCH_WARMUP; for idle, rounds
+ * of 10,000 waiting tasks that many in all; two rounds of up to 10,000 for timers)
  * and one measured round inside one {@code Aio.run}, and
  * prints one JSON line (see {@link Report}). The same workloads, written the same way, are in
- * compare/asyncio_workloads.py, compare/node_workloads.mjs and {@link ThreadWorkloads}.
+ * compare/asyncio_workloads.py, compare/node_workloads.mjs, {@link ThreadWorkloads} and {@link
+ * FloorWorkloads}.
  *
  * <pre>
  *   java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks.jar \
@@ -220,10 +221,25 @@ public final class AioWorkloads {
 
     // ------------------------------------------------------------------ idle memory
 
+    /** Tasks per warm-up round of idle. */
+    static final int IDLE_WARM_ROUND = 10_000;
+
+    /**
+     * Waiting tasks in all in idle's warm-up rounds: 100,000 like the other workloads' warm-ups
+     * (or AIO4J_BENCH_WARMUP), so that the measured tasks park through compiled code (a parked
+     * task's stack is about half the size then). Rounds of {@link #IDLE_WARM_ROUND} keep the
+     * warm-up from growing the heap to the measured round's size first.
+     */
+    static int idleWarmTotal() {
+        return warmSize(0, 100_000);
+    }
+
     /** N tasks wait on one future; resident memory per waiting task (after a full GC). */
     static Report idle(String impl, long n) {
         EventLoop loop = Aio.getRunningLoop();
-        idleRound(loop, 1_000, false);
+        for (int left = idleWarmTotal(); left > 0; left -= IDLE_WARM_ROUND) {
+            idleRound(loop, Math.min(left, IDLE_WARM_ROUND), false);
+        }
         return idleRound(loop, (int) n, true).put("impl", impl);
     }
 

@@ -186,7 +186,9 @@ public final class ThreadWorkloads {
     }
 
     static Report idle(long n) throws InterruptedException {
-        idleRound(1_000, false);
+        for (int left = AioWorkloads.idleWarmTotal(); left > 0; left -= AioWorkloads.IDLE_WARM_ROUND) {
+            idleRound(Math.min(left, AioWorkloads.IDLE_WARM_ROUND), false);
+        }
         return idleRound((int) n, true);
     }
 
