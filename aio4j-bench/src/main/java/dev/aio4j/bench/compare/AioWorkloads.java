@@ -248,7 +248,7 @@ public final class AioWorkloads {
         long heap0 = 0;
         if (measure) {
             heap0 = Report.heapUsedAfterGc();
-            rss0 = Report.rssBytes();
+            rss0 = Report.settledRssBytes();
         }
         Future<Void> event = loop.createFuture();
         Task<?>[] ts = new Task<?>[n];
@@ -260,7 +260,7 @@ public final class AioWorkloads {
         Report r = null;
         if (measure) {
             long heap1 = Report.heapUsedAfterGc();
-            long rss1 = Report.rssBytes();
+            long rss1 = Report.settledRssBytes();
             r = new Report("", "idle", n)
                     .put("value", (double) (rss1 - rss0) / n)
                     .put("unit", "bytes/task")

@@ -341,7 +341,7 @@ public final class FloorWorkloads {
         long heap0 = 0;
         if (measure) {
             heap0 = Report.heapUsedAfterGc();
-            rss0 = Report.rssBytes();
+            rss0 = Report.settledRssBytes();
         }
         Gate gate = new Gate();
         Thread[] ts = new Thread[n];
@@ -357,7 +357,7 @@ public final class FloorWorkloads {
         Report r = null;
         if (measure) {
             long heap1 = Report.heapUsedAfterGc();
-            long rss1 = Report.rssBytes();
+            long rss1 = Report.settledRssBytes();
             r = new Report(IMPL, "idle", n)
                     .put("value", (double) (rss1 - rss0) / n)
                     .put("unit", "bytes/task")

@@ -72,6 +72,29 @@ final class Report {
         return -1;
     }
 
+    /**
+     * Resident set size once it stops changing, in bytes: after a full collection G1 gives heap
+     * back to the OS from a background thread, so a read right after {@link #heapUsedAfterGc}
+     * may still count memory about to be returned (and a later read then shows less).
+     */
+    static long settledRssBytes() {
+        long last = rssBytes();
+        for (int i = 0; i < 40; i++) {
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return last;
+            }
+            long now = rssBytes();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
     /** Java heap in use after a full collection, in bytes. */
     static long heapUsedAfterGc() {
         System.gc();

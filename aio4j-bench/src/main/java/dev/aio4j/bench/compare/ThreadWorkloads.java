@@ -197,7 +197,7 @@ public final class ThreadWorkloads {
         long heap0 = 0;
         if (measure) {
             heap0 = Report.heapUsedAfterGc();
-            rss0 = Report.rssBytes();
+            rss0 = Report.settledRssBytes();
         }
         CountDownLatch event = new CountDownLatch(1);
         CountDownLatch waiting = new CountDownLatch(n);
@@ -217,7 +217,7 @@ public final class ThreadWorkloads {
         Report r = null;
         if (measure) {
             long heap1 = Report.heapUsedAfterGc();
-            long rss1 = Report.rssBytes();
+            long rss1 = Report.settledRssBytes();
             r = new Report(IMPL, "idle", n)
                     .put("value", (double) (rss1 - rss0) / n)
                     .put("unit", "bytes/task")
