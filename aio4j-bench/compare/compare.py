@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Side-by-side runner: the same workloads as whole programs on aio4j (carrier and portable
 mode), CPython 3.13 asyncio, CPython 3.11 asyncio, uvloop, Node 20, Kotlin coroutines (one
-thread and Dispatchers.Default), plain Java virtual threads and the "VT floor", and echo servers (aio4j's
-streams and protocol paths, asyncio and uvloop protocols, Netty's native epoll, virtual
-threads) under a C load generator, in one run.
+thread and Dispatchers.Default), plain Java virtual threads and the VT floor (below), and echo
+servers (aio4j's streams and protocol paths, asyncio and uvloop protocols, Netty's native epoll,
+virtual threads) under a C load generator, in one run.
 
     ./aio4j bench compare [--quick]        (builds first, then runs this file)
     python3 aio4j-bench/compare/compare.py [--quick] [--reps N] [--only spawn,switch,...]
@@ -32,16 +32,19 @@ design on one carrier: the same workloads written directly on virtual threads wh
 one platform thread draining a queue of continuations (the JDK-internal VirtualThreadBuilder
 (Executor) constructor that aio4j's carrier mode also uses), with no aio4j at all: start and
 join, Thread.yield, park/unpark with a plain field for ping-pong, Thread.sleep, park for idle.
-aio4j's carrier mode runs on the same machinery, so its spawn, switch and idle numbers cannot go
-below this row's; compare aio4j's targets with it.
+aio4j's carrier mode starts, parks and resumes a virtual thread per task on that same machinery
+and adds its loop on top, so this row's spawn, switch and idle are what aio4j's can approach
+without changing how the JDK runs a virtual thread; the targets table shows it beside aio4j's.
 
 Every (workload, implementation) pair runs at least 3 times, in separate processes: round after
 round of every workload, the implementations alternating within each (their order rotated
-between rounds); the median is reported. Each program warms up with the same code before its measured round:
-100,000 tasks or round trips (AIO4J_BENCH_WARMUP caps it: 20,000 with --quick, 50,000 in full
-runs), for idle in rounds of 10,000 waiting tasks that many in all (so every JVM row parks
-through compiled code, where a parked virtual thread's stack is less than half the size it is
-interpreted), two rounds of up to 10,000 sleeps for timers, 100 x 1,000 yields for switch.
+between rounds); the median is reported. Each program warms up with the same code before its
+measured round: 100,000 tasks or round trips (AIO4J_BENCH_WARMUP caps it: 20,000 with --quick,
+50,000 in full runs); for idle, rounds of 10,000 waiting tasks that many in all, on every JVM
+row (so the measured tasks park through compiled code, where a parked virtual thread's stack
+chunk is about half its cold size, in a class histogram); two rounds of up to 10,000 sleeps for
+timers; 100 x 1,000 yields for switch. The Java rows read idle's VmRSS once it stops changing,
+since G1 returns collected heap to the OS from a background thread after a full collection.
 
 Output: aio4j-bench/target/compare/results-<time>.json and .md, the cost-per-task plot, and
 (full runs, or --docs) the generated section of docs/PERFORMANCE.md and docs/perf-spawn-scaling.png.
@@ -104,10 +107,11 @@ WHAT = {
     "switch": "switch: T tasks each yield to the loop Y times (asyncio.sleep(0), Aio.sleep(ZERO), "
               "setImmediate, Thread.yield)",
     "pingpong": "queue ping-pong: two tasks pass a number through two queues (asyncio.Queue, "
-                "dev.aio4j.queue.Queue, a promise FIFO, ArrayBlockingQueue)",
+                "dev.aio4j.queue.Queue, a promise FIFO, ArrayBlockingQueue; park/unpark and a field for the VT floor)",
     "timers": "timers: N tasks sleep random delays up to 100 ms at once; the value is the whole run "
               "(spawning included) minus the longest delay",
-    "idle": "idle memory: N tasks wait on one event (asyncio.Event, a Future, a promise, a latch); "
+    "idle": "idle memory: N tasks wait on one event (asyncio.Event, a Future, a promise, a latch; park for "
+            "the VT floor); "
             "resident memory (VmRSS) per waiting task, after a full collection",
 }
 
