@@ -35,6 +35,9 @@ join, Thread.yield, park/unpark with a plain field for ping-pong, Thread.sleep, 
 aio4j's carrier mode starts, parks and resumes a virtual thread per task on that same machinery
 and adds its loop on top, so this row's spawn, switch and idle are what aio4j's can approach
 without changing how the JDK runs a virtual thread; the targets table shows it beside aio4j's.
+For spawn, switch and pingpong both rows also record carrier_cpu_per_op in the results JSON: the
+carrier thread's CPU nanoseconds per operation (mean over the measured rounds), which other
+processes on a shared machine disturb less than elapsed time.
 
 Every (workload, implementation) pair runs at least 3 times, in separate processes: round after
 round of every workload, the implementations alternating within each (their order rotated

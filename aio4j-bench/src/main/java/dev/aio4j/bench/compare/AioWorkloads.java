@@ -69,6 +69,7 @@ public final class AioWorkloads {
         spawnRound(warmSize(n, 100_000));
         int rounds = spawnRounds(n);
         long[] took = new long[rounds];
+        long cpu0 = carrierCpu(impl);
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
             spawnRound((int) n);
@@ -80,7 +81,16 @@ public final class AioWorkloads {
                 .put("value", (double) median / n)
                 .put("unit", "ns/task")
                 .put("rounds", rounds)
-                .put("seconds", median / 1e9);
+                .put("seconds", median / 1e9)
+                .putCpuPerOp(cpu0, carrierCpu(impl), (rounds * n));
+    }
+
+    /**
+     * CPU nanoseconds so far of the loop's carrier thread in carrier mode; -1 in portable mode,
+     * where the loop's work runs on the JDK's scheduler threads.
+     */
+    private static long carrierCpu(String impl) {
+        return impl.equals("aio4j") ? Report.cpuNanosOf("aio4j-loop") : -1;
     }
 
     /** Measured rounds of spawn: enough for about 100,000 tasks in all, at most 20. */
@@ -105,6 +115,7 @@ public final class AioWorkloads {
     /** TASKS tasks each yield ({@code sleep(ZERO)}) YIELDS times. Cost per switch. */
     static Report taskSwitch(String impl, long tasks, long yields) {
         switchRound((int) Math.min(tasks, 100), (int) Math.min(yields, 1_000));
+        long cpu0 = carrierCpu(impl);
         long t0 = System.nanoTime();
         switchRound((int) tasks, (int) yields);
         long took = System.nanoTime() - t0;
@@ -114,7 +125,8 @@ public final class AioWorkloads {
                 .put("yields", yields)
                 .put("value", (double) took / switches)
                 .put("unit", "ns/switch")
-                .put("seconds", took / 1e9);
+                .put("seconds", took / 1e9)
+                .putCpuPerOp(cpu0, carrierCpu(impl), switches);
     }
 
     private static void switchRound(int tasks, int yields) {
@@ -136,6 +148,7 @@ public final class AioWorkloads {
     /** Two tasks pass a number back and forth through two Queues, N round trips. */
     static Report pingPong(String impl, long n) {
         pingPongRound(warmSize(n, 100_000));
+        long cpu0 = carrierCpu(impl);
         long t0 = System.nanoTime();
         pingPongRound((int) n);
         long took = System.nanoTime() - t0;
@@ -143,7 +156,8 @@ public final class AioWorkloads {
                 .put("via", "queue")
                 .put("value", (double) took / n)
                 .put("unit", "ns/round trip")
-                .put("seconds", took / 1e9);
+                .put("seconds", took / 1e9)
+                .putCpuPerOp(cpu0, carrierCpu(impl), n);
     }
 
     private static void pingPongRound(int n) {

@@ -166,6 +166,7 @@ public final class FloorWorkloads {
         spawnRound(c, AioWorkloads.warmSize(n, 100_000));
         int rounds = AioWorkloads.spawnRounds(n);
         long[] took = new long[rounds];
+        long cpu0 = Report.cpuNanosOf("floor-carrier");
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
             spawnRound(c, (int) n);
@@ -177,7 +178,8 @@ public final class FloorWorkloads {
                 .put("value", (double) median / n)
                 .put("unit", "ns/task")
                 .put("rounds", rounds)
-                .put("seconds", median / 1e9);
+                .put("seconds", median / 1e9)
+                .putCpuPerOp(cpu0, Report.cpuNanosOf("floor-carrier"), (rounds * n));
     }
 
     private static void spawnRound(Carrier c, int n) throws InterruptedException {
@@ -193,6 +195,7 @@ public final class FloorWorkloads {
 
     static Report taskSwitch(Carrier c, long tasks, long yields) throws InterruptedException {
         switchRound(c, (int) Math.min(tasks, 100), (int) Math.min(yields, 1_000));
+        long cpu0 = Report.cpuNanosOf("floor-carrier");
         long t0 = System.nanoTime();
         switchRound(c, (int) tasks, (int) yields);
         long took = System.nanoTime() - t0;
@@ -202,7 +205,8 @@ public final class FloorWorkloads {
                 .put("yields", yields)
                 .put("value", (double) took / switches)
                 .put("unit", "ns/switch")
-                .put("seconds", took / 1e9);
+                .put("seconds", took / 1e9)
+                .putCpuPerOp(cpu0, Report.cpuNanosOf("floor-carrier"), switches);
     }
 
     private static void switchRound(Carrier c, int tasks, int yields) throws InterruptedException {
@@ -221,6 +225,7 @@ public final class FloorWorkloads {
 
     static Report pingPong(Carrier c, long n) throws InterruptedException {
         pingPongRound(c, AioWorkloads.warmSize(n, 100_000));
+        long cpu0 = Report.cpuNanosOf("floor-carrier");
         long t0 = System.nanoTime();
         pingPongRound(c, (int) n);
         long took = System.nanoTime() - t0;
@@ -228,7 +233,8 @@ public final class FloorWorkloads {
                 .put("via", "park/unpark and a plain field")
                 .put("value", (double) took / n)
                 .put("unit", "ns/round trip")
-                .put("seconds", took / 1e9);
+                .put("seconds", took / 1e9)
+                .putCpuPerOp(cpu0, Report.cpuNanosOf("floor-carrier"), n);
     }
 
     private static final int EMPTY = Integer.MIN_VALUE;
