@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Side-by-side runner: the same workloads as whole programs on aio4j (carrier and portable
 mode), CPython 3.13 asyncio, CPython 3.11 asyncio, uvloop, Node 20, Kotlin coroutines (one
-thread and Dispatchers.Default) and plain Java virtual threads, and echo servers (aio4j's
-streams and protocol paths, asyncio and uvloop protocols, Netty's native epoll, virtual
-threads) under a C load generator, in one run.
+thread and Dispatchers.Default), plain Java virtual threads and the VT floor (below), and echo
+servers (aio4j's streams and protocol paths, asyncio and uvloop protocols, Netty's native epoll,
+virtual threads) under a C load generator, in one run.
 
     ./aio4j bench compare [--quick]        (builds first, then runs this file)
     python3 aio4j-bench/compare/compare.py [--quick] [--reps N] [--only spawn,switch,...]
@@ -27,9 +27,27 @@ Workloads (full / --quick sizes):
 The peak resident memory of every process (its VmHWM, from wait4) is recorded too; the
 summary's peak RSS row is the spawn workload's.
 
+The "VT floor (1 carrier)" row (FloorWorkloads.java) is the JDK's floor for a thread-per-task
+design on one carrier: the same workloads written directly on virtual threads whose scheduler is
+one platform thread draining a queue of continuations (the JDK-internal VirtualThreadBuilder
+(Executor) constructor that aio4j's carrier mode also uses), with no aio4j at all: start and
+join, Thread.yield, park/unpark with a plain field for ping-pong, Thread.sleep, park for idle.
+aio4j's carrier mode starts, parks and resumes a virtual thread per task on that same machinery
+and adds its loop on top, so this row's spawn, switch and idle are what aio4j's can approach
+without changing how the JDK runs a virtual thread; the targets table shows it beside aio4j's.
+For spawn, switch and pingpong both rows also record carrier_cpu_per_op in the results JSON: the
+carrier thread's CPU nanoseconds per operation (mean over the measured rounds), which other
+processes on a shared machine disturb less than elapsed time.
+
 Every (workload, implementation) pair runs at least 3 times, in separate processes: round after
 round of every workload, the implementations alternating within each (their order rotated
-between rounds); the median is reported. Each program warms up with the same code before its measured round.
+between rounds); the median is reported. Each program warms up with the same code before its
+measured round: 100,000 tasks or round trips (AIO4J_BENCH_WARMUP caps it: 20,000 with --quick,
+50,000 in full runs); for idle, rounds of 10,000 waiting tasks that many in all, on every JVM
+row (so the measured tasks park through compiled code, where a parked virtual thread's stack
+chunk is about half its cold size, in a class histogram); two rounds of up to 10,000 sleeps for
+timers; 100 x 1,000 yields for switch. The Java rows read idle's VmRSS once it stops changing,
+since G1 returns collected heap to the OS from a background thread after a full collection.
 
 Output: aio4j-bench/target/compare/results-<time>.json and .md, the cost-per-task plot, and
 (full runs, or --docs) the generated section of docs/PERFORMANCE.md and docs/perf-spawn-scaling.png.
@@ -69,6 +87,7 @@ PY311 = "/usr/bin/python3"
 ASYNCIO_313 = "asyncio 3.13"
 ASYNCIO_311 = "asyncio 3.11"
 UVLOOP = "uvloop"
+FLOOR = "VT floor (1 carrier)"
 
 # workload -> (full args, quick args)
 SIZES = {
@@ -91,10 +110,11 @@ WHAT = {
     "switch": "switch: T tasks each yield to the loop Y times (asyncio.sleep(0), Aio.sleep(ZERO), "
               "setImmediate, Thread.yield)",
     "pingpong": "queue ping-pong: two tasks pass a number through two queues (asyncio.Queue, "
-                "dev.aio4j.queue.Queue, a promise FIFO, ArrayBlockingQueue)",
+                "dev.aio4j.queue.Queue, a promise FIFO, ArrayBlockingQueue; park/unpark and a field for the VT floor)",
     "timers": "timers: N tasks sleep random delays up to 100 ms at once; the value is the whole run "
               "(spawning included) minus the longest delay",
-    "idle": "idle memory: N tasks wait on one event (asyncio.Event, a Future, a promise, a latch); "
+    "idle": "idle memory: N tasks wait on one event (asyncio.Event, a Future, a promise, a latch; park for "
+            "the VT floor); "
             "resident memory (VmRSS) per waiting task, after a full collection",
 }
 
@@ -191,6 +211,10 @@ def discover(args):
                           "portable mode: default-scheduler virtual threads passing a baton"))
         impls.append(Impl("virtual threads", jvm + ["dev.aio4j.bench.compare.ThreadWorkloads"],
                           "plain virtual threads on the JDK's default scheduler, no loop"))
+        impls.append(Impl(FLOOR, [java, OPENS] + jvm[1:] + ["dev.aio4j.bench.compare.FloorWorkloads"],
+                          "the JDK's floor for a thread-per-task design on one carrier: virtual threads on a "
+                          "one-platform-thread scheduler (a queue of continuations), no aio4j; ping-pong "
+                          "with park/unpark and a plain field, idle threads parked"))
     if java and os.path.exists(PEERS_JAR):
         kt = [java, "-cp", PEERS_JAR, "dev.aio4j.bench.peers.KotlinWorkloadsKt"]
         impls.append(Impl("kotlin 1 thread", kt + ["single"],
@@ -669,14 +693,16 @@ ABSOLUTE_TARGETS = [
 
 
 def target_lines(results):
-    out = ["| target (carrier mode, medians) | aio4j | peer | needed | met? |", "|---|---:|---:|---:|---|"]
+    out = ["| target (carrier mode, medians) | aio4j | peer (absolute targets: %s) | needed | met? |" % FLOOR,
+           "|---|---:|---:|---:|---|"]
     for workload, field, what, limit in ABSOLUTE_TARGETS:
         own = med(results.get(workload, {}).get("aio4j", []), field)
+        floor = fmt_num(med(results.get(workload, {}).get(FLOOR, []), field))
         if own is None:
-            out.append("| %s | - | - | - | not measured |" % what)
+            out.append("| %s | - | %s | - | not measured |" % (what, floor))
         else:
-            out.append("| %s | %s | - | %s | %s |" % (what, fmt_num(own), fmt_num(limit), "yes" if own <= limit
-                                                     else "**no** (%.1fx over)" % (own / limit)))
+            out.append("| %s | %s | %s | %s | %s |" % (what, fmt_num(own), floor, fmt_num(limit), "yes" if own <= limit
+                                                      else "**no** (%.1fx over)" % (own / limit)))
     for workload, what, peer, factor in TARGETS:
         rows = results.get(workload, {})
         if "aio4j" not in rows or peer not in rows:
@@ -817,8 +843,8 @@ def main():
              "- Versions: " + "; ".join("%s: %s" % kv for kv in versions.items()),
              "- Method: every pair ran %d times in separate processes, in rounds over all workloads with the "
              "implementations alternating; medians. "
-             "Each process first runs the same code as a warm-up (%s tasks or round trips; two rounds of up to "
-             "10,000 sleeps for timers); times are taken inside the program around the measured round "
+             "Each process first runs the same code as a warm-up (%s tasks or round trips, for idle in rounds "
+             "of 10,000 waiting tasks; two rounds of up to 10,000 sleeps for timers); times are taken inside the program around the measured round "
              "(process start-up excluded)." % (args.reps, "{:,}".format(int(os.environ["AIO4J_BENCH_WARMUP"]))),
              "- Other work on the machine: other processes used %.2f cores on average during the run "
              "(load average mean %.2f, max %.2f, on %s cores)%s." % (

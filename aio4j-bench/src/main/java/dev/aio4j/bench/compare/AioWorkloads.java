@@ -10,11 +10,12 @@ import java.util.SplittableRandom;
 
 /**
  * The side-by-side workloads as one aio4j program, for compare/compare.py. Each run does a
- * warm-up (the same code at 100,000 tasks or round trips, or AIO4J_BENCH_WARMUP; two rounds of
- * up to 10,000 for timers)
+ * warm-up (the same code at 100,000 tasks or round trips, or AIO4J_BENCH_WARMUP; for idle, rounds
+ * of 10,000 waiting tasks that many in all; two rounds of up to 10,000 for timers)
  * and one measured round inside one {@code Aio.run}, and
  * prints one JSON line (see {@link Report}). The same workloads, written the same way, are in
- * compare/asyncio_workloads.py, compare/node_workloads.mjs and {@link ThreadWorkloads}.
+ * compare/asyncio_workloads.py, compare/node_workloads.mjs, {@link ThreadWorkloads} and {@link
+ * FloorWorkloads}.
  *
  * <pre>
  *   java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks.jar \
@@ -68,6 +69,7 @@ public final class AioWorkloads {
         spawnRound(warmSize(n, 100_000));
         int rounds = spawnRounds(n);
         long[] took = new long[rounds];
+        long cpu0 = carrierCpu(impl);
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
             spawnRound((int) n);
@@ -79,7 +81,16 @@ public final class AioWorkloads {
                 .put("value", (double) median / n)
                 .put("unit", "ns/task")
                 .put("rounds", rounds)
-                .put("seconds", median / 1e9);
+                .put("seconds", median / 1e9)
+                .putCpuPerOp(cpu0, carrierCpu(impl), (rounds * n));
+    }
+
+    /**
+     * CPU nanoseconds so far of the loop's carrier thread in carrier mode; -1 in portable mode,
+     * where the loop's work runs on the JDK's scheduler threads.
+     */
+    private static long carrierCpu(String impl) {
+        return impl.equals("aio4j") ? Report.cpuNanosOf("aio4j-loop") : -1;
     }
 
     /** Measured rounds of spawn: enough for about 100,000 tasks in all, at most 20. */
@@ -104,6 +115,7 @@ public final class AioWorkloads {
     /** TASKS tasks each yield ({@code sleep(ZERO)}) YIELDS times. Cost per switch. */
     static Report taskSwitch(String impl, long tasks, long yields) {
         switchRound((int) Math.min(tasks, 100), (int) Math.min(yields, 1_000));
+        long cpu0 = carrierCpu(impl);
         long t0 = System.nanoTime();
         switchRound((int) tasks, (int) yields);
         long took = System.nanoTime() - t0;
@@ -113,7 +125,8 @@ public final class AioWorkloads {
                 .put("yields", yields)
                 .put("value", (double) took / switches)
                 .put("unit", "ns/switch")
-                .put("seconds", took / 1e9);
+                .put("seconds", took / 1e9)
+                .putCpuPerOp(cpu0, carrierCpu(impl), switches);
     }
 
     private static void switchRound(int tasks, int yields) {
@@ -135,6 +148,7 @@ public final class AioWorkloads {
     /** Two tasks pass a number back and forth through two Queues, N round trips. */
     static Report pingPong(String impl, long n) {
         pingPongRound(warmSize(n, 100_000));
+        long cpu0 = carrierCpu(impl);
         long t0 = System.nanoTime();
         pingPongRound((int) n);
         long took = System.nanoTime() - t0;
@@ -142,7 +156,8 @@ public final class AioWorkloads {
                 .put("via", "queue")
                 .put("value", (double) took / n)
                 .put("unit", "ns/round trip")
-                .put("seconds", took / 1e9);
+                .put("seconds", took / 1e9)
+                .putCpuPerOp(cpu0, carrierCpu(impl), n);
     }
 
     private static void pingPongRound(int n) {
@@ -220,10 +235,25 @@ public final class AioWorkloads {
 
     // ------------------------------------------------------------------ idle memory
 
+    /** Tasks per warm-up round of idle. */
+    static final int IDLE_WARM_ROUND = 10_000;
+
+    /**
+     * Waiting tasks in all in idle's warm-up rounds: 100,000 like the other workloads' warm-ups
+     * (or AIO4J_BENCH_WARMUP), so that the measured tasks park through compiled code (a parked
+     * task's stack is about half the size then). Rounds of {@link #IDLE_WARM_ROUND} keep the
+     * warm-up from growing the heap to the measured round's size first.
+     */
+    static int idleWarmTotal() {
+        return warmSize(0, 100_000);
+    }
+
     /** N tasks wait on one future; resident memory per waiting task (after a full GC). */
     static Report idle(String impl, long n) {
         EventLoop loop = Aio.getRunningLoop();
-        idleRound(loop, 1_000, false);
+        for (int left = idleWarmTotal(); left > 0; left -= IDLE_WARM_ROUND) {
+            idleRound(loop, Math.min(left, IDLE_WARM_ROUND), false);
+        }
         return idleRound(loop, (int) n, true).put("impl", impl);
     }
 
@@ -232,7 +262,7 @@ public final class AioWorkloads {
         long heap0 = 0;
         if (measure) {
             heap0 = Report.heapUsedAfterGc();
-            rss0 = Report.rssBytes();
+            rss0 = Report.settledRssBytes();
         }
         Future<Void> event = loop.createFuture();
         Task<?>[] ts = new Task<?>[n];
@@ -244,7 +274,7 @@ public final class AioWorkloads {
         Report r = null;
         if (measure) {
             long heap1 = Report.heapUsedAfterGc();
-            long rss1 = Report.rssBytes();
+            long rss1 = Report.settledRssBytes();
             r = new Report("", "idle", n)
                     .put("value", (double) (rss1 - rss0) / n)
                     .put("unit", "bytes/task")

@@ -2,6 +2,8 @@ package dev.aio4j.bench.compare;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,6 +32,14 @@ final class Report {
     Report put(String key, Object value) {
         fields.put(key, value);
         return this;
+    }
+
+    /**
+     * Adds carrier_cpu_per_op, the carrier's CPU nanoseconds per operation between two readings of
+     * {@link #cpuNanosOf}, when both were taken.
+     */
+    Report putCpuPerOp(long cpu0, long cpu1, long ops) {
+        return cpu0 < 0 || cpu1 < 0 ? this : put("carrier_cpu_per_op", (double) (cpu1 - cpu0) / ops);
     }
 
     void print() {
@@ -70,6 +80,48 @@ final class Report {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * Resident set size once it stops changing, in bytes: after a full collection G1 gives heap
+     * back to the OS from a background thread, so a read right after {@link #heapUsedAfterGc}
+     * may still count memory about to be returned (and a later read then shows less).
+     */
+    static long settledRssBytes() {
+        long last = rssBytes();
+        for (int i = 0; i < 40; i++) {
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return last;
+            }
+            long now = rssBytes();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    /**
+     * CPU time so far of the live platform threads whose name starts with {@code prefix} (a
+     * loop's carrier), in nanoseconds, or -1 when there is none or the JVM does not measure it.
+     * Less disturbed than elapsed time by other processes on a shared machine.
+     */
+    static long cpuNanosOf(String prefix) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported()) {
+            return -1;
+        }
+        long sum = -1;
+        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
+                sum = Math.max(0, sum) + Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     /** Java heap in use after a full collection, in bytes. */

@@ -186,7 +186,9 @@ public final class ThreadWorkloads {
     }
 
     static Report idle(long n) throws InterruptedException {
-        idleRound(1_000, false);
+        for (int left = AioWorkloads.idleWarmTotal(); left > 0; left -= AioWorkloads.IDLE_WARM_ROUND) {
+            idleRound(Math.min(left, AioWorkloads.IDLE_WARM_ROUND), false);
+        }
         return idleRound((int) n, true);
     }
 
@@ -195,7 +197,7 @@ public final class ThreadWorkloads {
         long heap0 = 0;
         if (measure) {
             heap0 = Report.heapUsedAfterGc();
-            rss0 = Report.rssBytes();
+            rss0 = Report.settledRssBytes();
         }
         CountDownLatch event = new CountDownLatch(1);
         CountDownLatch waiting = new CountDownLatch(n);
@@ -215,7 +217,7 @@ public final class ThreadWorkloads {
         Report r = null;
         if (measure) {
             long heap1 = Report.heapUsedAfterGc();
-            long rss1 = Report.rssBytes();
+            long rss1 = Report.settledRssBytes();
             r = new Report(IMPL, "idle", n)
                     .put("value", (double) (rss1 - rss0) / n)
                     .put("unit", "bytes/task")

@@ -179,8 +179,13 @@ private class Workloads(val impl: String, val context: CoroutineContext) {
         return Pair(System.nanoTime() - t0, longest)
     }
 
+    /** Warm-up as AioWorkloads.idle's: rounds of 10,000 waiting coroutines, 100,000 in all (or AIO4J_BENCH_WARMUP). */
     fun idle(n: Long): Report {
-        idleRound(1_000, false)
+        var left = warmSize(Long.MAX_VALUE, 100_000)
+        while (left > 0) {
+            idleRound(minOf(left, 10_000), false)
+            left -= 10_000
+        }
         return idleRound(n.toInt(), true)!!
     }
 
