@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -134,7 +133,7 @@ public final class EventLoop implements AutoCloseable {
 
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Handle> foreignReady = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+    private final TimerQueue timers = new TimerQueue();
     /** {@link #skipIteration}, allocated once. */
     private final java.util.function.BooleanSupplier skipIteration = this::skipIteration;
 

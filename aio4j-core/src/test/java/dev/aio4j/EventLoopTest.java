@@ -139,6 +139,44 @@ class EventLoopTest {
     }
 
     @Test
+    void manyTimersInRandomOrderWithTiesAndCancellationsFireInDeadlineThenSchedulingOrder() {
+        int n = 5_000;
+        long[] deadline = new long[n];
+        boolean[] cancelled = new boolean[n];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < n; i++) {
+            deadline[i] = random.nextLong(200); // few distinct deadlines: many ties
+            cancelled[i] = random.nextInt(10) < 6; // enough for the heap to be compacted
+        }
+        List<Integer> fired = runVirtual(() -> {
+            EventLoop loop = Aio.getRunningLoop();
+            long now = loop.nanoTime();
+            List<Integer> s = new ArrayList<>();
+            List<TimerHandle> handles = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                handles.add(loop.callAtNanos(now + 1_000 + deadline[i] * 1_000_000, () -> s.add(k)));
+            }
+            for (int i = 0; i < n; i++) {
+                if (cancelled[i]) {
+                    handles.get(i).cancel();
+                }
+            }
+            Aio.sleep(Duration.ofSeconds(1));
+            return s;
+        });
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (!cancelled[i]) {
+                expected.add(i);
+            }
+        }
+        expected.sort(
+                java.util.Comparator.<Integer>comparingLong(i -> deadline[i]).thenComparing(i -> i));
+        assertThat(fired).isEqualTo(expected);
+    }
+
+    @Test
     void callAtUsesTheLoopsTimeInSeconds() {
         double[] at = new double[2];
         runVirtual(() -> {

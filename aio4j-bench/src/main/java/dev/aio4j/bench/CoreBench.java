@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The loop's hot paths, each in carrier mode and in portable mode: task switch, spawn and
- * finish, callSoon, timer schedule and fire, and a Future completed with N waiters.
+ * finish, callSoon, timer schedule and fire, a short sleep, and a Future completed with N
+ * waiters.
  *
  * <p>Every benchmark runs one batch of operations as a task of a loop that runs for the whole
  * trial on its own thread (handed over with {@code runCoroutineThreadsafe}), and reports the
@@ -52,6 +53,8 @@ public class CoreBench {
     static final int SPAWNS = 10_000;
     static final int CALLBACKS = 100_000;
     static final int TIMERS = 10_000;
+    static final int SLEEP_TASKS = 100;
+    static final int SLEEPS = 100;
     static final int WAKEUPS = 100_000;
 
     @Param({"carrier", "portable"})
@@ -190,6 +193,30 @@ public class CoreBench {
                 loop.callAtNanos(now + offset, fire);
             }
             return done.await();
+        });
+    }
+
+    /**
+     * One short sleep: {@code Aio.sleep(1 ns)} in 100 tasks, 100 times each (asyncio's
+     * {@code await asyncio.sleep(1e-9)}): a timer scheduled, due at the next iteration, fired,
+     * and the task woken by it.
+     */
+    @Benchmark
+    @OperationsPerInvocation(SLEEP_TASKS * SLEEPS)
+    public int sleepShort() {
+        return running.call(() -> {
+            Task<?>[] tasks = new Task<?>[SLEEP_TASKS];
+            for (int i = 0; i < SLEEP_TASKS; i++) {
+                tasks[i] = Aio.createTask(() -> {
+                    for (int s = 0; s < SLEEPS; s++) {
+                        Aio.sleep(Duration.ofNanos(1));
+                    }
+                });
+            }
+            for (Task<?> t : tasks) {
+                t.await();
+            }
+            return tasks.length;
         });
     }
 
