@@ -6,7 +6,7 @@ import dev.aio4j.Future;
 import dev.aio4j.Task;
 import dev.aio4j.queue.Queue;
 import java.time.Duration;
-import java.util.SplittableRandom;
+import java.util.Arrays;
 
 /**
  * The side-by-side workloads as one aio4j program, for compare/compare.py. Each run does a
@@ -209,14 +209,8 @@ public final class AioWorkloads {
     }
 
     private static long[] timersRound(int n, long maxMs, long[] late) {
-        SplittableRandom random = new SplittableRandom(1);
-        long maxNanos = maxMs * 1_000_000;
-        long[] delays = new long[n];
-        long longest = 0;
-        for (int i = 0; i < n; i++) {
-            delays[i] = random.nextLong(maxNanos + 1);
-            longest = Math.max(longest, delays[i]);
-        }
+        long[] delays = Report.randomDelays(n, maxMs);
+        long longest = Arrays.stream(delays).max().orElse(0);
         long t0 = System.nanoTime();
         Task<?>[] ts = new Task<?>[n];
         for (int i = 0; i < n; i++) {

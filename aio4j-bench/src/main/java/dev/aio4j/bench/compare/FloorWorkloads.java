@@ -5,7 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.util.ArrayDeque;
-import java.util.SplittableRandom;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -302,14 +302,8 @@ public final class FloorWorkloads {
     }
 
     private static long[] timersRound(Carrier c, int n, long maxMs, long[] late) throws InterruptedException {
-        SplittableRandom random = new SplittableRandom(1);
-        long maxNanos = maxMs * 1_000_000;
-        long[] delays = new long[n];
-        long longest = 0;
-        for (int i = 0; i < n; i++) {
-            delays[i] = random.nextLong(maxNanos + 1);
-            longest = Math.max(longest, delays[i]);
-        }
+        long[] delays = Report.randomDelays(n, maxMs);
+        long longest = Arrays.stream(delays).max().orElse(0);
         long t0 = System.nanoTime();
         Thread[] ts = new Thread[n];
         for (int i = 0; i < n; i++) {

@@ -124,6 +124,20 @@ final class Report {
         return sum;
     }
 
+    /**
+     * The timers workload's delays: {@code n} nanosecond delays drawn uniformly from [0, maxMs]
+     * with a fixed seed, so every implementation sleeps the same ones.
+     */
+    static long[] randomDelays(int n, long maxMs) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        long maxNanos = maxMs * 1_000_000;
+        long[] delays = new long[n];
+        for (int i = 0; i < n; i++) {
+            delays[i] = random.nextLong(maxNanos + 1);
+        }
+        return delays;
+    }
+
     /** Java heap in use after a full collection, in bytes. */
     static long heapUsedAfterGc() {
         System.gc();

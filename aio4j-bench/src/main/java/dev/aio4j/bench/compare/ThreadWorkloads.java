@@ -1,6 +1,6 @@
 package dev.aio4j.bench.compare;
 
-import java.util.SplittableRandom;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -157,14 +157,8 @@ public final class ThreadWorkloads {
     }
 
     private static long[] timersRound(int n, long maxMs, long[] late) throws InterruptedException {
-        SplittableRandom random = new SplittableRandom(1);
-        long maxNanos = maxMs * 1_000_000;
-        long[] delays = new long[n];
-        long longest = 0;
-        for (int i = 0; i < n; i++) {
-            delays[i] = random.nextLong(maxNanos + 1);
-            longest = Math.max(longest, delays[i]);
-        }
+        long[] delays = Report.randomDelays(n, maxMs);
+        long longest = Arrays.stream(delays).max().orElse(0);
         long t0 = System.nanoTime();
         Thread[] ts = new Thread[n];
         for (int i = 0; i < n; i++) {
