@@ -2,7 +2,7 @@
 """Side-by-side runner: the same workloads as whole programs on aio4j (carrier and portable
 mode), CPython 3.13 asyncio, CPython 3.11 asyncio, uvloop, Node 20, Kotlin coroutines (one
 thread and Dispatchers.Default), plain Java virtual threads and the VT floor (below), and echo
-servers (aio4j's streams and protocol paths, asyncio and uvloop protocols, Netty's native epoll,
+servers (aio4j's streams, protocol and buffered-protocol paths, asyncio and uvloop protocols, Netty's native epoll,
 virtual threads) under a C load generator, in one run.
 
     ./aio4j bench compare [--quick]        (builds first, then runs this file)
@@ -406,6 +406,8 @@ def echo_servers(args, java):
         aio = [java, OPENS, "-Daio4j.quiet=true", "-cp", JAR, "dev.aio4j.bench.compare.EchoServers"]
         servers.append(("aio4j streams", aio + ["streams"], "a task per client: read(64 KiB), write, drain"))
         servers.append(("aio4j protocol", aio + ["protocol"], "a Protocol per client: write back in dataReceived"))
+        servers.append(("aio4j buffered", aio + ["buffered"], "a BufferedProtocol per client: read into its own "
+                        "direct buffer, write that buffer back (no byte[] in between)"))
     py_echo = os.path.join(HERE, "echo_server.py")
     if os.access(PY311, os.X_OK):
         servers.append(("asyncio 3.11 protocol", [PY311, py_echo], "asyncio.Protocol on Debian's CPython"))

@@ -1,6 +1,7 @@
 package dev.aio4j.bench.compare;
 
 import dev.aio4j.Aio;
+import dev.aio4j.net.BufferedProtocol;
 import dev.aio4j.net.ClientHandler;
 import dev.aio4j.net.GroupServer;
 import dev.aio4j.net.LoopGroup;
@@ -10,6 +11,7 @@ import dev.aio4j.net.Server;
 import dev.aio4j.net.ServerOptions;
 import dev.aio4j.net.Transport;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
@@ -20,6 +22,8 @@ import java.util.function.Supplier;
  * <pre>
  *   EchoServers streams  [--loops N]    a task per client: read up to 64 KiB, write, drain
  *   EchoServers protocol [--loops N]    a Protocol per client: write back what arrives
+ *   EchoServers buffered [--loops N]    a BufferedProtocol per client: read into its own direct
+ *                                       buffer, write that buffer back (no byte[] in between)
  * </pre>
  *
  * <p>Without {@code --loops} the server runs on one loop ({@code Aio.run}); with it, on a
@@ -67,9 +71,47 @@ public final class EchoServers {
         }
     }
 
+    /**
+     * The zero-copy protocol path (asyncio's BufferedProtocol): the socket is read into the
+     * connection's direct buffer and that buffer is written back as it is; what the socket does
+     * not take at once the transport copies, so the buffer is free again when write returns.
+     */
+    private static final class EchoBufferedProtocol implements BufferedProtocol {
+        /** 256 KiB, asyncio's read size: a 100 KiB message then takes one read, not two. */
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+
+        private Transport transport;
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+            return buffer.clear();
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {
+            transport.write(buffer.flip());
+        }
+
+        @Override
+        public void pauseWriting() {
+            transport.pauseReading();
+        }
+
+        @Override
+        public void resumeWriting() {
+            transport.resumeReading();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || !(args[0].equals("streams") || args[0].equals("protocol"))) {
-            System.err.println("usage: EchoServers streams|protocol [--loops N]");
+        if (args.length < 1
+                || !java.util.List.of("streams", "protocol", "buffered").contains(args[0])) {
+            System.err.println("usage: EchoServers streams|protocol|buffered [--loops N]");
             System.exit(2);
         }
         boolean streams = args[0].equals("streams");
@@ -79,7 +121,7 @@ public final class EchoServers {
                 loops = Integer.parseInt(args[i + 1]);
             }
         }
-        Supplier<Protocol> protocols = EchoProtocol::new;
+        Supplier<Protocol> protocols = args[0].equals("buffered") ? EchoBufferedProtocol::new : EchoProtocol::new;
         if (loops == 0) {
             Aio.run(() -> {
                 Server server = streams
