@@ -460,4 +460,71 @@ class ReadyOrderTest {
                         "ping got 4",
                         "pong -1");
     }
+
+    /**
+     * A hand-off chain with a channel registered: every iteration still polls, so a pipe that is
+     * already readable is seen in the first iteration after the main task waits, as in asyncio.
+     * <pre>
+     * r, w = os.pipe(); os.write(w, b"x")
+     * t = asyncio.create_task(pong())            # pong as above, without the extras
+     * loop.add_reader(r, readable)               # readable: out.append("pipe readable"); remove_reader(r)
+     * for i in range(4):
+     *     await q1.put(i); out.append(f"ping {i}")
+     *     v = await q2.get(); out.append(f"ping got {v}")
+     * await q1.put(-1); await t
+     * </pre>
+     */
+    @Test
+    void handOffsWithAChannelRegisteredStillPollItEveryIteration() throws Exception {
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        try (java.nio.channels.Pipe.SourceChannel source = pipe.source();
+                java.nio.channels.Pipe.SinkChannel sink = pipe.sink()) {
+            sink.write(java.nio.ByteBuffer.wrap(new byte[] {'x'}));
+            List<String> trace = runReal(() -> {
+                EventLoop loop = Aio.getRunningLoop();
+                List<String> out = new ArrayList<>();
+                dev.aio4j.queue.Queue<Integer> q1 = new dev.aio4j.queue.Queue<>();
+                dev.aio4j.queue.Queue<Integer> q2 = new dev.aio4j.queue.Queue<>();
+                Task<Void> pong = Aio.createTask(() -> {
+                    while (true) {
+                        int v = q1.get();
+                        out.add("pong " + v);
+                        if (v < 0) {
+                            return;
+                        }
+                        q2.put(v);
+                    }
+                });
+                loop.addReader(source, () -> {
+                    out.add("pipe readable");
+                    loop.removeReader(source);
+                });
+                for (int i = 0; i < 4; i++) {
+                    q1.put(i);
+                    out.add("ping " + i);
+                    int v = q2.get();
+                    out.add("ping got " + v);
+                }
+                q1.put(-1);
+                pong.await();
+                return out;
+            });
+            assertThat(trace)
+                    .containsExactly(
+                            "ping 0",
+                            "pong 0",
+                            "pipe readable",
+                            "ping got 0",
+                            "ping 1",
+                            "pong 1",
+                            "ping got 1",
+                            "ping 2",
+                            "pong 2",
+                            "ping got 2",
+                            "ping 3",
+                            "pong 3",
+                            "ping got 3",
+                            "pong -1");
+        }
+    }
 }
