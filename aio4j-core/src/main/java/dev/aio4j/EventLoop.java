@@ -134,6 +134,11 @@ public final class EventLoop implements AutoCloseable {
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Handle> foreignReady = new ConcurrentLinkedQueue<>();
     private final TimerQueue timers = new TimerQueue();
+    /** For the suspended loop strand: has a new run, or the close, begun? Allocated once. */
+    private final java.util.function.BooleanSupplier resumed = () -> {
+        State s = this.state;
+        return s.running() || s == State.CLOSED;
+    };
     /** {@link #skipIteration}, allocated once. */
     private final java.util.function.BooleanSupplier skipIteration = this::skipIteration;
 
@@ -440,7 +445,7 @@ public final class EventLoop implements AutoCloseable {
         while (true) {
             State s;
             while (!(s = state).running() && s != State.CLOSED) {
-                scheduler.suspendLoop(loopStrand);
+                scheduler.suspendLoop(loopStrand, resumed);
             }
             if (s == State.CLOSED) {
                 scheduler.exit(loopStrand);

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Portable mode: strands are ordinary threads (tasks are virtual threads on the JDK's default
@@ -224,7 +225,10 @@ public final class BatonScheduler implements Scheduler {
     }
 
     @Override
-    public void suspendLoop(Strand loop) {
+    public void suspendLoop(Strand loop, BooleanSupplier resumed) {
+        if (resumed.getAsBoolean()) {
+            return;
+        }
         LockSupport.park(this); // keeps the baton: nothing runs while the loop is stopped
     }
 

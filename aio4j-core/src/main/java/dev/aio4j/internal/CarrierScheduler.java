@@ -679,14 +679,21 @@ public final class CarrierScheduler implements Scheduler, Executor {
     }
 
     @Override
-    public void suspendLoop(Strand loop) {
+    public void suspendLoop(Strand loop, BooleanSupplier resumed) {
         assert onCarrier() && Strand.current() == loopStrand;
         loopWait = LoopWait.SUSPENDED;
         draining = false;
+        if (resumed.getAsBoolean()) {
+            // A new run began after the loop strand decided to suspend, and its resumeLoop may
+            // have set draining before the line above cleared it: with draining false the
+            // carrier would never run the loop strand again. The run's state is written before
+            // resumeLoop, so it is seen here whenever that happened.
+            draining = true;
+            loopWait = LoopWait.RUNNING;
+            return;
+        }
         LockSupport.park();
-        // A new run may have set draining before this strand cleared it (resumeLoop races the
-        // end of the previous run); the loop strand runs again, so the carrier must drain.
-        draining = true;
+        draining = true; // the loop strand runs again, so the carrier must drain
         loopWait = LoopWait.RUNNING;
     }
 

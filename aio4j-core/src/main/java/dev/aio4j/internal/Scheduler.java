@@ -106,9 +106,11 @@ public interface Scheduler {
 
     /**
      * Loop strand only, while the loop is stopped: waits, holding every other strand back, until
-     * {@link #resumeLoop} is called. May return spuriously.
+     * {@link #resumeLoop} is called. Returns at once if {@code resumed} (true once a new run or
+     * the close has begun; written before that run's {@link #resumeLoop}) already says so. May
+     * return spuriously.
      */
-    void suspendLoop(Strand loop);
+    void suspendLoop(Strand loop, BooleanSupplier resumed);
 
     /** Lets a suspended loop strand (and so every strand) run again. Any thread. */
     void resumeLoop(Strand loop);
