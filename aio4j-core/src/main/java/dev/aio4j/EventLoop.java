@@ -91,7 +91,8 @@ import java.util.concurrent.locks.LockSupport;
  * wake-up, so an early or spurious wake-up finds STOPPED and suspends again. A new run that
  * resumes the loop strand before it has suspended after the previous run finds it still looping:
  * it sees the new state and runs (carrier mode's draining flag, cleared by the suspend, is set
- * again when the loop strand wakes). At the end of a run the loop strand writes {@code runFailure},
+ * again when the loop strand wakes, or at once if the suspend finds the new state already
+ * written: the resume may have set the flag before the suspend cleared it). At the end of a run the loop strand writes {@code runFailure},
  * then STOPPED, then unparks {@code runCaller}; runForever waits for the state, not for the
  * unpark, so a permit left by an earlier run cannot end it early, and it reads
  * {@code runFailure} only after seeing STOPPED. After writing STOPPED the loop strand numbers
