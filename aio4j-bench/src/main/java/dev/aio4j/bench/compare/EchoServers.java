@@ -47,8 +47,8 @@ public final class EchoServers {
     };
 
     /** The protocol path: echo in the callback; stop reading while the peer does not read. */
-    private static final class EchoProtocol implements Protocol {
-        private Transport transport;
+    private static class EchoProtocol implements Protocol {
+        Transport transport;
 
         @Override
         public void connectionMade(Transport t) {
@@ -76,16 +76,9 @@ public final class EchoServers {
      * connection's direct buffer and that buffer is written back as it is; what the socket does
      * not take at once the transport copies, so the buffer is free again when write returns.
      */
-    private static final class EchoBufferedProtocol implements BufferedProtocol {
+    private static final class EchoBufferedProtocol extends EchoProtocol implements BufferedProtocol {
         /** 256 KiB, asyncio's read size: a 100 KiB message then takes one read, not two. */
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
-
-        private Transport transport;
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
-        }
 
         @Override
         public ByteBuffer getBuffer(int sizeHint) {
@@ -95,16 +88,6 @@ public final class EchoServers {
         @Override
         public void bufferUpdated(int nbytes) {
             transport.write(buffer.flip());
-        }
-
-        @Override
-        public void pauseWriting() {
-            transport.pauseReading();
-        }
-
-        @Override
-        public void resumeWriting() {
-            transport.resumeReading();
         }
     }
 
