@@ -157,34 +157,7 @@ public final class Aio {
             task.yieldStep();
             return;
         }
-        EventLoop loop = task.loop;
-        SleepFuture done = new SleepFuture(loop);
-        TimerHandle timer = loop.callLater(delay, done);
-        task.strand.waitingFor = timer; // the task tree and the deadlock detector show the deadline
-        try {
-            task.waitFor(done); // done.await() less a frame in every sleeping task's stack
-        } finally {
-            task.strand.waitingFor = null;
-            timer.cancel();
-        }
-        if (done.cancelled()) {
-            throw done.makeCancelledError();
-        }
-    }
-
-    /**
-     * The future a sleep waits on (asyncio's: a future and a timer that sets its result), and
-     * the timer's callback itself, which saves a lambda per sleep.
-     */
-    private static final class SleepFuture extends Future<Void> implements Runnable {
-        SleepFuture(EventLoop loop) {
-            super(loop);
-        }
-
-        @Override
-        public void run() {
-            trySetResult(null);
-        }
+        task.sleep(delay);
     }
 
     /**

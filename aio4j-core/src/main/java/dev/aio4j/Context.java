@@ -239,7 +239,7 @@ public final class Context {
     static void runCallback(Strand strand, Handle handle) {
         Context previous = strand.context;
         Context context = handle.context;
-        Runnable callback = handle.callback;
+        Runnable callback = handle.callback();
         if (context == null) {
             strand.context = null; // an empty context, made if the callback uses it
             try {

@@ -671,7 +671,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             Context.runCallback(loopStrand, h);
         } catch (Throwable t) {
-            callExceptionHandler(new ExceptionContext("Exception in callback " + h.callback, t, null, h, null));
+            callExceptionHandler(new ExceptionContext("Exception in callback " + h.callback(), t, null, h, null));
         }
         if (timed) {
             long took = System.nanoTime() - start;
@@ -814,6 +814,16 @@ public final class EventLoop implements AutoCloseable {
         checkThread();
         checkNotClosed();
         TimerHandle t = new TimerHandle(this, whenNanos, timerSequence++, callback);
+        timers.add(t);
+        wakeIfIdle();
+        return t;
+    }
+
+    /** The timer of {@code task}'s {@link Aio#sleep}, scheduled {@code delay} from now. */
+    SleepTimer callSleep(Duration delay, Task<?> task) {
+        checkThread();
+        checkNotClosed();
+        SleepTimer t = new SleepTimer(this, saturatedAdd(clock.nanoTime(), delay), timerSequence++, task);
         timers.add(t);
         wakeIfIdle();
         return t;

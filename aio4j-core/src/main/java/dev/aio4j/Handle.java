@@ -26,6 +26,11 @@ public class Handle {
         this.context = context;
     }
 
+    /** What runs; a timer that is its own callback (a sleep's) answers itself. */
+    Runnable callback() {
+        return callback;
+    }
+
     /** The context the callback runs in (asyncio's {@code Handle.get_context()}). */
     public Context getContext() {
         if (context == null) {
@@ -46,6 +51,6 @@ public class Handle {
 
     @Override
     public String toString() {
-        return "Handle[" + callback + (cancelled ? ", cancelled]" : "]");
+        return "Handle[" + callback() + (cancelled ? ", cancelled]" : "]");
     }
 }

@@ -1,6 +1,7 @@
 package dev.aio4j;
 
 import dev.aio4j.internal.Strand;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -233,7 +234,14 @@ public final class Task<T> extends Future<T> {
         if (numCancelsRequested > 0 && (mustCancel || fut.state == State.CANCELLED)) {
             SwallowedCancellation.delivered(this);
         }
-        deliverCancellation();
+        if (fut.state == State.CANCELLED) {
+            // asyncio raises the awaited future's CancelledError (the caller does, from its
+            // result), and a request made since is spent on it: its message is not the one raised.
+            mustCancel = false;
+            nudged = false;
+        } else {
+            deliverCancellation();
+        }
     }
 
     /** Parks until woken; may return spuriously. */
@@ -248,6 +256,46 @@ public final class Task<T> extends Future<T> {
         inWait = false;
         Thread.interrupted(); // a nudge meant for a JDK call that already ended
         stepStarted();
+    }
+
+    /**
+     * {@link Aio#sleep} for a positive delay: parks until a {@link SleepTimer} wakes this task,
+     * or {@link #cancel} stops that timer and wakes it. The timer is the strand's {@code
+     * waitingFor} while the task sleeps (the task tree and the deadlock detector show the
+     * deadline; cancel() finds it there); whoever wakes the task clears it. A stopped timer plays
+     * asyncio's cancelled sleep future: the sleep raises with that cancellation's message, even if
+     * {@link #uncancel} withdrew the request or another one came meanwhile (as {@link #waitFor}).
+     * A request made before the sleep raises at once, as a future cancelled before the wait does.
+     */
+    void sleep(Duration delay) {
+        if (numCancelsRequested > 0 && !mustCancel) {
+            SwallowedCancellation.beforeWait(this);
+        }
+        SleepTimer timer = null;
+        if (!mustCancel) {
+            timer = loop.callSleep(delay, this);
+            strand.waitingFor = timer;
+            while (strand.waitingFor == timer) {
+                suspend();
+            }
+        }
+        boolean stopped = timer != null && timer.cancelled();
+        if (mustCancel || stopped) {
+            if (numCancelsRequested > 0) {
+                SwallowedCancellation.delivered(this);
+            }
+            mustCancel = false;
+            nudged = false;
+            throw new CancelledError(stopped ? timer.cancelMessage : cancelMessage);
+        }
+    }
+
+    /** {@code timer}, this task's sleep, is due: wakes the task (on the loop). */
+    void sleepEnded(SleepTimer timer) {
+        if (strand.waitingFor == timer) {
+            strand.waitingFor = null;
+            wake();
+        }
     }
 
     /** Lets every ready task and callback run once, then delivers a pending cancellation. */
@@ -317,6 +365,14 @@ public final class Task<T> extends Future<T> {
         numCancelsRequested++;
         Future<?> waitingOn = futWaiter;
         if (waitingOn != null && waitingOn.cancel(message)) {
+            return true;
+        }
+        if (strand.waitingFor instanceof SleepTimer sleep) {
+            // Where asyncio cancels the sleep's future: stop the timer, wake the task to raise.
+            strand.waitingFor = null;
+            sleep.cancel();
+            sleep.cancelMessage = message;
+            wake();
             return true;
         }
         mustCancel = true;

@@ -1,7 +1,7 @@
 package dev.aio4j;
 
 /** A callback scheduled at a point of the loop's time by {@link EventLoop#callLater} or {@link EventLoop#callAt}. */
-public final class TimerHandle extends Handle implements Comparable<TimerHandle> {
+public sealed class TimerHandle extends Handle implements Comparable<TimerHandle> permits SleepTimer {
     final EventLoop loop;
     final long whenNanos;
     final long sequence;
@@ -9,6 +9,14 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
 
     TimerHandle(EventLoop loop, long whenNanos, long sequence, Runnable callback) {
         super(callback);
+        this.loop = loop;
+        this.whenNanos = whenNanos;
+        this.sequence = sequence;
+    }
+
+    /** A timer with no callback of its own and no context (a {@link SleepTimer}). */
+    TimerHandle(EventLoop loop, long whenNanos, long sequence) {
+        super(null, null);
         this.loop = loop;
         this.whenNanos = whenNanos;
         this.sequence = sequence;
@@ -42,6 +50,6 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
 
     @Override
     public String toString() {
-        return "TimerHandle[when=" + when() + ", " + callback + (cancelled ? ", cancelled]" : "]");
+        return "TimerHandle[when=" + when() + ", " + callback() + (cancelled ? ", cancelled]" : "]");
     }
 }

@@ -293,4 +293,81 @@ class TaskCancellationTest {
     void cancelledErrorIsACancellationException() {
         assertThat(new CancelledError("x")).isInstanceOf(java.util.concurrent.CancellationException.class);
     }
+
+    /** What a task's wait raised, or "returned", for the tests below. */
+    private static Task<String> waiter(CheckedRunnable wait) {
+        return Aio.createTask(() -> {
+            try {
+                wait.run();
+                return "returned";
+            } catch (CancelledError e) {
+                return "cancelled: " + e.getMessage();
+            }
+        });
+    }
+
+    @Test
+    void aWaitWhoseFutureWasCancelledRaisesThatCancellationWhateverCameAfter() {
+        // Printed by CPython 3.13 for asyncio.sleep(10) and for await of a pending future:
+        // cancel("one") + uncancel() -> ('one',); cancel("one") + cancel("two") -> ('one',);
+        // cancel("one") + uncancel() + cancel("two") -> ('one',), cancelling() == 1.
+        runVirtual(() -> {
+            List<CheckedRunnable> waits = List.of(
+                    () -> Aio.sleep(Duration.ofSeconds(10)),
+                    () -> Aio.getRunningLoop().createFuture().await());
+            for (CheckedRunnable wait : waits) {
+                Task<String> t = waiter(wait);
+                yieldNow();
+                t.cancel("one");
+                t.uncancel();
+                assertThat(t.await()).isEqualTo("cancelled: one");
+
+                t = waiter(wait);
+                yieldNow();
+                t.cancel("one");
+                t.cancel("two");
+                assertThat(t.await()).isEqualTo("cancelled: one");
+
+                t = waiter(wait);
+                yieldNow();
+                t.cancel("one");
+                t.uncancel();
+                t.cancel("two");
+                assertThat(t.await()).isEqualTo("cancelled: one");
+                assertThat(t.cancelling()).isEqualTo(1);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aSleepWhoseTimerFiredIsStillCancelledByARequestBeforeItResumes() {
+        // CPython 3.13: sleep(0.01) and a callback due at the same deadline, scheduled after
+        // it, that cancels the task with "late": the sleep raises ('late',).
+        runVirtual(() -> {
+            EventLoop loop = Aio.getRunningLoop();
+            Task<String> t = waiter(() -> Aio.sleep(Duration.ofMillis(10)));
+            yieldNow();
+            loop.callLater(Duration.ofMillis(10), () -> t.cancel("late"));
+            assertThat(t.await()).isEqualTo("cancelled: late");
+            return null;
+        });
+    }
+
+    @Test
+    void aCancelledSleepLeavesNoTimerBehind() {
+        // Under the virtual clock an idle loop jumps to its next timer: a cancelled hour-long
+        // sleep must not be that timer.
+        runVirtual(() -> {
+            EventLoop loop = Aio.getRunningLoop();
+            double start = loop.time();
+            Task<String> t = waiter(() -> Aio.sleep(Duration.ofHours(1)));
+            yieldNow();
+            t.cancel("stop");
+            assertThat(t.await()).isEqualTo("cancelled: stop");
+            Aio.sleep(Duration.ofMillis(5));
+            assertThat(loop.time() - start).isLessThan(1.0);
+            return null;
+        });
+    }
 }
