@@ -453,7 +453,14 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private void admitForeign() {
         for (Runnable r; (r = foreign.poll()) != null; ) {
             Strand s = strandOf(r);
-            if (s == loopStrand) {
+            if (s == null) {
+                // Its thread has ended since it was submitted (the JDK clears an ended thread's
+                // handler): a stale continuation, which does nothing when run (the JDK's
+                // runContinuation returns at once for a thread that is not runnable). Handed on
+                // as execute() hands on continuations that are not the loop's; it must not stop
+                // the carrier.
+                DEFAULT_SCHEDULER.execute(r);
+            } else if (s == loopStrand) {
                 loopContinuation = r;
             } else if (s.readySeq != Strand.NO_READY_SEQ) {
                 s.readySeq = Strand.NO_READY_SEQ; // counted by the owner of the stopped loop, in order
