@@ -50,9 +50,16 @@ public class Future<T> {
     final EventLoop loop;
     State state = State.PENDING;
     private T result;
+    /**
+     * FINISHED: the exception it ended with, or null. CANCELLED: the CancelledError that
+     * cancelled it, if one did (a raised cancellation chains to it), or null.
+     */
     private Throwable exception;
-    private String cancelMessage;
-    private CancelledError cancelledError;
+    /**
+     * CANCELLED: the cancellation's message. A pending Task keeps its undelivered request's
+     * message here (asyncio's {@code _cancel_message}, which Task and Future share too).
+     */
+    String cancelMessage;
     /** Null, a DoneCallback or a waiting Task, or a CallbackList of them in the order added. */
     private Object callbacks;
 
@@ -182,7 +189,7 @@ public class Future<T> {
         }
         state = State.CANCELLED;
         cancelMessage = message;
-        cancelledError = error;
+        exception = error;
         scheduleCallbacks();
         return true;
     }
@@ -241,16 +248,11 @@ public class Future<T> {
         }
     }
 
-    /** The message given to {@code cancel(msg)}, or null. */
-    String cancelMessage() {
-        return cancelMessage;
-    }
-
     /** A new CancelledError for a cancelled future, chained to the one that cancelled it. */
     CancelledError makeCancelledError() {
         CancelledError e = new CancelledError(cancelMessage);
-        if (cancelledError != null) {
-            e.initCause(cancelledError);
+        if (exception != null) {
+            e.initCause(exception);
         }
         return e;
     }

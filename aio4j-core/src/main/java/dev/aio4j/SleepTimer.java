@@ -7,8 +7,8 @@ package dev.aio4j;
  */
 final class SleepTimer extends TimerHandle implements Runnable {
     final Task<?> task;
-    /** The message of the {@link Task#cancel} that stopped this sleep (its future's, in asyncio). */
-    String cancelMessage;
+    /** Set when the deadline came: the sleep is over (a cancel() from then on is the task's own). */
+    boolean ran;
 
     SleepTimer(EventLoop loop, long whenNanos, long sequence, Task<?> task) {
         super(loop, whenNanos, sequence);
@@ -23,7 +23,8 @@ final class SleepTimer extends TimerHandle implements Runnable {
     /** The deadline came: the sleep is over. */
     @Override
     public void run() {
-        task.sleepEnded(this);
+        ran = true;
+        task.wake();
     }
 
     @Override

@@ -66,7 +66,6 @@ public final class Task<T> extends Future<T> {
     private String name;
     private final long number;
     private boolean mustCancel;
-    private String cancelMessage;
     private int numCancelsRequested;
     private Future<?> futWaiter;
     private boolean inWait;
@@ -259,42 +258,35 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * {@link Aio#sleep} for a positive delay: parks until a {@link SleepTimer} wakes this task,
-     * or {@link #cancel} stops that timer and wakes it. The timer is the strand's {@code
-     * waitingFor} while the task sleeps (the task tree and the deadlock detector show the
-     * deadline; cancel() finds it there); whoever wakes the task clears it. A stopped timer plays
-     * asyncio's cancelled sleep future: the sleep raises with that cancellation's message, even if
-     * {@link #uncancel} withdrew the request or another one came meanwhile (as {@link #waitFor}).
-     * A request made before the sleep raises at once, as a future cancelled before the wait does.
+     * {@link Aio#sleep} for a positive delay: parks until its {@link SleepTimer} wakes this task,
+     * or until {@link #cancel} stops that timer and wakes it. The timer is the strand's {@code
+     * waitingFor} for the whole sleep (the task tree and the deadlock detector show the deadline;
+     * cancel() finds it there). A stopped timer plays asyncio's cancelled sleep future: the sleep
+     * raises with that first request's message, even if {@link #uncancel} withdrew it or more
+     * came meanwhile (those only count, as requests on a cancelled future do). A request made
+     * before the sleep raises at once, as a future cancelled before the wait does.
      */
     void sleep(Duration delay) {
         if (numCancelsRequested > 0 && !mustCancel) {
             SwallowedCancellation.beforeWait(this);
         }
-        SleepTimer timer = null;
+        boolean stopped = false;
         if (!mustCancel) {
-            timer = loop.callSleep(delay, this);
+            SleepTimer timer = loop.callSleep(delay, this);
             strand.waitingFor = timer;
-            while (strand.waitingFor == timer) {
+            while (!timer.ran && !timer.cancelled()) {
                 suspend();
             }
+            strand.waitingFor = null;
+            stopped = timer.cancelled();
         }
-        boolean stopped = timer != null && timer.cancelled();
-        if (mustCancel || stopped) {
+        if (stopped || mustCancel) {
             if (numCancelsRequested > 0) {
                 SwallowedCancellation.delivered(this);
             }
             mustCancel = false;
             nudged = false;
-            throw new CancelledError(stopped ? timer.cancelMessage : cancelMessage);
-        }
-    }
-
-    /** {@code timer}, this task's sleep, is due: wakes the task (on the loop). */
-    void sleepEnded(SleepTimer timer) {
-        if (strand.waitingFor == timer) {
-            strand.waitingFor = null;
-            wake();
+            throw new CancelledError(cancelMessage);
         }
     }
 
@@ -367,12 +359,14 @@ public final class Task<T> extends Future<T> {
         if (waitingOn != null && waitingOn.cancel(message)) {
             return true;
         }
-        if (strand.waitingFor instanceof SleepTimer sleep) {
-            // Where asyncio cancels the sleep's future: stop the timer, wake the task to raise.
-            strand.waitingFor = null;
-            sleep.cancel();
-            sleep.cancelMessage = message;
-            wake();
+        if (strand.waitingFor instanceof SleepTimer sleep && !sleep.ran) {
+            // Where asyncio cancels the sleep's future: stop the timer and wake the task, which
+            // raises. A stopped timer takes no more requests, as a cancelled future takes none.
+            if (!sleep.cancelled()) {
+                sleep.cancel();
+                cancelMessage = message;
+                wake();
+            }
             return true;
         }
         mustCancel = true;
