@@ -74,7 +74,7 @@ public final class Aio {
         if (s == null) {
             throw new IllegalStateException("no running event loop (call this from a task or a loop callback)");
         }
-        return s.loop;
+        return s.loop();
     }
 
     /**

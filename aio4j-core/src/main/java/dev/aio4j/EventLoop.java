@@ -1,5 +1,6 @@
 package dev.aio4j;
 
+import dev.aio4j.internal.LoopStrand;
 import dev.aio4j.internal.Scheduler;
 import dev.aio4j.internal.Schedulers;
 import dev.aio4j.internal.Strand;
@@ -196,7 +197,7 @@ public final class EventLoop implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.name = "aio4j-loop-" + LOOP_COUNTER.incrementAndGet();
         this.scheduler = Schedulers.create(name);
-        this.loopStrand = new Strand(null, this);
+        this.loopStrand = new LoopStrand(this);
         scheduler.createLoopStrand(loopStrand, this::loopMain);
         scheduler.start(loopStrand);
         setDebug(Debug.enabledByDefault());
@@ -234,7 +235,7 @@ public final class EventLoop implements AutoCloseable {
         Strand current = Strand.current();
         if (current != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running"
-                    + " (called from a task or callback of " + current.loop + ")");
+                    + " (called from a task or callback of " + current.loop() + ")");
         }
         if (!managed) {
             managed = true;
@@ -1242,7 +1243,7 @@ public final class EventLoop implements AutoCloseable {
     /** True if the caller is a task or callback of this loop. */
     boolean onLoop() {
         Strand s = Strand.current();
-        return s != null && s.loop == this;
+        return s != null && s.loop() == this;
     }
 
     /**

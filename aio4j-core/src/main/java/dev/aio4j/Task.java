@@ -85,7 +85,7 @@ public final class Task<T> extends Future<T> {
         this.body = body;
         this.name = name;
         this.number = body == null ? 0 : COUNTER.incrementAndGet();
-        this.strand = body == null ? null : new TaskStrand(this, loop);
+        this.strand = body == null ? null : new TaskStrand(this);
         if (strand != null) {
             strand.context = context != null ? context : Context.captureForSchedule();
         }
@@ -144,7 +144,7 @@ public final class Task<T> extends Future<T> {
             task.diagnostics().recordedNanos = recorded;
         }
         Strand creator = eager ? Strand.current() : null;
-        if (creator != null && creator.loop == loop && creator.task != null && loop.isRunning()) {
+        if (creator != null && creator.loop() == loop && creator.task != null && loop.isRunning()) {
             loop.scheduler.startEager(creator, task.strand);
         } else {
             loop.scheduler.start(task.strand);

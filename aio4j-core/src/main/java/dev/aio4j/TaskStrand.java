@@ -8,8 +8,13 @@ import dev.aio4j.internal.Strand;
  */
 final class TaskStrand extends Strand {
 
-    TaskStrand(Task<?> task, EventLoop loop) {
-        super(task, loop);
+    TaskStrand(Task<?> task) {
+        super(task);
+    }
+
+    @Override
+    public EventLoop loop() {
+        return task.loop;
     }
 
     @Override

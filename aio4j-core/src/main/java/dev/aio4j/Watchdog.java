@@ -159,7 +159,7 @@ final class Watchdog implements Runnable {
             w.reported = true; // once per task: this one has been named before
             return;
         }
-        Object owner = strand == null ? null : strand.task != null ? strand.task : strand.loop;
+        Object owner = strand == null ? null : strand.task != null ? strand.task : strand.loop();
         StackTraceElement[] stack = holder.getStackTrace();
         boolean portableWait = owner instanceof Task<?> && loop.mode().equals("portable") && inJdkWait(holder, stack);
         boolean due = (debug && held >= debugLimit(loop))

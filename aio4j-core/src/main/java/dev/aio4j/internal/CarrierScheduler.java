@@ -8,6 +8,8 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.nio.channels.Selector;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -252,6 +254,18 @@ public final class CarrierScheduler implements Scheduler, Executor {
     private long steps;
     /** Debug mode: add each continuation's run time to its strand. */
     private volatile boolean timing;
+
+    /**
+     * Debug timing: the time each strand's continuations have held the carrier, kept here rather
+     * than in every strand. Carrier thread only (runTimed, and heldNanos from a running strand);
+     * a strand leaves it at {@link #exit}.
+     */
+    private final Map<Strand, HeldTime> heldTimes = new IdentityHashMap<>();
+
+    /** A running total of held time. */
+    private static final class HeldTime {
+        long nanos;
+    }
     /** Carrier thread only, while {@code timing}: when the current continuation started. */
     private long runStartNanos;
 
@@ -481,12 +495,8 @@ public final class CarrierScheduler implements Scheduler, Executor {
         long start = System.nanoTime();
         runStartNanos = start;
         r.run();
-        if (s != null) {
-            Strand.HeldTime held = s.heldTime;
-            if (held == null) {
-                s.heldTime = held = new Strand.HeldTime();
-            }
-            held.nanos += System.nanoTime() - start;
+        if (s != null && s.thread != null) { // null: the body ended in this run, and exit() let go
+            heldTimes.computeIfAbsent(s, k -> new HeldTime()).nanos += System.nanoTime() - start;
         }
     }
 
@@ -716,6 +726,9 @@ public final class CarrierScheduler implements Scheduler, Executor {
     public void exit(Strand self) {
         if (self != loopStrand) {
             self.thread = null;
+            if (!heldTimes.isEmpty()) {
+                heldTimes.remove(self);
+            }
         }
     }
 
@@ -737,7 +750,7 @@ public final class CarrierScheduler implements Scheduler, Executor {
 
     @Override
     public long heldNanos(Strand self) {
-        Strand.HeldTime held = self.heldTime;
+        HeldTime held = heldTimes.get(self);
         return (held == null ? 0 : held.nanos) + (System.nanoTime() - runStartNanos);
     }
 

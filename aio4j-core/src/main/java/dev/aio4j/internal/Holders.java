@@ -37,6 +37,6 @@ public final class Holders {
         if (thread == null || !(thread.getUncaughtExceptionHandler() instanceof Strand s)) {
             return null;
         }
-        return s.task != null ? s.task : s.loop;
+        return s.task != null ? s.task : s.loop();
     }
 }

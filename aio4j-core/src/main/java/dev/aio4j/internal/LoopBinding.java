@@ -24,7 +24,7 @@ public final class LoopBinding {
                     owner + " used from " + Thread.currentThread()
                             + ", which runs no event loop; reach its loop with callSoonThreadsafe or Aio.runCoroutineThreadsafe");
         }
-        EventLoop current = s.loop;
+        EventLoop current = s.loop();
         if (bound != null && bound != current) {
             throw new IllegalStateException(owner + " is bound to a different event loop");
         }

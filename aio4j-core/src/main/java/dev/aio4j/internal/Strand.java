@@ -21,10 +21,11 @@ import java.lang.invoke.VarHandle;
  * {@link #thread()} is null until then, and again once the body has finished (see
  * {@link CarrierScheduler}).
  *
- * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only, {@code heldTime}
- * by {@link CarrierScheduler} only.
+ * <p>{@code queued} and {@code granted} are used by {@link BatonScheduler} only. Debug timing
+ * keeps each strand's held time in {@link CarrierScheduler}, not here: a strand is part of
+ * every task, and every byte of it counts.
  */
-public class Strand implements Thread.UncaughtExceptionHandler, Runnable {
+public abstract class Strand implements Thread.UncaughtExceptionHandler, Runnable {
     private static final VarHandle QUEUED;
 
     static {
@@ -57,22 +58,11 @@ public class Strand implements Thread.UncaughtExceptionHandler, Runnable {
      */
     long readySeq = NO_READY_SEQ;
 
-    /** Carrier mode, debug mode: time this strand's continuations have held the carrier; null until timed. */
-    HeldTime heldTime;
-
-    /** A running total of held time, apart so that strands that are never timed do not carry it. */
-    static final class HeldTime {
-        long nanos;
-    }
-
     /** Set by the watchdog once it has reported this strand for holding its loop. */
     public volatile boolean stallReported;
 
     /** The task this strand runs, or null for the loop strand; read by the loop, never by schedulers. */
     public final Task<?> task;
-
-    /** The loop that schedules this strand. */
-    public final EventLoop loop;
 
     /**
      * The context this strand's code runs in: a task's own context, or, on the loop strand, the
@@ -89,10 +79,12 @@ public class Strand implements Thread.UncaughtExceptionHandler, Runnable {
      */
     public Object waitingFor;
 
-    public Strand(Task<?> task, EventLoop loop) {
+    protected Strand(Task<?> task) {
         this.task = task;
-        this.loop = loop;
     }
+
+    /** The loop that schedules this strand (a task's strand asks its task: one field less). */
+    public abstract EventLoop loop();
 
     /** A task strand's body, its task's; the loop strand's thread runs the loop instead. */
     @Override
@@ -121,7 +113,7 @@ public class Strand implements Thread.UncaughtExceptionHandler, Runnable {
     @Override
     public void uncaughtException(Thread t, Throwable e) {
         System.getLogger("dev.aio4j")
-                .log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + (task != null ? task : loop), e);
+                .log(System.Logger.Level.ERROR, "uncaught in " + t + " of " + (task != null ? task : loop()), e);
     }
 
     /** The strand's thread; null in carrier mode before a task's first step and after its body. */

@@ -97,7 +97,7 @@ public final class TaskResolver implements InetAddressResolver {
     /** The current task, if it runs on a loop in carrier mode; else null. */
     private static Task<?> taskThatMaySuspend() {
         Strand s = Strand.current();
-        if (s != null && s.task != null && s.loop.mode().equals("carrier")) {
+        if (s != null && s.task != null && s.loop().mode().equals("carrier")) {
             return s.task;
         }
         return null;
