@@ -114,7 +114,7 @@ public final class Aio {
 
     /** Schedules a body that returns nothing; its task's result is null. */
     public static Task<Void> createTask(CheckedRunnable body) {
-        return getRunningLoop().createTask(asCallable(body), null);
+        return getRunningLoop().createTask(body, null);
     }
 
     /**
@@ -127,7 +127,7 @@ public final class Aio {
 
     /** Like {@link #createTask(CheckedRunnable)}, with a name. */
     public static Task<Void> createTask(CheckedRunnable body, String name) {
-        return getRunningLoop().createTask(asCallable(body), name);
+        return getRunningLoop().createTask(body, name);
     }
 
     // ------------------------------------------------------------------ waiting

@@ -956,6 +956,23 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * {@link #createTask(Callable, String)} for a body that returns nothing: with no task factory
+     * the task runs {@code body} itself, with no Callable adapter in between (Aio's and
+     * TaskGroup's CheckedRunnable forms). A factory receives it as a Callable.
+     */
+    Task<Void> createTask(CheckedRunnable body, String name) {
+        Objects.requireNonNull(body, "body");
+        checkThread();
+        checkNotClosed();
+        TaskFactory factory = taskFactory;
+        if (factory != null) {
+            return factory.create(this, Aio.asCallable(body), name, null);
+        }
+        // One that is also a Callable is adapted, so that run() is what runs (Task.run tries call()).
+        return Task.start(this, body instanceof Callable<?> ? Aio.asCallable(body) : body, name, false, null);
+    }
+
+    /**
      * Sets the factory {@link #createTask} delegates to (asyncio's {@code set_task_factory});
      * {@code null} restores the default.
      */

@@ -62,7 +62,13 @@ public final class Task<T> extends Future<T> {
     private static final AtomicLong COUNTER = new AtomicLong();
 
     final Strand strand;
-    private Callable<T> body;
+    /**
+     * What the task runs, until it starts: a {@code Callable<T>}, or a {@link CheckedRunnable}
+     * that is not also a Callable, for a task that returns nothing (T is Void), run as it is
+     * rather than through an adapter (one object and one frame less per task).
+     */
+    private Object body;
+
     private String name;
     private final long number;
     private boolean mustCancel;
@@ -79,7 +85,7 @@ public final class Task<T> extends Future<T> {
     Task<?> prev;
     Task<?> next;
 
-    private Task(EventLoop loop, Callable<T> body, String name, Context context) {
+    private Task(EventLoop loop, Object body, String name, Context context) {
         super(loop);
         this.createdNanos = loop.iterationNanos;
         this.body = body;
@@ -136,7 +142,8 @@ public final class Task<T> extends Future<T> {
         return start(loop, body, name, true, context);
     }
 
-    static <T> Task<T> start(EventLoop loop, Callable<T> body, String name, boolean eager, Context context) {
+    /** Creates and schedules a task; {@code body} is a {@code Callable<T>} or, for T = Void, a {@link CheckedRunnable}. */
+    static <T> Task<T> start(EventLoop loop, Object body, String name, boolean eager, Context context) {
         Task<T> task = new Task<>(loop, body, name, context);
         loop.taskStarted(task);
         long recorded = LoopEvents.taskCreated(task);
@@ -153,17 +160,22 @@ public final class Task<T> extends Future<T> {
     }
 
     /** The task's body, on its own strand (called by {@link TaskStrand#run}). */
+    @SuppressWarnings("unchecked") // a Callable body is a Callable<T>
     void run() {
         Thread.interrupted(); // a cancellation before the start needs no nudge
         Context.startTask(strand.context);
         T value = null;
         Throwable failure = null;
-        Callable<T> b = body;
+        Object b = body;
         body = null;
         if (!mustCancel) {
             stepStarted();
             try {
-                value = b.call();
+                if (b instanceof Callable<?> c) {
+                    value = (T) c.call();
+                } else {
+                    ((CheckedRunnable) b).run(); // T is Void
+                }
             } catch (Throwable t) {
                 failure = t;
             }

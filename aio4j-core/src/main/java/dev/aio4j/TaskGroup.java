@@ -170,12 +170,14 @@ public final class TaskGroup {
 
     /** {@link #createTask(Callable)} for a body that returns nothing. */
     public Task<Void> createTask(CheckedRunnable body) {
-        return createTask(Aio.asCallable(body), null);
+        return createTask(body, null);
     }
 
     /** {@link #createTask(CheckedRunnable)} with a name. */
     public Task<Void> createTask(CheckedRunnable body, String name) {
-        return createTask(Aio.asCallable(body), name);
+        Objects.requireNonNull(body, "body");
+        checkOpen();
+        return adopt(loop.createTask(body, name));
     }
 
     /** The state, where an EXITING group with no child left counts as FINISHED (asyncio's rule). */

@@ -70,4 +70,40 @@ class TaskTest {
         assertThat(seen.get(3)).isEqualTo(true);
         assertThat(seen.get(4)).isNull();
     }
+
+    /** A body that is both a Callable and a CheckedRunnable: what runs is the form it was passed as. */
+    private static final class BothForms implements java.util.concurrent.Callable<String>, CheckedRunnable {
+        final List<String> ran = new ArrayList<>();
+
+        @Override
+        public String call() {
+            ran.add("call");
+            return "called";
+        }
+
+        @Override
+        public void run() {
+            ran.add("run");
+        }
+    }
+
+    @Test
+    void aTaskRunsItsBodyInTheFormItWasCreatedWith() {
+        Aio.run(() -> {
+            BothForms asRunnable = new BothForms();
+            assertThat(Aio.createTask((CheckedRunnable) asRunnable).await()).isNull();
+            assertThat(asRunnable.ran).containsExactly("run");
+            BothForms asCallable = new BothForms();
+            assertThat(Aio.createTask((java.util.concurrent.Callable<String>) asCallable)
+                            .await())
+                    .isEqualTo("called");
+            assertThat(asCallable.ran).containsExactly("call");
+            List<String> order = new ArrayList<>();
+            TaskGroup.run(group -> group.createTask(() -> {
+                order.add("runnable body");
+            }));
+            assertThat(order).containsExactly("runnable body");
+            return null;
+        });
+    }
 }
