@@ -658,21 +658,26 @@ def wanted_by(args, name, label):
 
 def http_setup(args, java, only, versions):
     """What the HTTP workloads can run here: {workload: [(label, name, note, thing to run)]},
-    the wrk binary, and what was skipped and why."""
+    the wrk binary, what was skipped and why, and that per workload: {workload: [(label, why)]}."""
     plan, skipped = {w: [] for w in HTTP_WORKLOADS if w in only}, []
+    missing = {w: [] for w in plan}
     if not plan:
-        return plan, None, skipped
+        return plan, None, skipped, missing
     tmp = os.path.join(OUT, "http-apps")
     os.makedirs(tmp, exist_ok=True)
     have_jar = java and os.path.exists(JAR)
     no_jar = "no JDK 21+" if not java else "%s missing: build with ./aio4j bench compare" % JAR
+
+    def skip(workload, label, why):
+        skipped.append(("%s (%s)" % (label, workload), why))
+        missing[workload].append((label, why))
 
     def add(workload, table, descriptions, name, why_not, version=None):
         label, note = descriptions[name]
         if not wanted_by(args, name, label):
             return
         if why_not:
-            skipped.append(("%s (%s)" % (label, workload), why_not))
+            skip(workload, label, why_not)
         else:
             plan[workload].append((label, name, note + (" (%s)" % version if version else ""), table[name]))
 
@@ -683,7 +688,7 @@ def http_setup(args, java, only, versions):
             why = apt_install("wrk", "the HTTP load generator")
             wrk = shutil.which("wrk")
             if not wrk:
-                skipped.append(("http (every server)", why or "wrk missing"))
+                skip("http", "every server", why or "wrk missing")
         if wrk:
             versions["wrk"] = (run_quiet([wrk, "-v"])[1].splitlines() or ["?"])[0].split(" Copyright")[0]
             node, node_info = find_node()
@@ -703,7 +708,7 @@ def http_setup(args, java, only, versions):
         table = http_bench.ws_servers(tmp, java, JAR)
         d = http_bench.WS_SERVERS
         if not have_jar:
-            skipped.append(("ws (every server)", "the load (WsEchoLoad.java) runs on aio4j: " + no_jar))
+            skip("ws", "every server", "the load (WsEchoLoad.java) runs on aio4j: " + no_jar)
         else:
             add("ws", table, d, "aio4j", None)
             add("ws", table, d, "websockets", *py_module("websockets", "python3-websockets",
@@ -711,7 +716,7 @@ def http_setup(args, java, only, versions):
     if "http-client" in plan:
         d, table = http_client_bench.CLIENTS, {n: n for n in http_client_bench.CLIENTS}
         if not have_jar:
-            skipped.append(("http-client (every client)", "the server (HttpClientBench) is in the bench jar: " + no_jar))
+            skip("http-client", "every client", "the server (HttpClientBench) is in the bench jar: " + no_jar)
         else:
             add("http-client", table, d, "aio4j", None)
             add("http-client", table, d, "aio4j-portable", None)
@@ -721,7 +726,7 @@ def http_setup(args, java, only, versions):
     for module in ("aiohttp", "uvicorn", "websockets", "httpx"):
         if PY_MODULES.get(module, (None,))[0]:
             versions[module] = PY_MODULES[module][0]
-    return plan, wrk, skipped
+    return plan, wrk, skipped, missing
 
 
 def run_rounds(args, key, entries, once, share, show):
@@ -796,18 +801,22 @@ def run_http(args, java, plan, wrk, share):
     return results, failures
 
 
-def rate_table(results, key, entries, head, cols):
+def rate_table(results, key, entries, head, cols, missing, failures):
     """Rows as in entries; median requests (or round trips) per second, its range, aio4j's median
-    over the row's, then median `cols` fields (title, field, suffix)."""
+    over the row's, then median `cols` fields (title, field, suffix); then the rows that did not
+    run, with the reason."""
     rows = results.get(key, {})
     own_label = next((label for label, name, _, _ in entries if name == "aio4j"), None)
     own = med(rows.get(own_label, []), "rps")
+    not_run = []
     out = ["| %s | %s/s | min - max | aio4j over this | %s |" % (head[0], head[1], " | ".join(t for t, _, _ in cols)),
            "|---|---:|---:|---:|" + "---:|" * len(cols)]
     for label, _, _, _ in entries:
         runs = rows.get(label)
         if not runs:
-            out.append("| %s | not run |%s" % (label, " |" * (2 + len(cols))))
+            why = next(("failed: " + f[2] for f in failures if f[0] == key and f[1] in (label, "*")),
+                       "not started (--stop-after)")
+            not_run.append((label, why))
             continue
         rps = [r["rps"] for r in runs]
         m = statistics.median(rps)
@@ -815,13 +824,15 @@ def rate_table(results, key, entries, head, cols):
                  "-" if label == own_label else ratio(own, m)]
         cells += [fmt_num(med(runs, f)) + s for _, f, s in cols]
         out.append("| %s | %s |" % (label, " | ".join(cells)))
+    for label, why in not_run + missing:
+        out.append("| %s | not run: %s |%s" % (label, why.replace("|", "/"), " |" * (2 + len(cols))))
     return "\n".join(out)
 
 
-def http_sections(results, plan, quick, reps):
-    """The generated block's HTTP sections, for the workloads that ran."""
+def http_sections(results, plan, missing, failures, quick, reps):
+    """The generated block's HTTP sections, for the workloads asked for."""
     out = []
-    if plan.get("http"):
+    if "http" in plan:
         warmup, seconds = HTTP_TIME[quick]
         out.append("\n### HTTP server\n")
         out.append("Every server answers `GET /` with `Hello, world\\n`; `wrk -t1 -c%d --latency` on the same "
@@ -833,13 +844,14 @@ def http_sections(results, plan, quick, reps):
         out += ["- `%s`: %s" % (label, note) for label, _, note, _ in plan["http"]]
         out.append("")
         out.append(rate_table(results, "http", plan["http"], ("server", "requests"),
-                              [("p99 latency", "p99_ms", " ms"), ("server CPU us/request", "server_cpu_us_per_request", "")]))
+                              [("p99 latency", "p99_ms", " ms"), ("server CPU us/request", "server_cpu_us_per_request", "")],
+                              missing["http"], failures))
         errors = ["%s: %s" % (label, r["errors"] or "%d non-2xx" % r["non2xx"])
                   for label, runs in results.get("http", {}).items() for r in runs if r["errors"] or r["non2xx"]]
         if errors:
             out.append("\nwrk reported errors: " + "; ".join(errors) + ".")
         out.append("")
-    if plan.get("ws"):
+    if "ws" in plan:
         out.append("\n### WebSocket echo\n")
         out.append("%d connections from one aio4j client JVM (`WsEchoLoad.java`), each sending a 32-byte text message "
                    "and waiting for its echo, permessage-deflate off; 2 s warm-up then %d s measured per run, a new "
@@ -848,9 +860,9 @@ def http_sections(results, plan, quick, reps):
         out += ["- `%s`: %s" % (label, note) for label, _, note, _ in plan["ws"]]
         out.append("")
         out.append(rate_table(results, "ws", plan["ws"], ("server", "round trips"),
-                              [("p50", "p50_ms", " ms"), ("p99", "p99_ms", " ms")]))
+                              [("p50", "p50_ms", " ms"), ("p99", "p99_ms", " ms")], missing["ws"], failures))
         out.append("")
-    if plan.get("http-client"):
+    if "http-client" in plan:
         n, c = HTTP_CLIENT[quick]
         out.append("\n### HTTP client\n")
         out.append("{:,} GET requests of a 13-byte body with {} in flight, by {} workers that each send their share "
@@ -862,7 +874,7 @@ def http_sections(results, plan, quick, reps):
                 for label, _, note, _ in plan["http-client"]]
         out.append("")
         out.append(rate_table(results, "http-client", plan["http-client"], ("client", "requests"),
-                              [("p50", "p50_ms", " ms"), ("p99", "p99_ms", " ms")]))
+                              [("p50", "p50_ms", " ms"), ("p99", "p99_ms", " ms")], missing["http-client"], failures))
         out.append("")
     return "\n".join(out)
 
@@ -1113,7 +1125,7 @@ def main():
         r, f = run_echo(args, loops_list, LOOPS_CELLS[quick], ECHO_TIME[quick], False, "loops", cpu_share)
         results.update(r)
         failures += f
-    http_plan, wrk, http_skipped = http_setup(args, java, only, versions)
+    http_plan, wrk, http_skipped, http_missing = http_setup(args, java, only, versions)
     for what, why in http_skipped:
         log("compare: skipping %s: %s" % (what, why))
     skipped += http_skipped
@@ -1182,8 +1194,8 @@ def main():
                      "would have echoed in that time at the measured rate.\n" % os.cpu_count())
         lines.append(loops_table(results, loops_list, LOOPS_CELLS[quick]))
         lines.append("")
-    if any(http_plan.values()):
-        lines.append(http_sections(results, http_plan, quick, args.reps))
+    if http_plan:
+        lines.append(http_sections(results, http_plan, http_missing, failures, quick, args.reps))
     lines.append(tables(results, impls, jobs))
     if points:
         lines.append("### Cost per task as the number of tasks grows (spawn)\n")
