@@ -672,14 +672,22 @@ def http_setup(args, java, only, versions):
         skipped.append(("%s (%s)" % (label, workload), why))
         missing[workload].append((label, why))
 
-    def add(workload, table, descriptions, name, why_not, version=None):
+    def add(workload, table, descriptions, name, check=lambda: (None, None)):
+        """Plans a peer asked for by --impls, when check() says why it cannot run (or its version)."""
         label, note = descriptions[name]
         if not wanted_by(args, name, label):
             return
+        why_not, version = check()
         if why_not:
             skip(workload, label, why_not)
         else:
             plan[workload].append((label, name, note + (" (%s)" % version if version else ""), table[name]))
+
+    def module(name, package, why):
+        return lambda: py_module(name, package, why)[::-1]
+
+    def unless(why_not):
+        return lambda: (why_not, None)
 
     wrk = None
     if "http" in plan:
@@ -698,31 +706,30 @@ def http_setup(args, java, only, versions):
                 "HttpHello runs from its source beside the bench jar, which needs JDK 22+"
             table = http_bench.servers(tmp, java, JAR, http_bench.HELLO_SRC, node)
             d = http_bench.SERVERS
-            add("http", table, d, "aio4j", aio_why)
-            add("http", table, d, "aio4j-portable", aio_why)
-            add("http", table, d, "aiohttp", *py_module("aiohttp", "python3-aiohttp", "an HTTP server peer")[::-1])
-            add("http", table, d, "uvicorn", *py_module("uvicorn", "python3-uvicorn", "an HTTP server peer")[::-1])
-            add("http", table, d, "node", None if node else node_info, node_info if node else None)
-            add("http", table, d, "jdk-vt", None if java else "no JDK 21+")
+            add("http", table, d, "aio4j", unless(aio_why))
+            add("http", table, d, "aio4j-portable", unless(aio_why))
+            add("http", table, d, "aiohttp", module("aiohttp", "python3-aiohttp", "an HTTP server peer"))
+            add("http", table, d, "uvicorn", module("uvicorn", "python3-uvicorn", "an HTTP server peer"))
+            add("http", table, d, "node", lambda: (None, node_info) if node else (node_info, None))
+            add("http", table, d, "jdk-vt", unless(None if java else "no JDK 21+"))
     if "ws" in plan:
         table = http_bench.ws_servers(tmp, java, JAR)
         d = http_bench.WS_SERVERS
         if not have_jar:
             skip("ws", "every server", "the load (WsEchoLoad.java) runs on aio4j: " + no_jar)
         else:
-            add("ws", table, d, "aio4j", None)
-            add("ws", table, d, "websockets", *py_module("websockets", "python3-websockets",
-                                                          "a WebSocket server peer")[::-1])
+            add("ws", table, d, "aio4j")
+            add("ws", table, d, "websockets", module("websockets", "python3-websockets", "a WebSocket server peer"))
     if "http-client" in plan:
         d, table = http_client_bench.CLIENTS, {n: n for n in http_client_bench.CLIENTS}
         if not have_jar:
             skip("http-client", "every client", "the server (HttpClientBench) is in the bench jar: " + no_jar)
         else:
-            add("http-client", table, d, "aio4j", None)
-            add("http-client", table, d, "aio4j-portable", None)
-            add("http-client", table, d, "threads", None)
-            add("http-client", table, d, "aiohttp", *py_module("aiohttp", "python3-aiohttp", "an HTTP client peer")[::-1])
-            add("http-client", table, d, "httpx", *py_module("httpx", "python3-httpx", "an HTTP client peer")[::-1])
+            add("http-client", table, d, "aio4j")
+            add("http-client", table, d, "aio4j-portable")
+            add("http-client", table, d, "threads")
+            add("http-client", table, d, "aiohttp", module("aiohttp", "python3-aiohttp", "an HTTP client peer"))
+            add("http-client", table, d, "httpx", module("httpx", "python3-httpx", "an HTTP client peer"))
     for module in ("aiohttp", "uvicorn", "websockets", "httpx"):
         if PY_MODULES.get(module, (None,))[0]:
             versions[module] = PY_MODULES[module][0]
