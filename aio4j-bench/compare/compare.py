@@ -839,6 +839,9 @@ def rate_table(results, key, entries, head, cols, missing, failures):
 def http_sections(results, plan, missing, failures, quick, reps):
     """The generated block's HTTP sections, for the workloads asked for."""
     out = []
+
+    def runs(key):  # "medians of N runs": the most any row got (fewer when stopped early)
+        return max([len(v) for v in results.get(key, {}).values()] or [0]) if key in results else reps
     if "http" in plan:
         warmup, seconds = HTTP_TIME[quick]
         out.append("\n### HTTP server\n")
@@ -847,7 +850,7 @@ def http_sections(results, plan, missing, failures, quick, reps):
                    "per run, the servers' order rotated between rounds; medians of %d runs. \"aio4j over this\" is "
                    "aio4j (carrier)'s median requests/s over the row's; \"server CPU\" is the server process's CPU "
                    "time over the measured run per request (`http_bench.py`).\n" % (
-                       HTTP_CONNECTIONS, warmup, seconds, reps))
+                       HTTP_CONNECTIONS, warmup, seconds, runs("http")))
         out += ["- `%s`: %s" % (label, note) for label, _, note, _ in plan["http"]]
         out.append("")
         out.append(rate_table(results, "http", plan["http"], ("server", "requests"),
@@ -863,7 +866,7 @@ def http_sections(results, plan, missing, failures, quick, reps):
         out.append("%d connections from one aio4j client JVM (`WsEchoLoad.java`), each sending a 32-byte text message "
                    "and waiting for its echo, permessage-deflate off; 2 s warm-up then %d s measured per run, a new "
                    "server and client per run; medians of %d runs (`http_bench.py --ws`).\n" % (
-                       WS_CONNECTIONS, WS_SECONDS[quick], reps))
+                       WS_CONNECTIONS, WS_SECONDS[quick], runs("ws")))
         out += ["- `%s`: %s" % (label, note) for label, _, note, _ in plan["ws"]]
         out.append("")
         out.append(rate_table(results, "ws", plan["ws"], ("server", "round trips"),
@@ -876,7 +879,7 @@ def http_sections(results, plan, missing, failures, quick, reps):
                    "one after the other, after a warm-up round of {:,} in the same process; one process per client "
                    "and run, the clients' order rotated between rounds; medians of {} runs. The server is "
                    "`com.sun.net.httpserver` with a virtual thread per request in its own JVM, one for all runs "
-                   "(`http_client_bench.py`).\n".format(n, c, c, n // 5, reps))
+                   "(`http_client_bench.py`).\n".format(n, c, c, n // 5, runs("http-client")))
         out += ["- `%s`: %s" % (label, re.sub(r"\bC\b", str(c), note))
                 for label, _, note, _ in plan["http-client"]]
         out.append("")
