@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Side-by-side runner: the same workloads as whole programs on aio4j (carrier and portable
 mode), CPython 3.13 asyncio, CPython 3.11 asyncio, uvloop, Node 20, Kotlin coroutines (one
-thread and Dispatchers.Default), plain Java virtual threads and the VT floor (below), and echo
+thread and Dispatchers.Default), plain Java virtual threads and the VT floor (below), echo
 servers (aio4j's streams, protocol and buffered-protocol paths, asyncio and uvloop protocols, Netty's native epoll,
-virtual threads) under a C load generator, in one run.
+virtual threads) under a C load generator, and HTTP: aio4j's server against aiohttp, uvicorn, Node
+and the JDK's server under wrk, WebSocket echo against Python websockets, and aio4j's HTTP client
+against aiohttp, httpx and the JDK's client, in one run.
 
     ./aio4j bench compare [--quick]        (builds first, then runs this file)
-    python3 aio4j-bench/compare/compare.py [--quick] [--reps N] [--only spawn,switch,...]
+    python3 aio4j-bench/compare/compare.py [--quick] [--reps N] [--only spawn,switch,http,...]
                                            [--impls aio4j,uvloop,...] [--docs | --no-docs]
 
 Workloads (full / --quick sizes):
@@ -23,6 +25,20 @@ Workloads (full / --quick sizes):
   loops     aio4j (streams, protocol) on a LoopGroup of 1 and 2 loops and Netty on 1 and 2
             event loops, nothing pinned, 1 KiB x 100 (and 10 KiB x 100 in full runs): msg/s and
             the CPU each side used, per message (what one core costs)
+  http      HTTP server: `wrk -t1 -c100` against GET / answered "Hello, world\\n" by aio4j's
+            HttpHello example (carrier and portable), aiohttp.web, uvicorn (bare ASGI), Node's http
+            and com.sun.net.httpserver on virtual threads, nothing pinned, a new server per run,
+            2 s warm-up then 5 s (--quick: 1 s, 2 s)         requests/s, p99, server CPU/request
+  ws        WebSocket echo: 100 connections from one aio4j client JVM (WsEchoLoad.java), each
+            sending 32 bytes and awaiting the echo, against aio4j's Router.webSocket and Python
+            websockets, 2 s warm-up then 5 s (2 s)           round trips/s, p50, p99
+  http-client  HTTP client: 10,000 GET requests (--quick: 2,000) with 100 in flight against the
+            JDK's server on virtual threads, from aio4j's HttpSession (carrier and portable), the
+            JDK's HttpClient on virtual threads, aiohttp's ClientSession and httpx, after a warm-up
+            round of a fifth                                 requests/s, p50, p99
+  (http and ws run http_bench.py's servers and load, http-client http_client_bench.py's server
+  and clients; wrk, aiohttp, uvicorn, websockets and httpx come from Debian's packages, installed
+  when missing. On 2 cores the three take about 6 minutes at full size.)
 
 The peak resident memory of every process (its VmHWM, from wait4) is recorded too; the
 summary's peak RSS row is the spawn workload's.
@@ -68,6 +84,9 @@ import sys
 import threading
 import time
 
+import http_bench
+import http_client_bench
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
 ROOT = os.path.dirname(BENCH)
@@ -98,13 +117,22 @@ SIZES = {
     "idle": ([100_000], [10_000]),
 }
 SCALE = ([1_000, 10_000, 100_000], [1_000, 10_000])  # plus the spawn size itself
-WORKLOADS = ["spawn", "switch", "pingpong", "timers", "idle", "scale", "echo", "loops"]
+WORKLOADS = ["spawn", "switch", "pingpong", "timers", "idle", "scale", "echo", "loops", "http", "ws", "http-client"]
+HTTP_WORKLOADS = ["http", "ws", "http-client"]
 MICRO = ["spawn", "switch", "pingpong", "timers", "idle", "scale"]
 # echo: (size, connections) cells, full and --quick; (warm-up s, measured s)
 ECHO_CELLS = ([(1024, 10), (1024, 100), (10240, 10), (10240, 100), (102400, 10), (102400, 100)],
               [(1024, 100), (102400, 10)])
 ECHO_TIME = ((2, 3), (1, 2))
 LOOPS_CELLS = ([(1024, 100), (10240, 100)], [(1024, 100)])
+# http: wrk's connections; (warm-up s, measured s), full and --quick
+HTTP_CONNECTIONS = 100
+HTTP_TIME = ((2, 5), (1, 2))
+# ws: connections; measured seconds after WsEchoLoad's 2 s warm-up, full and --quick
+WS_CONNECTIONS = 100
+WS_SECONDS = (5, 2)
+# http-client: (requests, in flight), full and --quick
+HTTP_CLIENT = ((10_000, 100), (2_000, 100))
 WHAT = {
     "spawn": "spawn: create N tasks that do nothing, then await each",
     "switch": "switch: T tasks each yield to the loop Y times (asyncio.sleep(0), Aio.sleep(ZERO), "
@@ -194,6 +222,36 @@ def find_java(explicit):
     return None, None
 
 
+def find_node():
+    """(node, its version) for Node 18 or later, else (None, why not)."""
+    node = shutil.which("node") or ("/usr/bin/node" if os.access("/usr/bin/node", os.X_OK) else None)
+    if not node:
+        return None, "node not found"
+    code, out = run_quiet([node, "--version"])
+    m = re.match(r"v(\d+)", out)
+    if code == 0 and m and int(m.group(1)) >= 18:
+        return node, out
+    return None, "node %s is older than 18" % out
+
+
+PY_MODULES = {}  # module -> (version, None) or (None, why not)
+
+
+def py_module(module, package, why):
+    """The version of a module /usr/bin/python3 imports, installing Debian's package when it is
+    missing: (version, None), or (None, why it cannot run)."""
+    if module not in PY_MODULES:
+        probe = [PY311, "-c", "import %s as m; print(getattr(m, '__version__', '?'))" % module]
+        code, out = run_quiet(probe)
+        reason = None
+        if code != 0:
+            reason = apt_install(package, why)
+            code, out = run_quiet(probe)
+        PY_MODULES[module] = (out, None) if code == 0 else (
+            None, reason or "import %s failed: %s" % (module, (out.splitlines() or [""])[-1]))
+    return PY_MODULES[module]
+
+
 def discover(args):
     """The implementations that can run here, and what was skipped and why."""
     impls, skipped, versions = [], [], {}
@@ -244,18 +302,13 @@ def discover(args):
             impls.append(Impl(UVLOOP, [PY311, script, "--uvloop"], "uvloop %s on %s" % (out, PY311)))
     else:
         skipped.append((ASYNCIO_311 + ", uvloop", "%s not found" % PY311))
-    node = shutil.which("node") or ("/usr/bin/node" if os.access("/usr/bin/node", os.X_OK) else None)
+    node, out = find_node()
     if node:
-        code, out = run_quiet([node, "--version"])
-        m = re.match(r"v(\d+)", out)
-        if code == 0 and m and int(m.group(1)) >= 18:
-            versions["node"] = out
-            impls.append(Impl("node", [node, "--expose-gc", os.path.join(HERE, "node_workloads.mjs")],
-                              "Node %s, async/await" % out))
-        else:
-            skipped.append(("node", "node %s is older than 18" % out))
+        versions["node"] = out
+        impls.append(Impl("node", [node, "--expose-gc", os.path.join(HERE, "node_workloads.mjs")],
+                          "Node %s, async/await" % out))
     else:
-        skipped.append(("node", "node not found"))
+        skipped.append(("node", out))
     if args.impls:
         wanted = [w.strip() for w in args.impls.split(",")]
         for i in impls:
@@ -587,6 +640,255 @@ def loops_table(results, servers, cells):
     return "\n".join(out)
 
 
+# ------------------------------------------------------------------ HTTP server, WebSocket, HTTP client
+# The servers, load and clients are http_bench.py's and http_client_bench.py's; this runs them in
+# rounds and reports medians like the rows above.
+
+def java_major(java):
+    m = re.search(r'version "(\d+)', run_quiet([java, "-version"])[1]) if java else None
+    return int(m.group(1)) if m else 0
+
+
+def wanted_by(args, name, label):
+    if not args.impls:
+        return True
+    wanted = [w.strip() for w in args.impls.split(",")]
+    return name in wanted or label in wanted or label.split()[0] in wanted
+
+
+def http_setup(args, java, only, versions):
+    """What the HTTP workloads can run here: {workload: [(label, name, note, thing to run)]},
+    the wrk binary, what was skipped and why, and that per workload: {workload: [(label, why)]}."""
+    plan, skipped = {w: [] for w in HTTP_WORKLOADS if w in only}, []
+    missing = {w: [] for w in plan}
+    if not plan:
+        return plan, None, skipped, missing
+    tmp = os.path.join(OUT, "http-apps")
+    os.makedirs(tmp, exist_ok=True)
+    have_jar = java and os.path.exists(JAR)
+    no_jar = "no JDK 21+" if not java else "%s missing: build with ./aio4j bench compare" % JAR
+
+    def skip(workload, label, why):
+        skipped.append(("%s (%s)" % (label, workload), why))
+        missing[workload].append((label, why))
+
+    def add(workload, table, descriptions, name, check=lambda: (None, None)):
+        """Plans a peer asked for by --impls, when check() says why it cannot run (or its version)."""
+        label, note = descriptions[name]
+        if not wanted_by(args, name, label):
+            return
+        why_not, version = check()
+        if why_not:
+            skip(workload, label, why_not)
+        else:
+            plan[workload].append((label, name, note + (" (%s)" % version if version else ""), table[name]))
+
+    def module(name, package, why):
+        return lambda: py_module(name, package, why)[::-1]
+
+    def unless(why_not):
+        return lambda: (why_not, None)
+
+    wrk = None
+    if "http" in plan:
+        wrk = shutil.which("wrk")
+        if not wrk:
+            why = apt_install("wrk", "the HTTP load generator")
+            wrk = shutil.which("wrk")
+            if not wrk:
+                skip("http", "every server", why or "wrk missing")
+        if wrk:
+            versions["wrk"] = (run_quiet([wrk, "-v"])[1].splitlines() or ["?"])[0].split(" Copyright")[0]
+            node, node_info = find_node()
+            # the bench jar holds aio4j but not the examples: the launcher compiles HttpHello.java
+            # and the example sources it uses (JDK 22's multi-file source launch)
+            aio_why = no_jar if not have_jar else None if java_major(java) >= 22 else \
+                "HttpHello runs from its source beside the bench jar, which needs JDK 22+"
+            table = http_bench.servers(tmp, java, JAR, http_bench.HELLO_SRC, node)
+            d = http_bench.SERVERS
+            add("http", table, d, "aio4j", unless(aio_why))
+            add("http", table, d, "aio4j-portable", unless(aio_why))
+            add("http", table, d, "aiohttp", module("aiohttp", "python3-aiohttp", "an HTTP server peer"))
+            add("http", table, d, "uvicorn", module("uvicorn", "python3-uvicorn", "an HTTP server peer"))
+            add("http", table, d, "node", lambda: (None, node_info) if node else (node_info, None))
+            add("http", table, d, "jdk-vt", unless(None if java else "no JDK 21+"))
+    if "ws" in plan:
+        table = http_bench.ws_servers(tmp, java, JAR)
+        d = http_bench.WS_SERVERS
+        if not have_jar:
+            skip("ws", "every server", "the load (WsEchoLoad.java) runs on aio4j: " + no_jar)
+        else:
+            add("ws", table, d, "aio4j")
+            add("ws", table, d, "websockets", module("websockets", "python3-websockets", "a WebSocket server peer"))
+    if "http-client" in plan:
+        d, table = http_client_bench.CLIENTS, {n: n for n in http_client_bench.CLIENTS}
+        if not have_jar:
+            skip("http-client", "every client", "the server (HttpClientBench) is in the bench jar: " + no_jar)
+        else:
+            add("http-client", table, d, "aio4j")
+            add("http-client", table, d, "aio4j-portable")
+            add("http-client", table, d, "threads")
+            add("http-client", table, d, "aiohttp", module("aiohttp", "python3-aiohttp", "an HTTP client peer"))
+            add("http-client", table, d, "httpx", module("httpx", "python3-httpx", "an HTTP client peer"))
+    for module in ("aiohttp", "uvicorn", "websockets", "httpx"):
+        if PY_MODULES.get(module, (None,))[0]:
+            versions[module] = PY_MODULES[module][0]
+    return plan, wrk, skipped, missing
+
+
+def run_rounds(args, key, entries, once, share, show):
+    """Every entry once per round, args.reps rounds, the order rotated: ({key: {label: [runs]}},
+    failures). once(entry) returns a run's dict; show(run) the text logged for it."""
+    results, failures = {}, []
+    total, done, start, stopped = args.reps * len(entries), 0, time.monotonic(), 0
+    for rep in range(args.reps):
+        for entry in entries[rep % len(entries):] + entries[:rep % len(entries)]:
+            label = entry[0]
+            share.sample()
+            done += 1
+            if args.stop_after and time.monotonic() - args.t0 > args.stop_after * 60:
+                stopped += 1
+                continue
+            if any(f[0] == key and f[1] == label for f in failures):
+                continue  # failed once: do not pay its timeout again
+            head = "[%d/%d %s] %s rep %d/%d %s" % (done, total, fmt_duration(time.monotonic() - start), key,
+                                                   rep + 1, args.reps, label)
+            t0 = time.monotonic()
+            try:
+                r = once(entry)
+            except (RuntimeError, OSError, ValueError, AttributeError, subprocess.SubprocessError) as e:
+                why = str(e).strip().splitlines()[-1:] or [type(e).__name__]
+                failures.append((key, label, why[0][:200]))
+                log(head + " FAILED: " + why[0][:200])
+                continue
+            r["wall"] = time.monotonic() - t0
+            results.setdefault(key, {}).setdefault(label, []).append(r)
+            log(head + " " + show(r))
+    if stopped:
+        failures.append(("*", "*", "%s: %d runs not started (--stop-after %g)" % (key, stopped, args.stop_after)))
+    return results, failures
+
+
+def run_http(args, java, plan, wrk, share):
+    """The http, ws and http-client workloads, each in its own rounds."""
+    quick = 1 if args.quick else 0
+    results, failures = {}, []
+    if plan.get("http"):
+        warmup, seconds = HTTP_TIME[quick]
+        r, f = run_rounds(args, "http", plan["http"], lambda e: http_bench.wrk_run(
+            e[3], wrk, HTTP_CONNECTIONS, warmup, seconds), share,
+            lambda r: "%s req/s p99 %s ms, server %s us CPU/req%s" % (
+                fmt_num(r["rps"]), fmt_num(r["p99_ms"]), fmt_num(r["server_cpu_us_per_request"]),
+                (" socket errors: " + r["errors"]) if r["errors"] else ""))
+        results.update(r)
+        failures += f
+    if plan.get("ws"):
+        r, f = run_rounds(args, "ws", plan["ws"], lambda e: http_bench.ws_run(
+            e[3], java, JAR, WS_CONNECTIONS, WS_SECONDS[quick]), share,
+            lambda r: "%s round trips/s p50 %s ms p99 %s ms" % (fmt_num(r["rps"]), fmt_num(r["p50_ms"]),
+                                                                fmt_num(r["p99_ms"])))
+        results.update(r)
+        failures += f
+    if plan.get("http-client"):
+        n, c = HTTP_CLIENT[quick]
+        try:
+            server, port = http_client_bench.start_server("jdk", java)
+        except (RuntimeError, OSError) as e:
+            return results, failures + [("http-client", "*", str(e)[:200])]
+        url = "http://127.0.0.1:%d/" % port
+        try:
+            r, f = run_rounds(args, "http-client", plan["http-client"], lambda e: http_client_bench.run_client(
+                e[3], java, url, n, c, args.timeout), share,
+                lambda r: "%s req/s p50 %s ms p99 %s ms" % (fmt_num(r["rps"]), fmt_num(r["p50_ms"]),
+                                                            fmt_num(r["p99_ms"])))
+        finally:
+            http_client_bench.stop_server(server)
+        results.update(r)
+        failures += f
+    return results, failures
+
+
+def rate_table(results, key, entries, head, cols, missing, failures):
+    """Rows as in entries; median requests (or round trips) per second, its range, aio4j's median
+    over the row's, then median `cols` fields (title, field, suffix); then the rows that did not
+    run, with the reason."""
+    rows = results.get(key, {})
+    own_label = next((label for label, name, _, _ in entries if name == "aio4j"), None)
+    own = med(rows.get(own_label, []), "rps")
+    not_run = []
+    out = ["| %s | %s/s | min - max | aio4j over this | %s |" % (head[0], head[1], " | ".join(t for t, _, _ in cols)),
+           "|---|---:|---:|---:|" + "---:|" * len(cols)]
+    for label, _, _, _ in entries:
+        runs = rows.get(label)
+        if not runs:
+            why = next(("failed: " + f[2] for f in failures if f[0] == key and f[1] in (label, "*")),
+                       "not started (--stop-after)")
+            not_run.append((label, why))
+            continue
+        rps = [r["rps"] for r in runs]
+        m = statistics.median(rps)
+        cells = [fmt_num(m), "%s - %s" % (fmt_num(min(rps)), fmt_num(max(rps))),
+                 "-" if label == own_label else ratio(own, m)]
+        cells += [fmt_num(med(runs, f)) + s for _, f, s in cols]
+        out.append("| %s | %s |" % (label, " | ".join(cells)))
+    for label, why in not_run + missing:
+        out.append("| %s | not run: %s |%s" % (label, why.replace("|", "/"), " |" * (2 + len(cols))))
+    return "\n".join(out)
+
+
+def http_sections(results, plan, missing, failures, quick, reps):
+    """The generated block's HTTP sections, for the workloads asked for."""
+    out = []
+
+    def runs(key):  # "medians of N runs": the most any row got (fewer when stopped early)
+        return max([len(v) for v in results.get(key, {}).values()] or [0]) if key in results else reps
+    if "http" in plan:
+        warmup, seconds = HTTP_TIME[quick]
+        out.append("\n### HTTP server\n")
+        out.append("Every server answers `GET /` with `Hello, world\\n`; `wrk -t1 -c%d --latency` on the same "
+                   "machine, nothing pinned; %d s warm-up then %d s measured in each run, a new server process "
+                   "per run, the servers' order rotated between rounds; medians of %d runs. \"aio4j over this\" is "
+                   "aio4j (carrier)'s median requests/s over the row's; \"server CPU\" is the server process's CPU "
+                   "time over the measured run per request (`http_bench.py`).\n" % (
+                       HTTP_CONNECTIONS, warmup, seconds, runs("http")))
+        out += ["- `%s`: %s" % (label, note) for label, _, note, _ in plan["http"]]
+        out.append("")
+        out.append(rate_table(results, "http", plan["http"], ("server", "requests"),
+                              [("p99 latency", "p99_ms", " ms"), ("server CPU us/request", "server_cpu_us_per_request", "")],
+                              missing["http"], failures))
+        errors = ["%s: %s" % (label, r["errors"] or "%d non-2xx" % r["non2xx"])
+                  for label, runs in results.get("http", {}).items() for r in runs if r["errors"] or r["non2xx"]]
+        if errors:
+            out.append("\nwrk reported errors: " + "; ".join(errors) + ".")
+        out.append("")
+    if "ws" in plan:
+        out.append("\n### WebSocket echo\n")
+        out.append("%d connections from one aio4j client JVM (`WsEchoLoad.java`), each sending a 32-byte text message "
+                   "and waiting for its echo, permessage-deflate off; 2 s warm-up then %d s measured per run, a new "
+                   "server and client per run; medians of %d runs (`http_bench.py --ws`).\n" % (
+                       WS_CONNECTIONS, WS_SECONDS[quick], runs("ws")))
+        out += ["- `%s`: %s" % (label, note) for label, _, note, _ in plan["ws"]]
+        out.append("")
+        out.append(rate_table(results, "ws", plan["ws"], ("server", "round trips"),
+                              [("p50", "p50_ms", " ms"), ("p99", "p99_ms", " ms")], missing["ws"], failures))
+        out.append("")
+    if "http-client" in plan:
+        n, c = HTTP_CLIENT[quick]
+        out.append("\n### HTTP client\n")
+        out.append("{:,} GET requests of a 13-byte body with {} in flight, by {} workers that each send their share "
+                   "one after the other, after a warm-up round of {:,} in the same process; one process per client "
+                   "and run, the clients' order rotated between rounds; medians of {} runs. The server is "
+                   "`com.sun.net.httpserver` with a virtual thread per request in its own JVM, one for all runs "
+                   "(`http_client_bench.py`).\n".format(n, c, c, n // 5, runs("http-client")))
+        out += ["- `%s`: %s" % (label, re.sub(r"\bC\b", str(c), note))
+                for label, _, note, _ in plan["http-client"]]
+        out.append("")
+        out.append(rate_table(results, "http-client", plan["http-client"], ("client", "requests"),
+                              [("p50", "p50_ms", " ms"), ("p99", "p99_ms", " ms")], missing["http-client"], failures))
+        out.append("")
+    return "\n".join(out)
+
+
 SUMMARY_ROWS = [
     # (title, workload, field)
     ("spawn, ns/task", "spawn", "value"),
@@ -775,8 +1077,10 @@ fig.savefig(path)
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="small sizes (about 10 minutes on a loaded 2-core machine)")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 epilog=__doc__[__doc__.index("Workloads"):__doc__.index("\nThe peak resident")],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes (about 12 minutes on a loaded 2-core machine)")
     ap.add_argument("--reps", type=int, default=3, help="runs of each pair (at least 3; default 3)")
     ap.add_argument("--only", help="comma-separated workloads: " + ",".join(WORKLOADS))
     ap.add_argument("--impls", help="comma-separated implementations to run")
@@ -798,10 +1102,14 @@ def main():
     command = args.command or " ".join(shlex.quote(a) for a in sys.argv)
 
     started = datetime.datetime.now(datetime.timezone.utc)
+    only = args.only.split(",") if args.only else WORKLOADS
+    unknown = [w for w in only if w not in WORKLOADS]
+    if unknown:
+        ap.error("unknown workload %s (known: %s)" % (", ".join(unknown), ",".join(WORKLOADS)))
     impls, skipped, versions = discover(args)
     for what, why in skipped:
         log("compare: skipping %s: %s" % (what, why))
-    if not impls:
+    if not impls and not [w for w in only if w not in MICRO]:
         log("compare: nothing to run")
         return 1
     jobs = plan(args, impls)
@@ -810,7 +1118,6 @@ def main():
     args.t0 = time.monotonic()
     cpu_share = CpuShare()
     results, failures = run_all(args, impls, jobs, cpu_share)
-    only = args.only.split(",") if args.only else WORKLOADS
     quick = 1 if args.quick else 0
     java = find_java(args.java)[0]
     echo_list, loops_list = [], []
@@ -828,6 +1135,15 @@ def main():
         r, f = run_echo(args, loops_list, LOOPS_CELLS[quick], ECHO_TIME[quick], False, "loops", cpu_share)
         results.update(r)
         failures += f
+    http_plan, wrk, http_skipped, http_missing = http_setup(args, java, only, versions)
+    for what, why in http_skipped:
+        log("compare: skipping %s: %s" % (what, why))
+    skipped += http_skipped
+    for workload, entries in http_plan.items():
+        log("compare: %s: %s" % (workload, ", ".join(e[0] for e in entries) or "nothing to run"))
+    r, f = run_http(args, java, http_plan, wrk, cpu_share)
+    results.update(r)
+    failures += f
     share, took = cpu_share.summary(), time.monotonic() - args.t0
 
     os.makedirs(OUT, exist_ok=True)
@@ -843,18 +1159,22 @@ def main():
              "- Command: `%s`" % command,
              "- Machine: %s, %s cores, %s, %s" % (m.get("cpu"), m.get("cores"), m.get("memory", "?"), m.get("os")),
              "- Versions: " + "; ".join("%s: %s" % kv for kv in versions.items()),
-             "- Method: every pair ran %d times in separate processes, in rounds over all workloads with the "
-             "implementations alternating; medians. "
-             "Each process first runs the same code as a warm-up (%s tasks or round trips, for idle in rounds "
-             "of 10,000 waiting tasks; two rounds of up to 10,000 sleeps for timers); times are taken inside the program around the measured round "
-             "(process start-up excluded)." % (args.reps, "{:,}".format(int(os.environ["AIO4J_BENCH_WARMUP"]))),
-             "- Other work on the machine: other processes used %.2f cores on average during the run "
-             "(load average mean %.2f, max %.2f, on %s cores)%s." % (
-                 share["other_cores"], share["load_mean"], share["load_max"], m.get("cores"),
-                 ": the machine was shared, expect noise" if share["other_cores"] > 0.1 else ""),
              ]
-    for impl in impls:
-        lines.append("- `%s`: %s" % (impl.name, impl.note))
+    if jobs:  # the method of the rows above the echo ones
+        lines.append(
+            "- Method: every pair ran %d times in separate processes, in rounds over all workloads with the "
+            "implementations alternating; medians. "
+            "Each process first runs the same code as a warm-up (%s tasks or round trips, for idle in rounds "
+            "of 10,000 waiting tasks; two rounds of up to 10,000 sleeps for timers); times are taken inside the program "
+            "around the measured round (process start-up excluded)." % (
+                args.reps, "{:,}".format(int(os.environ["AIO4J_BENCH_WARMUP"]))))
+    lines.append(
+        "- Other work on the machine: other processes used %.2f cores on average during the run "
+        "(load average mean %.2f, max %.2f, on %s cores)%s." % (
+            share["other_cores"], share["load_mean"], share["load_max"], m.get("cores"),
+            ": the machine was shared, expect noise" if share["other_cores"] > 0.1 else ""))
+    if jobs:
+        lines += ["- `%s`: %s" % (impl.name, impl.note) for impl in impls]
     for what, why in skipped:
         lines.append("- Skipped %s: %s" % (what, why))
     for key, name, why in failures:
@@ -884,6 +1204,8 @@ def main():
                      "would have echoed in that time at the measured rate.\n" % os.cpu_count())
         lines.append(loops_table(results, loops_list, LOOPS_CELLS[quick]))
         lines.append("")
+    if http_plan:
+        lines.append(http_sections(results, http_plan, http_missing, failures, quick, args.reps))
     lines.append(tables(results, impls, jobs))
     if points:
         lines.append("### Cost per task as the number of tasks grows (spawn)\n")

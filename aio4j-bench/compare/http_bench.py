@@ -17,7 +17,11 @@ Servers (each answers GET / with "Hello, world\\n" as text/plain):
 
 Each server gets a 3-second wrk warm-up (JIT) before its measured run. --pin puts the server on
 CPU 0 and wrk on CPU 1 (taskset). The load average is printed before and after: on a shared
-machine, read the numbers as one sample.
+machine, read the numbers as one sample. Without aio4j-examples' build, the aio4j programs run
+from aio4j-bench/target/benchmarks.jar (the launcher compiles HttpHello's source at start).
+
+compare.py (./aio4j bench compare --only http,ws) runs these same servers and load through the
+functions below, several rounds with the order rotated, and reports medians.
 
 --ws instead measures WebSocket echo round trips per second: 100 connections (--connections),
 each sending a 32-byte text message and waiting for its echo, driven by an aio4j client
@@ -103,22 +107,77 @@ def serving(command, port, seconds=60):
             proc.kill()
 
 
-def servers(tmp, java):
+HELLO_SRC = os.path.join(ROOT, "aio4j-examples", "src", "main", "java", "dev", "aio4j", "examples", "HttpHello.java")
+BENCH_JAR = os.path.join(ROOT, "aio4j-bench", "target", "benchmarks.jar")
+OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED"
+
+# name -> (label, what runs), for the tables
+SERVERS = {
+    "aio4j": ("aio4j (carrier)", "the HttpHello example (Router, a task per request, access log off), carrier mode"),
+    "aio4j-portable": ("aio4j (portable)", "the same in portable mode"),
+    "aiohttp": ("aiohttp.web", "aiohttp.web.Application on asyncio's default loop, access log off"),
+    "uvicorn": ("uvicorn (bare ASGI)", "a bare ASGI app under uvicorn, access log off"),
+    "node": ("Node http", "Node's http module"),
+    "jdk-vt": ("JDK HttpServer + virtual threads",
+               "com.sun.net.httpserver with a virtual thread per exchange (VtHttpServer.java)"),
+}
+WS_SERVERS = {
+    "aio4j": ("aio4j Router.webSocket (carrier)", "WsEchoServer.java: Router.webSocket, echo each message"),
+    "websockets": ("Python websockets", "websockets.serve on asyncio's default loop (Debian's CPython)"),
+}
+
+
+def aio4j_classpath():
+    """(classpath, HttpHello's main): aio4j-examples' build when there is one, else the bench jar,
+    which holds aio4j but not the examples, so the launcher compiles HttpHello.java (and the
+    example sources it uses) at start."""
     cp_file = os.path.join(ROOT, "aio4j-examples", "target", "classpath.txt")
-    cp = open(cp_file).read().strip() + ":" + os.path.join(ROOT, "aio4j-examples", "target", "classes")
-    opens = "--add-opens=java.base/java.lang=ALL-UNNAMED"
+    if os.path.exists(cp_file) or not os.path.exists(BENCH_JAR):
+        with open(cp_file) as f:
+            cp = f.read().strip() + ":" + os.path.join(ROOT, "aio4j-examples", "target", "classes")
+        return cp, "dev.aio4j.examples.HttpHello"
+    return BENCH_JAR, HELLO_SRC
+
+
+def servers(tmp, java, cp, hello, node="node"):
+    """name -> (port -> the command that serves hello-world on it)."""
     for name, src in (("aiohttp_app.py", AIOHTTP_APP), ("asgi_app.py", ASGI_APP), ("node_app.js", NODE_APP)):
         with open(os.path.join(tmp, name), "w") as f:
             f.write(src)
     return {
-        "aio4j": lambda p: [java, opens, "-cp", cp, "dev.aio4j.examples.HttpHello", "--port", str(p)],
-        "aio4j-portable": lambda p: [java, "-cp", cp, "dev.aio4j.examples.HttpHello", "--port", str(p)],
+        "aio4j": lambda p: [java, OPENS, "-Daio4j.quiet=true", "-cp", cp, hello, "--port", str(p)],
+        "aio4j-portable": lambda p: [java, "-Daio4j.quiet=true", "-cp", cp, hello, "--port", str(p)],
         "aiohttp": lambda p: [PY, os.path.join(tmp, "aiohttp_app.py"), str(p)],
         "uvicorn": lambda p: [PY, "-m", "uvicorn", "--app-dir", tmp, "asgi_app:app", "--host", "127.0.0.1",
                               "--port", str(p), "--no-access-log", "--log-level", "warning"],
-        "node": lambda p: ["node", os.path.join(tmp, "node_app.js"), str(p)],
+        "node": lambda p: [node, os.path.join(tmp, "node_app.js"), str(p)],
         "jdk-vt": lambda p: [java, os.path.join(HERE, "VtHttpServer.java"), str(p)],
     }
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process and its threads so far, from /proc/PID/stat."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk_run(command, wrk, connections, warmup, duration, on_server=(), on_client=()):
+    """Starts a server, runs wrk for `warmup` seconds (JIT), then `duration` seconds measured.
+    Returns requests/s, p99 in ms, wrk's socket errors, non-2xx responses and the server's CPU
+    seconds per request over the measured run."""
+    port = free_port()
+    with serving(list(on_server) + command(port), port) as proc:
+        url = "http://127.0.0.1:%d/" % port
+        wrk = list(on_client) + [wrk, "-t1", "-c%d" % connections]
+        subprocess.run(wrk + ["-d%ds" % warmup, url], capture_output=True, check=True, timeout=warmup + 60)
+        cpu0 = cpu_seconds(proc.pid)
+        out = subprocess.run(wrk + ["-d%ds" % duration, "--latency", url],
+                             capture_output=True, text=True, check=True, timeout=duration + 60).stdout
+        cpu = cpu_seconds(proc.pid) - cpu0
+    rps, p99, errors, non2xx = parse_wrk(out)
+    return {"rps": rps, "p99_ms": p99, "errors": errors, "non2xx": non2xx,
+            "server_cpu_us_per_request": cpu * 1e6 / (rps * duration) if rps else None}
 
 
 def parse_wrk(out):
@@ -140,33 +199,28 @@ def main():
     ap.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"),
                                                    "bin", "java"))
     args = ap.parse_args()
-    wrk = shutil.which("wrk") or sys.exit("wrk is missing: apt-get install wrk")
-    tmp = tempfile.mkdtemp(prefix="aio4j-http-bench")
-    table = servers(tmp, args.java)
-    names = [n for n in table if not args.only or n in args.only.split(",")]
     if args.ws:
         return ws_main(args)
+    wrk = shutil.which("wrk") or sys.exit("wrk is missing: apt-get install wrk")
+    tmp = tempfile.mkdtemp(prefix="aio4j-http-bench")
+    table = servers(tmp, args.java, *aio4j_classpath())
+    names = [n for n in table if not args.only or n in args.only.split(",")]
     taskset = shutil.which("taskset") if args.pin else None
     on_server = [taskset, "-c", "0"] if taskset else []
     on_client = [taskset, "-c", "1"] if taskset else []
+    seconds = int(args.duration.rstrip("s"))
     print("load before: %s" % open("/proc/loadavg").read().strip())
     rows = []
     for name in names:
-        port = free_port()
-        with serving(on_server + table[name](port), port):
-            url = "http://127.0.0.1:%d/" % port
-            subprocess.run(on_client + [wrk, "-t1", "-c%d" % args.connections, "-d3s", url], capture_output=True, check=True)
-            out = subprocess.run(on_client + [wrk, "-t1", "-c%d" % args.connections, "-d" + args.duration, "--latency", url],
-                                 capture_output=True, text=True, check=True).stdout
-            rps, p99, errors, non2xx = parse_wrk(out)
-            rows.append((name, rps, p99, errors, non2xx))
-            print("%-15s %10.0f req/s   p99 %8.2f ms   %s%s" % (name, rps, p99, errors,
-                  (" non-2xx=%d" % non2xx) if non2xx else ""), flush=True)
+        r = wrk_run(table[name], wrk, args.connections, 3, seconds, on_server, on_client)
+        rows.append((name, r["rps"], r["p99_ms"]))
+        print("%-15s %10.0f req/s   p99 %8.2f ms   %s%s" % (name, r["rps"], r["p99_ms"], r["errors"],
+              (" non-2xx=%d" % r["non2xx"]) if r["non2xx"] else ""), flush=True)
     print("load after: %s" % open("/proc/loadavg").read().strip())
     print()
     print("| server | requests/s | p99 latency |")
     print("|---|---:|---:|")
-    for name, rps, p99, errors, non2xx in rows:
+    for name, rps, p99 in rows:
         print("| %s | %s | %.2f ms |" % (name, format(int(rps), ","), p99))
 
 
@@ -182,28 +236,46 @@ asyncio.run(main())
 """
 
 
-def ws_main(args):
-    tmp = tempfile.mkdtemp(prefix="aio4j-ws-bench")
-    cp = open(os.path.join(ROOT, "aio4j-examples", "target", "classpath.txt")).read().strip() + ":" + \
-        os.path.join(ROOT, "aio4j-examples", "target", "classes")
-    opens = "--add-opens=java.base/java.lang=ALL-UNNAMED"
+def ws_servers(tmp, java, cp):
+    """name -> (port -> the command that serves WebSocket echo on it)."""
     with open(os.path.join(tmp, "ws_echo.py"), "w") as f:
         f.write(WS_ECHO_PY)
-    table = {
-        "aio4j": lambda p: [args.java, opens, "-cp", cp, os.path.join(HERE, "WsEchoServer.java"), str(p)],
+    return {
+        "aio4j": lambda p: [java, OPENS, "-Daio4j.quiet=true", "-cp", cp, os.path.join(HERE, "WsEchoServer.java"),
+                            str(p)],
         "websockets": lambda p: [PY, os.path.join(tmp, "ws_echo.py"), str(p)],
     }
-    seconds = args.duration.rstrip("s")
+
+
+def ws_run(command, java, cp, connections, seconds):
+    """Starts a WebSocket echo server and drives it with WsEchoLoad.java (2 s warm-up, then
+    `seconds`): round trips/s and the p50/p99 round-trip time in ms."""
+    port = free_port()
+    with serving(command(port), port):
+        out = subprocess.run([java, OPENS, "-Daio4j.quiet=true", "-cp", cp, os.path.join(HERE, "WsEchoLoad.java"),
+                              "ws://127.0.0.1:%d/" % port, str(connections), "%g" % seconds],
+                             capture_output=True, text=True, timeout=seconds + 120)
+    m = re.search(r"round trips/s ([\d.]+) p50 ([\d.]+) ms p99 ([\d.]+) ms", out.stdout)
+    if out.returncode != 0 or not m:
+        raise RuntimeError("WsEchoLoad: exit %d: %s" % (out.returncode, (out.stderr.strip() or out.stdout.strip())[-300:]))
+    return {"rps": float(m.group(1)), "p50_ms": float(m.group(2)), "p99_ms": float(m.group(3))}
+
+
+def ws_main(args):
+    tmp = tempfile.mkdtemp(prefix="aio4j-ws-bench")
+    cp = aio4j_classpath()[0]
+    table = ws_servers(tmp, args.java, cp)
+    seconds = float(args.duration.rstrip("s"))
     print("load before: %s" % open("/proc/loadavg").read().strip())
     for name, cmd in table.items():
         if args.only and name not in args.only.split(","):
             continue
-        port = free_port()
-        with serving(cmd(port), port):
-            out = subprocess.run([args.java, opens, "-cp", cp, os.path.join(HERE, "WsEchoLoad.java"),
-                                  "ws://127.0.0.1:%d/" % port, str(args.connections), seconds],
-                                 capture_output=True, text=True, timeout=300)
-            print("%-12s %s" % (name, (out.stdout.strip() or out.stderr.strip()[-300:])), flush=True)
+        try:
+            r = ws_run(cmd, args.java, cp, args.connections, seconds)
+            print("%-12s round trips/s %.0f p50 %.3f ms p99 %.3f ms" % (name, r["rps"], r["p50_ms"], r["p99_ms"]),
+                  flush=True)
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            print("%-12s %s" % (name, e), flush=True)
     print("load after: %s" % open("/proc/loadavg").read().strip())
 
 

@@ -15,6 +15,9 @@ Needs aio4j-bench/target/benchmarks.jar (mvn -pl aio4j-bench -am package -Dmaven
 and Debian's python3-aiohttp and python3-httpx for /usr/bin/python3. Each (client, round) runs in
 its own process, the clients alternating within each round; the median of the rounds is reported.
 Writes aio4j-bench/target/compare/http-client-<time>.json and .md.
+
+compare.py (./aio4j bench compare --only http-client) runs the same server and clients through
+start_server and run_client below, against the jdk server.
 """
 
 import argparse
@@ -34,6 +37,15 @@ OUT = os.path.join(BENCH, "target", "compare")
 OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED"
 MAIN = "dev.aio4j.bench.compare.HttpClientBench"
 PY = "/usr/bin/python3"
+
+# name -> (label, what runs), for the tables
+CLIENTS = {
+    "aio4j": ("aio4j HttpSession", "HttpSession with limit(C), carrier mode"),
+    "aio4j-portable": ("aio4j HttpSession (portable)", "the same in portable mode"),
+    "threads": ("HttpClient on virtual threads", "the JDK's HttpClient.send (HTTP/1.1) on C virtual threads"),
+    "aiohttp": ("aiohttp ClientSession", "aiohttp's ClientSession with TCPConnector(limit=C)"),
+    "httpx": ("httpx AsyncClient", "httpx's AsyncClient with Limits(max_connections=C)"),
+}
 
 
 # ---------------------------------------------------------------- the Python clients and server
@@ -111,8 +123,18 @@ def start_server(kind, java):
     line = p.stdout.readline()
     if not line.startswith("PORT "):
         p.kill()
-        sys.exit("the %s server did not start: %r" % (kind, line))
+        p.wait()
+        raise RuntimeError("the %s server did not start: %r" % (kind, line))
     return p, int(line.split()[1])
+
+
+def stop_server(p):
+    p.stdin.close()
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
 
 
 def client_command(impl, java, url, n, c):
@@ -123,6 +145,15 @@ def client_command(impl, java, url, n, c):
         "aiohttp": [PY, os.path.abspath(__file__), "client", "aiohttp", url, str(n), str(c)],
         "httpx": [PY, os.path.abspath(__file__), "client", "httpx", url, str(n), str(c)],
     }[impl]
+
+
+def run_client(impl, java, url, n, c, timeout=600):
+    """One client process, warm-up and measured round: its JSON line as a dict."""
+    out = subprocess.run(client_command(impl, java, url, n, c), capture_output=True, text=True, timeout=timeout)
+    lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    if out.returncode != 0 or not lines:
+        raise RuntimeError("exit %d: %s" % (out.returncode, (out.stderr or out.stdout).strip()[-2000:]))
+    return json.loads(lines[-1])
 
 
 def main():
@@ -137,26 +168,26 @@ def main():
     if not os.path.exists(JAR):
         sys.exit("%s is missing: mvn -B -q -pl aio4j-bench -am package -Dmaven.test.skip=true" % JAR)
     impls = args.impls.split(",")
-    server, port = start_server(args.server, args.java)
+    try:
+        server, port = start_server(args.server, args.java)
+    except RuntimeError as e:
+        sys.exit(str(e))
     url = "http://127.0.0.1:%d/" % port
     results = {impl: [] for impl in impls}
     try:
         for rep in range(args.reps):
             order = impls[rep % len(impls):] + impls[:rep % len(impls)]
             for impl in order:
-                out = subprocess.run(client_command(impl, args.java, url, args.requests, args.concurrency),
-                                     capture_output=True, text=True, timeout=600)
-                lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
-                if out.returncode != 0 or not lines:
-                    print("%s failed: %s" % (impl, (out.stderr or out.stdout)[-2000:]), file=sys.stderr)
+                try:
+                    r = run_client(impl, args.java, url, args.requests, args.concurrency)
+                except (RuntimeError, subprocess.TimeoutExpired) as e:
+                    print("%s failed: %s" % (impl, e), file=sys.stderr)
                     continue
-                r = json.loads(lines[-1])
                 results[impl].append(r)
                 print("round %d  %-32s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms" % (
                     rep + 1, r["impl"], r["rps"], r["p50_ms"], r["p99_ms"]), flush=True)
     finally:
-        server.stdin.close()
-        server.wait(10)
+        stop_server(server)
     load = os.getloadavg()
     rows = []
     for impl in impls:
