@@ -20,12 +20,17 @@ import javax.net.ssl.SSLContext;
  */
 public final class StreamWriter implements AutoCloseable {
 
-    /** Bytes written between two forced yields of {@link #drain()}. */
-    static final int YIELD_BYTES = 64 * 1024;
+    /**
+     * The most a task writes before {@link #drain()} gives the loop a turn: what one socket read
+     * can bring ({@link LoopBuffers#SIZE}), so echoing each read once never needs a forced turn.
+     */
+    static final int YIELD_BYTES = LoopBuffers.SIZE;
 
     private Transport transport;
-    /** Bytes handed to the transport since drain() last gave the loop a turn. */
+    /** Bytes handed to the transport since the task last gave the loop a turn. */
     private long sinceYield;
+    /** The reader's {@link StreamReader#waits()} when {@code sinceYield} was last counted. */
+    private long readerWaits;
 
     private final StreamProtocol protocol;
     private final StreamReader reader;
@@ -44,7 +49,7 @@ public final class StreamWriter implements AutoCloseable {
 
     /** Buffers {@code data} for sending; never blocks. */
     public void write(byte[] data) {
-        sinceYield += data.length;
+        count(data.length);
         transport.write(data);
     }
 
@@ -54,8 +59,20 @@ public final class StreamWriter implements AutoCloseable {
      * the socket without a copy (see {@link StreamReader#readInto(ByteBuffer)}).
      */
     public void write(ByteBuffer data) {
-        sinceYield += data.remaining();
+        count(data.remaining());
         transport.write(data);
+    }
+
+    /**
+     * Adds {@code n} to the bytes written since the task last gave the loop a turn; a read that
+     * suspended the task since was such a turn.
+     */
+    private void count(long n) {
+        if (reader != null && reader.waits() != readerWaits) {
+            readerWaits = reader.waits();
+            sinceYield = 0;
+        }
+        sinceYield += n;
     }
 
     /** Writes {@code text} in UTF-8. */
@@ -69,7 +86,7 @@ public final class StreamWriter implements AutoCloseable {
      */
     public void writelines(Iterable<byte[]> lines) {
         for (byte[] line : lines) {
-            sinceYield += line.length;
+            count(line.length);
         }
         transport.writelines(lines);
     }
@@ -78,10 +95,12 @@ public final class StreamWriter implements AutoCloseable {
      * Waits until the write buffer is at or below the low-water mark, if it went above the
      * high-water mark; returns at once otherwise.
      *
-     * <p>Unlike asyncio, drain also gives the loop a turn (a zero sleep) once 64 KiB were written
-     * since the last one, even when the socket took every byte: a task that writes and drains in
-     * a loop would otherwise hold the loop for as long as the kernel keeps accepting (megabytes
-     * per connection on loopback), delaying every timer and reader of the loop.
+     * <p>Unlike asyncio, drain also gives the loop a turn (a zero sleep) once more than 256 KiB
+     * were written since the task last gave it one (a drain that waited or yielded, or a read of
+     * this connection that waited for data), even when the socket took every byte: a task that
+     * writes and drains in a loop would otherwise hold the loop for as long as the kernel keeps
+     * accepting (megabytes per connection on loopback), delaying every timer and reader of the
+     * loop.
      *
      * @throws IOException the reader's error if it has one; the error the connection was lost
      *     with, or {@code SocketException("Connection lost")} once it is gone
@@ -90,13 +109,15 @@ public final class StreamWriter implements AutoCloseable {
         if (reader != null && reader.exception() != null) {
             throw StreamReader.rethrow(reader.exception());
         }
-        if (transport.isClosing() || sinceYield >= YIELD_BYTES) {
+        if (transport.isClosing() || sinceYield > YIELD_BYTES) {
             // Closing: let connectionLost run first, as asyncio does, so the error below is the
             // real one. Otherwise: a forced turn for the rest of the loop (see above).
             sinceYield = 0;
             Aio.sleep(Duration.ZERO);
         }
-        protocol.drainHelper();
+        if (protocol.drainHelper()) {
+            sinceYield = 0;
+        }
     }
 
     /** Closes the connection after the buffered bytes are sent; a second call does nothing. */

@@ -138,6 +138,103 @@ class TcpStreamsTest {
     }
 
     @Test
+    void aLargeMessageReadInPiecesWhileReadingPausesArrivesExactly() {
+        byte[] payload = new byte[1024 * 1024 + 13];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 131 + i / 256);
+        }
+        boolean[] paused = new boolean[1];
+        byte[] got = run(() -> {
+            // A small limit: the reader pauses its transport at 8 KiB, each socket read brings up
+            // to 16 KiB, and the reads ask for other sizes, so what arrives is cut and joined.
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        Transport t = writer.transport();
+                        eventually(() -> !t.isReading(), "reading pauses");
+                        paused[0] = true;
+                        for (int i = 0; ; i++) {
+                            byte[] data;
+                            try {
+                                data = i % 3 == 2 ? reader.readExactly(5000) : reader.read(i % 3 == 0 ? 7777 : 100);
+                            } catch (IncompleteReadError e) {
+                                writer.write(e.partial());
+                                break;
+                            }
+                            if (data.length == 0) {
+                                break;
+                            }
+                            writer.write(data);
+                            writer.drain();
+                        }
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withLimit(4096));
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            Task<byte[]> reading = Aio.createTask(() -> c.reader().readExactly(payload.length));
+            c.writer().write(payload);
+            c.writer().writeEof();
+            byte[] back = reading.await();
+            assertThat(c.reader().read()).as("nothing after the echo").isEmpty();
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+            return back;
+        });
+        assertThat(paused[0]).isTrue();
+        assertThat(Arrays.equals(got, payload)).isTrue();
+    }
+
+    @Test
+    void drainGivesTheLoopATurnOnlyAfterMoreThanOneSocketReadWasWrittenWithoutAWait() {
+        List<String> seen = run(() -> {
+            Future<Void> go = Aio.getRunningLoop().createFuture();
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        go.await();
+                        writer.write(bytes("!"));
+                        reader.read(1); // until the client closes
+                    },
+                    "127.0.0.1",
+                    0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            // High water far above what is written: drain never waits for the socket here.
+            c.writer().transport().setWriteBufferLimits(64 * 1024 * 1024, 0);
+            Task<List<String>> writer = Aio.createTask(() -> {
+                List<String> out = new ArrayList<>();
+                c.reader().read(1); // waits: the server writes once told to
+                boolean[] ran = new boolean[1];
+                Aio.createTask(() -> ran[0] = true);
+                c.writer().write(new byte[StreamWriter.YIELD_BYTES]);
+                c.writer().drain();
+                out.add("after a wait, " + StreamWriter.YIELD_BYTES + " B: " + (ran[0] ? "turn" : "no turn"));
+                c.writer().write(new byte[1]);
+                c.writer().drain();
+                out.add("one byte more: " + (ran[0] ? "turn" : "no turn"));
+                ran[0] = false;
+                Aio.createTask(() -> ran[0] = true);
+                c.writer().write(new byte[StreamWriter.YIELD_BYTES]);
+                c.writer().drain();
+                out.add("after that turn: " + (ran[0] ? "turn" : "no turn"));
+                return out;
+            });
+            Aio.sleep(Duration.ZERO); // the writer task now waits in its read
+            go.setResult(null);
+            List<String> out = writer.await();
+            c.writer().close();
+            server.close();
+            server.closeClients();
+            return out;
+        });
+        assertThat(seen)
+                .containsExactly(
+                        "after a wait, " + StreamWriter.YIELD_BYTES + " B: no turn",
+                        "one byte more: turn",
+                        "after that turn: no turn");
+    }
+
+    @Test
     void writelinesOfMoreArraysThanOneGatherKeepsEveryByteInOrder() {
         List<byte[]> pieces = new ArrayList<>();
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
