@@ -89,6 +89,10 @@ public final class StreamReader {
     private int end;
     /** How many times a read here suspended its task (the task gave the loop a turn). */
     private long waits;
+    /** Bytes fed in all; and that count when a read last suspended its task. */
+    private long received;
+
+    private long receivedAtWait;
 
     private boolean eof;
     private Throwable exception;
@@ -141,6 +145,7 @@ public final class StreamReader {
         ensureCapacity(data.length);
         System.arraycopy(data, 0, buf, end, data.length);
         end += data.length;
+        received += data.length;
         wakeWaiter();
         if (transport != null && !paused && size() > 2L * limit) {
             transport.pauseReading();
@@ -182,6 +187,7 @@ public final class StreamReader {
         if (n <= 0 || b == null) {
             return;
         }
+        received += n;
         if (b == into) {
             landed = n;
             wakeWaiter();
@@ -518,6 +524,7 @@ public final class StreamReader {
             transport.resumeReading();
         }
         waits++;
+        receivedAtWait = received;
         waiter.park(loop);
         throwIfFailed();
     }
@@ -659,6 +666,16 @@ public final class StreamReader {
     /** How many times a read suspended its task here; a writer counts bytes from the last one. */
     long waits() {
         return waits;
+    }
+
+    /** How many bytes were fed in all. */
+    long received() {
+        return received;
+    }
+
+    /** {@link #received()} when a read last suspended its task. */
+    long receivedAtWait() {
+        return receivedAtWait;
     }
 
     /** How many bytes are buffered. */

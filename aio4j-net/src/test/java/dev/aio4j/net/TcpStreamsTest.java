@@ -187,7 +187,7 @@ class TcpStreamsTest {
     }
 
     @Test
-    void drainGivesTheLoopATurnOnlyAfterMoreThanOneSocketReadWasWrittenWithoutAWait() {
+    void drainGivesTheLoopATurnOnceTheTaskWroteYieldBytesBeyondWhatItReceivedSinceItsLastWait() {
         List<String> seen = run(() -> {
             Future<Void> go = Aio.getRunningLoop().createFuture();
             Server server = Net.startServer(
@@ -201,22 +201,18 @@ class TcpStreamsTest {
             Connection c = Net.openConnection("127.0.0.1", server.port());
             // High water far above what is written: drain never waits for the socket here.
             c.writer().transport().setWriteBufferLimits(64 * 1024 * 1024, 0);
+            int yieldBytes = StreamWriter.YIELD_BYTES;
             Task<List<String>> writer = Aio.createTask(() -> {
                 List<String> out = new ArrayList<>();
-                c.reader().read(1); // waits: the server writes once told to
                 boolean[] ran = new boolean[1];
-                Aio.createTask(() -> ran[0] = true);
-                c.writer().write(new byte[StreamWriter.YIELD_BYTES]);
-                c.writer().drain();
-                out.add("after a wait, " + StreamWriter.YIELD_BYTES + " B: " + (ran[0] ? "turn" : "no turn"));
-                c.writer().write(new byte[1]);
-                c.writer().drain();
-                out.add("one byte more: " + (ran[0] ? "turn" : "no turn"));
-                ran[0] = false;
-                Aio.createTask(() -> ran[0] = true);
-                c.writer().write(new byte[StreamWriter.YIELD_BYTES]);
-                c.writer().drain();
-                out.add("after that turn: " + (ran[0] ? "turn" : "no turn"));
+                c.reader().read(1); // waits: the server writes its one byte once told to
+                for (int n : new int[] {yieldBytes, 1, yieldBytes - 1, 1}) {
+                    ran[0] = false;
+                    Aio.createTask(() -> ran[0] = true);
+                    c.writer().write(new byte[n]);
+                    c.writer().drain();
+                    out.add(n + ": " + (ran[0] ? "turn" : "no turn"));
+                }
                 return out;
             });
             Aio.sleep(Duration.ZERO); // the writer task now waits in its read
@@ -227,11 +223,14 @@ class TcpStreamsTest {
             server.closeClients();
             return out;
         });
+        // One byte received since the wait: the first turn comes after yieldBytes + 1 written;
+        // after that turn nothing was received, so the next after yieldBytes.
         assertThat(seen)
                 .containsExactly(
-                        "after a wait, " + StreamWriter.YIELD_BYTES + " B: no turn",
-                        "one byte more: turn",
-                        "after that turn: no turn");
+                        StreamWriter.YIELD_BYTES + ": no turn",
+                        "1: turn",
+                        (StreamWriter.YIELD_BYTES - 1) + ": no turn",
+                        "1: turn");
     }
 
     @Test
