@@ -29,12 +29,13 @@ import java.util.concurrent.CompletionException;
  * <h2>Implementation notes</h2>
  *
  * <p>Representation: the bytes {@code buf[start..end)}, then {@code next} if it is set (see
- * below); {@code waiter} is the wait queue of the
- * one task waiting for data (the core's WaitQueue). The buffer grows by what arrives and is dropped when it
- * empties if it is over 1 KiB, so an idle connection costs no read buffer (asyncio's bytearray
- * behaves alike). Invariants: (1) after {@code eof} no data is fed; (2) a read that waits
- * consumes nothing until it can return, so a read cancelled while waiting loses no bytes;
- * (3) {@code paused} is true exactly while this reader has paused its transport.
+ * below); {@code waiter} is the wait queue of the one task waiting for data (the core's
+ * WaitQueue). The buffer grows by what arrives and is dropped when it empties if it is over
+ * 1 KiB, so an idle connection costs no read buffer (asyncio's bytearray behaves alike).
+ * Invariants: (1) after {@code eof} no data is fed; (2) a read that waits consumes nothing until
+ * it can return, so a read cancelled while waiting loses no bytes; (3) {@code paused} is true
+ * exactly while this reader has paused its transport; (4) while {@code next} is set,
+ * {@code buf} is exactly full ({@code end == buf.length}).
  *
  * <p>The byte path: a socket read lands in the loop's direct buffer ({@link LoopBuffers}) and is
  * copied once into {@code buf}; into an empty reader that copy is an array of exactly the size
@@ -43,15 +44,20 @@ import java.util.concurrent.CompletionException;
  * more than {@code n}, that copy is cut in two arrays, {@code n} bytes in {@code buf} and the
  * rest in {@code next}: the waiting read takes {@code buf} as it is, and a next read of at least
  * the rest takes {@code next} as it is. So a message larger than the reads that ask for it costs
- * one socket read, one copy and one wake-up of the task, not one of each per read. Any other
+ * one socket read, one copy and one wake-up of the task, not one of each per read. A
+ * {@code readExactly(n)} whose bytes come in several socket reads has {@code buf} grown to
+ * exactly {@code n} ({@link #reserve}), so it too returns the array as it is. Any other
  * use of the buffer first appends {@code next} to {@code buf} ({@link #join}). No socket read
  * asks for more than {@code 2 x limit} (at least {@link #MIN_READ}), so one read overshoots the
- * pause threshold by at most that. While a
- * {@link #readInto} waits on an empty buffer, the socket reads straight into the caller's buffer
- * ({@code into}) and nothing passes through {@code buf}; {@code landed} counts those bytes until
- * the task takes them, and a readInto that fails or is cancelled after they landed puts them
- * back in front of {@code buf} and restores the caller's position, so invariant (2) holds for it
- * too.
+ * pause threshold by at most that. While a {@link #readInto} waits on an empty buffer, the
+ * socket reads straight into the caller's buffer ({@code into}) and nothing passes through
+ * {@code buf}; {@code landed} counts those bytes until the task takes them, and a readInto that
+ * fails or is cancelled after they landed puts them back in front of {@code buf} and restores
+ * the caller's position, so invariant (2) holds for it too.
+ *
+ * <p>For the writer: {@code waits} counts the reads that suspended their task and
+ * {@code received} the bytes fed, so {@link StreamWriter#drain()} can tell when the task last
+ * gave the loop a turn and what the connection brought since.
  */
 public final class StreamReader {
 
@@ -80,6 +86,8 @@ public final class StreamReader {
     private ByteBuffer handedOut;
     /** How many bytes the waiting read wants (where to cut what arrives), else 0. */
     private int wanted;
+    /** Whether the waiting read is a readExactly: it returns exactly {@code size() + wanted}. */
+    private boolean wantedExactly;
     /** The caller's buffer of a readInto waiting on an empty reader, else null. */
     private ByteBuffer into;
     /** Bytes the socket put straight into {@code into} that its readInto has not returned yet. */
@@ -203,7 +211,7 @@ public final class StreamReader {
             end = wanted;
         } else {
             join();
-            ensureCapacity(n);
+            reserve(n);
             b.get(0, buf, end, n);
             end += n;
         }
@@ -384,10 +392,12 @@ public final class StreamReader {
                 throw new IncompleteReadError(partial, n);
             }
             wanted = n - size();
+            wantedExactly = true;
             try {
                 waitForData("readExactly");
             } finally {
                 wanted = 0;
+                wantedExactly = false;
             }
         }
         return take(n);
@@ -645,6 +655,24 @@ public final class StreamReader {
             paused = false;
             transport.resumeReading();
         }
+    }
+
+    /**
+     * Room for {@code more} bytes from the socket. When a readExactly waits for at least that
+     * many, a new array is exactly what it will return, so it takes the array as it is once the
+     * rest arrives (no doubling, no copy at the end).
+     */
+    private void reserve(int more) {
+        if (wantedExactly && more <= wanted && end + more > buf.length) {
+            int size = end - start;
+            byte[] exact = new byte[size + wanted];
+            System.arraycopy(buf, start, exact, 0, size);
+            buf = exact;
+            start = 0;
+            end = size;
+            return;
+        }
+        ensureCapacity(more);
     }
 
     private void ensureCapacity(int more) {

@@ -429,6 +429,20 @@ class StreamReaderTest {
     }
 
     @Test
+    void aReadExactlyFedBySeveralSocketReadsReturnsItsBytesAndKeepsWhatFollows() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            Task<byte[]> t = Aio.createTask(() -> r.readExactly(10));
+            for (String piece : new String[] {"abcd", "efg", "hijXYZ"}) {
+                Aio.sleep(Duration.ZERO); // the read waits again for the rest
+                socketRead(r, bytes(piece));
+            }
+            return str(t.await()) + "|" + str(r.read(100)) + "|" + r.bufferedSize();
+        });
+        assertThat(got).isEqualTo("abcdefghij|XYZ|0");
+    }
+
+    @Test
     void everyReadSeesTheBytesAfterACutInOrder() {
         String got = virtual(() -> {
             StringBuilder out = new StringBuilder();
