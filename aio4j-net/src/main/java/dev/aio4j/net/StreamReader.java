@@ -49,7 +49,8 @@ import java.util.concurrent.CompletionException;
  * exactly {@code n} ({@link #reserve}), so it too returns the array as it is. Any other
  * use of the buffer first appends {@code next} to {@code buf} ({@link #join}). No socket read
  * asks for more than {@code 2 x limit} (at least {@link #MIN_READ}), so one read overshoots the
- * pause threshold by at most that. While a {@link #readInto} waits on an empty buffer, the
+ * pause threshold by at most that; while a read of fewer than {@link #MIN_READ} bytes waits on
+ * an empty buffer, it asks for {@link #MIN_READ} at most. While a {@link #readInto} waits on an empty buffer, the
  * socket reads straight into the caller's buffer ({@code into}) and nothing passes through
  * {@code buf}; {@code landed} counts those bytes until the task takes them, and a readInto that
  * fails or is cancelled after they landed puts them back in front of {@code buf} and restores
@@ -64,7 +65,10 @@ public final class StreamReader {
     /** The default limit, 64 KiB, as asyncio's {@code _DEFAULT_LIMIT}. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
-    /** The least a socket read asks for, whatever the limit: small reads are served from buf. */
+    /**
+     * The least a socket read asks for, whatever the limit, and the most it asks for while a read
+     * of fewer bytes waits on an empty reader: small reads are served from buf.
+     */
     static final int MIN_READ = 16 * 1024;
 
     private static final byte[] EMPTY = new byte[0];
@@ -182,6 +186,10 @@ public final class StreamReader {
         ByteBuffer b = buffers.read;
         // At most 2 x limit per read, so a small limit also bounds what one read can overshoot.
         int chunk = (int) Math.min(Math.min(max, b.capacity()), Math.max(2L * limit, MIN_READ));
+        if (wanted > 0 && wanted < MIN_READ) {
+            // A small request does not pull 2 x limit in at once.
+            chunk = Math.min(chunk, MIN_READ);
+        }
         b.clear().limit(chunk);
         handedOut = b;
         return b;

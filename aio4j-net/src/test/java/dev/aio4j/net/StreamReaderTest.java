@@ -403,11 +403,24 @@ class StreamReaderTest {
     void aSocketReadLargerThanTheWaitingReadIsCutWhereTheReadEnds() {
         String got = virtual(() -> {
             StreamReader r = new StreamReader();
-            Task<byte[]> t = Aio.createTask(() -> r.read(4));
+            byte[] data = new byte[StreamReader.MIN_READ + 10];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) i;
+            }
+            Task<byte[]> t = Aio.createTask(() -> r.read(StreamReader.MIN_READ));
             Aio.sleep(Duration.ZERO);
-            int room = socketRead(r, bytes("abcdefghij"));
+            int room = socketRead(r, data);
             assertThat(room).as("the socket read is not capped by the read").isEqualTo(2 * StreamReader.DEFAULT_LIMIT);
-            assertThat(r.bufferedSize()).isEqualTo(10);
+            assertThat(r.bufferedSize()).isEqualTo(data.length);
+            byte[] first = t.await();
+            byte[] rest = r.read(100);
+            assertThat(first).isEqualTo(Arrays.copyOf(data, StreamReader.MIN_READ));
+            assertThat(rest).isEqualTo(Arrays.copyOfRange(data, StreamReader.MIN_READ, data.length));
+            // A small read caps the socket read at MIN_READ and is cut all the same.
+            t = Aio.createTask(() -> r.read(4));
+            Aio.sleep(Duration.ZERO);
+            int smallRoom = socketRead(r, bytes("abcdefghij"));
+            assertThat(smallRoom).isEqualTo(StreamReader.MIN_READ);
             return str(t.await()) + "|" + str(r.read(100)) + "|" + r.bufferedSize();
         });
         assertThat(got).isEqualTo("abcd|efghij|0");
