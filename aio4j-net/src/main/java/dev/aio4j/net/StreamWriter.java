@@ -112,13 +112,13 @@ public final class StreamWriter implements AutoCloseable {
      * high-water mark; returns at once otherwise.
      *
      * <p>Unlike asyncio, drain also gives the loop a turn (a zero sleep) once the task wrote 64 KiB
-     * beyond what the connection received since it last gave the loop one (a drain
-     * that waited or yielded, or a read of this connection that waited for data), even when the
-     * socket took every byte: a task that writes and drains in a loop would otherwise hold the
-     * loop for as long as the kernel keeps accepting (megabytes per connection on loopback),
-     * delaying every timer and reader of the loop. A task that writes back what it reads (an
-     * echo, a proxy) never needs the extra turn: what one turn brings is bounded by the reader's
-     * limit.
+     * beyond what the connection received since it last gave the loop one (a drain that waited
+     * or yielded, or a read of this connection that waited for data), even when the socket took
+     * every byte: a task that writes and drains in a loop would otherwise hold the loop for as
+     * long as the kernel keeps accepting (megabytes per connection on loopback), delaying every
+     * timer and reader of the loop. A task that writes back what it reads (an echo, a proxy)
+     * never needs the extra turn, and what can arrive between two of its turns is bounded by the
+     * reader, which stops its transport above 2 x limit.
      *
      * @throws IOException the reader's error if it has one; the error the connection was lost
      *     with, or {@code SocketException("Connection lost")} once it is gone
