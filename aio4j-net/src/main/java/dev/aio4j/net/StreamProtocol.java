@@ -173,18 +173,22 @@ final class StreamProtocol implements BufferedProtocol {
         drainWaiters.unparkAll();
     }
 
-    /** Waits while writing is paused; throws the loss error once the connection is lost. */
-    void drainHelper() throws IOException {
+    /**
+     * Waits while writing is paused; throws the loss error once the connection is lost. Returns
+     * whether it waited.
+     */
+    boolean drainHelper() throws IOException {
         if (lost) {
             throw lossError(new SocketException("Connection lost"));
         }
         if (!writePaused) {
-            return;
+            return false;
         }
         drainWaiters.park(loop);
         if (lost && lossError != null) {
             throw lossError(null);
         }
+        return true;
     }
 
     /** Waits for connectionLost; throws the error the connection was lost with, if any. */

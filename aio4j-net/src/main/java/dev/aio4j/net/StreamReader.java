@@ -28,31 +28,47 @@ import java.util.concurrent.CompletionException;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Representation: the bytes {@code buf[start..end)}; {@code waiter} is the wait queue of the
- * one task waiting for data (the core's WaitQueue). The buffer grows by what arrives and is dropped when it
- * empties if it is over 1 KiB, so an idle connection costs no read buffer (asyncio's bytearray
- * behaves alike). Invariants: (1) after {@code eof} no data is fed; (2) a read that waits
- * consumes nothing until it can return, so a read cancelled while waiting loses no bytes;
- * (3) {@code paused} is true exactly while this reader has paused its transport.
+ * <p>Representation: the bytes {@code buf[start..end)}, then {@code next} if it is set (see
+ * below); {@code waiter} is the wait queue of the one task waiting for data (the core's
+ * WaitQueue). The buffer grows by what arrives and is dropped when it empties if it is over
+ * 1 KiB, so an idle connection costs no read buffer (asyncio's bytearray behaves alike).
+ * Invariants: (1) after {@code eof} no data is fed; (2) a read that waits consumes nothing until
+ * it can return, so a read cancelled while waiting loses no bytes; (3) {@code paused} is true
+ * exactly while this reader has paused its transport; (4) while {@code next} is set,
+ * {@code buf} is exactly full ({@code end == buf.length}).
  *
  * <p>The byte path: a socket read lands in the loop's direct buffer ({@link LoopBuffers}) and is
  * copied once into {@code buf}; into an empty reader that copy is an array of exactly the size
- * read, which a read of at least that much takes as it is (no second copy). While a read of
- * {@code n} bytes waits on an empty buffer, the socket read asks for at most {@code n} (but at
- * least {@link #MIN_READ}), so the array fits the request; no socket read asks for more than
- * {@code 2 x limit}, so one read overshoots the pause threshold by at most that. While a
- * {@link #readInto} waits on an empty buffer, the socket reads straight into the caller's buffer
- * ({@code into}) and nothing passes through {@code buf}; {@code landed} counts those bytes until
- * the task takes them, and a readInto that fails or is cancelled after they landed puts them
- * back in front of {@code buf} and restores the caller's position, so invariant (2) holds for it
- * too.
+ * read, which a read of at least that much takes as it is (no second copy). While a
+ * {@code read(n)} or {@code readExactly(n)} waits on an empty buffer and a socket read brings
+ * more than {@code n}, that copy is cut in two arrays, {@code n} bytes in {@code buf} and the
+ * rest in {@code next}: the waiting read takes {@code buf} as it is, and a next read of at least
+ * the rest takes {@code next} as it is. So a message larger than the reads that ask for it costs
+ * one socket read, one copy and one wake-up of the task, not one of each per read. A
+ * {@code readExactly(n)} whose bytes come in several socket reads has {@code buf} grown to
+ * exactly {@code n} ({@link #reserve}), so it too returns the array as it is. Any other
+ * use of the buffer first appends {@code next} to {@code buf} ({@link #join}). No socket read
+ * asks for more than {@code 2 x limit} (at least {@link #MIN_READ}), so one read overshoots the
+ * pause threshold by at most that; while a read of fewer than {@link #MIN_READ} bytes waits on
+ * an empty buffer, it asks for {@link #MIN_READ} at most. While a {@link #readInto} waits on an empty buffer, the
+ * socket reads straight into the caller's buffer ({@code into}) and nothing passes through
+ * {@code buf}; {@code landed} counts those bytes until the task takes them, and a readInto that
+ * fails or is cancelled after they landed puts them back in front of {@code buf} and restores
+ * the caller's position, so invariant (2) holds for it too.
+ *
+ * <p>For the writer: {@code waits} counts the reads that suspended their task and
+ * {@code received} the bytes fed, so {@link StreamWriter#drain()} can tell when the task last
+ * gave the loop a turn and what the connection brought since.
  */
 public final class StreamReader {
 
     /** The default limit, 64 KiB, as asyncio's {@code _DEFAULT_LIMIT}. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
-    /** The least a socket read asks for while a small read waits: small reads are served from buf. */
+    /**
+     * The least a socket read asks for, whatever the limit, and the most it asks for while a read
+     * of fewer bytes waits on an empty reader: small reads are served from buf.
+     */
     static final int MIN_READ = 16 * 1024;
 
     private static final byte[] EMPTY = new byte[0];
@@ -62,12 +78,20 @@ public final class StreamReader {
     private final EventLoop loop;
     private final int limit;
     private byte[] buf = EMPTY;
+    /**
+     * Bytes that arrived after {@code buf}'s, in an array of their own, or null: a socket read
+     * larger than what the waiting read asked for is cut there, so that read and the next one
+     * each take an array as it is. While it is set, {@code buf} is exactly full.
+     */
+    private byte[] next;
     /** The loop's direct buffers, fetched on the first socket read. */
     private LoopBuffers buffers;
     /** The buffer freeSpace handed out, until bytesFed; else null. */
     private ByteBuffer handedOut;
-    /** How many bytes the waiting read wants (a cap for the socket read), else 0. */
+    /** How many bytes the waiting read wants (where to cut what arrives), else 0. */
     private int wanted;
+    /** Whether the waiting read is a readExactly: it returns exactly {@code size() + wanted}. */
+    private boolean wantedExactly;
     /** The caller's buffer of a readInto waiting on an empty reader, else null. */
     private ByteBuffer into;
     /** Bytes the socket put straight into {@code into} that its readInto has not returned yet. */
@@ -75,6 +99,13 @@ public final class StreamReader {
 
     private int start;
     private int end;
+    /** How many times a read here suspended its task (the task gave the loop a turn). */
+    private long waits;
+    /** Bytes fed in all; and that count when a read last suspended its task. */
+    private long received;
+
+    private long receivedAtWait;
+
     private boolean eof;
     private Throwable exception;
     /** The task waiting for data, at most one; its wake-up is a broadcast (nothing to hand on). */
@@ -122,9 +153,11 @@ public final class StreamReader {
         if (data.length == 0) {
             return;
         }
+        join();
         ensureCapacity(data.length);
         System.arraycopy(data, 0, buf, end, data.length);
         end += data.length;
+        received += data.length;
         wakeWaiter();
         if (transport != null && !paused && size() > 2L * limit) {
             transport.pauseReading();
@@ -134,10 +167,10 @@ public final class StreamReader {
 
     /**
      * Space for the transport to read into, at most {@code max} bytes: the buffer of a readInto
-     * waiting on an empty reader, else the loop's direct read buffer (capped by what a waiting
-     * read wants), whose bytes {@link #bytesFed} then copies into {@code buf} grown only by what
-     * arrived. So {@code buf} is sized to the data, and a read that finds nothing (or EOF)
-     * allocates nothing. Follow with {@link #bytesFed}.
+     * waiting on an empty reader, else the loop's direct read buffer, whose bytes
+     * {@link #bytesFed} then copies into {@code buf} grown only by what arrived (cut where the
+     * waiting read ends). So {@code buf} is sized to the data, and a read that finds nothing (or
+     * EOF) allocates nothing. Follow with {@link #bytesFed}.
      */
     ByteBuffer freeSpace(int max) {
         if (eof) {
@@ -153,8 +186,9 @@ public final class StreamReader {
         ByteBuffer b = buffers.read;
         // At most 2 x limit per read, so a small limit also bounds what one read can overshoot.
         int chunk = (int) Math.min(Math.min(max, b.capacity()), Math.max(2L * limit, MIN_READ));
-        if (wanted > 0) {
-            chunk = Math.min(chunk, Math.max(wanted, MIN_READ));
+        if (wanted > 0 && wanted < MIN_READ) {
+            // A small request does not pull 2 x limit in at once.
+            chunk = Math.min(chunk, MIN_READ);
         }
         b.clear().limit(chunk);
         handedOut = b;
@@ -169,14 +203,26 @@ public final class StreamReader {
         if (n <= 0 || b == null) {
             return;
         }
+        received += n;
         if (b == into) {
             landed = n;
             wakeWaiter();
             return;
         }
-        ensureCapacity(n);
-        b.get(0, buf, end, n);
-        end += n;
+        if (wanted > 0 && n > wanted && size() == 0) {
+            // The waiting read takes the first array whole, the next read the second.
+            buf = new byte[wanted];
+            b.get(0, buf, 0, wanted);
+            next = new byte[n - wanted];
+            b.get(wanted, next, 0, n - wanted);
+            start = 0;
+            end = wanted;
+        } else {
+            join();
+            reserve(n);
+            b.get(0, buf, end, n);
+            end += n;
+        }
         wakeWaiter();
         if (transport != null && !paused && size() > 2L * limit) {
             transport.pauseReading();
@@ -293,6 +339,7 @@ public final class StreamReader {
         if (size() == 0) {
             return -1;
         }
+        join();
         int n = Math.min(dst.remaining(), size());
         dst.put(buf, start, n);
         consume(n);
@@ -316,6 +363,7 @@ public final class StreamReader {
             return;
         }
         landed = 0;
+        join();
         byte[] back = new byte[n + size()];
         dst.get(from, back, 0, n);
         System.arraycopy(buf, start, back, n, size());
@@ -346,15 +394,18 @@ public final class StreamReader {
         }
         while (size() < n) {
             if (eof) {
+                join();
                 byte[] partial = Arrays.copyOfRange(buf, start, end);
                 clear();
                 throw new IncompleteReadError(partial, n);
             }
             wanted = n - size();
+            wantedExactly = true;
             try {
                 waitForData("readExactly");
             } finally {
                 wanted = 0;
+                wantedExactly = false;
             }
         }
         return take(n);
@@ -411,6 +462,7 @@ public final class StreamReader {
         int matchStart = -1;
         int matchEnd = -1;
         while (true) {
+            join();
             int len = size();
             if (len - offset >= minLen) {
                 for (byte[] sep : seps) {
@@ -489,6 +541,8 @@ public final class StreamReader {
             paused = false;
             transport.resumeReading();
         }
+        waits++;
+        receivedAtWait = received;
         waiter.park(loop);
         throwIfFailed();
     }
@@ -515,17 +569,21 @@ public final class StreamReader {
 
     /**
      * Removes and returns the first {@code n} buffered bytes. When they are the whole buffer
-     * array (a read that arrived into an empty reader is stored exactly sized), the array itself
-     * is handed over instead of a copy, so such a chunk is copied once, as before this buffer
-     * was sized to the data.
+     * array (a read that arrived into an empty reader is stored exactly sized, cut where the
+     * waiting read ends), the array itself is handed over instead of a copy, so such a chunk is
+     * copied once, from the loop's direct buffer.
      */
     private byte[] take(int n) {
-        if (start == 0 && n == buf.length && n > 0) {
+        if (start == 0 && n == buf.length && end == n && n > 0) {
             byte[] data = buf;
             buf = EMPTY;
             start = end = 0;
+            promoteNext();
             maybeResumeTransport();
             return data;
+        }
+        if (n > end - start) {
+            join();
         }
         byte[] data = Arrays.copyOfRange(buf, start, start + n);
         consume(n);
@@ -533,7 +591,35 @@ public final class StreamReader {
     }
 
     private int size() {
-        return end - start;
+        return end - start + (next == null ? 0 : next.length);
+    }
+
+    /** Makes the buffered bytes one run, {@code buf[start..end)}: appends {@code next} to it. */
+    private void join() {
+        byte[] rest = next;
+        if (rest == null) {
+            return;
+        }
+        next = null;
+        if (start == end) {
+            buf = rest;
+            start = 0;
+            end = rest.length;
+            return;
+        }
+        ensureCapacity(rest.length);
+        System.arraycopy(rest, 0, buf, end, rest.length);
+        end += rest.length;
+    }
+
+    /** {@code buf} was emptied: {@code next}, if any, becomes the buffer as it is. */
+    private void promoteNext() {
+        if (next != null) {
+            buf = next;
+            next = null;
+            start = 0;
+            end = buf.length;
+        }
     }
 
     private int indexOf(byte[] sep, int from) {
@@ -559,6 +645,7 @@ public final class StreamReader {
     }
 
     private void clear() {
+        next = null;
         emptied();
         maybeResumeTransport();
     }
@@ -568,6 +655,7 @@ public final class StreamReader {
         if (buf.length > RETAIN_EMPTY) {
             buf = EMPTY;
         }
+        promoteNext();
     }
 
     private void maybeResumeTransport() {
@@ -577,11 +665,29 @@ public final class StreamReader {
         }
     }
 
+    /**
+     * Room for {@code more} bytes from the socket. When a readExactly waits for at least that
+     * many, a new array is exactly what it will return, so it takes the array as it is once the
+     * rest arrives (no doubling, no copy at the end).
+     */
+    private void reserve(int more) {
+        if (wantedExactly && more <= wanted && end + more > buf.length) {
+            int size = end - start;
+            byte[] exact = new byte[size + wanted];
+            System.arraycopy(buf, start, exact, 0, size);
+            buf = exact;
+            start = 0;
+            end = size;
+            return;
+        }
+        ensureCapacity(more);
+    }
+
     private void ensureCapacity(int more) {
         if (end + more <= buf.length) {
             return;
         }
-        int size = size();
+        int size = end - start;
         if (size + more <= buf.length) {
             System.arraycopy(buf, start, buf, 0, size);
         } else {
@@ -591,6 +697,21 @@ public final class StreamReader {
         }
         start = 0;
         end = size;
+    }
+
+    /** How many times a read suspended its task here; a writer counts bytes from the last one. */
+    long waits() {
+        return waits;
+    }
+
+    /** How many bytes were fed in all. */
+    long received() {
+        return received;
+    }
+
+    /** {@link #received()} when a read last suspended its task. */
+    long receivedAtWait() {
+        return receivedAtWait;
     }
 
     /** How many bytes are buffered. */

@@ -20,12 +20,19 @@ import javax.net.ssl.SSLContext;
  */
 public final class StreamWriter implements AutoCloseable {
 
-    /** Bytes written between two forced yields of {@link #drain()}. */
+    /**
+     * The most a task writes beyond what its connection received before {@link #drain()} gives
+     * the loop a turn.
+     */
     static final int YIELD_BYTES = 64 * 1024;
 
     private Transport transport;
-    /** Bytes handed to the transport since drain() last gave the loop a turn. */
+    /** Bytes handed to the transport since the task last gave the loop a turn. */
     private long sinceYield;
+    /** The reader's {@link StreamReader#waits()} when this writer last looked. */
+    private long readerWaits;
+    /** The reader's {@link StreamReader#received()} when the task last gave the loop a turn. */
+    private long receivedMark;
 
     private final StreamProtocol protocol;
     private final StreamReader reader;
@@ -44,7 +51,7 @@ public final class StreamWriter implements AutoCloseable {
 
     /** Buffers {@code data} for sending; never blocks. */
     public void write(byte[] data) {
-        sinceYield += data.length;
+        count(data.length);
         transport.write(data);
     }
 
@@ -54,8 +61,34 @@ public final class StreamWriter implements AutoCloseable {
      * the socket without a copy (see {@link StreamReader#readInto(ByteBuffer)}).
      */
     public void write(ByteBuffer data) {
-        sinceYield += data.remaining();
+        count(data.remaining());
         transport.write(data);
+    }
+
+    /** Adds {@code n} to the bytes written since the task last gave the loop a turn. */
+    private void count(long n) {
+        sinceReaderWaited();
+        sinceYield += n;
+    }
+
+    /** A read of the connection that suspended the task since this writer last looked was a turn. */
+    private void sinceReaderWaited() {
+        if (reader != null && reader.waits() != readerWaits) {
+            readerWaits = reader.waits();
+            receivedMark = reader.receivedAtWait();
+            sinceYield = 0;
+        }
+    }
+
+    /** Bytes the connection received since the task last gave the loop a turn. */
+    private long receivedSinceTurn() {
+        return reader == null ? 0 : reader.received() - receivedMark;
+    }
+
+    /** The task gives the loop a turn now (a yield, or a wait in drain). */
+    private void turn() {
+        sinceYield = 0;
+        receivedMark = reader == null ? 0 : reader.received();
     }
 
     /** Writes {@code text} in UTF-8. */
@@ -69,7 +102,7 @@ public final class StreamWriter implements AutoCloseable {
      */
     public void writelines(Iterable<byte[]> lines) {
         for (byte[] line : lines) {
-            sinceYield += line.length;
+            count(line.length);
         }
         transport.writelines(lines);
     }
@@ -78,10 +111,14 @@ public final class StreamWriter implements AutoCloseable {
      * Waits until the write buffer is at or below the low-water mark, if it went above the
      * high-water mark; returns at once otherwise.
      *
-     * <p>Unlike asyncio, drain also gives the loop a turn (a zero sleep) once 64 KiB were written
-     * since the last one, even when the socket took every byte: a task that writes and drains in
-     * a loop would otherwise hold the loop for as long as the kernel keeps accepting (megabytes
-     * per connection on loopback), delaying every timer and reader of the loop.
+     * <p>Unlike asyncio, drain also gives the loop a turn (a zero sleep) once the task wrote 64 KiB
+     * beyond what the connection received since it last gave the loop one (a drain that waited
+     * or yielded, or a read of this connection that waited for data), even when the socket took
+     * every byte: a task that writes and drains in a loop would otherwise hold the loop for as
+     * long as the kernel keeps accepting (megabytes per connection on loopback), delaying every
+     * timer and reader of the loop. A task that writes back what it reads (an echo, a proxy)
+     * never needs the extra turn, and what can arrive between two of its turns is bounded by the
+     * reader, which stops its transport above 2 x limit.
      *
      * @throws IOException the reader's error if it has one; the error the connection was lost
      *     with, or {@code SocketException("Connection lost")} once it is gone
@@ -90,13 +127,18 @@ public final class StreamWriter implements AutoCloseable {
         if (reader != null && reader.exception() != null) {
             throw StreamReader.rethrow(reader.exception());
         }
-        if (transport.isClosing() || sinceYield >= YIELD_BYTES) {
+        sinceReaderWaited();
+        if (transport.isClosing() || sinceYield >= YIELD_BYTES + receivedSinceTurn()) {
             // Closing: let connectionLost run first, as asyncio does, so the error below is the
             // real one. Otherwise: a forced turn for the rest of the loop (see above).
-            sinceYield = 0;
+            turn();
             Aio.sleep(Duration.ZERO);
         }
-        protocol.drainHelper();
+        long received = reader == null ? 0 : reader.received();
+        if (protocol.drainHelper()) {
+            sinceYield = 0;
+            receivedMark = received;
+        }
     }
 
     /** Closes the connection after the buffered bytes are sent; a second call does nothing. */

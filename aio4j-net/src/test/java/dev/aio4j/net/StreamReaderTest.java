@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -389,27 +390,112 @@ class StreamReaderTest {
         assertThat(got).isEqualTo("012345");
     }
 
+    /** Feeds {@code data} the way a socket read does: into the reader's free space. */
+    private static int socketRead(StreamReader r, byte[] data) {
+        ByteBuffer space = r.freeSpace(256 * 1024);
+        int room = space.remaining();
+        space.put(data);
+        r.bytesFed(data.length);
+        return room;
+    }
+
     @Test
-    void aReadWaitingOnAnEmptyReaderCapsTheSocketReadAtWhatItAsked() {
-        int[] caps = virtual(() -> {
+    void aSocketReadLargerThanTheWaitingReadIsCutWhereTheReadEnds() {
+        String got = virtual(() -> {
             StreamReader r = new StreamReader();
-            Task<byte[]> t = Aio.createTask(() -> r.read(100_000));
+            byte[] data = new byte[StreamReader.MIN_READ + 10];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) i;
+            }
+            Task<byte[]> t = Aio.createTask(() -> r.read(StreamReader.MIN_READ));
             Aio.sleep(Duration.ZERO);
-            int waiting = r.freeSpace(256 * 1024).remaining();
-            r.bytesFed(0);
-            t.cancel();
+            int room = socketRead(r, data);
+            assertThat(room).as("the socket read is not capped by the read").isEqualTo(2 * StreamReader.DEFAULT_LIMIT);
+            assertThat(r.bufferedSize()).isEqualTo(data.length);
+            byte[] first = t.await();
+            byte[] rest = r.read(100);
+            assertThat(first).isEqualTo(Arrays.copyOf(data, StreamReader.MIN_READ));
+            assertThat(rest).isEqualTo(Arrays.copyOfRange(data, StreamReader.MIN_READ, data.length));
+            // A small read caps the socket read at MIN_READ and is cut all the same.
+            t = Aio.createTask(() -> r.read(4));
             Aio.sleep(Duration.ZERO);
-            Task<byte[]> small = Aio.createTask(() -> r.read(10));
-            Aio.sleep(Duration.ZERO);
-            int smallRead = r.freeSpace(256 * 1024).remaining();
-            r.bytesFed(0);
-            small.cancel();
-            Aio.sleep(Duration.ZERO);
-            int idle = r.freeSpace(256 * 1024).remaining();
-            r.bytesFed(0);
-            return new int[] {waiting, smallRead, idle};
+            int smallRoom = socketRead(r, bytes("abcdefghij"));
+            assertThat(smallRoom).isEqualTo(StreamReader.MIN_READ);
+            return str(t.await()) + "|" + str(r.read(100)) + "|" + r.bufferedSize();
         });
-        assertThat(caps).containsExactly(100_000, StreamReader.MIN_READ, 2 * StreamReader.DEFAULT_LIMIT);
+        assertThat(got).isEqualTo("abcd|efghij|0");
+    }
+
+    @Test
+    void bytesCutForAReadThatWasCancelledAreAllReadInOrder() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            Task<byte[]> t = Aio.createTask(() -> r.readExactly(4));
+            Aio.sleep(Duration.ZERO);
+            socketRead(r, bytes("abcdefgh"));
+            t.cancel(); // before it runs: nothing consumed
+            assertThatThrownBy(t::await).isInstanceOf(CancelledError.class);
+            r.feedData(bytes("ij\nkl"));
+            return str(r.read(2)) + "|" + str(r.readline()) + "|" + str(r.readExactly(2));
+        });
+        assertThat(got).isEqualTo("ab|cdefghij\n|kl");
+    }
+
+    @Test
+    void aReadExactlyFedBySeveralSocketReadsReturnsItsBytesAndKeepsWhatFollows() {
+        String got = virtual(() -> {
+            StreamReader r = new StreamReader();
+            Task<byte[]> t = Aio.createTask(() -> r.readExactly(10));
+            for (String piece : new String[] {"abcd", "efg", "hijXYZ"}) {
+                Aio.sleep(Duration.ZERO); // the read waits again for the rest
+                socketRead(r, bytes(piece));
+            }
+            return str(t.await()) + "|" + str(r.read(100)) + "|" + r.bufferedSize();
+        });
+        assertThat(got).isEqualTo("abcdefghij|XYZ|0");
+    }
+
+    @Test
+    void everyReadSeesTheBytesAfterACutInOrder() {
+        String got = virtual(() -> {
+            StringBuilder out = new StringBuilder();
+            // read(n) smaller, equal and larger than what is left after the cut; then readInto,
+            // readUntil and an incomplete readExactly, each after a fresh cut.
+            StreamReader r = new StreamReader();
+            Task<byte[]> t = Aio.createTask(() -> r.read(3));
+            Aio.sleep(Duration.ZERO);
+            socketRead(r, bytes("abcdefgh"));
+            out.append(str(t.await())).append(',');
+            out.append(str(r.read(2))).append(',');
+            out.append(str(r.read(3))).append(',');
+            t = Aio.createTask(() -> r.read(2));
+            Aio.sleep(Duration.ZERO);
+            socketRead(r, bytes("ijklm"));
+            out.append(str(t.await())).append(',');
+            ByteBuffer dst = ByteBuffer.allocate(2);
+            out.append(r.readInto(dst))
+                    .append(str(Arrays.copyOf(dst.array(), 2)))
+                    .append(',');
+            out.append(str(r.read(100))).append(',');
+            t = Aio.createTask(() -> r.read(1));
+            Aio.sleep(Duration.ZERO);
+            socketRead(r, bytes("n;op"));
+            out.append(str(t.await())).append(',');
+            out.append(str(r.readUntil(bytes(";")))).append(',');
+            out.append(str(r.read(100))).append(',');
+            t = Aio.createTask(() -> r.read(1));
+            Aio.sleep(Duration.ZERO);
+            socketRead(r, bytes("qrs"));
+            out.append(str(t.await())).append(',');
+            r.feedEof();
+            try {
+                r.readExactly(10);
+            } catch (IncompleteReadError e) {
+                out.append(str(e.partial())).append('+').append(str(r.read(1)).isEmpty());
+            }
+            return out.toString();
+        });
+        assertThat(got).isEqualTo("abc,de,fgh,ij,2kl,m,n,;,op,q,rs+true");
     }
 
     // ------------------------------------------------------------------ errors and waiters

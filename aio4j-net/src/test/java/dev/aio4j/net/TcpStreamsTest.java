@@ -138,6 +138,102 @@ class TcpStreamsTest {
     }
 
     @Test
+    void aLargeMessageReadInPiecesWhileReadingPausesArrivesExactly() {
+        byte[] payload = new byte[1024 * 1024 + 13];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 131 + i / 256);
+        }
+        boolean[] paused = new boolean[1];
+        byte[] got = run(() -> {
+            // A small limit: the reader pauses its transport at 8 KiB, each socket read brings up
+            // to 16 KiB, and the reads ask for other sizes, so what arrives is cut and joined.
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        Transport t = writer.transport();
+                        eventually(() -> !t.isReading(), "reading pauses");
+                        paused[0] = true;
+                        for (int i = 0; ; i++) {
+                            byte[] data;
+                            try {
+                                data = i % 3 == 2 ? reader.readExactly(5000) : reader.read(i % 3 == 0 ? 7777 : 100);
+                            } catch (IncompleteReadError e) {
+                                writer.write(e.partial());
+                                break;
+                            }
+                            if (data.length == 0) {
+                                break;
+                            }
+                            writer.write(data);
+                            writer.drain();
+                        }
+                        writer.close();
+                    },
+                    "127.0.0.1",
+                    0,
+                    ServerOptions.defaults().withLimit(4096));
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            Task<byte[]> reading = Aio.createTask(() -> c.reader().readExactly(payload.length));
+            c.writer().write(payload);
+            c.writer().writeEof();
+            byte[] back = reading.await();
+            assertThat(c.reader().read()).as("nothing after the echo").isEmpty();
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+            return back;
+        });
+        assertThat(paused[0]).isTrue();
+        assertThat(Arrays.equals(got, payload)).isTrue();
+    }
+
+    @Test
+    void drainGivesTheLoopATurnOnceTheTaskWroteYieldBytesBeyondWhatItReceivedSinceItsLastWait() {
+        List<String> seen = run(() -> {
+            Future<Void> go = Aio.getRunningLoop().createFuture();
+            Server server = Net.startServer(
+                    (reader, writer) -> {
+                        go.await();
+                        writer.write(bytes("!"));
+                        reader.read(1); // until the client closes
+                    },
+                    "127.0.0.1",
+                    0);
+            Connection c = Net.openConnection("127.0.0.1", server.port());
+            // High water far above what is written: drain never waits for the socket here.
+            c.writer().transport().setWriteBufferLimits(64 * 1024 * 1024, 0);
+            int yieldBytes = StreamWriter.YIELD_BYTES;
+            Task<List<String>> writer = Aio.createTask(() -> {
+                List<String> out = new ArrayList<>();
+                boolean[] ran = new boolean[1];
+                c.reader().read(1); // waits: the server writes its one byte once told to
+                for (int n : new int[] {yieldBytes, 1, yieldBytes - 1, 1}) {
+                    ran[0] = false;
+                    Aio.createTask(() -> ran[0] = true);
+                    c.writer().write(new byte[n]);
+                    c.writer().drain();
+                    out.add(n + ": " + (ran[0] ? "turn" : "no turn"));
+                }
+                return out;
+            });
+            Aio.sleep(Duration.ZERO); // the writer task now waits in its read
+            go.setResult(null);
+            List<String> out = writer.await();
+            c.writer().close();
+            server.close();
+            server.closeClients();
+            return out;
+        });
+        // One byte received since the wait: the first turn comes after yieldBytes + 1 written;
+        // after that turn nothing was received, so the next after yieldBytes.
+        assertThat(seen)
+                .containsExactly(
+                        StreamWriter.YIELD_BYTES + ": no turn",
+                        "1: turn",
+                        (StreamWriter.YIELD_BYTES - 1) + ": no turn",
+                        "1: turn");
+    }
+
+    @Test
     void writelinesOfMoreArraysThanOneGatherKeepsEveryByteInOrder() {
         List<byte[]> pieces = new ArrayList<>();
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
