@@ -962,14 +962,14 @@ public final class EventLoop implements AutoCloseable {
      */
     Task<Void> createTask(CheckedRunnable body, String name) {
         Objects.requireNonNull(body, "body");
+        if (taskFactory != null || body instanceof Callable<?>) {
+            // The Callable path: a factory takes a Callable, and a body that is both must have
+            // its run() run (Task.run tries call() first).
+            return createTask(Aio.asCallable(body), name, null);
+        }
         checkThread();
         checkNotClosed();
-        TaskFactory factory = taskFactory;
-        if (factory != null) {
-            return factory.create(this, Aio.asCallable(body), name, null);
-        }
-        // One that is also a Callable is adapted, so that run() is what runs (Task.run tries call()).
-        return Task.start(this, body instanceof Callable<?> ? Aio.asCallable(body) : body, name, false, null);
+        return Task.start(this, body, name, false, null);
     }
 
     /**
